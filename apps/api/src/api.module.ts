@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig, Clock, CoreModule, ProblemFilter, TokenService } from '@app/core';
+import { DirectoryModule } from '@app/directory';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+
+export interface ApiModuleOptions {
+  config: AppConfig;
+  clock?: Clock;
+}
+
+/** The HTTP edge: controllers only; the logic lives in the libs. */
+@Module({})
+export class ApiModule {
+  static forRoot({ config, clock }: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot({ config, clock, redisRole: 'producer' }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }] }),
+        DirectoryModule,
+      ],
+      controllers: [AuthController],
+      providers: [
+        TokenService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

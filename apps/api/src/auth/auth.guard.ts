@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { QueryBus } from '@nestjs/cqrs';
+import { AuthContext, ForbiddenError, Role, TokenService, UnauthenticatedError } from '@app/core';
+import { FindAuthUserQuery } from '@app/directory';
+import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+
+/**
+ * Deny by default: every route needs a valid bearer token naming an active directory user,
+ * unless marked @Public(); @Roles() narrows it further. Scope (which MdR, which direction) is
+ * checked by the handlers, which answer 404 outside it.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>();
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthenticatedError('Authentification requise : envoyez un jeton « Authorization: Bearer … ».');
+
+    const subject = await this.tokens.verify(match[1]);
+    const auth = await this.queryBus.execute(new FindAuthUserQuery(subject));
+    if (!auth) throw new UnauthenticatedError('Ce compte est inconnu ou désactivé.');
+    request.auth = auth;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(auth.role)) throw new ForbiddenError();
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { claimEvent, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
+
+/**
+ * Delivers one outbox event to every consumer interested in its type. Each consumer runs in its
+ * own transaction with its idempotency key, so a retried job re-runs only the consumers that
+ * failed, and a redelivered event is applied once.
+ */
+@Processor(QueueName.Outbox, { concurrency: 8 })
+export class OutboxProcessor extends WorkerHost {
+  private readonly logger = new Logger(OutboxProcessor.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(OUTBOX_CONSUMERS) private readonly consumers: OutboxConsumer[] = [],
+  ) {
+    super();
+  }
+
+  async process(job: Job<OutboxJob>): Promise<void> {
+    const message = await this.dataSource.getRepository(OutboxMessage).findOneBy({ id: job.data.eventId });
+    if (!message) {
+      this.logger.warn({ eventId: job.data.eventId }, 'outbox row gone; nothing to deliver');
+      return;
+    }
+    const event = {
+      eventId: message.id,
+      type: message.type,
+      aggregateType: message.aggregateType,
+      aggregateId: message.aggregateId,
+      payload: message.payload,
+    };
+    for (const consumer of this.consumers.filter((c) => c.handles(message.type))) {
+      await this.dataSource.transaction(async (manager) => {
+        if (await claimEvent(manager, consumer.name, message.id)) await consumer.handle(event, manager);
+      });
+    }
+  }
+}

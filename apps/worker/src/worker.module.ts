@@ -1,0 +1,35 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
+import { DirectoryModule } from '@app/directory';
+import { OutboxProcessor } from './outbox/outbox.processor';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
+
+export interface WorkerModuleOptions {
+  config: AppConfig;
+  clock?: Clock;
+}
+
+/** The worker: BullMQ processors and the outbox relay, over the same libs as the API. */
+@Module({})
+export class WorkerModule {
+  static forRoot({ config, clock }: WorkerModuleOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot({ config, clock, redisRole: 'worker' }),
+        BullModule.registerQueue({ name: QueueName.Outbox, defaultJobOptions: outboxJobOptions }),
+        DirectoryModule,
+      ],
+      providers: [OutboxRelayService, OutboxProcessor, { provide: OUTBOX_CONSUMERS, useValue: [] }],
+    };
+  }
+}
+
+/** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */
+const outboxJobOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

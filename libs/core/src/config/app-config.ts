@@ -1,0 +1,153 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { IsConnectionUrl } from './is-connection-url';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
+    ? true
+    : ['false', '0', 'no', 'off'].includes(String(value).toLowerCase())
+      ? false
+      : value;
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+
+/**
+ * The whole process configuration, validated once at boot. Nothing else reads process.env:
+ * inject AppConfig (or receive it from loadConfig in a script).
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsConnectionUrl(['postgres:', 'postgresql:'])
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relais';
+
+  @IsConnectionUrl(['redis:', 'rediss:'])
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every BullMQ key, so that several deployments (or test runs) can share one Redis. */
+  @IsString()
+  @MinLength(1)
+  QUEUE_PREFIX = 'relais';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Public base URL used in links (tracking pages, share links). */
+  @IsOptional()
+  @IsString()
+  PUBLIC_URL?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_DEV_LOGIN = false;
+
+  /** HS256 secret of the development token issuer. Required in production unless OIDC is set. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET doit contenir au moins 32 caractères' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_AUDIENCE?: string;
+
+  @IsOptional()
+  @IsConnectionUrl(['https:', 'http:'])
+  OIDC_JWKS_URL?: string;
+
+  /** Claim of an OIDC token that carries the user's e-mail (matched against the directory). */
+  @IsString()
+  OIDC_EMAIL_CLAIM = 'email';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  JWT_TTL_SECONDS = 8 * 3600;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  OUTBOX_POLL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  get devSecret(): string {
+    return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
+  }
+
+  get oidcEnabled(): boolean {
+    return Boolean(this.OIDC_JWKS_URL && this.OIDC_ISSUER);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, readonly reason: string) {
+    super(`Configuration invalide : ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment and returns the configuration, or throws a ConfigError naming the
+ * first bad variable. An empty value counts as missing (it is never silently defaulted).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  const known = Object.keys(new AppConfig());
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL']) {
+    const value = env[key];
+    if (value === undefined) continue;
+    if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');
+    raw[key] = value.trim();
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'est invalide';
+    throw new ConfigError(first.property, reason.replace(new RegExp(`^${first.property}\\s*`), ''));
+  }
+  if (config.NODE_ENV === 'production') {
+    if (env.DATABASE_URL === undefined) throw new ConfigError('DATABASE_URL', 'est obligatoire en production');
+    if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
+    if (!config.JWT_SECRET && !config.oidcEnabled)
+      throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER et OIDC_JWKS_URL sont obligatoires en production');
+  }
+  if ((config.OIDC_ISSUER && !config.OIDC_JWKS_URL) || (!config.OIDC_ISSUER && config.OIDC_JWKS_URL)) {
+    throw new ConfigError(config.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'doit accompagner l’autre réglage OIDC');
+  }
+  return config;
+}

@@ -1,0 +1,53 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldError, ValidationFailedError } from './domain-error';
+
+/** Flattens class-validator errors to `{field: 'usager.consentement', message}` (French messages). */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      out.push({ field, message: frenchMessage(field, message) });
+    }
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
+  }
+  return out;
+}
+
+/**
+ * class-validator's built-in messages are English; DTOs give French ones where they matter,
+ * and this turns the common leftovers into French so a user never reads English.
+ */
+function frenchMessage(field: string, message: string): string {
+  const whitelist = /^property (\S+) should not exist$/.exec(message);
+  if (whitelist) return `Le champ « ${field} » n’est pas attendu.`;
+  if (/must be a UUID$/.test(message)) return 'doit être un identifiant (UUID) valide.';
+  if (/should not be empty$/.test(message)) return 'est obligatoire.';
+  if (/must be a string$/.test(message)) return 'doit être une chaîne de caractères.';
+  if (/must be a boolean value$/.test(message)) return 'doit être un booléen (true ou false).';
+  if (/must be an integer number$/.test(message)) return 'doit être un nombre entier.';
+  if (/must not be less than (\d+)$/.test(message)) return `doit être supérieur ou égal à ${/(\d+)$/.exec(message)![1]}.`;
+  if (/must not be greater than (\d+)$/.test(message)) return `doit être inférieur ou égal à ${/(\d+)$/.exec(message)![1]}.`;
+  if (/must be one of the following values: (.*)$/.test(message))
+    return `doit valoir l’une des valeurs suivantes : ${/values: (.*)$/.exec(message)![1]}.`;
+  if (/must be a valid ISO 8601 date string$/.test(message)) return 'doit être une date ISO 8601 (ex. 2026-12-01T17:00:00+01:00).';
+  if (/must be an email$/.test(message)) return 'doit être une adresse e-mail valide.';
+  if (/must be shorter than or equal to (\d+) characters$/.test(message))
+    return `ne doit pas dépasser ${/(\d+) characters$/.exec(message)![1]} caractères.`;
+  if (/must be longer than or equal to (\d+) characters$/.test(message))
+    return `doit contenir au moins ${/(\d+) characters$/.exec(message)![1]} caractères.`;
+  if (/must be an array$/.test(message)) return 'doit être une liste.';
+  if (/nested property .* must be either object or array$/.test(message)) return 'doit être un objet.';
+  return message;
+}
+
+/** The one ValidationPipe of the API: whitelist, refuse unknown fields, transform, French errors. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
+  });
+}

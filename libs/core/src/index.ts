@@ -1,0 +1,24 @@
+export * from './config/app-config';
+export * from './config/config.module';
+export * from './config/is-connection-url';
+export * from './clock/clock';
+export * from './core.module';
+export * from './database/database.options';
+export * from './database/snake-naming.strategy';
+export * from './database/migrations';
+export * from './errors/domain-error';
+export * from './errors/problem';
+export * from './errors/problem.filter';
+export * from './errors/validation';
+export * from './logging/logger.module';
+export * from './outbox/outbox-message.entity';
+export * from './outbox/outbox.writer';
+export * from './outbox/outbox.relay';
+export * from './outbox/outbox-consumer';
+export * from './queue/queue-names';
+export * from './queue/redis';
+export * from './auth/auth-context';
+
+import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
+export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent];
+export * from './auth/token.service';

@@ -1,0 +1,22 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * A consumer of outbox events. `handle` runs in a transaction that also records
+ * (consumer, eventId) in processed_event: a redelivered event is skipped, never applied twice.
+ */
+export interface OutboxConsumer {
+  readonly name: string;
+  handles(type: string): boolean;
+  handle(event: { eventId: string; type: string; aggregateType: string; aggregateId: string; payload: Record<string, unknown> }, manager: EntityManager): Promise<void>;
+}
+
+export const OUTBOX_CONSUMERS = Symbol('OUTBOX_CONSUMERS');
+
+/** Inserts the idempotency key; false when this consumer already processed the event. */
+export async function claimEvent(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, eventId],
+  );
+  return rows.length === 1;
+}

@@ -1,0 +1,49 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * An event waiting to be relayed to BullMQ. Written in the same transaction as the state change
+ * that produced it; its id is the event id, which consumers use to stay idempotent.
+ */
+@Entity({ name: 'outbox' })
+@Index('idx_outbox_pending', ['createdAt'], { where: 'published_at IS NULL' })
+export class OutboxMessage {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  type: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  aggregateType: string;
+
+  @Column('uuid')
+  aggregateId: string;
+
+  @Column({ type: 'jsonb' })
+  payload: Record<string, unknown>;
+
+  @Column({ type: 'timestamptz' })
+  occurredAt: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+}
+
+/** One row per (consumer, event) already handled: the consumer's idempotency key. */
+@Entity({ name: 'processed_event' })
+export class ProcessedEvent {
+  @PrimaryColumn({ type: 'varchar', length: 80 })
+  consumer: string;
+
+  @PrimaryColumn('uuid')
+  eventId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  processedAt: Date;
+}

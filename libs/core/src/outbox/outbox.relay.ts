@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+
+export const OUTBOX_CHANNEL = 'relais_outbox';
+
+/** The job an outbox row becomes: ids only, the consumer re-reads what it needs. */
+export interface OutboxJob {
+  eventId: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+}
+
+export function outboxJobId(eventId: string): string {
+  return `outbox-${eventId}`;
+}
+
+/**
+ * Moves committed outbox rows to BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+ * several workers share the work without sending a row twice; a row is marked published only
+ * after BullMQ accepted its job, and the deterministic job id makes a re-send harmless.
+ * It wakes on NOTIFY and also polls, so a missed notification delays a row by one period at most.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | null = null;
+  private listener: Client | null = null;
+  private running = false;
+  private draining: Promise<void> | null = null;
+  private wakeRequested = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: Queue<OutboxJob>,
+    private readonly options: { pollMs: number; batchSize?: number; databaseUrl: string },
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    try {
+      this.listener = new Client({ connectionString: this.options.databaseUrl, application_name: 'relais-outbox-listener' });
+      await this.listener.connect();
+      this.listener.on('notification', () => this.wake());
+      this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener lost; polling only'));
+      await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      this.logger.warn({ err }, 'outbox LISTEN unavailable; polling only');
+      this.listener = null;
+    }
+    const tick = () => {
+      if (!this.running) return;
+      this.wake();
+      this.timer = setTimeout(tick, this.options.pollMs);
+    };
+    tick();
+  }
+
+  /** Relays everything pending now; resolves when the backlog is empty. */
+  wake(): Promise<void> {
+    if (this.draining) {
+      this.wakeRequested = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        do {
+          this.wakeRequested = false;
+          while ((await this.relayBatch()) > 0) {
+            /* keep draining */
+          }
+        } while (this.wakeRequested && this.running);
+      } catch (err) {
+        this.logger.error({ err }, 'outbox relay batch failed; will retry');
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  /** One batch: claim, enqueue, mark. Returns how many rows it moved. */
+  async relayBatch(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 200;
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ id: string; type: string; aggregate_type: string; aggregate_id: string }> = await manager.query(
+        `SELECT id, type, aggregate_type, aggregate_id FROM outbox
+          WHERE published_at IS NULL
+          ORDER BY created_at, id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.queue.addBulk(
+        rows.map((row) => ({
+          name: row.type,
+          data: { eventId: row.id, type: row.type, aggregateType: row.aggregate_type, aggregateId: row.aggregate_id },
+          opts: { jobId: outboxJobId(row.id) },
+        })),
+      );
+      await manager.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [
+        rows.map((r) => r.id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draining;
+    if (this.listener) await this.listener.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,62 @@
+// `npm start`: prepares the database (create, migrate, seed the demo) and runs the API and the
+// worker side by side, forwarding signals so that Ctrl-C stops both cleanly.
+// The demo turns the development login on unless AUTH_DEV_LOGIN is set explicitly.
+import { spawn, spawnSync } from 'node:child_process';
+
+const env = { ...process.env, AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? 'true' };
+const API = 'dist/apps/api/apps/api/src/main.js';
+const WORKER = 'dist/apps/worker/apps/worker/src/main.js';
+const CLI = 'dist/apps/worker/apps/worker/src/cli.js';
+
+const setup = spawnSync(process.execPath, [CLI, 'setup'], { env, stdio: 'inherit' });
+if (setup.status !== 0) process.exit(setup.status ?? 1);
+
+const children = [
+  ['api', spawn(process.execPath, [API], { env, stdio: 'inherit' })],
+  ['worker', spawn(process.execPath, [WORKER], { env, stdio: 'inherit' })],
+];
+
+let stopping = false;
+function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  for (const [, child] of children) if (child.exitCode === null) child.kill(signal);
+}
+process.on('SIGINT', () => stopAll('SIGTERM'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+let exitCode = 0;
+let alive = children.length;
+for (const [name, child] of children) {
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`Relais : le processus ${name} s’est arrêté (${signal ?? code}) ; arrêt de l’ensemble.`);
+      exitCode = code || 1;
+      stopAll('SIGTERM');
+    }
+    if (--alive === 0) process.exit(exitCode);
+  });
+}
+
+// Tell the person at the keyboard where to go once the API answers.
+const port = Number(env.PORT ?? 3000);
+const base = `http://localhost:${port}`;
+for (let i = 0; i < 60 && !stopping; i++) {
+  try {
+    const res = await fetch(`${base}/health/ready`);
+    if (res.ok) {
+      console.log(`\nRelais est prêt : ${base}/api/docs (API : ${base}/api/v1)`);
+      if (env.AUTH_DEV_LOGIN === 'true') {
+        const users = await (await fetch(`${base}/api/v1/auth/dev-users`)).json().catch(() => []);
+        const shown = ['agent.carcassonne@relais.demo', 'referent.tourisme@relais.demo', 'cabinet.conseiller@relais.demo', 'manager.reseau@relais.demo', 'admin@relais.demo'];
+        console.log('Connexion de démonstration : POST /api/v1/auth/dev-login {"email": "…"}, par exemple :');
+        for (const u of users.filter((u) => shown.includes(u.email)))
+          console.log(`  ${u.email.padEnd(34)} ${u.role.padEnd(16)} ${u.displayName}${u.maisonNom ? ` — ${u.maisonNom}` : u.directionNom ? ` — ${u.directionNom}` : ''}`);
+        console.log(`  (${users.length} comptes : GET /api/v1/auth/dev-users)\n`);
+      }
+      break;
+    }
+  } catch {
+    /* not up yet */
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}

@@ -1,0 +1,27 @@
+import { AppConfig, loadConfig } from '@app/core';
+
+/** The e2e database: never the development one (the name must contain "test"). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function assertTestDatabase(url: string): void {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  if (!name.includes('test')) {
+    throw new Error(`Refus : la base « ${name} » ne contient pas « test » dans son nom ; les tests l’effaceraient.`);
+  }
+}
+
+/** A validated config for tests; overrides win. */
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  assertTestDatabase(overrides.DATABASE_URL ?? TEST_DATABASE_URL);
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: `relais-test-${process.env.JEST_WORKER_ID ?? '0'}`,
+    AUTH_DEV_LOGIN: 'true',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOGIN_RATE_LIMIT: '1000',
+    ...overrides,
+  });
+}
