@@ -1,0 +1,192 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+
+const UUID = { message: 'doit être un identifiant (UUID) valide.' };
+
+/** Query strings carry text: only the exact words true and false are booleans. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+// ---- Parameters -------------------------------------------------------------------------
+
+export class IdParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('4', UUID)
+  id: string;
+}
+
+/** For lists without filters: declared so that the global pipe refuses any query parameter (typos included). */
+export class NoQueryDto {}
+
+export class DispositifsQueryDto {
+  @ApiPropertyOptional({
+    description: 'Mots cherchés dans le nom et les mots-clés, sans tenir compte des accents ni de la casse ; tous doivent y figurer.',
+    example: 'eau tourisme',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString({ message: 'doit être une chaîne de caractères.' })
+  @MaxLength(200, { message: 'ne doit pas dépasser 200 caractères.' })
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les dispositifs de ce thème.' })
+  @IsOptional()
+  @IsUUID('4', UUID)
+  themeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les dispositifs de cette direction.' })
+  @IsOptional()
+  @IsUUID('4', UUID)
+  directionId?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: true,
+    description: 'Inclure les dispositifs clos (un usager en cite souvent un) ; false pour ne garder que les dispositifs en cours.',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'doit valoir true ou false.' })
+  inclureHistoriques?: boolean;
+}
+
+export class ReferentsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de ce dispositif.' })
+  @IsOptional()
+  @IsUUID('4', UUID)
+  dispositifId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de ce thème.' })
+  @IsOptional()
+  @IsUUID('4', UUID)
+  themeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de cette direction.' })
+  @IsOptional()
+  @IsUUID('4', UUID)
+  directionId?: string;
+}
+
+// ---- Responses --------------------------------------------------------------------------
+
+const VERIFIE = 'false : donnée de démonstration non confirmée par une source publique, à ne pas présenter comme officielle.';
+
+export class DirectionRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'tourisme' }) code: string;
+  @ApiProperty({ type: String, nullable: true, example: 'DITM' }) sigle: string | null;
+  @ApiProperty({ example: 'Direction du Tourisme' }) nom: string;
+}
+
+export class ThemeRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'TOURISME' }) code: string;
+  @ApiProperty({ example: 'Tourisme et thermalisme' }) libelle: string;
+}
+
+export class DispositifRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'eceau-tourisme' }) code: string;
+  @ApiProperty({ example: "Ec'Eau Tourisme" }) nom: string;
+  @ApiProperty({ description: 'Dispositif clos' }) historique: boolean;
+}
+
+export class DepartementDto {
+  @ApiProperty({ example: '11' }) code: string;
+  @ApiProperty({ example: 'Aude' }) nom: string;
+}
+
+export class MaisonDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'carcassonne' }) code: string;
+  @ApiProperty({ example: 'Maison de Ma Région – Carcassonne' }) nom: string;
+  @ApiProperty({ example: 'Carcassonne' }) ville: string;
+  @ApiProperty({ type: DepartementDto }) departement: DepartementDto;
+  @ApiProperty({ enum: ['maison', 'bureau_territorial'] }) type: 'maison' | 'bureau_territorial';
+  @ApiProperty({ type: String, nullable: true }) adresse: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'du lundi au vendredi de 9h à 12h et de 13h30 à 17h' }) horaires: string | null;
+  @ApiProperty({ description: VERIFIE }) verifie: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Adresse de la source publique' }) source: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: ThemeRefDto, isArray: true, description: 'Thèmes que la Maison suit pour tout le réseau' })
+  specialisations: ThemeRefDto[];
+}
+
+export class DirectionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ditm' }) code: string;
+  @ApiProperty({ type: String, nullable: true, example: 'DITM' }) sigle: string | null;
+  @ApiProperty({ example: 'Direction des Infrastructures, des Transports et des Mobilités' }) nom: string;
+  @ApiProperty({ enum: ['direction', 'direction_generale', 'service', 'agence', 'fonds', 'groupement'] }) type: string;
+  @ApiProperty({ description: 'Structure disparue ou fondue dans une autre' }) historique: boolean;
+  @ApiProperty({ description: VERIFIE }) verifie: boolean;
+  @ApiProperty({ type: String, nullable: true }) source: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+}
+
+export class DirectionDetailDto extends DirectionDto {
+  @ApiProperty({ type: ThemeRefDto, isArray: true, description: 'Thèmes dont la direction est responsable' }) themes: ThemeRefDto[];
+  @ApiProperty({ type: DispositifRefDto, isArray: true, description: 'Dispositifs portés par la direction' }) dispositifs: DispositifRefDto[];
+}
+
+export class ThemeDto extends ThemeRefDto {
+  @ApiProperty({ type: DirectionRefDto, nullable: true, description: 'Direction responsable du thème' }) direction: DirectionRefDto | null;
+}
+
+export class ReferentContactDto {
+  @ApiProperty({ format: 'uuid', description: 'Identifiant du référent' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ example: 'Claire Vidal' }) displayName: string;
+  @ApiProperty({ example: 'referent.tourisme@relais.demo' }) email: string;
+  @ApiProperty({ type: String, nullable: true }) telephone: string | null;
+}
+
+export class DispositifDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'eceau-tourisme' }) code: string;
+  @ApiProperty({ example: "Ec'Eau Tourisme" }) nom: string;
+  @ApiProperty({ type: ThemeRefDto, nullable: true }) theme: ThemeRefDto | null;
+  @ApiProperty({ type: DirectionRefDto, description: 'Direction qui porte le dispositif' }) direction: DirectionRefDto;
+  @ApiProperty({ type: String, nullable: true }) publicVise: string | null;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ type: String, isArray: true, example: ['eau', 'camping'] }) motsCles: string[];
+  @ApiProperty({ description: 'Dispositif clos' }) historique: boolean;
+  @ApiProperty({ description: VERIFIE }) verifie: boolean;
+  @ApiProperty({ type: String, nullable: true }) source: string | null;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: ReferentContactDto, isArray: true, description: 'Qui contacter au siège' }) referents: ReferentContactDto[];
+}
+
+export class ReferentDto extends ReferentContactDto {
+  @ApiProperty({ type: String, nullable: true }) fonction: string | null;
+  @ApiProperty({ type: DirectionRefDto }) direction: DirectionRefDto;
+  @ApiProperty({ type: DispositifRefDto, isArray: true }) dispositifs: DispositifRefDto[];
+  @ApiProperty({ type: ThemeRefDto, isArray: true }) themes: ThemeRefDto[];
+}
+
+const NEXT_CURSOR = { type: String, nullable: true, description: 'Toujours null : l’annuaire tient en une page.' };
+
+export class MaisonListDto {
+  @ApiProperty({ type: MaisonDto, isArray: true }) items: MaisonDto[];
+  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+}
+
+export class DirectionListDto {
+  @ApiProperty({ type: DirectionDto, isArray: true }) items: DirectionDto[];
+  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+}
+
+export class ThemeListDto {
+  @ApiProperty({ type: ThemeDto, isArray: true }) items: ThemeDto[];
+  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+}
+
+export class DispositifListDto {
+  @ApiProperty({ type: DispositifDto, isArray: true }) items: DispositifDto[];
+  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+}
+
+export class ReferentListDto {
+  @ApiProperty({ type: ReferentDto, isArray: true }) items: ReferentDto[];
+  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+}

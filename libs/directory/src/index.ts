@@ -1,0 +1,16 @@
+export * from './persistence/directory.entities';
+export * from './directory.module';
+export * from './queries/directory.views';
+export * from './queries/find-auth-user.query';
+export * from './queries/list-dev-users.query';
+export * from './queries/list-maisons.query';
+export * from './queries/get-maison.query';
+export * from './queries/list-directions.query';
+export * from './queries/get-direction.query';
+export * from './queries/list-themes.query';
+export * from './queries/list-dispositifs.query';
+export * from './queries/get-dispositif.query';
+export * from './queries/list-referents.query';
+export { seedDemoData } from './seed/seed';
+export { buildDemoDirectory } from './seed/demo-directory';
+export type { DemoDirectory, SeedCount, SeedReport } from './seed/seed-rows';
