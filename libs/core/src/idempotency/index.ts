@@ -1,0 +1,3 @@
+export * from './canonical-json';
+export * from './idempotency';
+export * from './idempotency-key.entity';

@@ -1,0 +1,7 @@
+/** The shared, append-only, hash-chained timeline of every ticket type. The lib's only door. */
+export type { TicketType, Visibilite, Unite, Acteur, TimelineEntry, TimelineEventView, TimelineVerification } from './timeline.types';
+export { appendToTimeline, readTimeline, verifyTimeline } from './timeline.store';
+export { unitesOf } from './unites';
+
+import { TimelineEventEntity } from './timeline-event.entity';
+export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];

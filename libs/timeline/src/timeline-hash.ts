@@ -1,0 +1,47 @@
+import { canonicalHash } from '@app/core';
+
+/**
+ * A stored event as the chain sees it: every column of timeline_event except `hash` itself,
+ * so that no stored value (not even the author's name shown in the fil, or the unit an
+ * internal note is restricted to) can change without breaking the chain.
+ */
+export interface TimelineRecord {
+  eventId: string;
+  ticketType: string;
+  ticketId: string;
+  seq: number;
+  type: string;
+  at: Date;
+  acteurId: string | null;
+  acteurNom: string | null;
+  acteurRole: string | null;
+  visibilite: string;
+  uniteType: string | null;
+  uniteId: string | null;
+  data: Record<string, unknown>;
+  previousHash: string | null;
+}
+
+/**
+ * SHA-256 (hex) of the canonical JSON of the record. Used on write and on verification, from
+ * the same shape: `at` at millisecond precision in UTC (what a JavaScript Date holds, and what
+ * timestamptz gives back), uuids in lower case (what PostgreSQL gives back).
+ */
+export function timelineEventHash(record: TimelineRecord): string {
+  return canonicalHash({
+    eventId: record.eventId,
+    ticketType: record.ticketType,
+    ticketId: record.ticketId,
+    seq: record.seq,
+    type: record.type,
+    at: record.at.toISOString(),
+    acteurId: record.acteurId,
+    acteurNom: record.acteurNom,
+    acteurRole: record.acteurRole,
+    visibilite: record.visibilite,
+    uniteType: record.uniteType,
+    uniteId: record.uniteId,
+    data: record.data,
+    previousHash: record.previousHash,
+  });
+}

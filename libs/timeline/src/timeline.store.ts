@@ -1,0 +1,212 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { ConcurrentUpdateError } from '@app/core';
+import { TimelineRecord, timelineEventHash } from './timeline-hash';
+import {
+  TICKET_TYPES,
+  TicketType,
+  TimelineEntry,
+  TimelineEventView,
+  TimelineVerification,
+  Unite,
+  VISIBILITES,
+} from './timeline.types';
+
+type Queryable = EntityManager | DataSource;
+
+interface StoredEvent extends TimelineRecord {
+  hash: string;
+}
+
+const COLUMNS = `id AS "eventId", ticket_type AS "ticketType", ticket_id AS "ticketId", seq, type, at,
+  acteur_id AS "acteurId", acteur_nom AS "acteurNom", acteur_role AS "acteurRole", visibilite,
+  unite_type AS "uniteType", unite_id AS "uniteId", data, hash, previous_hash AS "previousHash"`;
+
+/** Rows read per round trip by verifyTimeline: bounds memory on a long timeline. */
+const VERIFY_PAGE = 500;
+
+/**
+ * Appends in the caller's transaction. The caller must hold a lock on the ticket row (it just
+ * UPDATEd it with a version check, or SELECT ... FOR UPDATE); seq continues from the last event.
+ *
+ * The lock is what serialises writers: under READ COMMITTED, a second writer waits for the
+ * first to commit and then reads the new last event. Should a caller forget it, the unique
+ * (ticket_type, ticket_id, seq) index refuses the duplicate and this throws
+ * ConcurrentUpdateError (409): the request fails, the chain never forks.
+ */
+export async function appendToTimeline(manager: EntityManager, ticketType: TicketType, ticketId: string, entries: TimelineEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  assertTicketType(ticketType);
+  if (!manager.queryRunner?.isTransactionActive) {
+    // Outside a transaction nothing holds the ticket lock, and events could commit without
+    // the state change they describe.
+    throw new Error('appendToTimeline must run inside the transaction that changes the ticket.');
+  }
+  // PostgreSQL returns uuids in lower case; hashing what it will give back keeps verification stable.
+  const ticket = ticketId.toLowerCase();
+
+  const last: { seq: number; hash: string }[] = await manager.query(
+    `SELECT seq, hash FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 ORDER BY seq DESC LIMIT 1`,
+    [ticketType, ticket],
+  );
+  let seq = last[0]?.seq ?? 0;
+  let previousHash: string | null = last[0]?.hash ?? null;
+
+  const events: StoredEvent[] = entries.map((entry) => {
+    assertEntry(entry);
+    seq += 1;
+    const record: TimelineRecord = {
+      eventId: entry.eventId.toLowerCase(),
+      ticketType,
+      ticketId: ticket,
+      seq,
+      type: entry.type,
+      at: entry.at,
+      acteurId: entry.acteur ? entry.acteur.id.toLowerCase() : null,
+      acteurNom: entry.acteur ? entry.acteur.displayName : null,
+      acteurRole: entry.acteur ? entry.acteur.role : null,
+      visibilite: entry.visibilite,
+      uniteType: entry.unite ? entry.unite.type : null,
+      uniteId: entry.unite?.id != null ? entry.unite.id.toLowerCase() : null,
+      data: entry.data,
+      previousHash,
+    };
+    const hash = timelineEventHash(record);
+    previousHash = hash;
+    return { ...record, hash };
+  });
+
+  const params: unknown[] = [];
+  const tuples = events.map((e) => {
+    const base = params.length;
+    params.push(
+      e.eventId,
+      e.ticketType,
+      e.ticketId,
+      e.seq,
+      e.type,
+      e.at,
+      e.acteurId,
+      e.acteurNom,
+      e.acteurRole,
+      e.visibilite,
+      e.uniteType,
+      e.uniteId,
+      // Stored as JSON.stringify writes it, which is what canonicalJson hashed.
+      JSON.stringify(e.data),
+      e.hash,
+      e.previousHash,
+    );
+    const p = (i: number) => `$${base + i}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)}::jsonb, ${p(14)}, ${p(15)})`;
+  });
+  try {
+    await manager.query(
+      `INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
+         visibilite, unite_type, unite_id, data, hash, previous_hash)
+       VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  } catch (error) {
+    if (error?.code === '23505' && error?.constraint === 'uq_timeline_event_ticket_seq') throw new ConcurrentUpdateError();
+    throw error;
+  }
+}
+
+/**
+ * Events the viewer may read, in seq order: every 'partage' event, and 'interne' events whose
+ * unite is one of the viewer's units. Optional cursor/limit: afterSeq, limit.
+ *
+ * seq is the ticket's own numbering, so a viewer who may not read an internal note sees a gap
+ * in seq and a previousHash it cannot resolve; the chain is verified server-side
+ * (verifyTimeline), never by the client.
+ */
+export async function readTimeline(
+  manager: Queryable,
+  ticketType: TicketType,
+  ticketId: string,
+  viewerUnites: Unite[],
+  opts: { afterSeq?: number; limit?: number } = {},
+): Promise<TimelineEventView[]> {
+  assertTicketType(ticketType);
+  const afterSeq = opts.afterSeq ?? 0;
+  if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new RangeError(`readTimeline: afterSeq must be an integer ≥ 0, got ${opts.afterSeq}.`);
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
+    throw new RangeError(`readTimeline: limit must be an integer ≥ 1, got ${opts.limit}.`);
+  }
+  const rows: StoredEvent[] = await manager.query(
+    `SELECT ${COLUMNS}
+       FROM timeline_event e
+      WHERE e.ticket_type = $1 AND e.ticket_id = $2 AND e.seq > $3
+        AND (e.visibilite = 'partage'
+             OR EXISTS (SELECT 1 FROM unnest($4::text[], $5::uuid[]) AS v(type, id)
+                         WHERE v.type = e.unite_type AND v.id IS NOT DISTINCT FROM e.unite_id))
+      ORDER BY e.seq
+      LIMIT $6`,
+    [ticketType, ticketId, afterSeq, viewerUnites.map((u) => u.type), viewerUnites.map((u) => u.id), opts.limit ?? null],
+  );
+  return rows.map(toView);
+}
+
+/**
+ * Recomputes every hash of the ticket's chain, in seq order. An event is anomalous when its
+ * hash does not match its content, when its previousHash is not the hash stored on the event
+ * before it, or when its seq does not follow (an event removed from the middle). Removing the
+ * last events leaves a valid shorter chain: that needs an anchor outside the table.
+ */
+export async function verifyTimeline(manager: Queryable, ticketType: TicketType, ticketId: string): Promise<TimelineVerification> {
+  assertTicketType(ticketType);
+  let evenements = 0;
+  let premiereAnomalie: number | null = null;
+  let expectedSeq = 1;
+  let previousHash: string | null = null;
+  let afterSeq = 0;
+  for (;;) {
+    const page: StoredEvent[] = await manager.query(
+      `SELECT ${COLUMNS} FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+      [ticketType, ticketId, afterSeq, VERIFY_PAGE],
+    );
+    for (const event of page) {
+      evenements += 1;
+      const intact = event.seq === expectedSeq && event.previousHash === previousHash && timelineEventHash(event) === event.hash;
+      if (!intact && premiereAnomalie === null) premiereAnomalie = event.seq;
+      expectedSeq = event.seq + 1;
+      previousHash = event.hash;
+      afterSeq = event.seq;
+    }
+    if (page.length < VERIFY_PAGE) break;
+  }
+  return { valide: premiereAnomalie === null, evenements, premiereAnomalie };
+}
+
+function toView(row: StoredEvent): TimelineEventView {
+  return {
+    seq: row.seq,
+    type: row.type,
+    at: row.at.toISOString(),
+    acteur: row.acteurId === null ? null : { id: row.acteurId, displayName: row.acteurNom ?? '', role: row.acteurRole ?? '' },
+    visibilite: row.visibilite as TimelineEventView['visibilite'],
+    data: row.data,
+    hash: row.hash,
+    previousHash: row.previousHash,
+  };
+}
+
+function assertTicketType(ticketType: string): void {
+  if (!TICKET_TYPES.includes(ticketType as TicketType)) throw new TypeError(`Unknown ticket type « ${ticketType} ».`);
+}
+
+/** Programming errors, caught here with a clear message rather than by a CHECK constraint. */
+function assertEntry(entry: TimelineEntry): void {
+  if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) throw new TypeError(`Timeline event ${entry.eventId}: invalid date.`);
+  if (!VISIBILITES.includes(entry.visibilite)) throw new TypeError(`Timeline event ${entry.eventId}: unknown visibilite « ${entry.visibilite} ».`);
+  if (entry.visibilite === 'interne' && !entry.unite) throw new TypeError(`Timeline event ${entry.eventId}: an internal event needs the unit that may read it.`);
+  if (entry.unite) {
+    const needsId = entry.unite.type === 'maison' || entry.unite.type === 'direction';
+    if (needsId !== (entry.unite.id != null)) {
+      throw new TypeError(`Timeline event ${entry.eventId}: unit « ${entry.unite.type} » ${needsId ? 'needs' : 'takes no'} id.`);
+    }
+  }
+  if (entry.data === null || typeof entry.data !== 'object' || Array.isArray(entry.data)) {
+    throw new TypeError(`Timeline event ${entry.eventId}: data must be an object.`);
+  }
+}
