@@ -1,3 +1,4 @@
+import './register-aliases';
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';

@@ -10,6 +10,7 @@ export * from './errors/domain-error';
 export * from './errors/problem';
 export * from './errors/problem.filter';
 export * from './errors/validation';
+export * from './idempotency';
 export * from './logging/logger.module';
 export * from './outbox/outbox-message.entity';
 export * from './outbox/outbox.writer';
@@ -20,5 +21,8 @@ export * from './queue/redis';
 export * from './auth/auth-context';
 
 import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
-export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent];
+import { IdempotencyKey } from './idempotency/idempotency-key.entity';
+export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent, IdempotencyKey];
 export * from './auth/token.service';
+export * from './http/pagination';
+export * from './http/etag';

@@ -101,3 +101,13 @@ describe('ProblemFilter', () => {
     expect(JSON.stringify(problem.errors)).not.toMatch(/must|should/);
   });
 });
+
+describe('body parser errors rethrown by the Fastify adapter', () => {
+  it('explains a malformed or empty JSON body in French', () => {
+    const { HttpException } = jest.requireActual('@nestjs/common');
+    const invalid = toProblem(new HttpException("Body is not valid JSON but content-type is set to 'application/json'", 400));
+    expect(invalid).toMatchObject({ status: 400, code: 'CORPS_INVALIDE', detail: 'Le corps de la requête n’est pas un JSON valide.' });
+    const empty = toProblem(new HttpException("Body cannot be empty when content-type is set to 'application/json'", 400));
+    expect(empty.detail).toMatch(/vide/);
+  });
+});

@@ -37,15 +37,18 @@ export function toProblem(exception: unknown, instance?: string): Problem {
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const code = status === 404 ? 'INTROUVABLE' : `HTTP_${status}`;
-    return {
-      type: problemType(code),
-      title: TITLE_BY_STATUS[status] ?? 'Erreur',
-      status,
-      detail: status === 404 ? 'Cette adresse ne correspond à aucune ressource.' : frenchHttpDetail(status),
-      code,
-      ...(instance ? { instance } : {}),
-    };
+    // The Fastify adapter rethrows body-parser errors as HttpExceptions with English messages.
+    const bodyError = status === 400 && /JSON|[Bb]ody/.test(exception.message);
+    const code = status === 404 ? 'INTROUVABLE' : bodyError ? 'CORPS_INVALIDE' : `HTTP_${status}`;
+    const detail =
+      status === 404
+        ? 'Cette adresse ne correspond à aucune ressource.'
+        : bodyError
+          ? /empty|cannot be empty/i.test(exception.message)
+            ? 'Le corps de la requête est vide alors qu’il est déclaré en JSON.'
+            : 'Le corps de la requête n’est pas un JSON valide.'
+          : frenchHttpDetail(status);
+    return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code, ...(instance ? { instance } : {}) };
   }
   const fastifyError = exception as { statusCode?: number; code?: string } | undefined;
   if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

@@ -1,0 +1,7 @@
+import { CORE_ENTITIES } from '@app/core';
+import { DIRECTORY_ENTITIES } from '@app/directory';
+import { QUESTION_ENTITIES } from '@app/questions';
+import { TIMELINE_ENTITIES } from '@app/timeline';
+
+/** Every entity of every context: what the migrated schema must match (test/schema checks it). */
+export const ALL_ENTITIES = [...CORE_ENTITIES, ...DIRECTORY_ENTITIES, ...TIMELINE_ENTITIES, ...QUESTION_ENTITIES];

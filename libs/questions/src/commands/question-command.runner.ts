@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EventPublisher } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthContext, Clock, StaleVersionError } from '@app/core';
+import { unitesOf } from '@app/timeline';
+import { canAct, canReadQuestion, QuestionScope } from '../domain/question.access';
+import { Auteur, Question } from '../domain/question.aggregate';
+import { QuestionAction } from '../domain/question.transitions';
+import { ActionNonPermiseError, QuestionIntrouvableError } from '../domain/questions.errors';
+import { QuestionRepository } from '../persistence/question.repository';
+
+export function auteurOf(ctx: AuthContext): Auteur {
+  return { acteur: { id: ctx.userId, displayName: ctx.displayName, role: ctx.role }, unite: unitesOf(ctx)[0] };
+}
+
+/** The scope facts the access rules need, read in the same transaction. */
+export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Question): Promise<QuestionScope> {
+  const s = q.snapshot;
+  let held = false;
+  if (ctx.directionId) {
+    const rows = await manager.query(`SELECT 1 FROM question_detention WHERE question_id = $1 AND direction_id = $2 LIMIT 1`, [s.id, ctx.directionId]);
+    held = rows.length > 0;
+  }
+  return { maisonId: s.maisonId, directionId: s.directionId, referentId: s.referentId, heldByCallerDirection: held };
+}
+
+/**
+ * The shape of every question command: load → check scope (404), If-Match (412), role (403)
+ * → act (409 on a forbidden move) → save state, timeline and outbox in one transaction →
+ * publish the events in-process once committed.
+ */
+@Injectable()
+export class QuestionCommandRunner {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: QuestionRepository,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(
+    ctx: AuthContext,
+    questionId: string,
+    expectedVersion: number | undefined,
+    action: QuestionAction | 'message',
+    act: (question: Question, auteur: Auteur, at: Date, manager: EntityManager) => void | Promise<void>,
+  ): Promise<{ id: string; version: number }> {
+    const question = await this.dataSource.transaction(async (manager) => {
+      const loaded = await this.repository.load(manager, questionId);
+      if (!loaded) throw new QuestionIntrouvableError();
+      const scope = await scopeOf(manager, ctx, loaded);
+      if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
+      if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
+      if (action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
+      await act(loaded, auteurOf(ctx), this.clock.now(), manager);
+      await this.repository.save(manager, loaded);
+      return loaded;
+    });
+    this.publisher.mergeObjectContext(question).commit();
+    return { id: question.id, version: question.version };
+  }
+}

@@ -1,0 +1,70 @@
+import type { AuthContext } from '@app/core';
+import { canAct, canReadQuestion, canSeeUsager, QuestionScope } from './question.access';
+
+const M1 = 'maison-1';
+const M2 = 'maison-2';
+const D1 = 'direction-1';
+const D2 = 'direction-2';
+
+function ctx(role: AuthContext['role'], perimetre: AuthContext['perimetre'], unit: string | null = null, userId = 'u'): AuthContext {
+  return {
+    userId,
+    email: `${userId}@x`,
+    displayName: userId,
+    role,
+    perimetre,
+    maisonId: perimetre === 'maison' ? unit : null,
+    directionId: perimetre === 'direction' ? unit : null,
+  };
+}
+
+const atD1: QuestionScope = { maisonId: M1, directionId: D1, referentId: null, heldByCallerDirection: true };
+
+describe('question access', () => {
+  it('MdR roles read only their MdR’s questions', () => {
+    expect(canReadQuestion(ctx('agent_mdr', 'maison', M1), atD1)).toBe(true);
+    expect(canReadQuestion(ctx('responsable_mdr', 'maison', M1), atD1)).toBe(true);
+    expect(canReadQuestion(ctx('agent_mdr', 'maison', M2), atD1)).toBe(false);
+  });
+
+  it('directions read what they hold or held, nothing else', () => {
+    expect(canReadQuestion(ctx('referent', 'direction', D1), atD1)).toBe(true);
+    expect(canReadQuestion(ctx('referent', 'direction', D2), { ...atD1, heldByCallerDirection: false })).toBe(false);
+    expect(canReadQuestion(ctx('referent', 'direction', D2), { ...atD1, heldByCallerDirection: true })).toBe(true);
+    expect(canReadQuestion(ctx('manager', 'direction', D1), atD1)).toBe(true);
+  });
+
+  it('network managers read everything; the Cabinet and admins read no question', () => {
+    expect(canReadQuestion(ctx('manager', 'reseau'), atD1)).toBe(true);
+    expect(canReadQuestion(ctx('cabinet', 'reseau'), atD1)).toBe(false);
+    expect(canReadQuestion(ctx('admin', 'reseau'), atD1)).toBe(false);
+    expect(canReadQuestion(ctx('manager', 'maison', M2), atD1)).toBe(false);
+  });
+
+  it('the MdR side and the siège side each do their own actions', () => {
+    const agent = ctx('agent_mdr', 'maison', M1);
+    const referent = ctx('referent', 'direction', D1);
+    expect(canAct(agent, atD1, 'escalader')).toBe(true);
+    expect(canAct(agent, atD1, 'prendre_en_charge')).toBe(false);
+    expect(canAct(referent, atD1, 'prendre_en_charge')).toBe(true);
+    expect(canAct(referent, atD1, 'clore')).toBe(false);
+    expect(canAct(ctx('referent', 'direction', D2), atD1, 'repondre')).toBe(false);
+  });
+
+  it('the coordination queue is worked by network managers', () => {
+    const coordination = { ...atD1, directionId: null };
+    expect(canAct(ctx('manager', 'reseau'), coordination, 'reorienter')).toBe(true);
+    expect(canAct(ctx('referent', 'direction', D1), coordination, 'prendre_en_charge')).toBe(false);
+    expect(canAct(ctx('manager', 'reseau'), atD1, 'repondre')).toBe(false);
+  });
+
+  it('usager data: the recording MdR and the handling référent only', () => {
+    expect(canSeeUsager(ctx('agent_mdr', 'maison', M1), atD1)).toBe(true);
+    expect(canSeeUsager(ctx('agent_mdr', 'maison', M2), atD1)).toBe(false);
+    expect(canSeeUsager(ctx('referent', 'direction', D1, 'r1'), atD1)).toBe(true);
+    expect(canSeeUsager(ctx('referent', 'direction', D1, 'r2'), { ...atD1, referentId: 'r1' })).toBe(false);
+    expect(canSeeUsager(ctx('referent', 'direction', D1, 'r1'), { ...atD1, referentId: 'r1' })).toBe(true);
+    expect(canSeeUsager(ctx('manager', 'reseau'), atD1)).toBe(false);
+    expect(canSeeUsager(ctx('referent', 'direction', D2), { ...atD1, heldByCallerDirection: true })).toBe(false);
+  });
+});

@@ -1,0 +1,37 @@
+import { DomainError } from '@app/core';
+import { LIBELLE_ACTION, LIBELLE_STATUT, QuestionAction, QuestionStatut } from './question.transitions';
+
+export class TransitionInterditeError extends DomainError {
+  constructor(statut: QuestionStatut, action: QuestionAction) {
+    super(
+      'QUESTION_TRANSITION_INTERDITE',
+      'conflict',
+      `Impossible de ${LIBELLE_ACTION[action]} : la question est « ${LIBELLE_STATUT[statut]} ».`,
+      { statutActuel: statut, action },
+    );
+  }
+}
+
+export class QuestionIntrouvableError extends DomainError {
+  constructor() {
+    super('QUESTION_INTROUVABLE', 'not_found', 'Question introuvable.');
+  }
+}
+
+export class ActionNonPermiseError extends DomainError {
+  constructor(action: QuestionAction | 'message') {
+    super(
+      'QUESTION_ACTION_NON_PERMISE',
+      'forbidden',
+      action === 'message'
+        ? 'Votre rôle ne permet pas d’écrire sur cette question.'
+        : `Votre rôle ne permet pas de ${LIBELLE_ACTION[action]} cette question.`,
+    );
+  }
+}
+
+export class ReferenceInvalideError extends DomainError {
+  constructor(field: string, message: string) {
+    super('QUESTION_CHAMP_INVALIDE', 'unprocessable', message, { errors: [{ field, message }] });
+  }
+}

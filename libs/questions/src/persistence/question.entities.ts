@@ -1,0 +1,175 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Direction, Dispositif, Maison, Theme, User } from '@app/directory';
+import type { Canal, Priorite } from '../domain/question.aggregate';
+import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions';
+
+/** The question row. The list and queue indexes are the ones GET /questions and the référent queue use. */
+@Entity({ name: 'question' })
+@Check('chk_question_statut', `statut IN (${QUESTION_STATUTS.map((s) => `'${s}'`).join(', ')})`)
+@Check('chk_question_canal', `canal IN ('guichet', 'telephone', 'email')`)
+@Check('chk_question_priorite', `priorite IN ('normale', 'haute')`)
+@Index('idx_question_maison_created', ['maisonId', 'createdAt', 'id'])
+@Index('idx_question_created', ['createdAt', 'id'])
+@Index('idx_question_statut_created', ['statut', 'createdAt', 'id'])
+@Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
+  where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
+})
+export class QuestionRow {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 24, unique: true })
+  reference: string;
+
+  @Column('uuid')
+  maisonId: string;
+
+  @ManyToOne(() => Maison, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'maison_id' })
+  maison?: Maison;
+
+  @Column({ type: 'varchar', length: 200 })
+  objet: string;
+
+  @Column({ type: 'text' })
+  description: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  canal: Canal;
+
+  @Column({ type: 'varchar', length: 16 })
+  priorite: Priorite;
+
+  @Index('idx_question_dispositif')
+  @Column({ type: 'uuid', nullable: true })
+  dispositifId: string | null;
+
+  @ManyToOne(() => Dispositif, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'dispositif_id' })
+  dispositif?: Dispositif | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  themeId: string | null;
+
+  @ManyToOne(() => Theme, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'theme_id' })
+  theme?: Theme | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  statut: QuestionStatut;
+
+  @Column({ type: 'uuid', nullable: true })
+  directionId: string | null;
+
+  @ManyToOne(() => Direction, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'direction_id' })
+  direction?: Direction | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  referentId: string | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referent_id' })
+  referent?: User | null;
+
+  @Column({ type: 'text', nullable: true })
+  reponse: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  issue: string | null;
+
+  @Column('uuid')
+  createdBy: string;
+
+  @ManyToOne(() => User, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by' })
+  creePar?: User;
+
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  escaladeeAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  /** Optimistic concurrency: every save is `UPDATE … WHERE version = <loaded>`. */
+  @Column({ type: 'int' })
+  version: number;
+}
+
+/**
+ * The usager's personal data, apart from the question: returned only to the MdR that recorded
+ * it and to the référent handling the question; anonymised after the retention period.
+ */
+@Entity({ name: 'question_usager' })
+export class QuestionUsagerRow {
+  @PrimaryColumn('uuid')
+  questionId: string;
+
+  @OneToOne(() => QuestionRow, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: QuestionRow;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  nom: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  organisation: string | null;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  telephone: string | null;
+
+  @Column({ type: 'boolean' })
+  consentement: boolean;
+
+  @Column({ type: 'timestamptz' })
+  consentiLe: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  anonymiseLe: Date | null;
+}
+
+/**
+ * Which direction held the question, from when to when (null direction = the coordination).
+ * Référents keep read access to questions their direction held; SLA time is attributed per holder.
+ */
+@Entity({ name: 'question_detention' })
+@Index('idx_question_detention_question', ['questionId', 'depuis'])
+@Index('idx_question_detention_direction', ['directionId', 'questionId'])
+export class QuestionDetentionRow {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  questionId: string;
+
+  @ManyToOne(() => QuestionRow, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: QuestionRow;
+
+  @Column({ type: 'uuid', nullable: true })
+  directionId: string | null;
+
+  @ManyToOne(() => Direction, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'direction_id' })
+  direction?: Direction | null;
+
+  @Column({ type: 'timestamptz' })
+  depuis: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  jusquA: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow];

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { appendToOutbox, ConcurrentUpdateError } from '@app/core';
+import { appendToTimeline } from '@app/timeline';
+import { Question, QuestionProps } from '../domain/question.aggregate';
+import {
+  MessageAjouteEvent,
+  QuestionEscaladeeEvent,
+  QuestionEvent,
+  QuestionReorienteeEvent,
+  QuestionRepondueEvent,
+} from '../domain/question.events';
+import { QuestionDetentionRow, QuestionRow, QuestionUsagerRow } from './question.entities';
+
+export interface UsagerData {
+  nom: string;
+  organisation: string | null;
+  email: string | null;
+  telephone: string | null;
+  consentement: boolean;
+}
+
+/**
+ * Loads and saves Question aggregates. A save writes, in the caller's transaction, the row
+ * (with a version check), the holder history, the timeline events and the outbox rows — all
+ * from the aggregate's uncommitted events, never afterwards.
+ */
+@Injectable()
+export class QuestionRepository {
+  /** Q-<year>-<6+ digits>: a sequence is gap-tolerant and safe under any concurrency. */
+  async nextReference(manager: EntityManager, at: Date): Promise<string> {
+    const [{ n }] = await manager.query(`SELECT nextval('question_reference_seq')::text AS n`);
+    const year = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(at);
+    return `Q-${year}-${String(n).padStart(6, '0')}`;
+  }
+
+  async load(manager: EntityManager, id: string): Promise<Question | null> {
+    const row = await manager.getRepository(QuestionRow).findOneBy({ id });
+    return row ? Question.rehydrate(toProps(row)) : null;
+  }
+
+  async insert(manager: EntityManager, question: Question, usager: UsagerData): Promise<void> {
+    const p = question.snapshot;
+    await manager.getRepository(QuestionRow).insert({ ...p, updatedAt: p.createdAt, version: 1 });
+    await manager.getRepository(QuestionUsagerRow).insert({ questionId: p.id, ...usager, consentiLe: p.createdAt, anonymiseLe: null });
+    await this.writeEvents(manager, question);
+    question.markSaved(1);
+  }
+
+  /**
+   * Saves a loaded aggregate. A state change bumps the version (`UPDATE … WHERE version = n`:
+   * of two concurrent writers exactly one wins, the other gets a 409); a message alone only
+   * locks the row, so that writing a note never makes someone else's If-Match stale.
+   */
+  async save(manager: EntityManager, question: Question): Promise<void> {
+    const events = question.getUncommittedEvents();
+    if (events.length === 0) return;
+    const p = question.snapshot;
+    const onlyMessages = events.every((e) => e instanceof MessageAjouteEvent);
+    if (onlyMessages) {
+      const rows = await manager.query(`SELECT id FROM question WHERE id = $1 FOR UPDATE`, [p.id]);
+      if (rows.length === 0) throw new ConcurrentUpdateError();
+    } else {
+      const result = await manager.getRepository(QuestionRow).update(
+        { id: p.id, version: p.version },
+        {
+          statut: p.statut,
+          directionId: p.directionId,
+          referentId: p.referentId,
+          reponse: p.reponse,
+          issue: p.issue,
+          escaladeeAt: p.escaladeeAt,
+          closedAt: p.closedAt,
+          updatedAt: events[events.length - 1].at,
+          version: p.version + 1,
+        },
+      );
+      if (result.affected !== 1) throw new ConcurrentUpdateError();
+      question.markSaved(p.version + 1);
+    }
+    await this.writeEvents(manager, question);
+  }
+
+  private async writeEvents(manager: EntityManager, question: Question): Promise<void> {
+    const events = question.getUncommittedEvents();
+    const p = question.snapshot;
+    await this.recordDetention(manager, events);
+    await appendToTimeline(
+      manager,
+      'question',
+      p.id,
+      events.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
+    );
+    await appendToOutbox(
+      manager,
+      events.map((e) => ({
+        id: e.eventId,
+        type: e.type,
+        aggregateType: 'question',
+        aggregateId: p.id,
+        occurredAt: e.at,
+        payload: outboxPayload(e, p),
+      })),
+    );
+  }
+
+  /** Keeps the holder history: escalation and reorientation open a detention, an answer ends it. */
+  private async recordDetention(manager: EntityManager, events: QuestionEvent[]): Promise<void> {
+    for (const e of events) {
+      const hands = e instanceof QuestionEscaladeeEvent || e instanceof QuestionReorienteeEvent;
+      if (!hands && !(e instanceof QuestionRepondueEvent)) continue;
+      await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
+      if (hands) {
+        await manager
+          .getRepository(QuestionDetentionRow)
+          .insert({ questionId: e.questionId, directionId: (e.data.directionId as string | null) ?? null, depuis: e.at, jusquA: null });
+      }
+    }
+  }
+}
+
+/** What consumers of the outbox need: the event, and where the question stands now. */
+function outboxPayload(e: QuestionEvent, p: Readonly<QuestionProps>): Record<string, unknown> {
+  return {
+    ...e.data,
+    questionId: p.id,
+    reference: p.reference,
+    statut: p.statut,
+    maisonId: p.maisonId,
+    directionId: p.directionId,
+    priorite: p.priorite,
+    dispositifId: p.dispositifId,
+    themeId: p.themeId,
+    acteurId: e.acteur?.id ?? null,
+    visibilite: e.visibilite,
+    at: e.at.toISOString(),
+  };
+}
+
+export function toProps(row: QuestionRow): QuestionProps {
+  return {
+    id: row.id,
+    reference: row.reference,
+    maisonId: row.maisonId,
+    objet: row.objet,
+    description: row.description,
+    canal: row.canal,
+    priorite: row.priorite,
+    dispositifId: row.dispositifId,
+    themeId: row.themeId,
+    statut: row.statut,
+    directionId: row.directionId,
+    referentId: row.referentId,
+    reponse: row.reponse,
+    issue: row.issue,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    escaladeeAt: row.escaladeeAt,
+    closedAt: row.closedAt,
+    version: row.version,
+  };
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthContext } from '@app/core';
+import { canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import type { Canal, Priorite } from '../domain/question.aggregate';
+import type { QuestionStatut } from '../domain/question.transitions';
+
+export interface QuestionView {
+  id: string;
+  reference: string;
+  statut: QuestionStatut;
+  objet: string;
+  description: string;
+  canal: Canal;
+  priorite: Priorite;
+  maison: { id: string; nom: string };
+  dispositif: { id: string; nom: string } | null;
+  theme: { id: string; libelle: string } | null;
+  /** Where it sits at the siège; null with `enCoordination` means the network coordination queue. */
+  direction: { id: string; nom: string; sigle: string | null } | null;
+  enCoordination: boolean;
+  referent: { id: string; displayName: string } | null;
+  reponse: string | null;
+  issue: string | null;
+  creePar: { id: string; displayName: string };
+  createdAt: string;
+  updatedAt: string;
+  escaladeeAt: string | null;
+  closedAt: string | null;
+  version: number;
+  /** SLA clocks (filled once the SLA engine runs; empty until then). */
+  sla: unknown[];
+  /** Only for the MdR that recorded it and the référent handling it. */
+  usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
+}
+
+/** The SELECT every question read shares; `held` tells whether the caller's direction ever held it. */
+export const QUESTION_SELECT = `
+  SELECT q.*, m.nom AS maison_nom, dp.nom AS dispositif_nom, t.libelle AS theme_libelle,
+         d.nom AS direction_nom, d.sigle AS direction_sigle, ru.display_name AS referent_nom,
+         cu.display_name AS cree_par_nom,
+         ($1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_detention qd WHERE qd.question_id = q.id AND qd.direction_id = $1::uuid)) AS held
+    FROM question q
+    JOIN maison m ON m.id = q.maison_id
+    JOIN users cu ON cu.id = q.created_by
+    LEFT JOIN dispositif dp ON dp.id = q.dispositif_id
+    LEFT JOIN theme t ON t.id = q.theme_id
+    LEFT JOIN direction d ON d.id = q.direction_id
+    LEFT JOIN users ru ON ru.id = q.referent_id`;
+
+const AU_SIEGE = new Set(['escaladee', 'prise_en_charge', 'en_attente_info']);
+
+export function scopeOfRow(row: any): QuestionScope {
+  return { maisonId: row.maison_id, directionId: row.direction_id, referentId: row.referent_id, heldByCallerDirection: Boolean(row.held) };
+}
+
+export function toQuestionView(row: any): QuestionView {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: row.id,
+    reference: row.reference,
+    statut: row.statut,
+    objet: row.objet,
+    description: row.description,
+    canal: row.canal,
+    priorite: row.priorite,
+    maison: { id: row.maison_id, nom: row.maison_nom },
+    dispositif: row.dispositif_id ? { id: row.dispositif_id, nom: row.dispositif_nom } : null,
+    theme: row.theme_id ? { id: row.theme_id, libelle: row.theme_libelle } : null,
+    direction: row.direction_id ? { id: row.direction_id, nom: row.direction_nom, sigle: row.direction_sigle } : null,
+    enCoordination: row.direction_id === null && AU_SIEGE.has(row.statut),
+    referent: row.referent_id ? { id: row.referent_id, displayName: row.referent_nom } : null,
+    reponse: row.reponse,
+    issue: row.issue,
+    creePar: { id: row.created_by, displayName: row.cree_par_nom },
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+    escaladeeAt: iso(row.escaladee_at),
+    closedAt: iso(row.closed_at),
+    version: row.version,
+    sla: [],
+  };
+}
+
+/** Reads one question as the caller may see it; null when it does not exist for them. */
+@Injectable()
+export class QuestionViewReader {
+  async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
+    const [row] = await db.query(`${QUESTION_SELECT} WHERE q.id = $2`, [ctx.directionId, id]);
+    if (!row) return null;
+    const scope = scopeOfRow(row);
+    if (!canReadQuestion(ctx, scope)) return null;
+    const view = toQuestionView(row);
+    if (canSeeUsager(ctx, scope)) {
+      const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
+      if (u) view.usager = u;
+    }
+    return view;
+  }
+}

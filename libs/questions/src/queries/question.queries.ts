@@ -1,0 +1,194 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, toPage } from '@app/core';
+import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
+import { QuestionStatut } from '../domain/question.transitions';
+import { QuestionIntrouvableError } from '../domain/questions.errors';
+import { QUESTION_SELECT, QuestionView, QuestionViewReader, toQuestionView } from './question-view.reader';
+
+export class GetQuestionQuery extends Query<QuestionView> {
+  constructor(readonly ctx: AuthContext, readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetQuestionQuery)
+export class GetQuestionHandler implements IQueryHandler<GetQuestionQuery, QuestionView> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
+
+  async execute({ ctx, id }: GetQuestionQuery): Promise<QuestionView> {
+    const view = await this.views.read(this.dataSource, ctx, id);
+    if (!view) throw new QuestionIntrouvableError();
+    return view;
+  }
+}
+
+export interface ListQuestionsFilter {
+  statut?: QuestionStatut[];
+  maisonId?: string;
+  directionId?: string;
+  dispositifId?: string;
+  priorite?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The caller's scope as SQL on `q` (parameter $1 is the caller's direction id). */
+function scopeSql(ctx: AuthContext, params: unknown[]): string {
+  if (ctx.perimetre === 'maison') {
+    params.push(ctx.maisonId);
+    return `q.maison_id = $${params.length}`;
+  }
+  if (ctx.perimetre === 'direction') {
+    return `EXISTS (SELECT 1 FROM question_detention qd WHERE qd.question_id = q.id AND qd.direction_id = $1::uuid)`;
+  }
+  return 'TRUE';
+}
+
+/** Every question in the caller's scope, newest first, with filters and a keyset cursor. */
+export class ListQuestionsQuery extends Query<Page<QuestionView>> {
+  constructor(readonly ctx: AuthContext, readonly filter: ListQuestionsFilter) {
+    super();
+  }
+}
+
+@QueryHandler(ListQuestionsQuery)
+export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, Page<QuestionView>> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute({ ctx, filter }: ListQuestionsQuery): Promise<Page<QuestionView>> {
+    if (!['agent_mdr', 'responsable_mdr', 'referent', 'manager'].includes(ctx.role)) throw new ForbiddenError('Votre rôle ne donne pas accès aux questions.');
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    const cursor = decodeCursor(filter.cursor);
+    const params: unknown[] = [ctx.directionId];
+    const where = [scopeSql(ctx, params)];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.statut?.length) add((n) => `q.statut = ANY(${n}::varchar[])`, filter.statut);
+    if (filter.maisonId) add((n) => `q.maison_id = ${n}`, filter.maisonId);
+    if (filter.directionId) add((n) => `q.direction_id = ${n}`, filter.directionId);
+    if (filter.dispositifId) add((n) => `q.dispositif_id = ${n}`, filter.dispositifId);
+    if (filter.priorite) add((n) => `q.priorite = ${n}`, filter.priorite);
+    if (cursor) {
+      params.push(cursor.k, cursor.id);
+      where.push(`(q.created_at, q.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.dataSource.query(
+      `${QUESTION_SELECT} WHERE ${where.join(' AND ')} ORDER BY q.created_at DESC, q.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.created_at).toISOString(), id: r.id }));
+    return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
+  }
+}
+
+export interface FileReferentFilter {
+  /** A direction id, or 'coordination' for the network queue (network managers). */
+  directionId?: string;
+  statut?: QuestionStatut[];
+  priorite?: string;
+  dispositifId?: string;
+  /** Only the questions the caller claimed (true) or nobody claimed yet (false). */
+  miennes?: boolean;
+  nonAttribuees?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * The queue of a direction (or of the network coordination): questions at the siège, not
+ * closed, earliest escalation first — the SLA engine will sort by due date instead.
+ */
+export class FileReferentQuery extends Query<Page<QuestionView>> {
+  constructor(readonly ctx: AuthContext, readonly filter: FileReferentFilter) {
+    super();
+  }
+}
+
+@QueryHandler(FileReferentQuery)
+export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Page<QuestionView>> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute({ ctx, filter }: FileReferentQuery): Promise<Page<QuestionView>> {
+    const directionId = this.queueOf(ctx, filter.directionId);
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    const cursor = decodeCursor(filter.cursor);
+    const params: unknown[] = [ctx.directionId];
+    const where = [`q.statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`];
+    if (directionId) {
+      params.push(directionId);
+      where.push(`q.direction_id = $${params.length}`);
+    } else {
+      where.push(`q.direction_id IS NULL`);
+    }
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.statut?.length) add((n) => `q.statut = ANY(${n}::varchar[])`, filter.statut);
+    if (filter.priorite) add((n) => `q.priorite = ${n}`, filter.priorite);
+    if (filter.dispositifId) add((n) => `q.dispositif_id = ${n}`, filter.dispositifId);
+    if (filter.miennes) add((n) => `q.referent_id = ${n}`, ctx.userId);
+    if (filter.nonAttribuees) where.push(`q.statut = 'escaladee'`);
+    if (cursor) {
+      params.push(cursor.k, cursor.id);
+      where.push(`(q.escaladee_at, q.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.dataSource.query(
+      `${QUESTION_SELECT} WHERE ${where.join(' AND ')} ORDER BY q.escaladee_at ASC, q.id ASC LIMIT $${params.length}`,
+      params,
+    );
+    const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.escaladee_at).toISOString(), id: r.id }));
+    return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
+  }
+
+  /** Which queue the caller may read: their own direction's, or any for network managers. */
+  private queueOf(ctx: AuthContext, asked: string | undefined): string | null {
+    if (ctx.role === 'manager' && ctx.perimetre === 'reseau') return !asked || asked === 'coordination' ? null : asked;
+    if ((ctx.role === 'referent' || ctx.role === 'manager') && ctx.perimetre === 'direction') {
+      if (asked && asked !== ctx.directionId) throw new ForbiddenError('Vous ne voyez que la file de votre direction.');
+      return ctx.directionId;
+    }
+    throw new ForbiddenError('La file des référents est réservée aux directions et à la coordination du réseau.');
+  }
+}
+
+/** The question's timeline as the caller may read it (internal notes of other units hidden). */
+export class GetQuestionFilQuery extends Query<TimelineEventView[]> {
+  constructor(readonly ctx: AuthContext, readonly id: string, readonly afterSeq?: number) {
+    super();
+  }
+}
+
+@QueryHandler(GetQuestionFilQuery)
+export class GetQuestionFilHandler implements IQueryHandler<GetQuestionFilQuery, TimelineEventView[]> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
+
+  async execute({ ctx, id, afterSeq }: GetQuestionFilQuery): Promise<TimelineEventView[]> {
+    if (!(await this.views.read(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
+    return readTimeline(this.dataSource, 'question', id, unitesOf(ctx), { afterSeq });
+  }
+}
+
+export class VerifyQuestionFilQuery extends Query<{ valide: boolean; evenements: number; premiereAnomalie: number | null }> {
+  constructor(readonly ctx: AuthContext, readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(VerifyQuestionFilQuery)
+export class VerifyQuestionFilHandler implements IQueryHandler<VerifyQuestionFilQuery> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
+
+  async execute({ ctx, id }: VerifyQuestionFilQuery) {
+    if (!(await this.views.read(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
+    return verifyTimeline(this.dataSource, 'question', id);
+  }
+}
+
+export const QUESTION_QUERY_HANDLERS = [GetQuestionHandler, ListQuestionsHandler, FileReferentHandler, GetQuestionFilHandler, VerifyQuestionFilHandler];

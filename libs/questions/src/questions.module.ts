@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QuestionCommandRunner } from './commands/question-command.runner';
+import { QUESTION_TRANSITION_HANDLERS } from './commands/question-transitions';
+import { RecordQuestionHandler } from './commands/record-question';
+import { QUESTION_ENTITIES } from './persistence/question.entities';
+import { QuestionRepository } from './persistence/question.repository';
+import { RoutingReader } from './persistence/routing.reader';
+import { QUESTION_QUERY_HANDLERS } from './queries/question.queries';
+import { QuestionViewReader } from './queries/question-view.reader';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(QUESTION_ENTITIES)],
+  providers: [
+    QuestionRepository,
+    RoutingReader,
+    QuestionViewReader,
+    QuestionCommandRunner,
+    RecordQuestionHandler,
+    ...QUESTION_TRANSITION_HANDLERS,
+    ...QUESTION_QUERY_HANDLERS,
+  ],
+})
+export class QuestionsModule {}

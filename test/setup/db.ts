@@ -1,0 +1,34 @@
+import { Pool } from 'pg';
+import { TEST_DATABASE_URL } from './test-env';
+
+/** Direct SQL on the test database: to look ids up and to assert what was (not) written. */
+export class TestDb {
+  readonly pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  async one<T = any>(sql: string, params: unknown[] = []): Promise<T> {
+    const rows = await this.query<T>(sql, params);
+    if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}: ${sql}`);
+    return rows[0];
+  }
+
+  async count(table: string, where = 'TRUE', params: unknown[] = []): Promise<number> {
+    const [{ n }] = await this.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
+    return n;
+  }
+
+  /** Row counts of the tables a question write touches. */
+  async questionCounts(): Promise<Record<string, number>> {
+    const tables = ['question', 'question_usager', 'question_detention', 'timeline_event', 'outbox', 'idempotency_key'];
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = await this.count(t);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
