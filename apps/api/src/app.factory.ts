@@ -3,25 +3,30 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe } from '@app/core';
+import { AppConfig, Clock, createValidationPipe, SHUTDOWN_SIGNALS } from '@app/core';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
+import { setupQueueBoard } from './ops/queue-board';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
-export const ROOT_PATHS = ['health', 'health/(.*)', 'metrics', 'public/(.*)', 'suivi/(.*)'];
+export const ROOT_PATHS = ['health', 'health/{*path}', 'metrics', 'public/{*path}', 'suivi/{*path}'];
 
 /** Builds the API application (also used by the e2e tests, with their own config and clock). */
 export async function createApiApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true, requestIdHeader: 'x-request-id' });
+  // Behind a reverse proxy, TRUST_PROXY lets the client address (rate limits, logs) come from X-Forwarded-For.
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: config.TRUST_PROXY, requestIdHeader: 'x-request-id' });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ config, clock: options.clock }), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   await app.register(helmet as never);
+  await setupQueueBoard(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // process.exit(0) once closed, rather than re-raising the signal (exit 143): a clean
+  // shutdown reports success; GracefulShutdown bounds it with SHUTDOWN_TIMEOUT_MS.
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   setupOpenApi(app);
   return app;
 }

@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock } from '@app/core';
+import { AppConfig, Clock, SHUTDOWN_SIGNALS } from '@app/core';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker application context (also used by tests). */
@@ -10,7 +10,9 @@ export async function createWorkerApp(config: AppConfig, options: { clock?: Cloc
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Exit 0 once workers have finished their jobs and connections are closed; BoundedShutdown
+  // caps the wait at SHUTDOWN_TIMEOUT_MS.
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   await app.init();
   return app;
 }

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
+import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
 import { DirectoryModule } from '@app/directory';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
@@ -21,7 +21,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Outbox, defaultJobOptions: outboxJobOptions }),
         DirectoryModule,
       ],
-      providers: [OutboxRelayService, OutboxProcessor, { provide: OUTBOX_CONSUMERS, useValue: [] }],
+      providers: [BoundedShutdown, OutboxRelayService, OutboxProcessor, { provide: OUTBOX_CONSUMERS, useValue: [] }],
     };
   }
 }

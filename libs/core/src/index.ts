@@ -26,3 +26,4 @@ export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent, IdempotencyKey];
 export * from './auth/token.service';
 export * from './http/pagination';
 export * from './http/etag';
+export * from './lifecycle/bounded-shutdown';

@@ -59,6 +59,11 @@ export class AppConfig {
   @IsBoolean()
   AUTH_DEV_LOGIN = false;
 
+  /** Trust X-Forwarded-* (client address for rate limits and logs): only behind a reverse proxy. */
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
   /** HS256 secret of the development token issuer. Required in production unless OIDC is set. */
   @IsOptional()
   @IsString()

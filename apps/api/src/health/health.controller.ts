@@ -1,0 +1,50 @@
+import { Controller, Get, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
+import { HealthCheckFilter } from './health-check.filter';
+import { DependencyHealth } from './health.indicators';
+
+/**
+ * Probes, served at the root (not under /api/v1) and without a token. Liveness depends on
+ * nothing, so that a database outage never makes an orchestrator restart healthy processes;
+ * readiness checks PostgreSQL and Redis, so that a load balancer stops sending traffic.
+ */
+@ApiTags('Supervision')
+@Public()
+@UseFilters(HealthCheckFilter)
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly dependencies: DependencyHealth,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Vivacité : le processus répond (aucune dépendance vérifiée)' })
+  live(): HealthCheckResult {
+    // Deliberately not `health.check([])`: terminus answers 503 "shutting_down" as soon as a
+    // shutdown starts, and a liveness failure during the drain would get the process killed
+    // before its in-flight requests finish. Readiness is what tells the balancer to go away.
+    return { status: 'ok', info: {}, error: {}, details: {} };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent' })
+  ready(): Promise<HealthCheckResult> {
+    return this.readiness();
+  }
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Disponibilité (alias de /health/ready)' })
+  root(): Promise<HealthCheckResult> {
+    return this.readiness();
+  }
+
+  private readiness(): Promise<HealthCheckResult> {
+    return this.health.check([this.dependencies.postgresql(), this.dependencies.redisPing()]);
+  }
+}

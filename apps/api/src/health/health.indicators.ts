@@ -1,0 +1,84 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/core';
+import { closeRedis, createApiRedis } from '../ops/redis-connection';
+
+/**
+ * A probe must answer well within the prober's own timeout (Docker, Kubernetes, a load
+ * balancer: typically 2–5 s), so a dependency that hangs counts as down after one second.
+ */
+export const DEPENDENCY_TIMEOUT_MS = 1000;
+
+@Injectable()
+export class DependencyHealth implements OnApplicationShutdown {
+  private readonly logger = new Logger('Health');
+  /**
+   * Its own connection, not BullMQ's: the probe must say whether Redis answers now, whatever
+   * state the queue connections are in, and a PING must never wait behind queue traffic.
+   */
+  private readonly redis: Redis;
+
+  constructor(
+    config: AppConfig,
+    private readonly health: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.redis = createApiRedis(config.REDIS_URL, 'relais-api-health', this.logger);
+  }
+
+  postgresql() {
+    return this.health
+      .check('postgresql')
+      .attempt(async () => {
+        await this.dataSource.query('SELECT 1');
+      })
+      .withTimeout(DEPENDENCY_TIMEOUT_MS);
+  }
+
+  redisPing() {
+    return this.health
+      .check('redis')
+      .attempt(async ({ signal }) => {
+        await untilReady(this.redis, signal);
+        const reply = await this.redis.ping();
+        if (reply !== 'PONG') throw new Error(`unexpected PING reply: ${reply}`);
+      })
+      .withTimeout(DEPENDENCY_TIMEOUT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeRedis(this.redis);
+  }
+}
+
+/**
+ * The connection fails fast (no offline queue), so a PING sent while it is still connecting —
+ * just after boot — would fail although Redis may answer a few milliseconds later: wait for it,
+ * within the probe's timeout. A connection known to be down fails at once.
+ */
+function untilReady(redis: Redis, signal: AbortSignal): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  // 'reconnecting': the last attempt failed and ioredis is waiting before the next one.
+  if (redis.status === 'reconnecting' || redis.status === 'end' || redis.status === 'close') {
+    return Promise.reject(new Error(`Redis unreachable (connection ${redis.status})`));
+  }
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      redis.off('ready', onReady);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(new Error(`Redis connection not ready (${redis.status})`));
+    };
+    redis.once('ready', onReady);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,202 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../setup/test-env';
+
+/**
+ * The compiled API as production runs it: `node dist/…/main.js` in its own process, so that
+ * signals, exit codes and stderr are the real ones.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
+const SHUTDOWN_TIMEOUT_MS = 8000;
+
+interface RunningApi {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Only what the API needs: never the developer's own DATABASE_URL and friends. */
+function apiEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: 'relais-test-process',
+    HOST: '127.0.0.1',
+    AUTH_DEV_LOGIN: 'true',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    ...overrides,
+  };
+}
+
+function spawnApi(env: NodeJS.ProcessEnv): Omit<RunningApi, 'port'> {
+  const child = spawn(process.execPath, [API_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  return { child, exited, output: () => out + err, stderr: () => err };
+}
+
+function get(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+}
+
+async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+  const port = await freePort();
+  const api = { ...spawnApi(apiEnv({ PORT: String(port), ...overrides })), port };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (api.child.exitCode !== null) throw new Error(`the API exited at start:\n${api.output()}`);
+    if (await get(port, '/health/live').catch(() => 0)) return api;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  api.child.kill('SIGKILL');
+  throw new Error(`the API did not answer /health/live within 20 s:\n${api.output()}`);
+}
+
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
+  });
+}
+
+/** A dev-login whose body is only half sent: a request the server has begun and cannot finish alone. */
+function halfSentLogin(port: number, agent: http.Agent) {
+  const body = JSON.stringify({ email: 'admin@relais.demo' });
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    path: '/api/v1/auth/dev-login',
+    method: 'POST',
+    agent,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const response = new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+    });
+    request.on('error', reject);
+  });
+  request.write(body.slice(0, 5));
+  return { response, finish: () => request.end(body.slice(5)) };
+}
+
+describe('the compiled API process', () => {
+  const running: ChildProcess[] = [];
+
+  beforeAll(() => {
+    const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`nest build api failed:\n${build.stdout}\n${build.stderr}`);
+  }, 180_000);
+
+  afterEach(() => {
+    for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  it('on SIGTERM stops accepting connections, finishes the request in flight, closes and exits 0', async () => {
+    const api = await startApi();
+    running.push(api.child);
+    // A keep-alive client, as a browser or a load balancer: the drain must not wait for it to hang up.
+    const agent = new http.Agent({ keepAlive: true });
+    const login = halfSentLogin(api.port, agent);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const signalledAt = Date.now();
+    api.child.kill('SIGTERM');
+
+    let refused = false;
+    while (!refused && Date.now() - signalledAt < 3000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      refused = await refusesConnections(api.port);
+    }
+    expect(refused).toBe(true);
+    expect(api.child.exitCode).toBeNull(); // still draining: the login is not finished
+
+    login.finish();
+    const response = await login.response;
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).accessToken).toEqual(expect.any(String));
+    expect(response.connection).toBe('close');
+
+    const exit = await api.exited;
+    agent.destroy();
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.at - signalledAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(api.output()).toContain('shutdown complete');
+    expect(api.stderr()).toBe('');
+  }, 60_000);
+
+  it('forces the exit (code 1) once SHUTDOWN_TIMEOUT_MS has passed with a request still unfinished', async () => {
+    const api = await startApi({ SHUTDOWN_TIMEOUT_MS: '1500' });
+    running.push(api.child);
+    const agent = new http.Agent({ keepAlive: true });
+    const login = halfSentLogin(api.port, agent);
+    login.response.catch(() => undefined); // the process dies under it: a reset is expected
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const signalledAt = Date.now();
+    api.child.kill('SIGTERM');
+    const exit = await api.exited;
+    agent.destroy();
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 1, signal: null });
+    expect(exit.at - signalledAt).toBeGreaterThanOrEqual(1400);
+    expect(exit.at - signalledAt).toBeLessThan(1500 + 3000);
+    expect(api.output()).toContain('shutdown did not finish in time: forced exit');
+  }, 60_000);
+
+  it.each([
+    ['empty', ''],
+    ['not a URL', 'notaurl'],
+  ])('refuses to start with DATABASE_URL %s: exits non-zero at once with one line on stderr', async (_label, value) => {
+    const startedAt = Date.now();
+    const api = spawnApi(apiEnv({ PORT: '0', DATABASE_URL: value }));
+    running.push(api.child);
+    const exit = await api.exited;
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(exit.at - startedAt).toBeLessThan(5000);
+    const lines = api.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/DATABASE_URL/);
+    expect(api.output()).toBe(api.stderr()); // nothing on stdout either
+  }, 30_000);
+});
