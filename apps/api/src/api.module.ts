@@ -3,8 +3,13 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, Clock, CoreModule, ProblemFilter, TokenService } from '@app/core';
 import { DirectoryModule } from '@app/directory';
+import { QuestionsModule } from '@app/questions';
+import { QuestionsController } from './questions/questions.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { DirectoryController } from './directory/directory.controller';
+import { HealthModule } from './health/health.module';
+import { OpsModule } from './ops/ops.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -21,8 +26,11 @@ export class ApiModule {
         CoreModule.forRoot({ config, clock, redisRole: 'producer' }),
         ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }] }),
         DirectoryModule,
+        QuestionsModule,
+        HealthModule,
+        OpsModule,
       ],
-      controllers: [AuthController],
+      controllers: [AuthController, QuestionsController, DirectoryController],
       providers: [
         TokenService,
         { provide: APP_GUARD, useClass: AuthGuard },

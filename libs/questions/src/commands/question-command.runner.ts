@@ -19,7 +19,10 @@ export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Quest
   const s = q.snapshot;
   let held = false;
   if (ctx.directionId) {
-    const rows = await manager.query(`SELECT 1 FROM question_detention WHERE question_id = $1 AND direction_id = $2 LIMIT 1`, [s.id, ctx.directionId]);
+    const rows = await manager.query(
+      `SELECT 1 FROM question_acces_direction WHERE direction_id = $1 AND question_created_at = $2 AND question_id = $3`,
+      [ctx.directionId, s.createdAt, s.id],
+    );
     held = rows.length > 0;
   }
   return { maisonId: s.maisonId, directionId: s.directionId, referentId: s.referentId, heldByCallerDirection: held };

@@ -172,4 +172,28 @@ export class QuestionDetentionRow {
   createdAt: Date;
 }
 
-export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow];
+/**
+ * The directions that hold or held a question, once each, with the question's creation time:
+ * what a direction may read, walked in list order by its primary key.
+ */
+@Entity({ name: 'question_acces_direction' })
+export class QuestionAccesDirectionRow {
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  @PrimaryColumn({ type: 'timestamptz' })
+  questionCreatedAt: Date;
+
+  @PrimaryColumn('uuid')
+  questionId: string;
+
+  @ManyToOne(() => QuestionRow, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: QuestionRow;
+
+  @ManyToOne(() => Direction, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'direction_id' })
+  direction?: Direction;
+}
+
+export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow, QuestionAccesDirectionRow];

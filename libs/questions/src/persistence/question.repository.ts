@@ -104,16 +104,26 @@ export class QuestionRepository {
     );
   }
 
-  /** Keeps the holder history: escalation and reorientation open a detention, an answer ends it. */
+  /**
+   * Keeps the holder history: escalation and reorientation open a detention (and grant the
+   * direction read access for good), an answer ends it.
+   */
   private async recordDetention(manager: EntityManager, events: QuestionEvent[]): Promise<void> {
     for (const e of events) {
       const hands = e instanceof QuestionEscaladeeEvent || e instanceof QuestionReorienteeEvent;
       if (!hands && !(e instanceof QuestionRepondueEvent)) continue;
       await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
       if (hands) {
-        await manager
-          .getRepository(QuestionDetentionRow)
-          .insert({ questionId: e.questionId, directionId: (e.data.directionId as string | null) ?? null, depuis: e.at, jusquA: null });
+        const directionId = (e.data.directionId as string | null) ?? null;
+        await manager.getRepository(QuestionDetentionRow).insert({ questionId: e.questionId, directionId, depuis: e.at, jusquA: null });
+        if (directionId) {
+          await manager.query(
+            `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
+             SELECT $1, created_at, id FROM question WHERE id = $2
+             ON CONFLICT DO NOTHING`,
+            [directionId, e.questionId],
+          );
+        }
       }
     }
   }

@@ -34,13 +34,16 @@ export interface QuestionView {
   usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
 }
 
-/** The SELECT every question read shares; `held` tells whether the caller's direction ever held it. */
-export const QUESTION_SELECT = `
+/**
+ * The SELECT every question read shares, over `source` (the table, or a CTE of one page);
+ * `held` tells whether the caller's direction ($1) ever held it.
+ */
+export const questionSelect = (source = 'question') => `
   SELECT q.*, m.nom AS maison_nom, dp.nom AS dispositif_nom, t.libelle AS theme_libelle,
          d.nom AS direction_nom, d.sigle AS direction_sigle, ru.display_name AS referent_nom,
          cu.display_name AS cree_par_nom,
-         ($1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_detention qd WHERE qd.question_id = q.id AND qd.direction_id = $1::uuid)) AS held
-    FROM question q
+         ($1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = $1::uuid AND a.question_created_at = q.created_at AND a.question_id = q.id)) AS held
+    FROM ${source} q
     JOIN maison m ON m.id = q.maison_id
     JOIN users cu ON cu.id = q.created_by
     LEFT JOIN dispositif dp ON dp.id = q.dispositif_id
@@ -49,6 +52,15 @@ export const QUESTION_SELECT = `
     LEFT JOIN users ru ON ru.id = q.referent_id`;
 
 const AU_SIEGE = new Set(['escaladee', 'prise_en_charge', 'en_attente_info']);
+
+/**
+ * One page of questions: the CTE walks an index in `order` under LIMIT, then only that page is
+ * joined to the directory for display (joining first lets the planner sort the whole set).
+ */
+export function questionPageSql(where: string[], order: string, limitParam: string, from = 'question q', outerOrder = order): string {
+  return `WITH page AS (SELECT q.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limitParam})
+    ${questionSelect('page')} ORDER BY ${outerOrder}`;
+}
 
 export function scopeOfRow(row: any): QuestionScope {
   return { maisonId: row.maison_id, directionId: row.direction_id, referentId: row.referent_id, heldByCallerDirection: Boolean(row.held) };
@@ -86,7 +98,7 @@ export function toQuestionView(row: any): QuestionView {
 @Injectable()
 export class QuestionViewReader {
   async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
-    const [row] = await db.query(`${QUESTION_SELECT} WHERE q.id = $2`, [ctx.directionId, id]);
+    const [row] = await db.query(`${questionSelect()} WHERE q.id = $2`, [ctx.directionId, id]);
     if (!row) return null;
     const scope = scopeOfRow(row);
     if (!canReadQuestion(ctx, scope)) return null;

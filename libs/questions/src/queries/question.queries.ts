@@ -5,7 +5,7 @@ import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, toPage 
 import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
-import { QUESTION_SELECT, QuestionView, QuestionViewReader, toQuestionView } from './question-view.reader';
+import { questionPageSql, QuestionView, QuestionViewReader, toQuestionView } from './question-view.reader';
 
 export class GetQuestionQuery extends Query<QuestionView> {
   constructor(readonly ctx: AuthContext, readonly id: string) {
@@ -34,18 +34,6 @@ export interface ListQuestionsFilter {
   cursor?: string;
 }
 
-/** The caller's scope as SQL on `q` (parameter $1 is the caller's direction id). */
-function scopeSql(ctx: AuthContext, params: unknown[]): string {
-  if (ctx.perimetre === 'maison') {
-    params.push(ctx.maisonId);
-    return `q.maison_id = $${params.length}`;
-  }
-  if (ctx.perimetre === 'direction') {
-    return `EXISTS (SELECT 1 FROM question_detention qd WHERE qd.question_id = q.id AND qd.direction_id = $1::uuid)`;
-  }
-  return 'TRUE';
-}
-
 /** Every question in the caller's scope, newest first, with filters and a keyset cursor. */
 export class ListQuestionsQuery extends Query<Page<QuestionView>> {
   constructor(readonly ctx: AuthContext, readonly filter: ListQuestionsFilter) {
@@ -62,25 +50,30 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const cursor = decodeCursor(filter.cursor);
     const params: unknown[] = [ctx.directionId];
-    const where = [scopeSql(ctx, params)];
+    const where: string[] = [];
     const add = (sql: (n: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
+    // A direction walks its own access index; an MdR its MdR's rows; the network everything.
+    const byDirection = ctx.perimetre === 'direction';
+    if (byDirection) where.push(`a.direction_id = $1::uuid`);
+    else if (ctx.perimetre === 'maison') add((n) => `q.maison_id = ${n}`, ctx.maisonId);
+    else where.push('TRUE');
     if (filter.statut?.length) add((n) => `q.statut = ANY(${n}::varchar[])`, filter.statut);
     if (filter.maisonId) add((n) => `q.maison_id = ${n}`, filter.maisonId);
     if (filter.directionId) add((n) => `q.direction_id = ${n}`, filter.directionId);
     if (filter.dispositifId) add((n) => `q.dispositif_id = ${n}`, filter.dispositifId);
     if (filter.priorite) add((n) => `q.priorite = ${n}`, filter.priorite);
+    const [createdAt, id] = byDirection ? ['a.question_created_at', 'a.question_id'] : ['q.created_at', 'q.id'];
     if (cursor) {
       params.push(cursor.k, cursor.id);
-      where.push(`(q.created_at, q.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(${createdAt}, ${id}) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const rows = await this.dataSource.query(
-      `${QUESTION_SELECT} WHERE ${where.join(' AND ')} ORDER BY q.created_at DESC, q.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const from = byDirection ? 'question_acces_direction a JOIN question q ON q.id = a.question_id' : 'question q';
+    const sql = questionPageSql(where, `${createdAt} DESC, ${id} DESC`, `$${params.length}`, from, 'q.created_at DESC, q.id DESC');
+    const rows = await this.dataSource.query(sql, params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.created_at).toISOString(), id: r.id }));
     return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
   }
@@ -139,10 +132,7 @@ export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Pag
       where.push(`(q.escaladee_at, q.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const rows = await this.dataSource.query(
-      `${QUESTION_SELECT} WHERE ${where.join(' AND ')} ORDER BY q.escaladee_at ASC, q.id ASC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.dataSource.query(questionPageSql(where, 'q.escaladee_at ASC, q.id ASC', `$${params.length}`), params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.escaladee_at).toISOString(), id: r.id }));
     return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
   }

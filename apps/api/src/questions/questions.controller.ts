@@ -1,0 +1,205 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuthContext, etagOf, parseIfMatch } from '@app/core';
+import {
+  AjouterMessageCommand,
+  CloreQuestionCommand,
+  DemanderInfoCommand,
+  EscaladerQuestionCommand,
+  FileReferentQuery,
+  FournirInfoCommand,
+  GetQuestionFilQuery,
+  GetQuestionQuery,
+  ListQuestionsQuery,
+  PrendreEnChargeCommand,
+  QuestionView,
+  RecordQuestionCommand,
+  ReorienterQuestionCommand,
+  RepondreLocalementCommand,
+  RepondreQuestionCommand,
+  RouvrirQuestionCommand,
+  VerifyQuestionFilQuery,
+} from '@app/questions';
+import { CurrentUser } from '../auth/auth.decorators';
+import {
+  CloreDto,
+  CreateQuestionDto,
+  EscaladerDto,
+  FileReferentQueryDto,
+  FilQueryDto,
+  IdParamDto,
+  ListQuestionsQueryDto,
+  MessageDto,
+  MotifDto,
+  QuestionMessageDto,
+  ReorienterDto,
+  ReponseDto,
+} from './questions.dto';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si la question a changé entre-temps.' };
+
+@ApiTags('Questions')
+@ApiBearerAuth()
+@Controller()
+export class QuestionsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Post('questions')
+  @ApiOperation({ summary: 'Enregistrer la question d’un usager (agent de Maison de la Région)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé ne crée rien deux fois.' })
+  async create(
+    @CurrentUser() ctx: AuthContext,
+    @Body() body: CreateQuestionDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<QuestionView> {
+    const result = await this.commandBus.execute(
+      new RecordQuestionCommand(
+        ctx,
+        {
+          objet: body.objet,
+          description: body.description,
+          canal: body.canal,
+          priorite: body.priorite,
+          dispositifId: body.dispositifId ?? null,
+          themeId: body.themeId ?? null,
+          usager: {
+            nom: body.usager.nom,
+            organisation: body.usager.organisation ?? null,
+            email: body.usager.email ?? null,
+            telephone: body.usager.telephone ?? null,
+            consentement: body.usager.consentement,
+          },
+        },
+        key,
+      ),
+    );
+    reply.status(result.status).header('etag', etagOf(result.body.version)).header('location', `/api/v1/questions/${result.body.id}`);
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return result.body;
+  }
+
+  @Get('questions')
+  @ApiOperation({ summary: 'Les questions de votre périmètre, les plus récentes d’abord' })
+  list(@CurrentUser() ctx: AuthContext, @Query() query: ListQuestionsQueryDto) {
+    return this.queryBus.execute(new ListQuestionsQuery(ctx, query));
+  }
+
+  @Get('file-referent')
+  @ApiOperation({ summary: 'La file des questions escaladées à votre direction (ou à la coordination du réseau)' })
+  file(@CurrentUser() ctx: AuthContext, @Query() query: FileReferentQueryDto) {
+    return this.queryBus.execute(new FileReferentQuery(ctx, query));
+  }
+
+  @Get('questions/:id')
+  @ApiOperation({ summary: 'Une question' })
+  async get(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.queryBus.execute(new GetQuestionQuery(ctx, id));
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+
+  @Get('questions/:id/fil')
+  @ApiOperation({ summary: 'Le fil de la question (notes internes des autres unités masquées)' })
+  fil(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Query() query: FilQueryDto) {
+    return this.queryBus.execute(new GetQuestionFilQuery(ctx, id, query.apres));
+  }
+
+  @Get('questions/:id/fil/verification')
+  @ApiOperation({ summary: 'Vérifier l’intégrité du fil (chaîne d’empreintes SHA-256)' })
+  verifierFil(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto) {
+    return this.queryBus.execute(new VerifyQuestionFilQuery(ctx, id));
+  }
+
+  @Post('questions/:id/repondre-localement')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Répondre à l’usager sans escalader' })
+  @ApiHeader(IF_MATCH)
+  repondreLocalement(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new RepondreLocalementCommand(ctx, id, b.reponse, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/escalader')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Escalader au référent de la direction compétente' })
+  @ApiHeader(IF_MATCH)
+  escalader(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: EscaladerDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new EscaladerQuestionCommand(ctx, id, { directionId: b.directionId, referentId: b.referentId }, b.message ?? null, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/prendre-en-charge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Prendre la question en charge (référent)' })
+  @ApiHeader(IF_MATCH)
+  prendreEnCharge(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new PrendreEnChargeCommand(ctx, id, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/demander-info')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Demander une information à la Maison (l’échéance est suspendue)' })
+  @ApiHeader(IF_MATCH)
+  demanderInfo(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MessageDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new DemanderInfoCommand(ctx, id, b.message, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/fournir-info')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Fournir l’information demandée (Maison)' })
+  @ApiHeader(IF_MATCH)
+  fournirInfo(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MessageDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new FournirInfoCommand(ctx, id, b.message, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/repondre')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Répondre (référent) : la réponse revient à la Maison' })
+  @ApiHeader(IF_MATCH)
+  repondre(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new RepondreQuestionCommand(ctx, id, b.reponse, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/reorienter')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Réorienter vers une autre direction, avec un motif' })
+  @ApiHeader(IF_MATCH)
+  reorienter(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReorienterDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new ReorienterQuestionCommand(ctx, id, b.directionId, b.motif, b.referentId ?? null, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/clore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Clore : la réponse a été transmise à l’usager' })
+  @ApiHeader(IF_MATCH)
+  clore(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: CloreDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new CloreQuestionCommand(ctx, id, b.issue ?? null, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/rouvrir')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rouvrir une question close, avec un motif' })
+  @ApiHeader(IF_MATCH)
+  rouvrir(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MotifDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new RouvrirQuestionCommand(ctx, id, b.motif, parseIfMatch(ifMatch)));
+  }
+
+  @Post('questions/:id/messages')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Écrire sur le fil : note interne (votre unité) ou message partagé' })
+  messages(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: QuestionMessageDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.run(ctx, reply, new AjouterMessageCommand(ctx, id, b.texte, b.visibilite));
+  }
+
+  /** Runs a transition, then answers the question as the caller now sees it, with its ETag. */
+  private async run(ctx: AuthContext, reply: FastifyReply, command: { questionId: string } & object): Promise<QuestionView> {
+    await this.commandBus.execute(command as never);
+    const view: QuestionView = await this.queryBus.execute(new GetQuestionQuery(ctx, command.questionId));
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+}

@@ -1,0 +1,282 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  Equals,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CANAUX, PRIORITES, QUESTION_STATUTS } from '@app/questions';
+import type { Canal, Priorite, QuestionStatut } from '@app/questions';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimOrNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
+
+/** Limits users can see in the error messages. */
+export const LIMITES = { objet: 200, description: 5000, texte: 5000, motif: 1000 };
+
+const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID) valide.` });
+
+export class UsagerDto {
+  @ApiProperty({ example: 'Jean Dupont', maxLength: 200 })
+  @Transform(trim)
+  @IsString({ message: 'doit être une chaîne de caractères.' })
+  @IsNotEmpty({ message: 'Le nom de l’usager est obligatoire.' })
+  @MaxLength(200)
+  nom: string;
+
+  @ApiPropertyOptional({ example: 'Camping Les Pins', maxLength: 200 })
+  @Transform(trimOrNull)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  organisation?: string | null;
+
+  @ApiPropertyOptional({ example: 'contact@camping-lespins.fr' })
+  @Transform(trimOrNull)
+  @ValidateIf((o: UsagerDto) => !o.telephone || o.email != null)
+  @IsEmail({}, { message: 'Donnez une adresse e-mail valide ou un téléphone pour recontacter l’usager.' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '04 68 00 00 00' })
+  @Transform(trimOrNull)
+  @ValidateIf((o: UsagerDto) => !o.email || o.telephone != null)
+  @Matches(/^\+?[0-9 .()-]{6,25}$/, { message: 'Donnez un numéro de téléphone valide ou une adresse e-mail.' })
+  telephone?: string | null;
+
+  @ApiProperty({ description: 'L’usager accepte que ses coordonnées soient conservées et transmises au référent.', enum: [true] })
+  @Equals(true, { message: 'Le consentement de l’usager est obligatoire (true) pour enregistrer ses coordonnées.' })
+  consentement: boolean;
+}
+
+export class CreateQuestionDto {
+  @ApiProperty({ example: 'Financement d’une installation hydro-économe', maxLength: LIMITES.objet })
+  @Transform(trim)
+  @IsString({ message: 'doit être une chaîne de caractères.' })
+  @IsNotEmpty({ message: 'L’objet est obligatoire.' })
+  @MaxLength(LIMITES.objet, { message: `L’objet ne doit pas dépasser ${LIMITES.objet} caractères.` })
+  objet: string;
+
+  @ApiProperty({ maxLength: LIMITES.description })
+  @Transform(trim)
+  @IsString({ message: 'doit être une chaîne de caractères.' })
+  @IsNotEmpty({ message: 'La description est obligatoire.' })
+  @MaxLength(LIMITES.description, { message: `La description ne doit pas dépasser ${LIMITES.description} caractères.` })
+  description: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('dispositifId'))
+  dispositifId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('themeId'))
+  themeId?: string;
+
+  @ApiProperty({ enum: CANAUX })
+  @IsIn(CANAUX, { message: `Le canal doit valoir ${CANAUX.join(', ')}.` })
+  canal: Canal;
+
+  @ApiPropertyOptional({ enum: PRIORITES, default: 'normale' })
+  @IsOptional()
+  @IsIn(PRIORITES, { message: `La priorité doit valoir ${PRIORITES.join(' ou ')}.` })
+  priorite?: Priorite;
+
+  @ApiProperty({ type: UsagerDto })
+  @ValidateNested()
+  @Type(() => UsagerDto)
+  @IsNotEmpty({ message: 'L’usager est obligatoire.' })
+  usager: UsagerDto;
+}
+
+/** A required free text: trimmed, not empty, bounded, with French messages naming it. */
+const Texte = (label: string, max = LIMITES.texte) =>
+  applyDecorators(
+    Transform(trim),
+    IsString({ message: 'doit être une chaîne de caractères.' }),
+    IsNotEmpty({ message: `${label} est obligatoire.` }),
+    MaxLength(max, { message: `${label} ne doit pas dépasser ${max} caractères.` }),
+  );
+
+export class ReponseDto {
+  @ApiProperty({ maxLength: LIMITES.texte })
+  @Texte('La réponse')
+  reponse: string;
+}
+
+export class MessageDto {
+  @ApiProperty({ maxLength: LIMITES.texte })
+  @Texte('Le message')
+  message: string;
+}
+
+export class EscaladerDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Sans direction, la question va à la direction du dispositif, puis du thème, sinon à la coordination du réseau.' })
+  @IsOptional()
+  @IsUUID('all', uuid('directionId'))
+  directionId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Un référent précis (identifiant de référent ou d’utilisateur).' })
+  @IsOptional()
+  @IsUUID('all', uuid('referentId'))
+  referentId?: string;
+
+  @ApiPropertyOptional({ maxLength: LIMITES.texte })
+  @IsOptional()
+  @Transform(trimOrNull)
+  @IsString()
+  @MaxLength(LIMITES.texte)
+  message?: string | null;
+}
+
+export class ReorienterDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', uuid('directionId'))
+  directionId: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('referentId'))
+  referentId?: string;
+
+  @ApiProperty({ maxLength: LIMITES.motif })
+  @Texte('Le motif', LIMITES.motif)
+  motif: string;
+}
+
+export class CloreDto {
+  @ApiPropertyOptional({ maxLength: 500, example: 'Usager informé par téléphone' })
+  @IsOptional()
+  @Transform(trimOrNull)
+  @IsString()
+  @MaxLength(500)
+  issue?: string | null;
+}
+
+export class MotifDto {
+  @ApiProperty({ maxLength: LIMITES.motif })
+  @Texte('Le motif', LIMITES.motif)
+  motif: string;
+}
+
+export class QuestionMessageDto {
+  @ApiProperty({ maxLength: LIMITES.texte })
+  @Texte('Le texte')
+  texte: string;
+
+  @ApiProperty({ enum: ['interne', 'partage'], description: 'interne : visible dans votre unité seulement ; partage : tous les participants.' })
+  @IsIn(['interne', 'partage'], { message: 'La visibilité doit valoir interne ou partage.' })
+  visibilite: 'interne' | 'partage';
+}
+
+const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit doit être un nombre entier.' })
+  @Min(1, { message: 'limit doit être au moins 1.' })
+  @Max(200, { message: 'limit ne doit pas dépasser 200.' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'La valeur nextCursor de la page précédente.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class ListQuestionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Un ou plusieurs statuts séparés par des virgules.', example: 'escaladee,prise_en_charge' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(QUESTION_STATUTS, { each: true, message: `statut doit valoir ${QUESTION_STATUTS.join(', ')}.` })
+  statut?: QuestionStatut[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('maisonId'))
+  maisonId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('directionId'))
+  directionId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('dispositifId'))
+  dispositifId?: string;
+
+  @ApiPropertyOptional({ enum: PRIORITES })
+  @IsOptional()
+  @IsIn(PRIORITES, { message: `priorite doit valoir ${PRIORITES.join(' ou ')}.` })
+  priorite?: Priorite;
+}
+
+export class FileReferentQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Votre direction (par défaut), ou pour la coordination du réseau : une direction ou « coordination ».' })
+  @IsOptional()
+  @Matches(/^(coordination|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'directionId doit être un identifiant (UUID) de direction ou « coordination ».',
+  })
+  directionId?: string;
+
+  @ApiPropertyOptional({ example: 'escaladee' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(['escaladee', 'prise_en_charge', 'en_attente_info'], { each: true, message: 'statut doit valoir escaladee, prise_en_charge ou en_attente_info.' })
+  statut?: QuestionStatut[];
+
+  @ApiPropertyOptional({ enum: PRIORITES })
+  @IsOptional()
+  @IsIn(PRIORITES, { message: `priorite doit valoir ${PRIORITES.join(' ou ')}.` })
+  priorite?: Priorite;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', uuid('dispositifId'))
+  dispositifId?: string;
+
+  @ApiPropertyOptional({ description: 'Seulement les questions que vous avez prises en charge.' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'miennes doit valoir true ou false.' })
+  miennes?: boolean;
+
+  @ApiPropertyOptional({ description: 'Seulement les questions que personne n’a encore prises en charge.' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'nonAttribuees doit valoir true ou false.' })
+  nonAttribuees?: boolean;
+}
+
+export class FilQueryDto {
+  @ApiPropertyOptional({ description: 'Seulement les événements après ce numéro (suivi en direct).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'apres doit être un nombre entier.' })
+  @Min(0)
+  apres?: number;
+}
+
+export class IdParamDto {
+  @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
+  id: string;
+}

@@ -1,0 +1,115 @@
+import { DataSource } from 'typeorm';
+import type { AuthContext } from '@app/core';
+import { seedDemoData } from '@app/directory';
+import { FileReferentHandler, ListQuestionsHandler } from '@app/questions';
+import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+
+const VOLUME = 200_000;
+
+/**
+ * GET /questions and the référent queue must stay fast at a million rows: with a realistic
+ * volume loaded and analysed, their queries (the very SQL the handlers send) must be served by
+ * an index in the right order — no sequential scan of `question`, no sort of the whole set.
+ */
+describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, () => {
+  let scratch: ScratchDatabase;
+  let ids: { maison: string; direction: string; referent: AuthContext; agent: AuthContext; manager: AuthContext };
+  const plans: any[] = [];
+
+  /** A DataSource whose query() answers the plan of the query instead of running it. */
+  function explaining(dataSource: DataSource): DataSource {
+    return new Proxy(dataSource, {
+      get(target, prop) {
+        if (prop !== 'query') return Reflect.get(target, prop);
+        return async (sql: string, params: unknown[]) => {
+          const [row] = await target.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+          plans.push(row['QUERY PLAN'][0].Plan);
+          return [];
+        };
+      },
+    });
+  }
+
+  function nodes(plan: any): any[] {
+    return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+  }
+
+  /** The page of `question` rows comes from a LIMIT over an ordered index walk: nothing sorts the whole set. */
+  function expectIndexOrdered(plan: any) {
+    const all = nodes(plan);
+    expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'question')).toEqual([]);
+    const page = all.find((n) => n['Node Type'] === 'Limit' && nodes(n).some((c) => c['Relation Name'] === 'question'));
+    expect(page).toBeDefined();
+    const underLimit = nodes(page);
+    expect(underLimit.filter((n) => /Sort/.test(n['Node Type']))).toEqual([]);
+    expect(underLimit.some((n) => /Index/.test(n['Node Type']) && n['Relation Name'] === 'question')).toBe(true);
+  }
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase('relais_test_plans');
+    const ds = scratch.dataSource;
+    await seedDemoData(ds);
+    const [m] = await ds.query(`SELECT id FROM maison WHERE code = 'carcassonne'`);
+    const [d] = await ds.query(`SELECT id FROM direction WHERE code = 'tourisme'`);
+    const user = async (email: string): Promise<AuthContext> => {
+      const [u] = await ds.query(`SELECT id, email, display_name, role, perimetre, maison_id, direction_id FROM users WHERE email = $1`, [email]);
+      return { userId: u.id, email: u.email, displayName: u.display_name, role: u.role, perimetre: u.perimetre, maisonId: u.maison_id, directionId: u.direction_id };
+    };
+    ids = {
+      maison: m.id,
+      direction: d.id,
+      referent: await user('referent.tourisme@relais.demo'),
+      agent: await user('agent.carcassonne@relais.demo'),
+      manager: await user('manager.reseau@relais.demo'),
+    };
+    // Spread over every MdR, direction and state, 3 years; about 1 in 8 still at the siège.
+    await ds.query(
+      `WITH m AS (SELECT array_agg(id) a FROM maison), d AS (SELECT array_agg(id) a FROM direction), u AS (SELECT id FROM users WHERE email = 'agent.carcassonne@relais.demo')
+       INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, statut, direction_id, created_by, created_at, updated_at, escaladee_at, version)
+       SELECT gen_random_uuid(), 'V-' || g, m.a[1 + g % array_length(m.a, 1)], 'Objet ' || g, 'Description', 'guichet', 'normale',
+              (ARRAY['close','close','close','close','repondue','escaladee','prise_en_charge','recue'])[1 + g % 8],
+              CASE WHEN g % 8 IN (4,5,6) THEN d.a[1 + g % array_length(d.a, 1)] END,
+              u.id, now() - (g || ' minutes')::interval * 8, now(), CASE WHEN g % 8 IN (4,5,6) THEN now() - (g || ' minutes')::interval * 7 END, 1
+         FROM generate_series(1, ${VOLUME}) g, m, d, u`,
+    );
+    await ds.query(
+      `INSERT INTO question_detention (question_id, direction_id, depuis)
+       SELECT id, direction_id, escaladee_at FROM question WHERE direction_id IS NOT NULL`,
+    );
+    await ds.query(
+      `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
+       SELECT direction_id, created_at, id FROM question WHERE direction_id IS NOT NULL`,
+    );
+    await ds.query(`ANALYZE`);
+  }, 120_000);
+
+  afterAll(() => scratch?.drop());
+
+  it('an MdR’s list, newest first, walks its index', async () => {
+    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.agent, filter: {} } as never);
+    expectIndexOrdered(plans.pop());
+  });
+
+  it('the network list, filtered by statut, walks an index', async () => {
+    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.manager, filter: { statut: ['escaladee'] } } as never);
+    expectIndexOrdered(plans.pop());
+    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.manager, filter: {} } as never);
+    expectIndexOrdered(plans.pop());
+  });
+
+  it('a direction’s list (what it holds or held) walks its access index', async () => {
+    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.referent, filter: {} } as never);
+    const plan = plans.pop();
+    expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && /question/.test(n['Relation Name']))).toEqual([]);
+    const page = nodes(plan).find((n) => n['Node Type'] === 'Limit');
+    expect(nodes(page).filter((n) => /Sort/.test(n['Node Type']))).toEqual([]);
+    expect(nodes(page).some((n) => /Index/.test(n['Node Type']) && n['Relation Name'] === 'question_acces_direction')).toBe(true);
+  });
+
+  it('the référent queue walks the partial queue index in escalation order', async () => {
+    await new FileReferentHandler(explaining(scratch.dataSource)).execute({ ctx: ids.referent, filter: {} } as never);
+    const plan = plans.pop();
+    expectIndexOrdered(plan);
+    expect(nodes(plan).some((n) => n['Index Name'] === 'idx_question_file')).toBe(true);
+  });
+});
