@@ -183,6 +183,36 @@ describe('the compiled API process', () => {
     expect(api.output()).toContain('shutdown did not finish in time: forced exit');
   }, 60_000);
 
+  it('never writes usager personal data to its logs, even at trace level', async () => {
+    const api = await startApi({ LOG_LEVEL: 'trace' });
+    running.push(api.child);
+    const base = `http://127.0.0.1:${api.port}/api/v1`;
+    const login = await fetch(`${base}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'agent.carcassonne@relais.demo' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const usager = { nom: 'Mireille Trouvé-Sancho', organisation: 'Gîte des Cévennes', email: 'mireille.sancho@exemple.fr', telephone: '04 99 87 65 43', consentement: true };
+    const created = await fetch(`${base}/questions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ objet: 'Journalisation', description: 'Vérifier les journaux', canal: 'telephone', usager }),
+    });
+    expect(created.status).toBe(201);
+    // A failing creation too: the validation error names fields, never their values.
+    await fetch(`${base}/questions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ objet: '', description: 'x', canal: 'telephone', usager: { ...usager, consentement: false } }),
+    });
+    api.child.kill('SIGTERM');
+    await api.exited;
+    const logs = api.output();
+    expect(logs).toContain('"url":"/api/v1/questions"');
+    for (const value of [usager.nom, usager.organisation, usager.email, usager.telephone, accessToken]) expect(logs).not.toContain(value);
+  }, 60_000);
+
   it.each([
     ['empty', ''],
     ['not a URL', 'notaurl'],
