@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATIONS } from '@app/core';
 import { ALL_ENTITIES } from '../../apps/worker/src/entities';
-import { testConfig } from '../setup/test-env';
+import { assertTestDatabase, testConfig } from '../setup/test-env';
 
 /**
  * The migrations are the only source of the schema. If an entity changes without a migration
@@ -27,5 +27,13 @@ describe('schema', () => {
   it('matches the entities exactly', async () => {
     const sql = await dataSource.driver.createSchemaBuilder().log();
     expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
+
+describe('test database guard', () => {
+  it('refuses any database whose name lacks "test", before touching it', () => {
+    expect(() => assertTestDatabase('postgres://postgres@127.0.0.1:5432/relais')).toThrow(/ne contient pas « test »/);
+    expect(() => assertTestDatabase('postgres://postgres@127.0.0.1:5432/relais_test')).not.toThrow();
+    expect(() => testConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/production' })).toThrow(/test/);
   });
 });
