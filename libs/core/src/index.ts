@@ -27,3 +27,4 @@ export * from './auth/token.service';
 export * from './http/pagination';
 export * from './http/etag';
 export * from './lifecycle/bounded-shutdown';
+export * from './http/sql-where';

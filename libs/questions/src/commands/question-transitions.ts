@@ -1,6 +1,9 @@
+import { Type } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AuthContext, DomainError } from '@app/core';
 import type { Visibilite } from '@app/timeline';
+import type { Auteur, Question } from '../domain/question.aggregate';
+import type { QuestionAction } from '../domain/question.transitions';
 import { RoutingReader } from '../persistence/routing.reader';
 import { QuestionCommandRunner } from './question-command.runner';
 
@@ -17,16 +20,29 @@ abstract class QuestionCommand extends Command<Result> {
   }
 }
 
-export class RepondreLocalementCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly reponse: string, expectedVersion?: number) {
+/** A command that carries one text: an answer, a message, a motif. */
+abstract class QuestionTextCommand extends QuestionCommand {
+  constructor(ctx: AuthContext, questionId: string, readonly texte: string, expectedVersion?: number) {
     super(ctx, questionId, expectedVersion);
   }
 }
-@CommandHandler(RepondreLocalementCommand)
-export class RepondreLocalementHandler implements ICommandHandler<RepondreLocalementCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: RepondreLocalementCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'repondre_localement', (q, a, at) => q.repondreLocalement(a, at, c.reponse));
+
+export class RepondreLocalementCommand extends QuestionTextCommand {}
+export class PrendreEnChargeCommand extends QuestionCommand {}
+export class DemanderInfoCommand extends QuestionTextCommand {}
+export class FournirInfoCommand extends QuestionTextCommand {}
+export class RepondreQuestionCommand extends QuestionTextCommand {}
+export class RouvrirQuestionCommand extends QuestionTextCommand {}
+
+export class CloreQuestionCommand extends QuestionCommand {
+  constructor(ctx: AuthContext, questionId: string, readonly issue: string | null, expectedVersion?: number) {
+    super(ctx, questionId, expectedVersion);
+  }
+}
+
+export class AjouterMessageCommand extends QuestionCommand {
+  constructor(ctx: AuthContext, questionId: string, readonly texte: string, readonly visibilite: Visibilite) {
+    super(ctx, questionId);
   }
 }
 
@@ -39,68 +55,6 @@ export class EscaladerQuestionCommand extends QuestionCommand {
     expectedVersion?: number,
   ) {
     super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(EscaladerQuestionCommand)
-export class EscaladerQuestionHandler implements ICommandHandler<EscaladerQuestionCommand, Result> {
-  constructor(
-    private readonly runner: QuestionCommandRunner,
-    private readonly routing: RoutingReader,
-  ) {}
-  execute(c: EscaladerQuestionCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'escalader', async (q, a, at, manager) => {
-      const s = q.snapshot;
-      const destination = await this.routing.route(manager, { dispositifId: s.dispositifId, themeId: s.themeId }, c.vers);
-      q.escalader(a, at, destination, c.message);
-    });
-  }
-}
-
-export class PrendreEnChargeCommand extends QuestionCommand {}
-@CommandHandler(PrendreEnChargeCommand)
-export class PrendreEnChargeHandler implements ICommandHandler<PrendreEnChargeCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: PrendreEnChargeCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'prendre_en_charge', (q, a, at) => q.prendreEnCharge(a, at));
-  }
-}
-
-export class DemanderInfoCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly message: string, expectedVersion?: number) {
-    super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(DemanderInfoCommand)
-export class DemanderInfoHandler implements ICommandHandler<DemanderInfoCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: DemanderInfoCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'demander_info', (q, a, at) => q.demanderInfo(a, at, c.message));
-  }
-}
-
-export class FournirInfoCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly message: string, expectedVersion?: number) {
-    super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(FournirInfoCommand)
-export class FournirInfoHandler implements ICommandHandler<FournirInfoCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: FournirInfoCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'fournir_info', (q, a, at) => q.fournirInfo(a, at, c.message));
-  }
-}
-
-export class RepondreQuestionCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly reponse: string, expectedVersion?: number) {
-    super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(RepondreQuestionCommand)
-export class RepondreQuestionHandler implements ICommandHandler<RepondreQuestionCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: RepondreQuestionCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'repondre', (q, a, at) => q.repondre(a, at, c.reponse));
   }
 }
 
@@ -116,6 +70,54 @@ export class ReorienterQuestionCommand extends QuestionCommand {
     super(ctx, questionId, expectedVersion);
   }
 }
+
+/** A handler that only calls one aggregate method through the runner: most transitions. */
+function transitionHandler<C extends QuestionCommand>(
+  command: Type<C>,
+  action: QuestionAction | 'message',
+  act: (question: Question, auteur: Auteur, at: Date, command: C) => void,
+): Type<unknown> {
+  @CommandHandler(command)
+  class Handler {
+    constructor(readonly runner: QuestionCommandRunner) {}
+    execute(c: C): Promise<Result> {
+      return this.runner.run(c.ctx, c.questionId, c.expectedVersion, action, (q, a, at) => act(q, a, at, c));
+    }
+  }
+  Object.defineProperty(Handler, 'name', { value: `${command.name.replace(/Command$/, '')}Handler` });
+  return Handler;
+}
+
+export const RepondreLocalementHandler = transitionHandler(RepondreLocalementCommand, 'repondre_localement', (q, a, at, c) =>
+  q.repondreLocalement(a, at, c.texte),
+);
+export const PrendreEnChargeHandler = transitionHandler(PrendreEnChargeCommand, 'prendre_en_charge', (q, a, at) => q.prendreEnCharge(a, at));
+export const DemanderInfoHandler = transitionHandler(DemanderInfoCommand, 'demander_info', (q, a, at, c) => q.demanderInfo(a, at, c.texte));
+export const FournirInfoHandler = transitionHandler(FournirInfoCommand, 'fournir_info', (q, a, at, c) => q.fournirInfo(a, at, c.texte));
+export const RepondreQuestionHandler = transitionHandler(RepondreQuestionCommand, 'repondre', (q, a, at, c) => q.repondre(a, at, c.texte));
+export const CloreQuestionHandler = transitionHandler(CloreQuestionCommand, 'clore', (q, a, at, c) => q.clore(a, at, c.issue));
+export const RouvrirQuestionHandler = transitionHandler(RouvrirQuestionCommand, 'rouvrir', (q, a, at, c) => q.rouvrir(a, at, c.texte));
+export const AjouterMessageHandler = transitionHandler(AjouterMessageCommand, 'message', (q, a, at, c) =>
+  q.ajouterMessage(a, at, c.texte, c.visibilite),
+);
+
+/** Escalation routes the question first: the direction asked for, else the dispositif's, the thème's, or the coordination. */
+@CommandHandler(EscaladerQuestionCommand)
+export class EscaladerQuestionHandler implements ICommandHandler<EscaladerQuestionCommand, Result> {
+  constructor(
+    private readonly runner: QuestionCommandRunner,
+    private readonly routing: RoutingReader,
+  ) {}
+  execute(c: EscaladerQuestionCommand) {
+    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'escalader', async (q, a, at, manager) => {
+      const s = q.snapshot;
+      const destination = await this.routing.route(manager, { dispositifId: s.dispositifId, themeId: s.themeId }, c.vers);
+      q.escalader(a, at, destination, c.message);
+    });
+  }
+}
+
+/** Reorienting needs another direction than the current one, and a motif. */
 @CommandHandler(ReorienterQuestionCommand)
 export class ReorienterQuestionHandler implements ICommandHandler<ReorienterQuestionCommand, Result> {
   constructor(
@@ -132,45 +134,6 @@ export class ReorienterQuestionHandler implements ICommandHandler<ReorienterQues
       const destination = await this.routing.route(manager, s, { directionId: c.directionId, referentId: c.referentId });
       q.reorienter(a, at, destination, c.motif);
     });
-  }
-}
-
-export class CloreQuestionCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly issue: string | null, expectedVersion?: number) {
-    super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(CloreQuestionCommand)
-export class CloreQuestionHandler implements ICommandHandler<CloreQuestionCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: CloreQuestionCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'clore', (q, a, at) => q.clore(a, at, c.issue));
-  }
-}
-
-export class RouvrirQuestionCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly motif: string, expectedVersion?: number) {
-    super(ctx, questionId, expectedVersion);
-  }
-}
-@CommandHandler(RouvrirQuestionCommand)
-export class RouvrirQuestionHandler implements ICommandHandler<RouvrirQuestionCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: RouvrirQuestionCommand) {
-    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'rouvrir', (q, a, at) => q.rouvrir(a, at, c.motif));
-  }
-}
-
-export class AjouterMessageCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly texte: string, readonly visibilite: Visibilite) {
-    super(ctx, questionId);
-  }
-}
-@CommandHandler(AjouterMessageCommand)
-export class AjouterMessageHandler implements ICommandHandler<AjouterMessageCommand, Result> {
-  constructor(private readonly runner: QuestionCommandRunner) {}
-  execute(c: AjouterMessageCommand) {
-    return this.runner.run(c.ctx, c.questionId, undefined, 'message', (q, a, at) => q.ajouterMessage(a, at, c.texte, c.visibilite));
   }
 }
 

@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, toPage } from '@app/core';
+import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWhere, toPage } from '@app/core';
 import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
@@ -49,31 +49,22 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
     if (!['agent_mdr', 'responsable_mdr', 'referent', 'manager'].includes(ctx.role)) throw new ForbiddenError('Votre rôle ne donne pas accès aux questions.');
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const cursor = decodeCursor(filter.cursor);
-    const params: unknown[] = [ctx.directionId];
-    const where: string[] = [];
-    const add = (sql: (n: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
+    const where = new SqlWhere([ctx.directionId]);
     // A direction walks its own access index; an MdR its MdR's rows; the network everything.
     const byDirection = ctx.perimetre === 'direction';
-    if (byDirection) where.push(`a.direction_id = $1::uuid`);
-    else if (ctx.perimetre === 'maison') add((n) => `q.maison_id = ${n}`, ctx.maisonId);
-    else where.push('TRUE');
-    if (filter.statut?.length) add((n) => `q.statut = ANY(${n}::varchar[])`, filter.statut);
-    if (filter.maisonId) add((n) => `q.maison_id = ${n}`, filter.maisonId);
-    if (filter.directionId) add((n) => `q.direction_id = ${n}`, filter.directionId);
-    if (filter.dispositifId) add((n) => `q.dispositif_id = ${n}`, filter.dispositifId);
-    if (filter.priorite) add((n) => `q.priorite = ${n}`, filter.priorite);
+    if (byDirection) where.raw(`a.direction_id = $1::uuid`);
+    else if (ctx.perimetre === 'maison') where.when(ctx.maisonId, (p) => `q.maison_id = ${p}`);
+    where
+      .when(filter.statut, (p) => `q.statut = ANY(${p}::varchar[])`)
+      .when(filter.maisonId, (p) => `q.maison_id = ${p}`)
+      .when(filter.directionId, (p) => `q.direction_id = ${p}`)
+      .when(filter.dispositifId, (p) => `q.dispositif_id = ${p}`)
+      .when(filter.priorite, (p) => `q.priorite = ${p}`);
     const [createdAt, id] = byDirection ? ['a.question_created_at', 'a.question_id'] : ['q.created_at', 'q.id'];
-    if (cursor) {
-      params.push(cursor.k, cursor.id);
-      where.push(`(${createdAt}, ${id}) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(limit + 1);
+    if (cursor) where.raw(`(${createdAt}, ${id}) < (${where.param(cursor.k)}::timestamptz, ${where.param(cursor.id)}::uuid)`);
     const from = byDirection ? 'question_acces_direction a JOIN question q ON q.id = a.question_id' : 'question q';
-    const sql = questionPageSql(where, `${createdAt} DESC, ${id} DESC`, `$${params.length}`, from, 'q.created_at DESC, q.id DESC');
-    const rows = await this.dataSource.query(sql, params);
+    const sql = questionPageSql(where.sql, `${createdAt} DESC, ${id} DESC`, where.param(limit + 1), from, 'q.created_at DESC, q.id DESC');
+    const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.created_at).toISOString(), id: r.id }));
     return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
   }
@@ -110,29 +101,18 @@ export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Pag
     const directionId = this.queueOf(ctx, filter.directionId);
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const cursor = decodeCursor(filter.cursor);
-    const params: unknown[] = [ctx.directionId];
-    const where = [`q.statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`];
-    if (directionId) {
-      params.push(directionId);
-      where.push(`q.direction_id = $${params.length}`);
-    } else {
-      where.push(`q.direction_id IS NULL`);
-    }
-    const add = (sql: (n: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (filter.statut?.length) add((n) => `q.statut = ANY(${n}::varchar[])`, filter.statut);
-    if (filter.priorite) add((n) => `q.priorite = ${n}`, filter.priorite);
-    if (filter.dispositifId) add((n) => `q.dispositif_id = ${n}`, filter.dispositifId);
-    if (filter.miennes) add((n) => `q.referent_id = ${n}`, ctx.userId);
-    if (filter.nonAttribuees) where.push(`q.statut = 'escaladee'`);
-    if (cursor) {
-      params.push(cursor.k, cursor.id);
-      where.push(`(q.escaladee_at, q.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(limit + 1);
-    const rows = await this.dataSource.query(questionPageSql(where, 'q.escaladee_at ASC, q.id ASC', `$${params.length}`), params);
+    const where = new SqlWhere([ctx.directionId]).raw(`q.statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`);
+    if (directionId) where.when(directionId, (p) => `q.direction_id = ${p}`);
+    else where.raw(`q.direction_id IS NULL`);
+    where
+      .when(filter.statut, (p) => `q.statut = ANY(${p}::varchar[])`)
+      .when(filter.priorite, (p) => `q.priorite = ${p}`)
+      .when(filter.dispositifId, (p) => `q.dispositif_id = ${p}`)
+      .when(filter.miennes ? ctx.userId : undefined, (p) => `q.referent_id = ${p}`);
+    if (filter.nonAttribuees) where.raw(`q.statut = 'escaladee'`);
+    if (cursor) where.raw(`(q.escaladee_at, q.id) > (${where.param(cursor.k)}::timestamptz, ${where.param(cursor.id)}::uuid)`);
+    const sql = questionPageSql(where.sql, 'q.escaladee_at ASC, q.id ASC', where.param(limit + 1));
+    const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.escaladee_at).toISOString(), id: r.id }));
     return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
   }
