@@ -30,6 +30,9 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
     });
   }
 
+  /** The page is empty under EXPLAIN: the view reader has nothing to decorate. */
+  const viewsOf = () => ({ views: async () => [] }) as never;
+
   function nodes(plan: any): any[] {
     return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
   }
@@ -86,19 +89,19 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
   afterAll(() => scratch?.drop());
 
   it('an MdR’s list, newest first, walks its index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.agent, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.agent, filter: {} } as never);
     expectIndexOrdered(plans.pop());
   });
 
   it('the network list, filtered by statut, walks an index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.manager, filter: { statut: ['escaladee'] } } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.manager, filter: { statut: ['escaladee'] } } as never);
     expectIndexOrdered(plans.pop());
-    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.manager, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.manager, filter: {} } as never);
     expectIndexOrdered(plans.pop());
   });
 
   it('a direction’s list (what it holds or held) walks its access index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource)).execute({ ctx: ids.referent, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.referent, filter: {} } as never);
     const plan = plans.pop();
     expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && /question/.test(n['Relation Name']))).toEqual([]);
     const page = nodes(plan).find((n) => n['Node Type'] === 'Limit');
@@ -107,7 +110,7 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
   });
 
   it('the référent queue walks the partial queue index in escalation order', async () => {
-    await new FileReferentHandler(explaining(scratch.dataSource)).execute({ ctx: ids.referent, filter: {} } as never);
+    await new FileReferentHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.referent, filter: {} } as never);
     const plan = plans.pop();
     expectIndexOrdered(plan);
     expect(nodes(plan).some((n) => n['Index Name'] === 'idx_question_file')).toBe(true);

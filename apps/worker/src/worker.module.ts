@@ -2,6 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
 import { DirectoryModule } from '@app/directory';
+import { SlaConsumer, SlaModule } from '@app/sla';
+import { SlaMaintenanceProcessor } from './sla/sla-maintenance.processor';
+import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 
@@ -19,9 +22,19 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ config, clock, redisRole: 'worker' }),
         BullModule.registerQueue({ name: QueueName.Outbox, defaultJobOptions: outboxJobOptions }),
+        BullModule.registerQueue({ name: QueueName.Maintenance, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 1000 } }),
         DirectoryModule,
+        SlaModule,
       ],
-      providers: [BoundedShutdown, OutboxRelayService, OutboxProcessor, { provide: OUTBOX_CONSUMERS, useValue: [] }],
+      providers: [
+        BoundedShutdown,
+        OutboxRelayService,
+        OutboxProcessor,
+        SlaTimerProcessor,
+        SlaMaintenanceProcessor,
+        // Every consumer of outbox events; each is idempotent by (consumer, event id).
+        { provide: OUTBOX_CONSUMERS, useFactory: (sla: SlaConsumer) => [sla], inject: [SlaConsumer] },
+      ],
     };
   }
 }

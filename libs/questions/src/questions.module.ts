@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SlaModule } from '@app/sla';
 import { QuestionCommandRunner } from './commands/question-command.runner';
 import { QUESTION_TRANSITION_HANDLERS } from './commands/question-transitions';
 import { RecordQuestionHandler } from './commands/record-question';
@@ -10,7 +11,7 @@ import { QUESTION_QUERY_HANDLERS } from './queries/question.queries';
 import { QuestionViewReader } from './queries/question-view.reader';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(QUESTION_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(QUESTION_ENTITIES), SlaModule],
   providers: [
     QuestionRepository,
     RoutingReader,

@@ -1,1 +1,14 @@
 export * from './calendar/business-calendar.types';
+export * from './calendar/business-calendar';
+export * from './calendar/calendars';
+export { validateCalendarSpec } from './calendar/validate-calendar-spec';
+export * from './clocks/sla-clock';
+export * from './persistence/sla.entities';
+export * from './engine/calendars';
+export * from './engine/sla.engine';
+export * from './engine/sla.timers';
+export * from './engine/sla.fire';
+export * from './engine/sla.reconciler';
+export * from './engine/sla.consumer';
+export * from './queries/sla.reader';
+export * from './sla.module';

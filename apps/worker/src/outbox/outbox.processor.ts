@@ -35,9 +35,10 @@ export class OutboxProcessor extends WorkerHost {
       payload: message.payload,
     };
     for (const consumer of this.consumers.filter((c) => c.handles(message.type))) {
-      await this.dataSource.transaction(async (manager) => {
-        if (await claimEvent(manager, consumer.name, message.id)) await consumer.handle(event, manager);
-      });
+      const afterCommit = await this.dataSource.transaction(async (manager) =>
+        (await claimEvent(manager, consumer.name, message.id)) ? consumer.handle(event, manager) : undefined,
+      );
+      if (afterCommit) await afterCommit();
     }
   }
 }

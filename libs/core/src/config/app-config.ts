@@ -109,6 +109,25 @@ export class AppConfig {
   @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** Period of the SLA reconciler, which re-arms timers Redis lost (bounds lateness after a flush). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SLA_RECONCILE_MS = 30000;
+
+  /** SLA timer jobs processed at once per worker process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SLA_TIMER_CONCURRENCY = 50;
+
+  /** Minimum lead time of a commande, in siège business days; a shorter deadline must be marked urgent and justified. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  COMMANDE_DELAI_MINIMUM_JOURS_OUVRES = 5;
+
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }

@@ -1,13 +1,23 @@
 import { EntityManager } from 'typeorm';
 
+export interface OutboxEvent {
+  eventId: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
 /**
  * A consumer of outbox events. `handle` runs in a transaction that also records
  * (consumer, eventId) in processed_event: a redelivered event is skipped, never applied twice.
+ * It may return an action to run once that transaction has committed (e.g. arming timers for
+ * rows that must exist first); a failure there is repaired by the consumer's own reconciler.
  */
 export interface OutboxConsumer {
   readonly name: string;
   handles(type: string): boolean;
-  handle(event: { eventId: string; type: string; aggregateType: string; aggregateId: string; payload: Record<string, unknown> }, manager: EntityManager): Promise<void>;
+  handle(event: OutboxEvent, manager: EntityManager): Promise<void | (() => Promise<void>)>;
 }
 
 export const OUTBOX_CONSUMERS = Symbol('OUTBOX_CONSUMERS');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext } from '@app/core';
+import { SlaReader, SlaView } from '@app/sla';
 import { canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
 import type { Canal, Priorite } from '../domain/question.aggregate';
 import type { QuestionStatut } from '../domain/question.transitions';
@@ -28,8 +29,8 @@ export interface QuestionView {
   escaladeeAt: string | null;
   closedAt: string | null;
   version: number;
-  /** SLA clocks (filled once the SLA engine runs; empty until then). */
-  sla: unknown[];
+  /** The SLA clocks, latest cycle of each kind. */
+  sla: SlaView[];
   /** Only for the MdR that recorded it and the référent handling it. */
   usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
 }
@@ -94,15 +95,24 @@ export function toQuestionView(row: any): QuestionView {
   };
 }
 
-/** Reads one question as the caller may see it; null when it does not exist for them. */
+/** Reads questions as the caller may see them, with their clocks. */
 @Injectable()
 export class QuestionViewReader {
+  constructor(private readonly sla: SlaReader) {}
+
+  /** Rows of a page to views, clocks included (one query for the page's clocks). */
+  async views(db: EntityManager | DataSource, rows: any[]): Promise<QuestionView[]> {
+    const clocks = await this.sla.forTickets(db, 'question', rows.map((r) => r.id));
+    return rows.map((row) => ({ ...toQuestionView(row), sla: clocks.get(row.id) ?? [] }));
+  }
+
+  /** One question; null when it does not exist for the caller. */
   async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
     const [row] = await db.query(`${questionSelect()} WHERE q.id = $2`, [ctx.directionId, id]);
     if (!row) return null;
     const scope = scopeOfRow(row);
     if (!canReadQuestion(ctx, scope)) return null;
-    const view = toQuestionView(row);
+    const [view] = await this.views(db, [row]);
     if (canSeeUsager(ctx, scope)) {
       const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;

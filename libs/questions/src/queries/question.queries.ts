@@ -5,7 +5,7 @@ import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWher
 import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
-import { questionPageSql, QuestionView, QuestionViewReader, toQuestionView } from './question-view.reader';
+import { questionPageSql, QuestionView, QuestionViewReader } from './question-view.reader';
 
 export class GetQuestionQuery extends Query<QuestionView> {
   constructor(readonly ctx: AuthContext, readonly id: string) {
@@ -43,7 +43,7 @@ export class ListQuestionsQuery extends Query<Page<QuestionView>> {
 
 @QueryHandler(ListQuestionsQuery)
 export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, Page<QuestionView>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
 
   async execute({ ctx, filter }: ListQuestionsQuery): Promise<Page<QuestionView>> {
     if (!['agent_mdr', 'responsable_mdr', 'referent', 'manager'].includes(ctx.role)) throw new ForbiddenError('Votre rôle ne donne pas accès aux questions.');
@@ -66,7 +66,7 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
     const sql = questionPageSql(where.sql, `${createdAt} DESC, ${id} DESC`, where.param(limit + 1), from, 'q.created_at DESC, q.id DESC');
     const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.created_at).toISOString(), id: r.id }));
-    return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
+    return { items: await this.views.views(this.dataSource, page.items), nextCursor: page.nextCursor };
   }
 }
 
@@ -95,7 +95,7 @@ export class FileReferentQuery extends Query<Page<QuestionView>> {
 
 @QueryHandler(FileReferentQuery)
 export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Page<QuestionView>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
 
   async execute({ ctx, filter }: FileReferentQuery): Promise<Page<QuestionView>> {
     const directionId = this.queueOf(ctx, filter.directionId);
@@ -114,7 +114,7 @@ export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Pag
     const sql = questionPageSql(where.sql, 'q.escaladee_at ASC, q.id ASC', where.param(limit + 1));
     const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.escaladee_at).toISOString(), id: r.id }));
-    return { items: page.items.map(toQuestionView), nextCursor: page.nextCursor };
+    return { items: await this.views.views(this.dataSource, page.items), nextCursor: page.nextCursor };
   }
 
   /** Which queue the caller may read: their own direction's, or any for network managers. */

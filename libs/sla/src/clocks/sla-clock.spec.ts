@@ -68,6 +68,12 @@ describe('SlaClock', () => {
     expect(clock.state.generation).toBe(2);
   });
 
+  it('plans the warning at the exact fraction of a fractional target (no rounding to whole minutes)', () => {
+    const clock = SlaClock.start(t0, 0.04, 75, always);
+    expect(clock.state.avertissementA).toEqual(new Date(t0.getTime() + 1800));
+    expect(clock.state.echeance).toEqual(new Date(t0.getTime() + 2400));
+  });
+
   it('warns once: a warning already given is not planned again after a resume', () => {
     const clock = SlaClock.start(t0, 100, 75, always);
     expect(clock.warn(at(75), 1)).toBe(true);

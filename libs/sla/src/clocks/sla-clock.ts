@@ -148,7 +148,7 @@ export class SlaClock {
     const from = this.s.segmentDepuis!;
     const left = Math.max(0, this.s.cibleMinutes - this.s.consommeMinutes);
     this.s.echeance = calendar.addBusinessMinutes(from, left);
-    const warnAfter = Math.ceil((this.s.cibleMinutes * this.s.seuilPct) / 100) - this.s.consommeMinutes;
+    const warnAfter = (this.s.cibleMinutes * this.s.seuilPct) / 100 - this.s.consommeMinutes;
     this.s.avertissementA = this.s.avertieA || warnAfter <= 0 ? null : calendar.addBusinessMinutes(from, warnAfter);
   }
 }

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '../calendar/business-calendar';
+import { SlaCalendrierRow } from '../persistence/sla.entities';
+
+export const CALENDRIER_RESEAU = 'reseau';
+export const CALENDRIER_SIEGE = 'siege';
+
+/** The calendar id of an MdR: its own when it has one, else the network's. */
+export function calendrierDeMaison(maisonId: string): string {
+  return `maison-${maisonId}`;
+}
+
+/**
+ * Business calendars by id, cached by (id, version): a closure day added bumps the version and
+ * the next read sees it.
+ */
+@Injectable()
+export class CalendarRegistry {
+  private readonly cache = new Map<string, { version: number; calendar: BusinessCalendar }>();
+
+  async get(manager: EntityManager, id: string): Promise<BusinessCalendar> {
+    const row = await manager.getRepository(SlaCalendrierRow).findOneBy({ id });
+    if (!row) {
+      if (id.startsWith('maison-')) return this.get(manager, CALENDRIER_RESEAU);
+      throw new Error(`calendrier SLA inconnu : ${id}`);
+    }
+    const cached = this.cache.get(id);
+    if (cached && cached.version === row.version) return cached.calendar;
+    const calendar = new BusinessCalendar(row.spec);
+    this.cache.set(id, { version: row.version, calendar });
+    return calendar;
+  }
+
+  /** The calendar a holder works on: the siège's for directions and the coordination, the MdR's (or network's) for an MdR. */
+  async forHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
+    let id = CALENDRIER_SIEGE;
+    if (holder.type === 'maison' && holder.id) {
+      const own = await manager.getRepository(SlaCalendrierRow).existsBy({ id: calendrierDeMaison(holder.id) });
+      id = own ? calendrierDeMaison(holder.id) : CALENDRIER_RESEAU;
+    }
+    return { id, calendar: await this.get(manager, id) };
+  }
+}
+
+export interface Holder {
+  type: 'maison' | 'direction' | 'coordination' | 'cabinet';
+  id: string | null;
+}

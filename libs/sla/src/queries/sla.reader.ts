@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@app/core';
+import { SlaClock } from '../clocks/sla-clock';
+import { CalendarRegistry } from '../engine/calendars';
+import { SANS_AFFECTATION, toState } from '../engine/sla.engine';
+import { SlaHorlogeRow } from '../persistence/sla.entities';
+
+/** One clock as a ticket shows it (API.md: `sla: [{horloge, echeance, etat, restantMinutesOuvrees}]`). */
+export interface SlaView {
+  horloge: string;
+  cycle: number;
+  affectationId: string | null;
+  etat: string;
+  echeance: string | null;
+  avertissementA: string | null;
+  depasseeA: string | null;
+  atteinteA: string | null;
+  cibleMinutesOuvrees: number;
+  /** Business minutes left (negative once late); null once met or cancelled. */
+  restantMinutesOuvrees: number | null;
+  /** Business minutes each holder kept the ticket while this clock ran. */
+  detenteurs: Array<{ type: string; id: string | null; minutesOuvrees: number | null; depuis: string; jusquA: string | null }>;
+}
+
+/** The clocks of tickets, latest cycle of each kind, with what remains now. */
+@Injectable()
+export class SlaReader {
+  constructor(
+    private readonly calendars: CalendarRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async forTickets(db: EntityManager | DataSource, ticketType: 'question' | 'commande', ticketIds: string[]): Promise<Map<string, SlaView[]>> {
+    const out = new Map<string, SlaView[]>(ticketIds.map((id) => [id, []]));
+    if (ticketIds.length === 0) return out;
+    const manager = db instanceof DataSource ? db.manager : db;
+    const rows: SlaHorlogeRow[] = await manager
+      .getRepository(SlaHorlogeRow)
+      .createQueryBuilder('h')
+      .distinctOn(['h.ticket_id', 'h.affectation_id', 'h.horloge'])
+      .where('h.ticket_type = :t AND h.ticket_id IN (:...ids)', { t: ticketType, ids: ticketIds })
+      .orderBy('h.ticket_id')
+      .addOrderBy('h.affectation_id')
+      .addOrderBy('h.horloge')
+      .addOrderBy('h.cycle', 'DESC')
+      .getMany();
+    const detentions: Array<{ horloge_id: string; detenteur_type: string; detenteur_id: string | null; minutes: number | null; depuis: Date; jusqu_a: Date | null }> =
+      rows.length === 0
+        ? []
+        : await manager.query(
+            `SELECT horloge_id, detenteur_type, detenteur_id, minutes, depuis, jusqu_a FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY depuis`,
+            [rows.map((r) => r.id)],
+          );
+    const now = this.clock.now();
+    for (const row of rows) {
+      const calendar = await this.calendars.get(manager, row.calendrierId);
+      const remaining = SlaClock.from(toState(row)).remaining(now, calendar);
+      out.get(row.ticketId)!.push({
+        horloge: row.horloge,
+        cycle: row.cycle,
+        affectationId: row.affectationId === SANS_AFFECTATION ? null : row.affectationId,
+        etat: row.etat,
+        echeance: row.echeance?.toISOString() ?? null,
+        avertissementA: row.avertissementA?.toISOString() ?? null,
+        depasseeA: row.depasseeA?.toISOString() ?? null,
+        atteinteA: row.atteinteA?.toISOString() ?? null,
+        cibleMinutesOuvrees: Number(row.cibleMinutes),
+        restantMinutesOuvrees: remaining === null ? null : Math.floor(remaining),
+        detenteurs: detentions
+          .filter((d) => d.horloge_id === row.id)
+          .map((d) => ({
+            type: d.detenteur_type,
+            id: d.detenteur_id,
+            minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
+            depuis: new Date(d.depuis).toISOString(),
+            jusquA: d.jusqu_a ? new Date(d.jusqu_a).toISOString() : null,
+          })),
+      });
+    }
+    return out;
+  }
+}
