@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { AuthContext } from '@app/core';
+import { AuthContext, SystemClock } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { FileReferentHandler, ListQuestionsHandler } from '@app/questions';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
@@ -32,6 +32,7 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
 
   /** The page is empty under EXPLAIN: the view reader has nothing to decorate. */
   const viewsOf = () => ({ views: async () => [] }) as never;
+  const clock = new SystemClock();
 
   function nodes(plan: any): any[] {
     return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
@@ -83,25 +84,35 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
       `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
        SELECT direction_id, created_at, id FROM question WHERE direction_id IS NOT NULL`,
     );
+    // Two clocks for every question that went to the siège, as the SLA engine makes them.
+    await ds.query(
+      `INSERT INTO sla_horloge (id, ticket_type, ticket_id, affectation_id, horloge, cycle, etat, cible_minutes, seuil_pct, calendrier_id,
+                                consomme_minutes, segment_depuis, echeance, generation, demarree_a)
+       SELECT gen_random_uuid(), 'question', q.id, '00000000-0000-0000-0000-000000000000', k.horloge, 1,
+              CASE WHEN q.statut IN ('escaladee', 'prise_en_charge') THEN 'running' ELSE 'met' END, 480, 75, 'siege',
+              0, q.escaladee_at, q.escaladee_at + interval '2 days', 1, q.escaladee_at
+         FROM question q, (VALUES ('prise_en_charge'), ('reponse')) k(horloge)
+        WHERE q.escaladee_at IS NOT NULL`,
+    );
     await ds.query(`ANALYZE`);
   }, 120_000);
 
   afterAll(() => scratch?.drop());
 
   it('an MdR’s list, newest first, walks its index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.agent, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf(), clock).execute({ ctx: ids.agent, filter: {} } as never);
     expectIndexOrdered(plans.pop());
   });
 
   it('the network list, filtered by statut, walks an index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.manager, filter: { statut: ['escaladee'] } } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf(), clock).execute({ ctx: ids.manager, filter: { statut: ['escaladee'] } } as never);
     expectIndexOrdered(plans.pop());
-    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.manager, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf(), clock).execute({ ctx: ids.manager, filter: {} } as never);
     expectIndexOrdered(plans.pop());
   });
 
   it('a direction’s list (what it holds or held) walks its access index', async () => {
-    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.referent, filter: {} } as never);
+    await new ListQuestionsHandler(explaining(scratch.dataSource), viewsOf(), clock).execute({ ctx: ids.referent, filter: {} } as never);
     const plan = plans.pop();
     expect(nodes(plan).filter((n) => n['Node Type'] === 'Seq Scan' && /question/.test(n['Relation Name']))).toEqual([]);
     const page = nodes(plan).find((n) => n['Node Type'] === 'Limit');
@@ -109,10 +120,12 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
     expect(nodes(page).some((n) => /Index/.test(n['Node Type']) && n['Relation Name'] === 'question_acces_direction')).toBe(true);
   });
 
-  it('the référent queue walks the partial queue index in escalation order', async () => {
-    await new FileReferentHandler(explaining(scratch.dataSource), viewsOf()).execute({ ctx: ids.referent, filter: {} } as never);
+  it('the référent queue finds its open questions through the partial queue index, then sorts them by due date', async () => {
+    await new FileReferentHandler(explaining(scratch.dataSource), viewsOf(), clock).execute({ ctx: ids.referent, filter: {} } as never);
     const plan = plans.pop();
-    expectIndexOrdered(plan);
-    expect(nodes(plan).some((n) => n['Index Name'] === 'idx_question_file')).toBe(true);
+    const all = nodes(plan);
+    expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && /question|sla_horloge/.test(n['Relation Name']))).toEqual([]);
+    expect(all.some((n) => n['Index Name'] === 'idx_question_file')).toBe(true);
+    expect(all.some((n) => /Index/.test(n['Node Type']) && n['Relation Name'] === 'sla_horloge')).toBe(true);
   });
 });

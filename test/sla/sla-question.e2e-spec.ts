@@ -112,6 +112,31 @@ describe('SLA clocks on questions (24/7 calendar, targets in seconds)', () => {
     ]);
   });
 
+  it('the référent queue puts the nearest due date first; lists filter on clocks at risk or breached', async () => {
+    await f.query(`UPDATE sla_politique SET cible_minutes = 600 WHERE flux = 'question'`);
+    await f.query(`UPDATE sla_politique SET cible_minutes = 0.03 WHERE flux = 'question' AND horloge = 'prise_en_charge' AND priorite = 'haute'`);
+    const normale = await escalated();
+    const q = await f.api.post('/api/v1/questions', questionBody({ dispositifId: eceau, priorite: 'haute' }), { token: agent });
+    await f.api.post(`/api/v1/questions/${q.body.id}/escalader`, {}, { token: agent });
+    const haute = q.body.id;
+    await f.waitFor(async () => (await clocks(haute)).some((c) => c.etat === 'breached'), 10_000, 'breach of the urgent one');
+    const queue = await f.api.get('/api/v1/file-referent?limit=200', { token: referent });
+    const order = queue.body.items.map((i: any) => i.id);
+    expect(order.indexOf(haute)).toBeLessThan(order.indexOf(normale));
+    const dues = queue.body.items.map((i: any) => Math.min(...i.sla.filter((c: any) => ['running', 'breached'].includes(c.etat)).map((c: any) => Date.parse(c.echeance)), Infinity));
+    expect([...dues].sort((a, b) => a - b)).toEqual(dues);
+    const page1 = await f.api.get('/api/v1/file-referent?limit=1', { token: referent });
+    const page2 = await f.api.get(`/api/v1/file-referent?limit=1&cursor=${page1.body.nextCursor}`, { token: referent });
+    expect(page2.body.items[0].id).toBe(order[1]);
+
+    const depassees = await f.api.get('/api/v1/questions?sla=depasse&limit=200', { token: agent });
+    expect(depassees.body.items.map((i: any) => i.id)).toContain(haute);
+    expect(depassees.body.items.map((i: any) => i.id)).not.toContain(normale);
+    const bad = await f.api.get('/api/v1/questions?sla=bientot', { token: agent });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('sla');
+  });
+
   it('a policy change leaves running clocks as they are and applies to new ones', async () => {
     await f.setTargets({ prise_en_charge: 60, reponse: 100 });
     const first = await escalated();

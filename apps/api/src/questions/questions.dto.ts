@@ -203,6 +203,11 @@ export class PageQueryDto {
 }
 
 export class ListQuestionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['a_risque', 'depasse'], description: 'a_risque : seuil d’alerte atteint ; depasse : échéance dépassée.' })
+  @IsOptional()
+  @IsIn(['a_risque', 'depasse'], { message: 'sla doit valoir a_risque ou depasse.' })
+  sla?: 'a_risque' | 'depasse';
+
   @ApiPropertyOptional({ description: 'Un ou plusieurs statuts séparés par des virgules.', example: 'escaladee,prise_en_charge' })
   @IsOptional()
   @Transform(toList)
@@ -231,6 +236,11 @@ export class ListQuestionsQueryDto extends PageQueryDto {
 }
 
 export class FileReferentQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['a_risque', 'depasse'], description: 'a_risque : seuil d’alerte atteint ; depasse : échéance dépassée.' })
+  @IsOptional()
+  @IsIn(['a_risque', 'depasse'], { message: 'sla doit valoir a_risque ou depasse.' })
+  sla?: 'a_risque' | 'depasse';
+
   @ApiPropertyOptional({ description: 'Votre direction (par défaut), ou pour la coordination du réseau : une direction ou « coordination ».' })
   @IsOptional()
   @Matches(/^(coordination|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {

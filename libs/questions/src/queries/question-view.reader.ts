@@ -58,8 +58,8 @@ const AU_SIEGE = new Set(['escaladee', 'prise_en_charge', 'en_attente_info']);
  * One page of questions: the CTE walks an index in `order` under LIMIT, then only that page is
  * joined to the directory for display (joining first lets the planner sort the whole set).
  */
-export function questionPageSql(where: string, order: string, limitParam: string, from = 'question q', outerOrder = order): string {
-  return `WITH page AS (SELECT q.* FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${limitParam})
+export function questionPageSql(where: string, order: string, limitParam: string, from = 'question q', outerOrder = order, extraSelect = ''): string {
+  return `WITH page AS (SELECT q.*${extraSelect} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${limitParam})
     ${questionSelect('page')} ORDER BY ${outerOrder}`;
 }
 

@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWhere, toPage } from '@app/core';
+import { AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWhere, toPage } from '@app/core';
 import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
@@ -24,7 +24,22 @@ export class GetQuestionHandler implements IQueryHandler<GetQuestionQuery, Quest
   }
 }
 
+/** Clocks worth a look: at risk (warning reached, still running) or breached. */
+export type SlaFiltre = 'a_risque' | 'depasse';
+
+/** Adds the SLA filter on `q` (at risk: warning reached and still running; breached). */
+function whereSla(where: SqlWhere, filtre: SlaFiltre | undefined, now: Date): void {
+  if (!filtre) return;
+  const clock = `SELECT 1 FROM sla_horloge h WHERE h.ticket_type = 'question' AND h.ticket_id = q.id`;
+  where.raw(
+    filtre === 'depasse'
+      ? `EXISTS (${clock} AND h.etat = 'breached')`
+      : `EXISTS (${clock} AND h.etat = 'running' AND (h.avertie_a IS NOT NULL OR h.avertissement_a <= ${where.param(now)}::timestamptz))`,
+  );
+}
+
 export interface ListQuestionsFilter {
+  sla?: SlaFiltre;
   statut?: QuestionStatut[];
   maisonId?: string;
   directionId?: string;
@@ -43,7 +58,11 @@ export class ListQuestionsQuery extends Query<Page<QuestionView>> {
 
 @QueryHandler(ListQuestionsQuery)
 export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, Page<QuestionView>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly views: QuestionViewReader,
+    private readonly clock: Clock,
+  ) {}
 
   async execute({ ctx, filter }: ListQuestionsQuery): Promise<Page<QuestionView>> {
     if (!['agent_mdr', 'responsable_mdr', 'referent', 'manager'].includes(ctx.role)) throw new ForbiddenError('Votre rôle ne donne pas accès aux questions.');
@@ -60,6 +79,7 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
       .when(filter.directionId, (p) => `q.direction_id = ${p}`)
       .when(filter.dispositifId, (p) => `q.dispositif_id = ${p}`)
       .when(filter.priorite, (p) => `q.priorite = ${p}`);
+    whereSla(where, filter.sla, this.clock.now());
     const [createdAt, id] = byDirection ? ['a.question_created_at', 'a.question_id'] : ['q.created_at', 'q.id'];
     if (cursor) where.raw(`(${createdAt}, ${id}) < (${where.param(cursor.k)}::timestamptz, ${where.param(cursor.id)}::uuid)`);
     const from = byDirection ? 'question_acces_direction a JOIN question q ON q.id = a.question_id' : 'question q';
@@ -71,6 +91,7 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
 }
 
 export interface FileReferentFilter {
+  sla?: SlaFiltre;
   /** A direction id, or 'coordination' for the network queue (network managers). */
   directionId?: string;
   statut?: QuestionStatut[];
@@ -85,7 +106,7 @@ export interface FileReferentFilter {
 
 /**
  * The queue of a direction (or of the network coordination): questions at the siège, not
- * closed, earliest escalation first — the SLA engine will sort by due date instead.
+ * closed, nearest SLA due date first.
  */
 export class FileReferentQuery extends Query<Page<QuestionView>> {
   constructor(readonly ctx: AuthContext, readonly filter: FileReferentFilter) {
@@ -95,7 +116,11 @@ export class FileReferentQuery extends Query<Page<QuestionView>> {
 
 @QueryHandler(FileReferentQuery)
 export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Page<QuestionView>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly views: QuestionViewReader,
+    private readonly clock: Clock,
+  ) {}
 
   async execute({ ctx, filter }: FileReferentQuery): Promise<Page<QuestionView>> {
     const directionId = this.queueOf(ctx, filter.directionId);
@@ -110,10 +135,17 @@ export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Pag
       .when(filter.dispositifId, (p) => `q.dispositif_id = ${p}`)
       .when(filter.miennes ? ctx.userId : undefined, (p) => `q.referent_id = ${p}`);
     if (filter.nonAttribuees) where.raw(`q.statut = 'escaladee'`);
-    if (cursor) where.raw(`(q.escaladee_at, q.id) > (${where.param(cursor.k)}::timestamptz, ${where.param(cursor.id)}::uuid)`);
-    const sql = questionPageSql(where.sql, 'q.escaladee_at ASC, q.id ASC', where.param(limit + 1));
+    whereSla(where, filter.sla, this.clock.now());
+    // Nearest due date first (breached ones are already due, paused ones have none and come
+    // last). The sort covers one queue's open questions, which the partial index finds.
+    const due = `COALESCE(s.prochaine_echeance, 'infinity'::timestamptz)`;
+    if (cursor) where.raw(`(${due}, q.id) > (COALESCE(${where.param(cursor.k)}::timestamptz, 'infinity'::timestamptz), ${where.param(cursor.id)}::uuid)`);
+    const from = `question q LEFT JOIN LATERAL (
+        SELECT min(h.echeance) AS prochaine_echeance FROM sla_horloge h
+         WHERE h.ticket_type = 'question' AND h.ticket_id = q.id AND h.etat IN ('running', 'breached')) s ON TRUE`;
+    const sql = questionPageSql(where.sql, `${due}, q.id`, where.param(limit + 1), from, `COALESCE(q.prochaine_echeance, 'infinity'::timestamptz), q.id`, ', s.prochaine_echeance');
     const rows = await this.dataSource.query(sql, where.params);
-    const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.escaladee_at).toISOString(), id: r.id }));
+    const page = toPage(rows, limit, (r: any) => ({ k: r.prochaine_echeance ? new Date(r.prochaine_echeance).toISOString() : null, id: r.id }));
     return { items: await this.views.views(this.dataSource, page.items), nextCursor: page.nextCursor };
   }
 
