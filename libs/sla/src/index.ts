@@ -12,3 +12,4 @@ export * from './engine/sla.reconciler';
 export * from './engine/sla.consumer';
 export * from './queries/sla.reader';
 export * from './sla.module';
+export * from './admin/sla-admin';

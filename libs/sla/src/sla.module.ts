@@ -10,6 +10,7 @@ import { SlaReconciler } from './engine/sla.reconciler';
 import { SlaTimers } from './engine/sla.timers';
 import { SLA_ENTITIES } from './persistence/sla.entities';
 import { SlaReader } from './queries/sla.reader';
+import { SLA_ADMIN_HANDLERS } from './admin/sla-admin';
 
 /** Timer jobs are removed once done: the rows are the record, and Redis must not grow. */
 export const SLA_TIMER_JOB_OPTIONS = {
@@ -24,7 +25,7 @@ export const SLA_TIMER_JOB_OPTIONS = {
     TypeOrmModule.forFeature(SLA_ENTITIES),
     BullModule.registerQueue({ name: QueueName.SlaTimers, defaultJobOptions: SLA_TIMER_JOB_OPTIONS }),
   ],
-  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader],
+  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, ...SLA_ADMIN_HANDLERS],
   exports: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader],
 })
 export class SlaModule {}

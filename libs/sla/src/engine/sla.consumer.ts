@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { OutboxConsumer, OutboxEvent } from '@app/core';
+import { BusinessCalendar } from '../calendar/business-calendar';
+import type { BusinessCalendarSpec } from '../calendar/business-calendar.types';
 import { emptyPlan, mergePlans, SlaEngine, TicketRef, TimerPlan } from './sla.engine';
 import { SlaTimers } from './sla.timers';
 
@@ -27,11 +29,19 @@ export class SlaConsumer implements OutboxConsumer {
   ) {}
 
   handles(type: string): boolean {
-    return type.startsWith('question.');
+    return type.startsWith('question.') || type === 'sla.calendrier_modifie';
   }
 
   async handle(event: OutboxEvent, manager: EntityManager): Promise<() => Promise<void>> {
-    const plan = await this.apply(manager, 'question', event.aggregateId);
+    const plan =
+      event.type === 'sla.calendrier_modifie'
+        ? await this.engine.replanifierCalendrier(
+            manager,
+            event.payload.calendrierId as string,
+            new BusinessCalendar(event.payload.ancienneSpec as BusinessCalendarSpec),
+            new Date(event.payload.at as string),
+          )
+        : await this.apply(manager, 'question', event.aggregateId);
     return () => this.timers.apply(plan);
   }
 

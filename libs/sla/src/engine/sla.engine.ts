@@ -123,6 +123,30 @@ export class SlaEngine {
     return plan;
   }
 
+  /**
+   * A calendar changed (closure day added, hours changed): every running clock on it keeps the
+   * time consumed on the old calendar and plans the rest on the new one.
+   */
+  async replanifierCalendrier(manager: EntityManager, calendrierId: string, ancien: BusinessCalendar, at: Date): Promise<TimerPlan> {
+    const plan = emptyPlan();
+    const nouveau = await this.calendars.get(manager, calendrierId);
+    const rows = await manager
+      .getRepository(SlaHorlogeRow)
+      .createQueryBuilder('h')
+      .setLock('pessimistic_write')
+      .where(`h.calendrier_id = :calendrierId AND h.etat = 'running'`, { calendrierId })
+      .getMany();
+    for (const row of rows) {
+      const clock = SlaClock.from(toState(row));
+      const before = clock.state.generation;
+      clock.reschedule(at, ancien, nouveau);
+      await this.save(manager, row, clock);
+      addDrops(plan, row.id, before);
+      addArms(plan, row.id, clock);
+    }
+    return plan;
+  }
+
   /** Applies `op` to the open clocks of these kinds; saves those it changed. */
   private async onOpen(
     manager: EntityManager,

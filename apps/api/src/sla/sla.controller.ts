@@ -1,0 +1,64 @@
+import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { etagOf, parseIfMatch } from '@app/core';
+import { GetCalendrierQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
+import type { BusinessCalendarSpec } from '@app/sla';
+import { Roles } from '../auth/auth.decorators';
+import { CalendrierIdDto, PolitiqueIdDto, UpdateCalendrierDto, UpdatePolitiqueDto } from './sla.dto';
+
+@ApiTags('SLA')
+@ApiBearerAuth()
+@Controller()
+export class SlaController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Get('sla/politiques')
+  @Roles('admin', 'manager')
+  @ApiOperation({ summary: 'Les politiques SLA (cibles en minutes ouvrées)' })
+  politiques() {
+    return this.queryBus.execute(new ListPolitiquesQuery());
+  }
+
+  @Put('sla/politiques/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Modifier une politique : s’applique aux nouvelles horloges, pas à celles en cours' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async updatePolitique(
+    @Param() { id }: PolitiqueIdDto,
+    @Body() body: UpdatePolitiqueDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const view = await this.commandBus.execute(new UpdatePolitiqueCommand(id, body, parseIfMatch(ifMatch)));
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+
+  @Get('calendriers/:id')
+  @ApiOperation({ summary: 'Un calendrier ouvré : horaires, jours fériés et fermetures' })
+  async calendrier(@Param() { id }: CalendrierIdDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.queryBus.execute(new GetCalendrierQuery(id));
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+
+  @Put('calendriers/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Modifier un calendrier : les horloges en cours sont recalculées' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async updateCalendrier(
+    @Param() { id }: CalendrierIdDto,
+    @Body() body: UpdateCalendrierDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const view = await this.commandBus.execute(new UpdateCalendrierCommand(id, body as unknown as Omit<BusinessCalendarSpec, 'id'>, parseIfMatch(ifMatch)));
+    reply.header('etag', etagOf(view.version));
+    return view;
+  }
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class PolitiqueIdDto {
+  @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
+  id: string;
+}
+
+export class UpdatePolitiqueDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'Le libellé ne peut pas être vide.' })
+  @MaxLength(200)
+  libelle?: string;
+
+  @ApiPropertyOptional({ description: 'Cible en minutes ouvrées (une journée au siège : 480).', minimum: 0.01, maximum: 100000 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'cibleMinutesOuvrees doit être un nombre.' })
+  @Min(0.01, { message: 'cibleMinutesOuvrees doit être positive.' })
+  @Max(100000, { message: 'cibleMinutesOuvrees ne doit pas dépasser 100000.' })
+  cibleMinutesOuvrees?: number;
+
+  @ApiPropertyOptional({ description: 'Seuil d’alerte, en % de la cible.', minimum: 1, maximum: 99 })
+  @IsOptional()
+  @IsNumber({}, { message: 'seuilAvertissementPct doit être un nombre.' })
+  @Min(1, { message: 'seuilAvertissementPct doit être au moins 1.' })
+  @Max(99, { message: 'seuilAvertissementPct ne doit pas dépasser 99.' })
+  seuilAvertissementPct?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'actif doit valoir true ou false.' })
+  actif?: boolean;
+}
+
+export class CalendrierIdDto {
+  @Matches(/^(reseau|siege|maison-[0-9a-f-]{36})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
+  id: string;
+}
+
+export class UpdateCalendrierDto {
+  @ApiProperty({ example: 'Siège de la Région' })
+  @IsString()
+  @IsNotEmpty({ message: 'Le libellé est obligatoire.' })
+  @MaxLength(200)
+  libelle: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  @IsString()
+  @IsNotEmpty()
+  timeZone: string;
+
+  @ApiProperty({ description: 'Par jour ISO (1 = lundi … 7 = dimanche) : [{start: "09:00", end: "12:30"}, …]' })
+  @IsObject({ message: 'hours doit être un objet (jour → plages horaires).' })
+  hours: Record<string, Array<{ start: string; end: string }>>;
+
+  @ApiProperty({ enum: ['FR', null], nullable: true })
+  @IsOptional()
+  @IsIn(['FR', null], { message: 'holidays doit valoir "FR" ou null.' })
+  holidays: 'FR' | null;
+
+  @ApiProperty({ type: [String], example: ['2026-12-24'] })
+  @IsArray({ message: 'closures doit être une liste de dates.' })
+  @Type(() => String)
+  closures: string[];
+}

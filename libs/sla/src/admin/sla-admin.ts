@@ -1,0 +1,180 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { appendToOutbox, Clock, DomainError, NotFoundError, StaleVersionError } from '@app/core';
+import { BusinessCalendar } from '../calendar/business-calendar';
+import type { BusinessCalendarSpec } from '../calendar/business-calendar.types';
+import { validateCalendarSpec } from '../calendar/validate-calendar-spec';
+import { SlaCalendrierRow, SlaPolitiqueRow } from '../persistence/sla.entities';
+
+export interface PolitiqueView {
+  id: string;
+  libelle: string;
+  flux: string;
+  horloge: string;
+  priorite: string | null;
+  directionId: string | null;
+  themeId: string | null;
+  cibleMinutesOuvrees: number;
+  seuilAvertissementPct: number;
+  actif: boolean;
+  version: number;
+  modifieeLe: string;
+}
+
+const toPolitiqueView = (p: SlaPolitiqueRow): PolitiqueView => ({
+  id: p.id,
+  libelle: p.libelle,
+  flux: p.flux,
+  horloge: p.horloge,
+  priorite: p.priorite,
+  directionId: p.directionId,
+  themeId: p.themeId,
+  cibleMinutesOuvrees: Number(p.cibleMinutes),
+  seuilAvertissementPct: p.seuilPct,
+  actif: p.actif,
+  version: p.version,
+  modifieeLe: p.updatedAt.toISOString(),
+});
+
+export class ListPolitiquesQuery extends Query<PolitiqueView[]> {}
+
+@QueryHandler(ListPolitiquesQuery)
+export class ListPolitiquesHandler implements IQueryHandler<ListPolitiquesQuery, PolitiqueView[]> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute(): Promise<PolitiqueView[]> {
+    const rows = await this.dataSource.getRepository(SlaPolitiqueRow).find({ order: { flux: 'ASC', horloge: 'ASC', priorite: 'ASC', libelle: 'ASC' } });
+    return rows.map(toPolitiqueView);
+  }
+}
+
+export interface PolitiqueChange {
+  libelle?: string;
+  cibleMinutesOuvrees?: number;
+  seuilAvertissementPct?: number;
+  actif?: boolean;
+}
+
+/**
+ * Changes a policy: a new version. Running clocks keep the target they started with; clocks
+ * started from now on use the new one.
+ */
+export class UpdatePolitiqueCommand extends Command<PolitiqueView> {
+  constructor(readonly id: string, readonly change: PolitiqueChange, readonly expectedVersion?: number) {
+    super();
+  }
+}
+
+@CommandHandler(UpdatePolitiqueCommand)
+export class UpdatePolitiqueHandler implements ICommandHandler<UpdatePolitiqueCommand, PolitiqueView> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  execute({ id, change, expectedVersion }: UpdatePolitiqueCommand): Promise<PolitiqueView> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(SlaPolitiqueRow);
+      const row = await repo.createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOne();
+      if (!row) throw new NotFoundError('Politique SLA introuvable.');
+      if (expectedVersion !== undefined && expectedVersion !== row.version) throw new StaleVersionError(expectedVersion, row.version);
+      await repo.update(
+        { id },
+        {
+          libelle: change.libelle ?? row.libelle,
+          cibleMinutes: change.cibleMinutesOuvrees ?? row.cibleMinutes,
+          seuilPct: change.seuilAvertissementPct ?? row.seuilPct,
+          actif: change.actif ?? row.actif,
+          version: row.version + 1,
+        },
+      );
+      return toPolitiqueView((await repo.findOneBy({ id }))!);
+    });
+  }
+}
+
+export interface CalendrierView {
+  id: string;
+  version: number;
+  spec: BusinessCalendarSpec;
+  /** Public holidays and closures of this year and the next, for display. */
+  joursFermes: Array<{ date: string; libelle: string }>;
+}
+
+export class GetCalendrierQuery extends Query<CalendrierView> {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetCalendrierQuery)
+export class GetCalendrierHandler implements IQueryHandler<GetCalendrierQuery, CalendrierView> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ id }: GetCalendrierQuery): Promise<CalendrierView> {
+    const row = await this.dataSource.getRepository(SlaCalendrierRow).findOneBy({ id });
+    if (!row) throw new NotFoundError('Calendrier introuvable.');
+    const year = Number(new Intl.DateTimeFormat('fr-FR', { timeZone: row.spec.timeZone, year: 'numeric' }).format(this.clock.now()));
+    const calendar = new BusinessCalendar(row.spec);
+    return { id: row.id, version: row.version, spec: row.spec, joursFermes: [...calendar.closedDays(year), ...calendar.closedDays(year + 1)] };
+  }
+}
+
+/**
+ * Replaces a calendar's opening hours and closure days (a new version). The change goes to the
+ * outbox with the previous spec, so that the worker re-plans every running clock on it: time
+ * consumed so far on the old calendar, the rest on the new one.
+ */
+export class UpdateCalendrierCommand extends Command<CalendrierView> {
+  constructor(readonly id: string, readonly spec: Omit<BusinessCalendarSpec, 'id'>, readonly expectedVersion?: number) {
+    super();
+  }
+}
+
+@CommandHandler(UpdateCalendrierCommand)
+export class UpdateCalendrierHandler implements ICommandHandler<UpdateCalendrierCommand, CalendrierView> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly reader: GetCalendrierHandler,
+  ) {}
+
+  async execute({ id, spec, expectedVersion }: UpdateCalendrierCommand): Promise<CalendrierView> {
+    const next: BusinessCalendarSpec = { ...spec, id };
+    const errors = validateCalendarSpec(next);
+    if (errors.length) {
+      throw new DomainError('CALENDRIER_INVALIDE', 'invalid_input', 'Le calendrier est invalide.', {
+        errors: errors.map((message) => ({ field: message.split(' ')[0], message })),
+      });
+    }
+    const at = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(SlaCalendrierRow);
+      const row = await repo.createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+      if (!row) throw new NotFoundError('Calendrier introuvable.');
+      if (expectedVersion !== undefined && expectedVersion !== row.version) throw new StaleVersionError(expectedVersion, row.version);
+      await repo.update({ id }, { spec: next, version: row.version + 1 });
+      await appendToOutbox(manager, [
+        {
+          id: randomUUID(),
+          type: 'sla.calendrier_modifie',
+          aggregateType: 'calendrier',
+          aggregateId: stableUuid(`calendrier:${id}`),
+          occurredAt: at,
+          payload: { calendrierId: id, ancienneSpec: row.spec, version: row.version + 1, at: at.toISOString() },
+        },
+      ]);
+    });
+    return this.reader.execute(new GetCalendrierQuery(id));
+  }
+}
+
+export const SLA_ADMIN_HANDLERS = [ListPolitiquesHandler, UpdatePolitiqueHandler, GetCalendrierHandler, UpdateCalendrierHandler];
+
+/** A uuid that is always the same for a name (calendars have text ids, outbox rows want a uuid). */
+function stableUuid(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

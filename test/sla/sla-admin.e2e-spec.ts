@@ -1,0 +1,103 @@
+import { EMAILS, questionBody } from '../questions/fixtures';
+import { SlaFixture } from './sla-fixture';
+
+describe('SLA administration: policies and calendars', () => {
+  let f: SlaFixture;
+  let admin: string;
+  let agent: string;
+  let eceau: string;
+
+  beforeAll(async () => {
+    f = await SlaFixture.start('relais_test_sla_admin', 6);
+    admin = await f.api.login(EMAILS.admin);
+    agent = await f.api.login(EMAILS.agentCarcassonne);
+    [{ id: eceau }] = await f.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
+  }, 60_000);
+
+  afterAll(() => f?.close());
+
+  const reponseClock = async (id: string) => (await f.query(`SELECT * FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'reponse'`, [id]))[0];
+
+  async function escalated(): Promise<string> {
+    const q = await f.api.post('/api/v1/questions', questionBody({ dispositifId: eceau }), { token: agent });
+    await f.api.post(`/api/v1/questions/${q.body.id}/escalader`, {}, { token: agent });
+    await f.waitFor(() => reponseClock(q.body.id), 10_000, 'clock');
+    return q.body.id;
+  }
+
+  it('lists policies for admins and managers only', async () => {
+    const res = await f.api.get('/api/v1/sla/politiques', { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body.map((p: any) => `${p.flux}/${p.horloge}/${p.priorite}`)).toContain('question/reponse/normale');
+    expect((await f.api.get('/api/v1/sla/politiques', { token: agent })).status).toBe(403);
+  });
+
+  it('changes a policy as a new version (If-Match), for new clocks only', async () => {
+    const [politique] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.filter(
+      (p: any) => p.horloge === 'reponse' && p.priorite === 'normale',
+    );
+    const running = await escalated();
+    const before = await reponseClock(running);
+
+    const stale = await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, {
+      token: admin,
+      body: { cibleMinutesOuvrees: 960 },
+      headers: { 'if-match': `"${politique.version - 1}"` },
+    });
+    expect(stale.status).toBe(412);
+    const invalid = await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, { token: admin, body: { cibleMinutesOuvrees: -3 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0].field).toBe('cibleMinutesOuvrees');
+    expect((await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, { token: agent, body: { cibleMinutesOuvrees: 1 } })).status).toBe(403);
+
+    const updated = await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, {
+      token: admin,
+      body: { cibleMinutesOuvrees: 960, seuilAvertissementPct: 80 },
+      headers: { 'if-match': `"${politique.version}"` },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ cibleMinutesOuvrees: 960, seuilAvertissementPct: 80, version: politique.version + 1 });
+
+    const after = await reponseClock(running);
+    expect(Number(after.cible_minutes)).toBe(Number(before.cible_minutes));
+    expect(after.echeance).toEqual(before.echeance);
+    const fresh = await reponseClock(await escalated());
+    expect(Number(fresh.cible_minutes)).toBe(960);
+    expect(fresh.politique_version).toBe(politique.version + 1);
+  });
+
+  it('a closure day added to a calendar re-plans the running clocks on it', async () => {
+    const id = await escalated();
+    const before = await reponseClock(id);
+    expect(before.calendrier_id).toBe('siege');
+    const calendar = await f.api.get('/api/v1/calendriers/siege', { token: agent });
+    expect(calendar.status).toBe(200);
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
+    const { id: _id, ...spec } = calendar.body.spec;
+    const changed = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, closures: [today] },
+      headers: { 'if-match': calendar.headers.get('etag')! },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.joursFermes.map((d: any) => d.date)).toContain(today);
+
+    const after = await f.waitFor(async () => {
+      const c = await reponseClock(id);
+      return c.generation > before.generation ? c : null;
+    }, 10_000, 're-planned clock');
+    // Closed for the rest of today: what remains is planned from tomorrow, 00:00 Paris time.
+    expect(new Date(after.echeance).getTime()).toBeGreaterThan(new Date(before.echeance).getTime());
+    const prefix = f.env.QUEUE_PREFIX;
+    await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${id.length ? after.id : ''}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
+    expect(await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${before.generation}`)).toBe(0);
+
+    const bad = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, hours: { ...spec.hours, 1: [{ start: '25:00', end: '12:00' }] } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.length).toBeGreaterThan(0);
+    expect((await f.api.get('/api/v1/calendriers/nulle-part', { token: agent })).status).toBe(400);
+  });
+});
