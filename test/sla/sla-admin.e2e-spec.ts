@@ -89,7 +89,7 @@ describe('SLA administration: policies and calendars', () => {
     // Closed for the rest of today: what remains is planned from tomorrow, 00:00 Paris time.
     expect(new Date(after.echeance).getTime()).toBeGreaterThan(new Date(before.echeance).getTime());
     const prefix = f.env.QUEUE_PREFIX;
-    await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${id.length ? after.id : ''}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
+    await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
     expect(await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${before.generation}`)).toBe(0);
 
     const bad = await f.api.request('PUT', '/api/v1/calendriers/siege', {
