@@ -4,7 +4,11 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig, Clock, CoreModule, ProblemFilter, TokenService } from '@app/core';
 import { DirectoryModule } from '@app/directory';
 import { QuestionsModule } from '@app/questions';
+import { CommandesModule } from '@app/commandes';
+import { CommandesController } from './commandes/commandes.controller';
 import { QuestionsController } from './questions/questions.controller';
+import { SlaModule } from '@app/sla';
+import { SlaController } from './sla/sla.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DirectoryController } from './directory/directory.controller';
@@ -27,10 +31,12 @@ export class ApiModule {
         ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }] }),
         DirectoryModule,
         QuestionsModule,
+        SlaModule,
+        CommandesModule,
         HealthModule,
         OpsModule,
       ],
-      controllers: [AuthController, QuestionsController, DirectoryController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController],
       providers: [
         TokenService,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { EventPublisher } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthContext, Clock, StaleVersionError } from '@app/core';
+import { unitesOf } from '@app/timeline';
+import { canActAffectation, canActCommande, canReadCommande } from '../domain/commande.access';
+import { Auteur, Commande } from '../domain/commande.aggregate';
+import { AffectationAction, CommandeAction } from '../domain/commande.transitions';
+import { ActionNonPermiseError, AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
+import { CommandeRepository } from '../persistence/commande.repository';
+
+export function auteurOf(ctx: AuthContext): Auteur {
+  return { acteur: { id: ctx.userId, displayName: ctx.displayName, role: ctx.role }, unite: unitesOf(ctx)[0] };
+}
+
+type Act<T extends unknown[]> = (commande: Commande, ...args: [...T, Auteur, Date, EntityManager]) => void | Promise<void>;
+
+/**
+ * The shape of every command on an existing commande or assignment: lock and load the
+ * commande → scope (404) → If-Match (412) → role (403) → act (409 on a forbidden move, 422 on
+ * a refused brief) → save state, timeline and outbox in one transaction → publish the events
+ * in-process once committed.
+ */
+@Injectable()
+export class CommandeCommandRunner {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: CommandeRepository,
+    private readonly publisher: EventPublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A command on the commande itself; If-Match is the commande's version. */
+  async onCommande(
+    ctx: AuthContext,
+    commandeId: string,
+    expectedVersion: number | undefined,
+    action: CommandeAction,
+    act: Act<[]>,
+  ): Promise<{ id: string; version: number }> {
+    const commande = await this.dataSource.transaction(async (manager) => {
+      const loaded = await this.repository.load(manager, commandeId, true);
+      if (!loaded) throw new CommandeIntrouvableError();
+      const scope = loaded.scopePour(ctx.email);
+      if (!canReadCommande(ctx, scope)) throw new CommandeIntrouvableError();
+      if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
+      if (!canActCommande(ctx, scope, action)) throw new ActionNonPermiseError(action, 'commande');
+      await act(loaded, auteurOf(ctx), this.clock.now(), manager);
+      await this.repository.save(manager, loaded);
+      return loaded;
+    });
+    this.publisher.mergeObjectContext(commande).commit();
+    return { id: commande.id, version: commande.version };
+  }
+
+  /**
+   * A command on one assignment; If-Match is the assignment's version. Outside the caller's
+   * scope the assignment does not exist (404), as its commande.
+   */
+  async onAffectation(
+    ctx: AuthContext,
+    affectationId: string,
+    expectedVersion: number | undefined,
+    action: AffectationAction,
+    act: Act<[string]>,
+  ): Promise<{ commandeId: string; affectationId: string; version: number }> {
+    const commande = await this.dataSource.transaction(async (manager) => {
+      const commandeId = await this.repository.commandeIdOf(manager, affectationId);
+      const loaded = commandeId ? await this.repository.load(manager, commandeId, true) : null;
+      const affectation = loaded?.affectation(affectationId);
+      if (!loaded || !affectation) throw new AffectationIntrouvableError();
+      const scope = loaded.scopePour(ctx.email);
+      if (!canReadCommande(ctx, scope)) throw new AffectationIntrouvableError();
+      if (expectedVersion !== undefined && expectedVersion !== affectation.version) throw new StaleVersionError(expectedVersion, affectation.version);
+      if (!canActAffectation(ctx, scope, action, affectation.maisonId)) throw new ActionNonPermiseError(action, 'affectation');
+      await act(loaded, affectationId, auteurOf(ctx), this.clock.now(), manager);
+      await this.repository.save(manager, loaded);
+      return loaded;
+    });
+    this.publisher.mergeObjectContext(commande).commit();
+    return { commandeId: commande.id, affectationId, version: commande.affectation(affectationId)!.version };
+  }
+}

@@ -1,0 +1,87 @@
+import { DomainError, FieldError } from '@app/core';
+import type { VerificationBrief } from './brief';
+import {
+  AffectationAction,
+  AffectationStatut,
+  CommandeAction,
+  CommandeStatut,
+  LIBELLE_AFFECTATION_ACTION,
+  LIBELLE_AFFECTATION_STATUT,
+  LIBELLE_COMMANDE_ACTION,
+  LIBELLE_COMMANDE_STATUT,
+} from './commande.transitions';
+
+/** « de » elided before a vowel: « d’émettre », « de valider ». */
+function de(verbe: string): string {
+  return /^[aeéèêiouh]/i.test(verbe) ? `d’${verbe}` : `de ${verbe}`;
+}
+
+export class CommandeTransitionInterditeError extends DomainError {
+  constructor(statut: CommandeStatut, action: CommandeAction) {
+    super(
+      'COMMANDE_TRANSITION_INTERDITE',
+      'conflict',
+      `Impossible ${de(LIBELLE_COMMANDE_ACTION[action])} cette commande : elle est « ${LIBELLE_COMMANDE_STATUT[statut]} ».`,
+      { statutActuel: statut, action },
+    );
+  }
+}
+
+export class AffectationTransitionInterditeError extends DomainError {
+  constructor(statut: AffectationStatut, action: AffectationAction) {
+    super(
+      'AFFECTATION_TRANSITION_INTERDITE',
+      'conflict',
+      `Impossible ${de(LIBELLE_AFFECTATION_ACTION[action])} cette affectation : elle est « ${LIBELLE_AFFECTATION_STATUT[statut]} ».`,
+      { statutActuel: statut, action },
+    );
+  }
+}
+
+export class CommandeIntrouvableError extends DomainError {
+  constructor() {
+    super('COMMANDE_INTROUVABLE', 'not_found', 'Commande introuvable.');
+  }
+}
+
+export class AffectationIntrouvableError extends DomainError {
+  constructor() {
+    super('AFFECTATION_INTROUVABLE', 'not_found', 'Affectation introuvable.');
+  }
+}
+
+export class ActionNonPermiseError extends DomainError {
+  constructor(action: CommandeAction | AffectationAction, sur: 'commande' | 'affectation') {
+    const verbe = sur === 'commande' ? LIBELLE_COMMANDE_ACTION[action as CommandeAction] : LIBELLE_AFFECTATION_ACTION[action as AffectationAction];
+    super('COMMANDE_ACTION_NON_PERMISE', 'forbidden', `Votre rôle ne permet pas ${de(verbe)} cette ${sur}.`, { action });
+  }
+}
+
+export class CreationNonPermiseError extends DomainError {
+  constructor() {
+    super(
+      'COMMANDE_CREATION_NON_PERMISE',
+      'forbidden',
+      'Seuls le Cabinet et les managers d’une direction rédigent des commandes aux Maisons de la Région.',
+    );
+  }
+}
+
+/** The brief cannot be issued: every missing field, with the same names as the verification. */
+export class BriefIncompletError extends DomainError {
+  constructor(verification: VerificationBrief) {
+    super(
+      'COMMANDE_BRIEF_INCOMPLET',
+      'unprocessable',
+      `Le cahier des charges est incomplet : ${verification.manquants.join(', ')}. Complétez-le avant d’émettre la commande.`,
+      { manquants: verification.manquants, alertes: verification.alertes, errors: verification.erreurs },
+    );
+  }
+}
+
+/** A value no brief may hold, draft or not (past deadline, unknown MdR, …). */
+export class BriefInvalideError extends DomainError {
+  constructor(errors: FieldError[]) {
+    super('COMMANDE_CHAMP_INVALIDE', 'unprocessable', errors.map((e) => e.message).join(' '), { errors });
+  }
+}

@@ -1,0 +1,114 @@
+import { ManualClock } from '@app/core';
+import { TestApi } from '../setup/e2e-app';
+import { TestDb } from '../setup/db';
+import { briefSansMaterielNiContacts, CommandeIds, commandeFixture, DEBUT, emise, EMAILS, rediger } from './fixtures';
+
+/** Who sees which commandes in which list, and a direction that sends its own commandes. */
+describe('commande lists and scopes', () => {
+  let api: TestApi;
+  let db: TestDb;
+  let ids: CommandeIds;
+  const clock = new ManualClock(new Date(DEBUT));
+
+  beforeAll(async () => {
+    api = await TestApi.start({ clock });
+    db = new TestDb();
+    ids = await commandeFixture(db);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await db.close();
+  });
+
+  const list = async (email: string, query = '') => {
+    const res = await api.get(`/api/v1/commandes${query}`, { token: await api.login(email) });
+    return res;
+  };
+
+  it('a direction’s manager sends a commande: the direction is the issuer, the Cabinet does not see it', async () => {
+    const commande = await emise(api, ids, { titre: 'Relais des offres de formation DEF', maisonIds: [ids.foix] }, EMAILS.managerDef);
+    expect(commande.emetteur.unite).toMatchObject({ type: 'direction', id: ids.def, nom: expect.any(String) });
+    expect(commande.affectations).toHaveLength(1);
+    const cabinet = await api.login(EMAILS.conseiller);
+    expect((await api.get(`/api/v1/commandes/${commande.id}`, { token: cabinet })).status).toBe(404);
+    expect((await list(EMAILS.conseiller)).body.items.map((c: any) => c.id)).not.toContain(commande.id);
+    expect((await list(EMAILS.managerDef)).body.items.map((c: any) => c.id)).toContain(commande.id);
+    // The direction's internal note stays in the direction; Foix reads the shared fil.
+    const def = await api.login(EMAILS.managerDef);
+    await api.post(`/api/v1/commandes/${commande.id}/messages`, { texte: 'Budget validé en comité de direction.', visibilite: 'interne' }, { token: def });
+    const foix = await api.login(EMAILS.responsableFoix);
+    const fil = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: foix });
+    expect(fil.body.map((e: any) => e.type)).toEqual(['commande.redigee', 'commande.emise']);
+    // Foix acts on its assignment, and the direction validates it.
+    const aff = commande.affectations[0];
+    await api.post(`/api/v1/affectations/${aff.id}/accuser-reception`, {}, { token: foix });
+    await api.post(`/api/v1/affectations/${aff.id}/livrer`, { note: 'Relayé auprès de 40 usagers.' }, { token: foix });
+    const validated = await api.post(`/api/v1/affectations/${aff.id}/valider`, {}, { token: def });
+    expect(validated.body.commande.statut).toBe('close');
+    // Another direction's manager can neither read nor validate.
+    const tourisme = await api.login('manager.tourisme@relais.demo');
+    expect((await api.get(`/api/v1/commandes/${commande.id}`, { token: tourisme })).status).toBe(404);
+  });
+
+  it('issuers list their unit’s commandes, drafts included, newest first, by cursor', async () => {
+    clock.set('2026-12-03T09:00:00+01:00');
+    const created = [];
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      created.push(await rediger(api, briefSansMaterielNiContacts(ids, { titre: `Pagination ${i}` })));
+    }
+    const first = await list(EMAILS.conseiller, '?statut=brouillon&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((c: any) => c.id)).toEqual([created[2].id, created[1].id]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await list(EMAILS.conseiller, `?statut=brouillon&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0].id).toBe(created[0].id);
+    expect(second.body.items.every((c: any) => c.statut === 'brouillon')).toBe(true);
+    const all = [...first.body.items, ...second.body.items].map((c: any) => c.createdAt);
+    expect([...all].sort().reverse()).toEqual(all);
+    const bad = await list(EMAILS.conseiller, '?cursor=nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('cursor');
+    expect((await list(EMAILS.conseiller, '?statut=ouverte')).status).toBe(400);
+  });
+
+  it('an MdR lists what it received, with the roll-up; drafts never appear', async () => {
+    clock.set('2026-12-04T09:00:00+01:00');
+    const draft = await rediger(api, briefSansMaterielNiContacts(ids, { titre: 'Brouillon invisible' }));
+    clock.advance(60_000);
+    const older = await emise(api, ids, { titre: 'Reçue plus tôt', maisonIds: [ids.limoux] });
+    clock.advance(60_000);
+    const a = await emise(api, ids, { titre: 'Reçue A', maisonIds: [ids.limoux] });
+    clock.advance(60_000);
+    const b = await emise(api, ids, { titre: 'Reçue B', maisonIds: [ids.limoux, ids.perpignan] });
+    const page = await list(EMAILS.responsableLimoux, '?recues=true&limit=2');
+    expect(page.body.items.map((c: any) => c.id)).toEqual([b.id, a.id]);
+    expect(page.body.items[0].affectations.map((x: any) => x.maison.id).sort()).toEqual([ids.limoux, ids.perpignan].sort());
+    expect(page.body.items[0].resume.parStatut.envoyee).toBe(2);
+    const next = await list(EMAILS.responsableLimoux, `?recues=true&limit=2&cursor=${page.body.nextCursor}`);
+    expect(next.body.items.map((c: any) => c.id)[0]).toBe(older.id);
+    expect(next.body.items.map((c: any) => c.id)).not.toContain(b.id);
+    const everything = await list(EMAILS.responsableLimoux, '?recues=true&limit=200');
+    expect(everything.body.items.map((c: any) => c.id)).not.toContain(draft.id);
+    // Without the flag an MdR's list is the same; a statut filter narrows it.
+    expect((await list(EMAILS.responsableLimoux, '?limit=2')).body.items.map((c: any) => c.id)).toEqual([b.id, a.id]);
+    expect((await list(EMAILS.responsableLimoux, '?recues=true&statut=close')).body.items.every((c: any) => c.statut === 'close')).toBe(true);
+  });
+
+  it('network managers follow every issued commande; référents and admins have no list', async () => {
+    const draft = await rediger(api, briefSansMaterielNiContacts(ids, { titre: 'Brouillon du Cabinet' }));
+    const issued = await emise(api, ids, { titre: 'Émise pour le réseau' });
+    const network = await list(EMAILS.managerReseau, '?limit=200');
+    expect(network.status).toBe(200);
+    const seen = network.body.items.map((c: any) => c.id);
+    expect(seen).toContain(issued.id);
+    expect(seen).not.toContain(draft.id);
+    expect((await list(EMAILS.managerReseau, '?statut=brouillon')).body.items).toEqual([]);
+    expect(network.body.items.find((c: any) => c.id === issued.id).affectations.every((a: any) => a.actions.length === 0)).toBe(true);
+    for (const email of [EMAILS.referentDef, EMAILS.admin]) expect((await list(email)).status).toBe(403);
+    const recuesByCabinet = await list(EMAILS.conseiller, '?recues=true');
+    expect(recuesByCabinet.status).toBe(403);
+    expect(recuesByCabinet.body.detail).toMatch(/Maison de la Région/);
+  });
+});
