@@ -33,6 +33,13 @@ export class AppConfig {
   @IsConnectionUrl(['postgres:', 'postgresql:'])
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relais';
 
+  /** PostgreSQL connections per process (the worker fires SLA timers in parallel on them). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  DATABASE_POOL_MAX = 10;
+
   @IsConnectionUrl(['redis:', 'rediss:'])
   REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -21,7 +21,7 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
     uuidExtension: 'pgcrypto',
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: 'relais',
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: { max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 5000 },
     logging: ['error'],
   } as DataSourceOptions;
 }
