@@ -102,6 +102,11 @@ describe('question transition table', () => {
     }
   });
 
+  it('says the refusal in correct French (elision before a vowel)', () => {
+    expect(() => act(questionIn('close'), 'escalader')).toThrow('Impossible d’escalader : la question est « close ».');
+    expect(() => act(questionIn('close'), 'repondre')).toThrow('Impossible de répondre : la question est « close ».');
+  });
+
   it('a message is allowed in every state and keeps the state', () => {
     for (const statut of QUESTION_STATUTS) {
       const question = questionIn(statut);

@@ -1,12 +1,18 @@
 import { DomainError } from '@app/core';
 import { LIBELLE_ACTION, LIBELLE_STATUT, QuestionAction, QuestionStatut } from './question.transitions';
 
+/** « de » before a verb, elided before a vowel: « d’escalader », « de répondre ». */
+export function deVerbe(action: QuestionAction): string {
+  const verbe = LIBELLE_ACTION[action];
+  return /^[aeiouyéèêh]/i.test(verbe) ? `d’${verbe}` : `de ${verbe}`;
+}
+
 export class TransitionInterditeError extends DomainError {
   constructor(statut: QuestionStatut, action: QuestionAction) {
     super(
       'QUESTION_TRANSITION_INTERDITE',
       'conflict',
-      `Impossible de ${LIBELLE_ACTION[action]} : la question est « ${LIBELLE_STATUT[statut]} ».`,
+      `Impossible ${deVerbe(action)} : la question est « ${LIBELLE_STATUT[statut]} ».`,
       { statutActuel: statut, action },
     );
   }
@@ -25,7 +31,7 @@ export class ActionNonPermiseError extends DomainError {
       'forbidden',
       action === 'message'
         ? 'Votre rôle ne permet pas d’écrire sur cette question.'
-        : `Votre rôle ne permet pas de ${LIBELLE_ACTION[action]} cette question.`,
+        : `Votre rôle ne permet pas ${deVerbe(action)} cette question.`,
     );
   }
 }
