@@ -20,7 +20,7 @@ export class SlaFixture {
     readonly env: Record<string, string>,
   ) {}
 
-  static async start(name: string, redisDb: number, overrides: Record<string, string> = {}): Promise<SlaFixture> {
+  static async start(name: string, redisDb: number, overrides: Record<string, string> = {}, inProcessWorker = true): Promise<SlaFixture> {
     const scratch = await createScratchDatabase(name);
     await seedDemoData(scratch.dataSource);
     const spec = (id: string) => JSON.stringify({ ...ALWAYS_OPEN_CALENDAR, id });
@@ -32,7 +32,7 @@ export class SlaFixture {
     const env = { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, QUEUE_PREFIX: `relais-${name}`, SLA_RECONCILE_MS: '2000', OUTBOX_POLL_MS: '200', ...overrides };
     const api = await TestApi.start({ config: env });
     const fixture = new SlaFixture(scratch, api, [], redis, env);
-    await fixture.startWorker();
+    if (inProcessWorker) await fixture.startWorker();
     return fixture;
   }
 

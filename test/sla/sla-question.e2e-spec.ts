@@ -1,3 +1,4 @@
+import { SlaRebuilder } from '@app/sla';
 import { EMAILS, questionBody } from '../questions/fixtures';
 import { SlaFixture } from './sla-fixture';
 
@@ -58,6 +59,11 @@ describe('SLA clocks on questions (24/7 calendar, targets in seconds)', () => {
     }, 10_000, 'late meet');
     expect(met.depassee_a).not.toBeNull();
     expect((await clocks(id)).map((c) => c.horloge)).toContain('relais');
+    // Every event of the question reached its consumers (none left for redelivery).
+    await f.waitFor(async () => {
+      const [{ n }] = await f.query(`SELECT count(*)::int n FROM outbox WHERE aggregate_id = $1 AND processed_at IS NULL`, [id]);
+      return n === 0;
+    }, 10_000, 'outbox processed');
   });
 
   it('a pause across the due time breaches nothing; after resuming it breaches at the new time', async () => {
@@ -185,4 +191,21 @@ describe('SLA clocks on questions (24/7 calendar, targets in seconds)', () => {
     const exists = (await pipeline.exec())!.map(([, v]) => v);
     expect(exists.every((v) => v === 1)).toBe(true);
   }, 60_000);
+
+  it('sla:rebuild recomputes every clock from the timelines: same states, nothing fired twice', async () => {
+    const snapshot = async () =>
+      (await f.query(`SELECT ticket_id, affectation_id, horloge, cycle, etat FROM sla_horloge ORDER BY ticket_id, affectation_id, horloge, cycle`)).map(
+        (r) => `${r.ticket_id}/${r.horloge}/${r.cycle}:${r.etat}`,
+      );
+    const countSlaEvents = async () => (await f.query(`SELECT count(*)::int n FROM timeline_event WHERE type LIKE 'sla.%'`))[0].n;
+    await new Promise((r) => setTimeout(r, 1000)); // let pending outbox work settle
+    const before = await snapshot();
+    const eventsBefore = await countSlaEvents();
+    await f.setTargets({ prise_en_charge: 600, reponse: 600, relais: 600 }); // no new breach may fire during the check
+    const report = await f.workers[0].get(SlaRebuilder).rebuild();
+    expect(report.horloges).toBe(before.length);
+    expect(await snapshot()).toEqual(before);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await countSlaEvents()).toBe(eventsBefore);
+  });
 });

@@ -1,11 +1,14 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { ConfigError, dataSourceOptions, loadConfig } from '@app/core';
+import { AppConfig, ConfigError, CoreModule, dataSourceOptions, loadConfig } from '@app/core';
 import { seedDemoData } from '@app/directory';
+import { SlaModule, SlaRebuilder } from '@app/sla';
 
 /**
  * Administration commands, run from the compiled worker:
- *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup
+ *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild
  * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does).
  */
 async function main(command: string | undefined): Promise<void> {
@@ -23,8 +26,12 @@ async function main(command: string | undefined): Promise<void> {
       const report = await seedDemoData(dataSource);
       console.log(`Données de démonstration : ${JSON.stringify(report)}`);
     }
-    if (!['migrate', 'seed', 'setup'].includes(command ?? '')) {
-      console.error('usage : cli.js migrate | seed | setup | createdb');
+    if (command === 'sla:rebuild') {
+      const report = await rebuildSla(config);
+      console.log(`Horloges SLA recalculées : ${JSON.stringify(report)}`);
+    }
+    if (!['migrate', 'seed', 'setup', 'sla:rebuild'].includes(command ?? '')) {
+      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild');
       process.exitCode = 2;
     }
   } finally {
@@ -54,3 +61,15 @@ main(process.argv[2]).catch((err) => {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });
+
+/** Recomputes every SLA clock from the timelines, in an application context of its own. */
+async function rebuildSla(config: AppConfig) {
+  @Module({ imports: [CoreModule.forRoot({ config, redisRole: 'producer' }), SlaModule] })
+  class RebuildModule {}
+  const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });
+  try {
+    return await app.get(SlaRebuilder).rebuild();
+  } finally {
+    await app.close();
+  }
+}

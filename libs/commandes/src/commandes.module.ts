@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SlaModule } from '@app/sla';
 import { PolitiqueCommandes } from './commandes.policy';
 import { CommandeCommandRunner } from './commands/commande-command.runner';
 import { COMMANDE_TRANSITION_HANDLERS } from './commands/commande-transitions';
@@ -11,7 +12,7 @@ import { COMMANDE_QUERY_HANDLERS } from './queries/commande.queries';
 import { CommandeViewReader } from './queries/commande-view.reader';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(COMMANDE_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(COMMANDE_ENTITIES), SlaModule],
   providers: [
     PolitiqueCommandes,
     CommandeRepository,

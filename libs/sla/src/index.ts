@@ -13,3 +13,4 @@ export * from './engine/sla.consumer';
 export * from './queries/sla.reader';
 export * from './sla.module';
 export * from './admin/sla-admin';
+export * from './engine/sla.rebuild';

@@ -7,6 +7,7 @@ import { SlaConsumer } from './engine/sla.consumer';
 import { SlaEngine } from './engine/sla.engine';
 import { SlaFirer } from './engine/sla.fire';
 import { SlaReconciler } from './engine/sla.reconciler';
+import { SlaRebuilder } from './engine/sla.rebuild';
 import { SlaTimers } from './engine/sla.timers';
 import { SLA_ENTITIES } from './persistence/sla.entities';
 import { SlaReader } from './queries/sla.reader';
@@ -25,7 +26,7 @@ export const SLA_TIMER_JOB_OPTIONS = {
     TypeOrmModule.forFeature(SLA_ENTITIES),
     BullModule.registerQueue({ name: QueueName.SlaTimers, defaultJobOptions: SLA_TIMER_JOB_OPTIONS }),
   ],
-  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, ...SLA_ADMIN_HANDLERS],
-  exports: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader],
+  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder, ...SLA_ADMIN_HANDLERS],
+  exports: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder],
 })
 export class SlaModule {}

@@ -23,6 +23,9 @@ import {
 } from 'class-validator';
 import { COMMANDE_STATUTS, estEcheanceLisible, MATERIEL_AUCUN } from '@app/commandes';
 import type { CommandeStatut } from '@app/commandes';
+import { PageQueryDto, toBool, toList } from '../common/dto';
+
+export { FilQueryDto, IdParamDto } from '../common/dto';
 
 /** Limits users can see in the error messages. */
 export const LIMITES = {
@@ -264,10 +267,8 @@ export class CommandeMessageDto {
   visibilite: 'interne' | 'partage';
 }
 
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListCommandesQueryDto {
+export class ListCommandesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Les commandes reçues par votre Maison (la liste des comptes de Maison).' })
   @IsOptional()
   @Transform(toBool)
@@ -279,32 +280,4 @@ export class ListCommandesQueryDto {
   @Transform(toList)
   @IsIn(COMMANDE_STATUTS, { each: true, message: `statut doit valoir ${COMMANDE_STATUTS.join(', ')}.` })
   statut?: CommandeStatut[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit doit être un nombre entier.' })
-  @Min(1, { message: 'limit doit être au moins 1.' })
-  @Max(200, { message: 'limit ne doit pas dépasser 200.' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'La valeur nextCursor de la page précédente.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
-
-export class FilQueryDto {
-  @ApiPropertyOptional({ description: 'Seulement les événements après ce numéro (suivi en direct).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'apres doit être un nombre entier.' })
-  @Min(0)
-  apres?: number;
-}
-
-export class IdParamDto {
-  @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
-  id: string;
 }

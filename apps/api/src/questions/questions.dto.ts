@@ -19,6 +19,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CANAUX, PRIORITES, QUESTION_STATUTS } from '@app/questions';
+import { PageQueryDto, toBool, toList } from '../common/dto';
+
+export { FilQueryDto, IdParamDto } from '../common/dto';
 import type { Canal, Priorite, QuestionStatut } from '@app/questions';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -183,24 +186,7 @@ export class QuestionMessageDto {
   visibilite: 'interne' | 'partage';
 }
 
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit doit être un nombre entier.' })
-  @Min(1, { message: 'limit doit être au moins 1.' })
-  @Max(200, { message: 'limit ne doit pas dépasser 200.' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'La valeur nextCursor de la page précédente.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
 
 export class ListQuestionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['a_risque', 'depasse'], description: 'a_risque : seuil d’alerte atteint ; depasse : échéance dépassée.' })
@@ -275,18 +261,4 @@ export class FileReferentQueryDto extends PageQueryDto {
   @Transform(toBool)
   @IsBoolean({ message: 'nonAttribuees doit valoir true ou false.' })
   nonAttribuees?: boolean;
-}
-
-export class FilQueryDto {
-  @ApiPropertyOptional({ description: 'Seulement les événements après ce numéro (suivi en direct).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'apres doit être un nombre entier.' })
-  @Min(0)
-  apres?: number;
-}
-
-export class IdParamDto {
-  @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
-  id: string;
 }

@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
@@ -40,5 +40,12 @@ export class OutboxProcessor extends WorkerHost {
       );
       if (afterCommit) await afterCommit();
     }
+    await this.dataSource.query(`UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`, [message.id]);
+  }
+
+  /** Redis errors (a restart, a flush under a running job): logged; BullMQ reconnects and the reconciler repairs. */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    this.logger.warn({ err: err.message }, 'queue worker error');
   }
 }

@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig, QueueName } from '@app/core';
@@ -58,5 +58,11 @@ export class SlaMaintenanceProcessor extends WorkerHost implements OnApplication
   async process(job: Job): Promise<ReconcileReport | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconciler.reconcile();
     return undefined;
+  }
+
+  /** Redis errors (a restart, a flush under a running job): logged; BullMQ reconnects and the reconciler repairs. */
+  @OnWorkerEvent('error')
+  onWorkerError(err: Error): void {
+    this.logger.warn({ err: err.message }, 'queue worker error');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock } from '@app/core';
+import { SlaReader, SlaView } from '@app/sla';
 import { PolitiqueCommandes } from '../commandes.policy';
 import { canActAffectation, canActCommande, canReadCommande, CommandeScope, UniteEmettrice } from '../domain/commande.access';
 import { estContact } from '../domain/commande.aggregate';
@@ -50,7 +51,8 @@ export interface AffectationView {
   version: number;
   /** What the caller may do to this assignment now. */
   actions: AffectationAction[];
-  sla: unknown[];
+  /** This assignment's clocks. */
+  sla: SlaView[];
 }
 
 export interface ResumeCommande {
@@ -91,8 +93,8 @@ export interface CommandeView {
   resume: ResumeCommande;
   /** What the caller may do to the commande now. */
   actions: CommandeAction[];
-  /** SLA clocks (filled once the SLA engine runs; empty until then). */
-  sla: unknown[];
+  /** SLA clocks of the commande's assignments (acknowledgement, deadline), latest cycle each. */
+  sla: SlaView[];
 }
 
 /** The answer of a transition on an assignment: the assignment, and where its commande stands. */
@@ -120,6 +122,7 @@ export class CommandeViewReader {
   constructor(
     private readonly clock: Clock,
     private readonly politique: PolitiqueCommandes,
+    private readonly sla: SlaReader,
   ) {}
 
   async read(db: Db, ctx: AuthContext, id: string): Promise<CommandeView | null> {
@@ -160,6 +163,7 @@ export class CommandeViewReader {
     const byCommande = new Map<string, any[]>();
     for (const a of affectations) byCommande.set(a.commande_id, [...(byCommande.get(a.commande_id) ?? []), a]);
 
+    const clocks = await this.sla.forTickets(db, 'commande', ids);
     const now = this.clock.now();
     const out: CommandeView[] = [];
     for (const row of rows) {
@@ -174,7 +178,11 @@ export class CommandeViewReader {
       if (!canReadCommande(ctx, scope)) continue;
       const echeance: Date | null = row.echeance ? new Date(row.echeance) : null;
       const livrables: LivrableView[] = (row.livrables as any[]).map((l) => ({ id: l.id, libelle: l.libelle, echeance: l.echeance ? new Date(l.echeance).toISOString() : null }));
-      const affectationViews = affs.map((a) => this.affectationView(ctx, scope, row.statut, a, echeance, livrables, now));
+      const sla = clocks.get(row.id) ?? [];
+      const affectationViews = affs.map((a) => ({
+        ...this.affectationView(ctx, scope, row.statut, a, echeance, livrables, now),
+        sla: sla.filter((c) => c.affectationId === a.id),
+      }));
       out.push({
         id: row.id,
         reference: row.reference,
@@ -212,7 +220,7 @@ export class CommandeViewReader {
         affectations: affectationViews,
         resume: resumeOf(affectationViews, livrables.length),
         actions: COMMANDE_ACTIONS.filter((action) => nextCommandeStatut(row.statut, action) && canActCommande(ctx, scope, action)),
-        sla: [],
+        sla,
       });
     }
     return out;

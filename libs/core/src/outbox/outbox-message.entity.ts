@@ -6,6 +6,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity({ name: 'outbox' })
 @Index('idx_outbox_pending', ['createdAt'], { where: 'published_at IS NULL' })
+@Index('idx_outbox_unprocessed', ['publishedAt'], { where: 'published_at IS NOT NULL AND processed_at IS NULL' })
 export class OutboxMessage {
   @PrimaryColumn('uuid')
   id: string;
@@ -33,6 +34,10 @@ export class OutboxMessage {
 
   @Column({ type: 'int', default: 0 })
   attempts: number;
+
+  /** Set once every consumer has handled the event; until then the relay may send it again. */
+  @Column({ type: 'timestamptz', nullable: true })
+  processedAt: Date | null;
 }
 
 /** One row per (consumer, event) already handled: the consumer's idempotency key. */

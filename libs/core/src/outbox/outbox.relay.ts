@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export const OUTBOX_CHANNEL = 'relais_outbox';
 
@@ -34,7 +34,7 @@ export class OutboxRelay {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: Queue<OutboxJob>,
-    private readonly options: { pollMs: number; batchSize?: number; databaseUrl: string },
+    private readonly options: { pollMs: number; batchSize?: number; databaseUrl: string; redeliverAfterMs?: number },
   ) {}
 
   async start(): Promise<void> {
@@ -49,9 +49,14 @@ export class OutboxRelay {
       this.logger.warn({ err }, 'outbox LISTEN unavailable; polling only');
       this.listener = null;
     }
+    let ticks = 0;
     const tick = () => {
       if (!this.running) return;
       this.wake();
+      // Every ~10 s, look for events whose job Redis lost.
+      if (++ticks % Math.max(1, Math.round(10_000 / this.options.pollMs)) === 0) {
+        this.redeliverLost().catch((err) => this.logger.warn({ err }, 'outbox redelivery failed; will retry'));
+      }
       this.timer = setTimeout(tick, this.options.pollMs);
     };
     tick();
@@ -80,6 +85,28 @@ export class OutboxRelay {
     return this.draining;
   }
 
+  /**
+   * Sends again the rows published long ago but never processed: their job was lost with Redis
+   * (a flush, a crash without persistence). The job id is the same, so a job that is merely
+   * slow or waiting in Redis is not duplicated; consumers are idempotent by event id anyway.
+   */
+  async redeliverLost(): Promise<number> {
+    const after = this.options.redeliverAfterMs ?? 60_000;
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ id: string; type: string; aggregate_type: string; aggregate_id: string }> = await manager.query(
+        `SELECT id, type, aggregate_type, aggregate_id FROM outbox
+          WHERE published_at IS NOT NULL AND processed_at IS NULL AND published_at < now() - make_interval(secs => $1)
+          ORDER BY published_at LIMIT 1000
+          FOR UPDATE SKIP LOCKED`,
+        [after / 1000],
+      );
+      if (rows.length === 0) return 0;
+      await this.enqueue(manager, rows);
+      this.logger.warn({ count: rows.length }, 'outbox events sent again (their jobs were lost)');
+      return rows.length;
+    });
+  }
+
   /** One batch: claim, enqueue, mark. Returns how many rows it moved. */
   async relayBatch(): Promise<number> {
     const batchSize = this.options.batchSize ?? 200;
@@ -93,18 +120,21 @@ export class OutboxRelay {
         [batchSize],
       );
       if (rows.length === 0) return 0;
-      await this.queue.addBulk(
-        rows.map((row) => ({
-          name: row.type,
-          data: { eventId: row.id, type: row.type, aggregateType: row.aggregate_type, aggregateId: row.aggregate_id },
-          opts: { jobId: outboxJobId(row.id) },
-        })),
-      );
-      await manager.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [
-        rows.map((r) => r.id),
-      ]);
+      await this.enqueue(manager, rows);
       return rows.length;
     });
+  }
+
+  /** Adds the rows' jobs (deterministic ids: a re-send is harmless), then marks them published. */
+  private async enqueue(manager: EntityManager, rows: Array<{ id: string; type: string; aggregate_type: string; aggregate_id: string }>): Promise<void> {
+    await this.queue.addBulk(
+      rows.map((row) => ({
+        name: row.type,
+        data: { eventId: row.id, type: row.type, aggregateType: row.aggregate_type, aggregateId: row.aggregate_id },
+        opts: { jobId: outboxJobId(row.id) },
+      })),
+    );
+    await manager.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '../calendar/business-calendar';
+import { ALWAYS_OPEN_CALENDAR } from '../calendar/calendars';
+
+const PERMANENT = new BusinessCalendar(ALWAYS_OPEN_CALENDAR);
 import { SlaCalendrierRow } from '../persistence/sla.entities';
 
 export const CALENDRIER_RESEAU = 'reseau';
 export const CALENDRIER_SIEGE = 'siege';
+/** Wall-clock time: absolute deadlines (a commande's échéance) are not business time. */
+export const CALENDRIER_PERMANENT = 'permanent';
 
 /** The calendar id of an MdR: its own when it has one, else the network's. */
 export function calendrierDeMaison(maisonId: string): string {
@@ -20,6 +25,7 @@ export class CalendarRegistry {
   private readonly cache = new Map<string, { version: number; calendar: BusinessCalendar }>();
 
   async get(manager: EntityManager, id: string): Promise<BusinessCalendar> {
+    if (id === CALENDRIER_PERMANENT) return PERMANENT;
     const row = await manager.getRepository(SlaCalendrierRow).findOneBy({ id });
     if (!row) {
       if (id.startsWith('maison-')) return this.get(manager, CALENDRIER_RESEAU);

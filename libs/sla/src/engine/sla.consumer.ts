@@ -29,7 +29,7 @@ export class SlaConsumer implements OutboxConsumer {
   ) {}
 
   handles(type: string): boolean {
-    return type.startsWith('question.') || type === 'sla.calendrier_modifie';
+    return type.startsWith('question.') || type.startsWith('commande.') || type.startsWith('affectation.') || type === 'sla.calendrier_modifie';
   }
 
   async handle(event: OutboxEvent, manager: EntityManager): Promise<() => Promise<void>> {
@@ -41,12 +41,12 @@ export class SlaConsumer implements OutboxConsumer {
             new BusinessCalendar(event.payload.ancienneSpec as BusinessCalendarSpec),
             new Date(event.payload.at as string),
           )
-        : await this.apply(manager, 'question', event.aggregateId);
+        : await this.apply(manager, event.aggregateType === 'commande' ? 'commande' : 'question', event.aggregateId);
     return () => this.timers.apply(plan);
   }
 
   /** Applies the ticket's pending timeline events under its cursor's lock. */
-  async apply(manager: EntityManager, ticketType: 'question', ticketId: string): Promise<TimerPlan> {
+  async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<TimerPlan> {
     await manager.query(
       `INSERT INTO sla_curseur (ticket_type, ticket_id, seq) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
       [ticketType, ticketId],
@@ -57,11 +57,75 @@ export class SlaConsumer implements OutboxConsumer {
       [ticketType, ticketId, seq],
     );
     if (events.length === 0) return emptyPlan();
-    const [question] = await manager.query(`SELECT maison_id, priorite, theme_id FROM question WHERE id = $1`, [ticketId]);
     const plans: TimerPlan[] = [];
-    for (const e of events) plans.push(await this.applyQuestionEvent(manager, { ticketType, ticketId }, question, e));
+    const replayed = async (e: TimelineRow): Promise<TimerPlan | null> => {
+      if (e.type !== 'sla.depassement' && e.type !== 'sla.avertissement') return null;
+      // Our own fires, seen again on a rebuild: restore them rather than fire twice.
+      return this.engine.rejouerDeclenchement(
+        manager,
+        { ticketType, ticketId, affectationId: e.data.affectationId ?? null },
+        { horloge: e.data.horloge, cycle: e.data.cycle, type: e.type === 'sla.depassement' ? 'depassement' : 'avertissement', at: new Date(e.at) },
+      );
+    };
+    if (ticketType === 'question') {
+      const [question] = await manager.query(`SELECT maison_id, priorite, theme_id FROM question WHERE id = $1`, [ticketId]);
+      for (const e of events) plans.push((await replayed(e)) ?? (await this.applyQuestionEvent(manager, { ticketType, ticketId }, question, e)));
+    } else {
+      for (const e of events) plans.push((await replayed(e)) ?? (await this.applyCommandeEvent(manager, ticketId, e)));
+    }
     await manager.query(`UPDATE sla_curseur SET seq = $3 WHERE ticket_type = $1 AND ticket_id = $2`, [ticketType, ticketId, events[events.length - 1].seq]);
     return mergePlans(...plans);
+  }
+
+  /**
+   * The commande flow's clocks, per assignment: the MdR's acknowledgement (business time on the
+   * MdR's calendar, paused while it waits for a clarification) and the commande's deadline
+   * (absolute), met by the delivery.
+   */
+  private async applyCommandeEvent(manager: EntityManager, commandeId: string, e: TimelineRow): Promise<TimerPlan> {
+    const at = new Date(e.at);
+    const ref = (affectationId: string): TicketRef => ({ ticketType: 'commande', ticketId: commandeId, affectationId });
+    switch (e.type) {
+      case 'commande.emise': {
+        const plans: TimerPlan[] = [];
+        for (const a of (e.data.affectations ?? []) as Array<{ affectationId: string; maisonId: string }>) {
+          const holder = { type: 'maison' as const, id: a.maisonId };
+          plans.push(
+            await this.engine.demarrer(manager, ref(a.affectationId), 'accuse_reception', {
+              at,
+              flux: 'commande',
+              priorite: null,
+              directionId: null,
+              themeId: e.data.themeId ?? null,
+              holder,
+            }),
+          );
+          if (e.data.echeance) plans.push(await this.engine.demarrerEcheance(manager, ref(a.affectationId), 'echeance_commande', at, new Date(e.data.echeance), holder));
+        }
+        return mergePlans(...plans);
+      }
+      case 'affectation.accusee':
+        return this.engine.atteindre(manager, ref(e.data.affectationId), 'accuse_reception', at);
+      case 'affectation.clarification_demandee':
+        return this.engine.suspendre(manager, ref(e.data.affectationId), ['accuse_reception'], at);
+      case 'affectation.clarification_apportee':
+        return this.engine.reprendre(manager, ref(e.data.affectationId), ['accuse_reception'], at);
+      case 'affectation.livree':
+        return mergePlans(
+          await this.engine.atteindre(manager, ref(e.data.affectationId), 'accuse_reception', at),
+          await this.engine.atteindre(manager, ref(e.data.affectationId), 'echeance_commande', at),
+        );
+      case 'affectation.annulee':
+        return this.engine.annuler(manager, ref(e.data.affectationId), ['accuse_reception', 'echeance_commande'], at);
+      case 'commande.annulee': {
+        const plans: TimerPlan[] = [];
+        for (const a of (e.data.affectationsAnnulees ?? []) as Array<{ affectationId: string }>)
+          plans.push(await this.engine.annuler(manager, ref(a.affectationId), ['accuse_reception', 'echeance_commande'], at));
+        return mergePlans(...plans);
+      }
+      default:
+        return emptyPlan();
+    }
   }
 
   /** The question flow's clocks (DESIGN.md, SLA): what each event starts, meets, pauses or moves. */

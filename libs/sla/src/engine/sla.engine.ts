@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { ClockState, SlaClock } from '../clocks/sla-clock';
 import { Horloge, SlaDetentionRow, SlaHorlogeRow } from '../persistence/sla.entities';
-import { CalendarRegistry, Holder } from './calendars';
+import { CALENDRIER_PERMANENT, CalendarRegistry, Holder } from './calendars';
 import { choisirPolitique } from './politiques';
 
 /** The assignment id of clocks that belong to the whole ticket (keeps the unique key total). */
@@ -51,35 +51,68 @@ export class SlaEngine {
    * question gets a fresh clock instead of breaching at once. Without a policy, no clock.
    */
   async demarrer(manager: EntityManager, ref: TicketRef, horloge: Horloge, ctx: StartContext): Promise<TimerPlan> {
-    const plan = emptyPlan();
-    const affectationId = ref.affectationId ?? SANS_AFFECTATION;
-    const existing = await manager.query(
-      `SELECT etat, cycle FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 AND affectation_id = $3 AND horloge = $4
-        ORDER BY cycle DESC LIMIT 1 FOR UPDATE`,
-      [ref.ticketType, ref.ticketId, affectationId, horloge],
-    );
-    if (existing[0] && !FINAL.has(existing[0].etat)) return plan;
+    const cycle = await this.nextCycle(manager, ref, horloge);
+    if (cycle === null) return emptyPlan();
     const politique = await choisirPolitique(manager, { flux: ctx.flux, horloge, priorite: ctx.priorite, directionId: ctx.directionId, themeId: ctx.themeId });
-    if (!politique) return plan;
+    if (!politique) return emptyPlan();
     const { id: calendrierId, calendar } = await this.calendars.forHolder(manager, ctx.holder);
     const clock = SlaClock.start(ctx.at, politique.cibleMinutes, politique.seuilPct, calendar);
-    const row: Partial<SlaHorlogeRow> = {
-      id: randomUUID(),
+    return this.insert(manager, ref, horloge, cycle, clock, { politiqueId: politique.id, politiqueVersion: politique.version, calendrierId }, ctx.holder, ctx.at);
+  }
+
+  /**
+   * A clock on an absolute deadline (a commande's échéance): wall-clock time, no policy; its
+   * warning at 75 % of the time from start to deadline. A deadline already past breaches at once.
+   */
+  async demarrerEcheance(manager: EntityManager, ref: TicketRef, horloge: Horloge, at: Date, echeance: Date, holder: Holder): Promise<TimerPlan> {
+    const cycle = await this.nextCycle(manager, ref, horloge);
+    if (cycle === null) return emptyPlan();
+    const calendar = await this.calendars.get(manager, CALENDRIER_PERMANENT);
+    const clock = SlaClock.start(at, Math.max(0, (echeance.getTime() - at.getTime()) / 60_000), 75, calendar);
+    return this.insert(manager, ref, horloge, cycle, clock, { politiqueId: null, politiqueVersion: null, calendrierId: CALENDRIER_PERMANENT }, holder, at);
+  }
+
+  /**
+   * The cycle a new clock of that kind would open, or null while one is still open (a replayed
+   * event changes nothing); after a met or cancelled one, the next cycle.
+   */
+  private async nextCycle(manager: EntityManager, ref: TicketRef, horloge: Horloge): Promise<number | null> {
+    const [last] = await manager.query(
+      `SELECT etat, cycle FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 AND affectation_id = $3 AND horloge = $4
+        ORDER BY cycle DESC LIMIT 1 FOR UPDATE`,
+      [ref.ticketType, ref.ticketId, ref.affectationId ?? SANS_AFFECTATION, horloge],
+    );
+    if (last && !FINAL.has(last.etat)) return null;
+    return (last?.cycle ?? 0) + 1;
+  }
+
+  /** Writes a started clock and its first holder; returns its timers. */
+  private async insert(
+    manager: EntityManager,
+    ref: TicketRef,
+    horloge: Horloge,
+    cycle: number,
+    clock: SlaClock,
+    origin: Pick<SlaHorlogeRow, 'politiqueId' | 'politiqueVersion' | 'calendrierId'>,
+    holder: Holder,
+    at: Date,
+  ): Promise<TimerPlan> {
+    const id = randomUUID();
+    await manager.getRepository(SlaHorlogeRow).insert({
+      id,
       ticketType: ref.ticketType,
       ticketId: ref.ticketId,
-      affectationId,
+      affectationId: ref.affectationId ?? SANS_AFFECTATION,
       horloge,
-      cycle: (existing[0]?.cycle ?? 0) + 1,
-      politiqueId: politique.id,
-      politiqueVersion: politique.version,
-      calendrierId,
-      demarreeA: ctx.at,
+      cycle,
+      ...origin,
+      demarreeA: at,
       version: 1,
       ...fromState(clock.state),
-    };
-    await manager.getRepository(SlaHorlogeRow).insert(row);
-    await manager.getRepository(SlaDetentionRow).insert({ horlogeId: row.id!, detenteurType: ctx.holder.type, detenteurId: ctx.holder.id, depuis: ctx.at });
-    addArms(plan, row.id!, clock);
+    });
+    await manager.getRepository(SlaDetentionRow).insert({ horlogeId: id, detenteurType: holder.type, detenteurId: holder.id, depuis: at });
+    const plan = emptyPlan();
+    addArms(plan, id, clock);
     return plan;
   }
 
@@ -144,6 +177,42 @@ export class SlaEngine {
       addDrops(plan, row.id, before);
       addArms(plan, row.id, clock);
     }
+    return plan;
+  }
+
+  /**
+   * Replays a fired warning or breach recorded on the timeline (a rebuild): the clock of that
+   * kind and cycle takes the state it had, and its fired key is recorded, so nothing fires twice.
+   */
+  async rejouerDeclenchement(
+    manager: EntityManager,
+    ref: TicketRef,
+    fired: { horloge: Horloge; cycle: number; type: TimerType; at: Date },
+  ): Promise<TimerPlan> {
+    const plan = emptyPlan();
+    const [row] = await manager
+      .getRepository(SlaHorlogeRow)
+      .createQueryBuilder('h')
+      .setLock('pessimistic_write')
+      .where('h.ticket_type = :t AND h.ticket_id = :id AND h.affectation_id = :a AND h.horloge = :horloge AND h.cycle = :cycle', {
+        t: ref.ticketType,
+        id: ref.ticketId,
+        a: ref.affectationId ?? SANS_AFFECTATION,
+        horloge: fired.horloge,
+        cycle: fired.cycle,
+      })
+      .getMany();
+    if (!row) return plan;
+    const clock = SlaClock.from(toState(row));
+    const generation = clock.state.generation;
+    const applied = fired.type === 'depassement' ? clock.breach(fired.at, generation) : clock.warn(fired.at, generation);
+    if (!applied) return plan;
+    await manager.query(
+      `INSERT INTO sla_declenchement (horloge_id, generation, type, at, retard_ms) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING`,
+      [row.id, generation, fired.type, fired.at],
+    );
+    await this.save(manager, row, clock);
+    if (fired.type === 'depassement') addDrops(plan, row.id, generation);
     return plan;
   }
 
