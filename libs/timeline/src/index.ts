@@ -5,3 +5,4 @@ export { unitesOf } from './unites';
 
 import { TimelineEventEntity } from './timeline-event.entity';
 export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];
+export { recordTicketEvents } from './record-events';

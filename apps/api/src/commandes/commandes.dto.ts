@@ -23,9 +23,9 @@ import {
 } from 'class-validator';
 import { COMMANDE_STATUTS, estEcheanceLisible, MATERIEL_AUCUN } from '@app/commandes';
 import type { CommandeStatut } from '@app/commandes';
-import { PageQueryDto, toBool, toList } from '../common/dto';
+import { PageQueryDto, Texte, toBool, toList, trim, trimOrNull } from '../common/dto';
 
-export { FilQueryDto, IdParamDto } from '../common/dto';
+export { FilMessageDto as CommandeMessageDto, FilQueryDto, IdParamDto, MotifDto } from '../common/dto';
 
 /** Limits users can see in the error messages. */
 export const LIMITES = {
@@ -42,8 +42,6 @@ export const LIMITES = {
   lien: 2000,
 };
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimOrNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 /** On an edit, `null` clears a list: it becomes the empty list. */
 const nullToEmpty = ({ value }: { value: unknown }) => (value === null ? [] : value);
 
@@ -64,15 +62,6 @@ const TexteOptionnel = (label: string, max: number) =>
     IsOptional(),
     Transform(trimOrNull),
     IsString({ message: 'doit être une chaîne de caractères.' }),
-    MaxLength(max, { message: `${label} ne doit pas dépasser ${max} caractères.` }),
-  );
-
-/** A required free text: trimmed, not empty, bounded, with French messages naming it. */
-const Texte = (label: string, max = LIMITES.texte) =>
-  applyDecorators(
-    Transform(trim),
-    IsString({ message: 'doit être une chaîne de caractères.' }),
-    IsNotEmpty({ message: `${label} est obligatoire.` }),
     MaxLength(max, { message: `${label} ne doit pas dépasser ${max} caractères.` }),
   );
 
@@ -206,12 +195,6 @@ export class BriefDto {
   justificationUrgence?: string | null;
 }
 
-export class MotifDto {
-  @ApiProperty({ maxLength: LIMITES.motif })
-  @Texte('Le motif', LIMITES.motif)
-  motif: string;
-}
-
 export class ClarificationDemandeeDto {
   @ApiProperty({ maxLength: LIMITES.texte, example: 'Le questionnaire doit-il être diffusé aux entreprises avant l’atelier ?' })
   @Texte('La question')
@@ -256,17 +239,6 @@ export class LivraisonDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { each: true, message: 'Chaque lien doit être une adresse web complète (https://…).' })
   liens?: string[];
 }
-
-export class CommandeMessageDto {
-  @ApiProperty({ maxLength: LIMITES.texte })
-  @Texte('Le texte')
-  texte: string;
-
-  @ApiProperty({ enum: ['interne', 'partage'], description: 'interne : visible dans votre unité seulement ; partage : tous les participants.' })
-  @IsIn(['interne', 'partage'], { message: 'La visibilité doit valoir interne ou partage.' })
-  visibilite: 'interne' | 'partage';
-}
-
 
 export class ListCommandesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Les commandes reçues par votre Maison (la liste des comptes de Maison).' })

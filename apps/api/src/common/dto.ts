@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** Query strings: `a,b,c` → ['a', 'b', 'c']. */
 export const toList = ({ value }: { value: unknown }) =>
@@ -40,4 +41,38 @@ export class FilQueryDto {
 export class IdParamDto {
   @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
   id: string;
+}
+
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const trimOrNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
+
+/** Bounds users see in the error messages. */
+export const TEXTE_MAX = 5000;
+export const MOTIF_MAX = 1000;
+
+/** A required free text: trimmed, not empty, bounded, with French messages naming it. */
+export const Texte = (label: string, max = TEXTE_MAX) =>
+  applyDecorators(
+    Transform(trim),
+    IsString({ message: 'doit être une chaîne de caractères.' }),
+    IsNotEmpty({ message: `${label} est obligatoire.` }),
+    MaxLength(max, { message: `${label} ne doit pas dépasser ${max} caractères.` }),
+  );
+
+/** A reason, required wherever something is undone or refused. */
+export class MotifDto {
+  @ApiProperty({ maxLength: MOTIF_MAX })
+  @Texte('Le motif', MOTIF_MAX)
+  motif: string;
+}
+
+/** A message on a ticket's timeline: internal to the author's unit, or shared with every participant. */
+export class FilMessageDto {
+  @ApiProperty({ maxLength: TEXTE_MAX })
+  @Texte('Le texte')
+  texte: string;
+
+  @ApiProperty({ enum: ['interne', 'partage'], description: 'interne : visible dans votre unité seulement ; partage : tous les participants.' })
+  @IsIn(['interne', 'partage'], { message: 'La visibilité doit valoir interne ou partage.' })
+  visibilite: 'interne' | 'partage';
 }

@@ -19,13 +19,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CANAUX, PRIORITES, QUESTION_STATUTS } from '@app/questions';
-import { PageQueryDto, toBool, toList } from '../common/dto';
+import { PageQueryDto, Texte, toBool, toList, trim, trimOrNull } from '../common/dto';
 
-export { FilQueryDto, IdParamDto } from '../common/dto';
+export { FilMessageDto as QuestionMessageDto, FilQueryDto, IdParamDto, MotifDto } from '../common/dto';
 import type { Canal, Priorite, QuestionStatut } from '@app/questions';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimOrNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 
 /** Limits users can see in the error messages. */
 export const LIMITES = { objet: 200, description: 5000, texte: 5000, motif: 1000 };
@@ -106,15 +103,6 @@ export class CreateQuestionDto {
   usager: UsagerDto;
 }
 
-/** A required free text: trimmed, not empty, bounded, with French messages naming it. */
-const Texte = (label: string, max = LIMITES.texte) =>
-  applyDecorators(
-    Transform(trim),
-    IsString({ message: 'doit être une chaîne de caractères.' }),
-    IsNotEmpty({ message: `${label} est obligatoire.` }),
-    MaxLength(max, { message: `${label} ne doit pas dépasser ${max} caractères.` }),
-  );
-
 export class ReponseDto {
   @ApiProperty({ maxLength: LIMITES.texte })
   @Texte('La réponse')
@@ -169,24 +157,6 @@ export class CloreDto {
   @MaxLength(500)
   issue?: string | null;
 }
-
-export class MotifDto {
-  @ApiProperty({ maxLength: LIMITES.motif })
-  @Texte('Le motif', LIMITES.motif)
-  motif: string;
-}
-
-export class QuestionMessageDto {
-  @ApiProperty({ maxLength: LIMITES.texte })
-  @Texte('Le texte')
-  texte: string;
-
-  @ApiProperty({ enum: ['interne', 'partage'], description: 'interne : visible dans votre unité seulement ; partage : tous les participants.' })
-  @IsIn(['interne', 'partage'], { message: 'La visibilité doit valoir interne ou partage.' })
-  visibilite: 'interne' | 'partage';
-}
-
-
 
 export class ListQuestionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['a_risque', 'depasse'], description: 'a_risque : seuil d’alerte atteint ; depasse : échéance dépassée.' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { appendToOutbox, ConcurrentUpdateError } from '@app/core';
-import { appendToTimeline } from '@app/timeline';
+import { ConcurrentUpdateError } from '@app/core';
+import { recordTicketEvents } from '@app/timeline';
 import type { Brief } from '../domain/brief';
 import { AffectationProps, Commande, CommandeProps } from '../domain/commande.aggregate';
 import { AffectationEvent, CommandeEvent } from '../domain/commande.events';
@@ -86,23 +86,7 @@ export class CommandeRepository {
   private async writeEvents(manager: EntityManager, commande: Commande): Promise<void> {
     const events = commande.getUncommittedEvents();
     const p = commande.snapshot;
-    await appendToTimeline(
-      manager,
-      'commande',
-      p.id,
-      events.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
-    );
-    await appendToOutbox(
-      manager,
-      events.map((e) => ({
-        id: e.eventId,
-        type: e.type,
-        aggregateType: 'commande',
-        aggregateId: p.id,
-        occurredAt: e.at,
-        payload: outboxPayload(e, p, commande),
-      })),
-    );
+    await recordTicketEvents(manager, 'commande', p.id, events, (e) => outboxPayload(e, p, commande));
   }
 }
 

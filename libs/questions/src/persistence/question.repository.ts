@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { appendToOutbox, ConcurrentUpdateError } from '@app/core';
-import { appendToTimeline } from '@app/timeline';
+import { ConcurrentUpdateError } from '@app/core';
+import { recordTicketEvents } from '@app/timeline';
 import { Question, QuestionProps } from '../domain/question.aggregate';
 import {
   MessageAjouteEvent,
@@ -85,23 +85,7 @@ export class QuestionRepository {
     const events = question.getUncommittedEvents();
     const p = question.snapshot;
     await this.recordDetention(manager, events);
-    await appendToTimeline(
-      manager,
-      'question',
-      p.id,
-      events.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
-    );
-    await appendToOutbox(
-      manager,
-      events.map((e) => ({
-        id: e.eventId,
-        type: e.type,
-        aggregateType: 'question',
-        aggregateId: p.id,
-        occurredAt: e.at,
-        payload: outboxPayload(e, p),
-      })),
-    );
+    await recordTicketEvents(manager, 'question', p.id, events, (e) => outboxPayload(e, p));
   }
 
   /**

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { appendToOutbox, Clock } from '@app/core';
-import { appendToTimeline } from '@app/timeline';
+import { Clock } from '@app/core';
+import { recordTicketEvents } from '@app/timeline';
 import { SlaClock } from '../clocks/sla-clock';
 import { SlaHorlogeRow } from '../persistence/sla.entities';
-import { toState, TimerType } from './sla.engine';
+import { SANS_AFFECTATION, toState, TimerType } from './sla.engine';
 
 export type FireOutcome = 'fired' | 'stale' | 'duplicate' | 'absent';
 
@@ -64,15 +64,18 @@ export class SlaFirer {
       horlogeId: row.id,
       horloge: row.horloge,
       cycle: row.cycle,
-      affectationId: row.affectationId === '00000000-0000-0000-0000-000000000000' ? null : row.affectationId,
+      affectationId: row.affectationId === SANS_AFFECTATION ? null : row.affectationId,
       echeance: planned.toISOString(),
       retardMs,
     };
-    await appendToTimeline(manager, row.ticketType, row.ticketId, [{ eventId, type: eventType, at, acteur: null, visibilite: 'partage', unite: null, data }]);
-    // The holder's manager is notified through this row (notification channels come later).
-    await appendToOutbox(manager, [
-      { id: eventId, type: eventType, aggregateType: row.ticketType, aggregateId: row.ticketId, occurredAt: at, payload: { ...data, notifier: 'manager_du_detenteur' } },
-    ]);
+    // The holder's manager is notified through the outbox row (notification channels come later).
+    await recordTicketEvents(
+      manager,
+      row.ticketType,
+      row.ticketId,
+      [{ eventId, type: eventType, at, acteur: null, visibilite: 'partage', unite: null, data }],
+      (e) => ({ ...e.data, notifier: 'manager_du_detenteur' }),
+    );
     return 'fired';
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@app/core';
+import { BusinessCalendar } from '../calendar/business-calendar';
 import { SlaClock } from '../clocks/sla-clock';
 import { CalendarRegistry } from '../engine/calendars';
 import { SANS_AFFECTATION, toState } from '../engine/sla.engine';
@@ -53,8 +54,11 @@ export class SlaReader {
             [rows.map((r) => r.id)],
           );
     const now = this.clock.now();
+    // A page's clocks use a handful of calendars: read each once, not once per clock.
+    const calendars = new Map<string, Promise<BusinessCalendar>>();
+    const calendarOf = (id: string) => calendars.get(id) ?? calendars.set(id, this.calendars.get(manager, id)).get(id)!;
     for (const row of rows) {
-      const calendar = await this.calendars.get(manager, row.calendrierId);
+      const calendar = await calendarOf(row.calendrierId);
       const remaining = SlaClock.from(toState(row)).remaining(now, calendar);
       out.get(row.ticketId)!.push({
         horloge: row.horloge,
