@@ -66,6 +66,24 @@ describe('SLA administration: policies and calendars', () => {
     expect(fresh.politique_version).toBe(politique.version + 1);
   });
 
+  it('a deactivated policy stops its open clocks: no warning nor breach any more', async () => {
+    const [priseEnCharge] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.filter((p: any) => p.horloge === 'prise_en_charge' && p.priorite === 'normale');
+    await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { cibleMinutesOuvrees: 0.05 } }); // 3 s
+    const id = await escalated();
+    const clock = async () => (await f.query(`SELECT * FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'prise_en_charge'`, [id]))[0];
+    expect((await clock()).etat).toBe('running');
+    const off = await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: false } });
+    expect(off.body.actif).toBe(false);
+    await f.waitFor(async () => (await clock()).etat === 'cancelled', 10_000, 'cancelled clock');
+    await new Promise((r) => setTimeout(r, 3500)); // past the old due time
+    const fired = await f.query(`SELECT type FROM timeline_event WHERE ticket_id = $1 AND type LIKE 'sla.%'`, [id]);
+    expect(fired).toEqual([]);
+    // And no new clock of that kind starts while it is off.
+    const next = await escalated();
+    expect((await f.query(`SELECT count(*)::int n FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'prise_en_charge'`, [next]))[0].n).toBe(0);
+    await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: true, cibleMinutesOuvrees: 480 } });
+  });
+
   it('a closure day added to a calendar re-plans the running clocks on it', async () => {
     const id = await escalated();
     const before = await reponseClock(id);

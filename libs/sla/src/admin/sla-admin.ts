@@ -59,7 +59,8 @@ export interface PolitiqueChange {
 
 /**
  * Changes a policy: a new version. Running clocks keep the target they started with; clocks
- * started from now on use the new one.
+ * started from now on use the new one. Deactivating it stops its open clocks (through the
+ * outbox): a switched-off SLA must not warn or breach anyone any more.
  */
 export class UpdatePolitiqueCommand extends Command<PolitiqueView> {
   constructor(readonly id: string, readonly change: PolitiqueChange, readonly expectedVersion?: number) {
@@ -69,7 +70,10 @@ export class UpdatePolitiqueCommand extends Command<PolitiqueView> {
 
 @CommandHandler(UpdatePolitiqueCommand)
 export class UpdatePolitiqueHandler implements ICommandHandler<UpdatePolitiqueCommand, PolitiqueView> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   execute({ id, change, expectedVersion }: UpdatePolitiqueCommand): Promise<PolitiqueView> {
     return this.dataSource.transaction(async (manager) => {
@@ -87,6 +91,19 @@ export class UpdatePolitiqueHandler implements ICommandHandler<UpdatePolitiqueCo
           version: row.version + 1,
         },
       );
+      if (row.actif && change.actif === false) {
+        const at = this.clock.now();
+        await appendToOutbox(manager, [
+          {
+            id: randomUUID(),
+            type: 'sla.politique_desactivee',
+            aggregateType: 'politique',
+            aggregateId: id,
+            occurredAt: at,
+            payload: { politiqueId: id, at: at.toISOString() },
+          },
+        ]);
+      }
       return toPolitiqueView((await repo.findOneBy({ id }))!);
     });
   }

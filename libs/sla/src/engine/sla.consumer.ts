@@ -29,12 +29,14 @@ export class SlaConsumer implements OutboxConsumer {
   ) {}
 
   handles(type: string): boolean {
-    return type.startsWith('question.') || type.startsWith('commande.') || type.startsWith('affectation.') || type === 'sla.calendrier_modifie';
+    return type.startsWith('question.') || type.startsWith('commande.') || type.startsWith('affectation.') || type === 'sla.calendrier_modifie' || type === 'sla.politique_desactivee';
   }
 
   async handle(event: OutboxEvent, manager: EntityManager): Promise<() => Promise<void>> {
     const plan =
-      event.type === 'sla.calendrier_modifie'
+      event.type === 'sla.politique_desactivee'
+        ? await this.engine.annulerPolitique(manager, event.payload.politiqueId as string, new Date(event.payload.at as string))
+        : event.type === 'sla.calendrier_modifie'
         ? await this.engine.replanifierCalendrier(
             manager,
             event.payload.calendrierId as string,

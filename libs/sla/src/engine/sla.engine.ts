@@ -216,6 +216,27 @@ export class SlaEngine {
     return plan;
   }
 
+  /** A policy was switched off: its open clocks are cancelled and their timers dropped. */
+  async annulerPolitique(manager: EntityManager, politiqueId: string, at: Date): Promise<TimerPlan> {
+    const plan = emptyPlan();
+    const rows = await manager
+      .getRepository(SlaHorlogeRow)
+      .createQueryBuilder('h')
+      .setLock('pessimistic_write')
+      .where(`h.politique_id = :politiqueId AND h.etat IN ('running', 'paused', 'breached')`, { politiqueId })
+      .getMany();
+    for (const row of rows) {
+      const calendar = await this.calendars.get(manager, row.calendrierId);
+      const clock = SlaClock.from(toState(row));
+      const before = clock.state.generation;
+      if (!clock.cancel()) continue;
+      await this.closeDetention(manager, row.id, at, calendar);
+      await this.save(manager, row, clock);
+      addDrops(plan, row.id, before);
+    }
+    return plan;
+  }
+
   /** Applies `op` to the open clocks of these kinds; saves those it changed. */
   private async onOpen(
     manager: EntityManager,
