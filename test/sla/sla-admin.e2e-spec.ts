@@ -1,3 +1,6 @@
+import { Queue } from 'bullmq';
+import { QueueName, redisOptions } from '@app/core';
+import { PURGE_IDEMPOTENCE_JOB } from '../../apps/worker/src/maintenance.processor';
 import { EMAILS, questionBody } from '../questions/fixtures';
 import { SlaFixture } from './sla-fixture';
 
@@ -117,5 +120,23 @@ describe('SLA administration: policies and calendars', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.length).toBeGreaterThan(0);
     expect((await f.api.get('/api/v1/calendriers/nulle-part', { token: agent })).status).toBe(400);
+  });
+
+  it('the maintenance queue purges idempotency keys older than 24 hours, and only those', async () => {
+    const [{ id: userId }] = await f.query(`SELECT id FROM users WHERE email = 'agent.carcassonne@relais.demo'`);
+    await f.query(
+      `INSERT INTO idempotency_key (user_id, key, scope, request_hash, created_at) VALUES
+         ($1, 'vieille', 'POST /questions', repeat('a', 64), now() - interval '25 hours'),
+         ($1, 'recente', 'POST /questions', repeat('b', 64), now() - interval '1 hour')`,
+      [userId],
+    );
+    const queue = new Queue(QueueName.Maintenance, { connection: redisOptions(f.env.REDIS_URL, 'producer') as never, prefix: f.env.QUEUE_PREFIX });
+    try {
+      await queue.add(PURGE_IDEMPOTENCE_JOB, {}, { jobId: 'purge-test' });
+      await f.waitFor(async () => (await f.query(`SELECT 1 FROM idempotency_key WHERE key = 'vieille'`)).length === 0, 10_000, 'purge');
+      expect(await f.query(`SELECT key FROM idempotency_key WHERE key IN ('vieille', 'recente')`)).toEqual([{ key: 'recente' }]);
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
 import { DirectoryModule } from '@app/directory';
 import { SlaConsumer, SlaModule } from '@app/sla';
-import { SlaMaintenanceProcessor } from './sla/sla-maintenance.processor';
+import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
@@ -31,7 +31,7 @@ export class WorkerModule {
         OutboxRelayService,
         OutboxProcessor,
         SlaTimerProcessor,
-        SlaMaintenanceProcessor,
+        MaintenanceProcessor,
         // Every consumer of outbox events; each is idempotent by (consumer, event id).
         { provide: OUTBOX_CONSUMERS, useFactory: (sla: SlaConsumer) => [sla], inject: [SlaConsumer] },
       ],

@@ -19,7 +19,7 @@ export const REDACTED_PATHS = [
 /** pino JSON logs with a request id (taken from `x-request-id` when a proxy sets one). */
 export function loggerModule(config: AppConfig) {
   return PinoLoggerModule.forRoot({
-    forRoutes: ['*'],
+    forRoutes: ['{*splat}'],
     pinoHttp: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[masqué]' },

@@ -1,32 +1,42 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { AppConfig, QueueName } from '@app/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, purgeIdempotencyKeys, QueueName } from '@app/core';
 import { ReconcileReport, SlaReconciler } from '@app/sla';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
+/** Idempotency keys are kept 24 h (a client retries within minutes); purged every hour. */
+export const PURGE_IDEMPOTENCE_JOB = 'purge-idempotence';
 
 /**
+ * The periodic work of the `maintenance` queue (one worker per queue, so one processor that
+ * dispatches by job name): the SLA reconciler and the purge of old idempotency keys.
+ *
  * Runs the SLA reconciler every SLA_RECONCILE_MS (a BullMQ job scheduler: one run per period
  * across all workers) and once at start, so a worker restarted after a Redis loss repairs at once.
  * The scheduler lives in Redis too: a flush removes it, so each worker also checks every period
  * that it still exists, and restores it — reconciling at once — when it does not.
  */
 @Processor(QueueName.Maintenance)
-export class SlaMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SlaMaintenanceProcessor.name);
+export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
   private watchdog: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly reconciler: SlaReconciler,
     private readonly config: AppConfig,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.schedule();
+    await this.maintenance.upsertJobScheduler(PURGE_IDEMPOTENCE_JOB, { every: 3600_000 }, { name: PURGE_IDEMPOTENCE_JOB });
     await this.reconcileNow('start');
     this.watchdog = setInterval(() => void this.checkScheduler(), this.config.SLA_RECONCILE_MS);
     this.watchdog.unref();
@@ -55,8 +65,13 @@ export class SlaMaintenanceProcessor extends WorkerHost implements OnApplication
     return this.reconciler.reconcile().catch((err) => this.logger.error({ err, why }, 'SLA reconciler failed'));
   }
 
-  async process(job: Job): Promise<ReconcileReport | undefined> {
+  async process(job: Job): Promise<ReconcileReport | { purgees: number } | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconciler.reconcile();
+    if (job.name === PURGE_IDEMPOTENCE_JOB) {
+      const olderThan = new Date(this.clock.now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
+      return { purgees: await purgeIdempotencyKeys(this.dataSource.manager, olderThan) };
+    }
+    this.logger.warn({ name: job.name }, 'unknown maintenance job');
     return undefined;
   }
 
