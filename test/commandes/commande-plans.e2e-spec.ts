@@ -1,7 +1,7 @@
-import { DataSource } from 'typeorm';
 import type { AuthContext } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { ListCommandesHandler } from '@app/commandes';
+import { explaining, nodes, PlanNode } from '../setup/query-plans';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 
 const VOLUME = 100_000;
@@ -14,25 +14,7 @@ const VOLUME = 100_000;
 describe(`commande list plans at ${VOLUME.toLocaleString('fr-FR')} commandes`, () => {
   let scratch: ScratchDatabase;
   let users: Record<'cabinet' | 'managerDef' | 'responsable' | 'reseau', AuthContext>;
-  const plans: any[] = [];
-
-  /** A DataSource whose query() answers the plan of the query instead of running it. */
-  function explaining(dataSource: DataSource): DataSource {
-    return new Proxy(dataSource, {
-      get(target, prop) {
-        if (prop !== 'query') return Reflect.get(target, prop);
-        return async (sql: string, params: unknown[]) => {
-          const [row] = await target.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-          plans.push(row['QUERY PLAN'][0].Plan);
-          return [];
-        };
-      },
-    });
-  }
-
-  function nodes(plan: any): any[] {
-    return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-  }
+  const plans: PlanNode[] = [];
 
   /** The page comes from a LIMIT over an ordered walk of one of `indexes`: nothing sorts or scans the whole table. */
   function expectPageFrom(plan: any, ...indexes: string[]) {
@@ -40,15 +22,15 @@ describe(`commande list plans at ${VOLUME.toLocaleString('fr-FR')} commandes`, (
     expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && ['commande', 'affectation'].includes(n['Relation Name']))).toEqual([]);
     const page = all.find((n) => n['Node Type'] === 'Limit');
     expect(page).toBeDefined();
-    const underLimit = nodes(page);
+    const underLimit = nodes(page!);
     expect(underLimit.filter((n) => /Sort/.test(n['Node Type']))).toEqual([]);
     expect(underLimit.filter((n) => indexes.includes(n['Index Name'])).map((n) => n['Index Name'])).toEqual([expect.any(String)]);
   }
 
   async function planOf(ctx: AuthContext, filter: object): Promise<any> {
     const views = { views: async () => [] } as never;
-    await new ListCommandesHandler(explaining(scratch.dataSource), views).execute({ ctx, filter } as never);
-    return plans.pop();
+    await new ListCommandesHandler(explaining(scratch.dataSource, plans), views).execute({ ctx, filter } as never);
+    return plans.pop()!;
   }
 
   beforeAll(async () => {

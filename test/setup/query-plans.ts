@@ -1,0 +1,26 @@
+import { DataSource } from 'typeorm';
+
+/** A PostgreSQL plan node (EXPLAIN FORMAT JSON), as the plan tests read it. */
+export type PlanNode = Record<string, any> & { Plans?: PlanNode[] };
+
+/**
+ * A DataSource whose query() records the plan of each query instead of running it (and answers
+ * no rows), so that a read handler can be asked for the very SQL it sends.
+ */
+export function explaining(dataSource: DataSource, plans: PlanNode[]): DataSource {
+  return new Proxy(dataSource, {
+    get(target, prop) {
+      if (prop !== 'query') return Reflect.get(target, prop);
+      return async (sql: string, params: unknown[]) => {
+        const [row] = await target.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+        plans.push(row['QUERY PLAN'][0].Plan);
+        return [];
+      };
+    },
+  });
+}
+
+/** Every node of a plan, depth first. */
+export function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
