@@ -1,8 +1,10 @@
+import { Type } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AuthContext } from '@app/core';
 import type { Visibilite } from '@app/timeline';
 import { PolitiqueCommandes } from '../commandes.policy';
-import type { Avancement } from '../domain/commande.aggregate';
+import type { Auteur, Avancement, Commande } from '../domain/commande.aggregate';
+import type { AffectationAction } from '../domain/commande.transitions';
 import { ReferencesReader } from '../persistence/references.reader';
 import { BriefInput, briefChanges } from './brief-input';
 import { CommandeCommandRunner } from './commande-command.runner';
@@ -113,50 +115,15 @@ export class AjouterMessageCommandeHandler implements ICommandHandler<AjouterMes
 // ——— One MdR's assignment ———
 
 export class AccuserReceptionCommand extends AffectationCommand {}
-@CommandHandler(AccuserReceptionCommand)
-export class AccuserReceptionHandler implements ICommandHandler<AccuserReceptionCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: AccuserReceptionCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'accuser_reception', (commande, id, auteur, at) =>
-      commande.accuserReception(id, auteur, at),
-    );
-  }
-}
-
 export class DemanderClarificationCommand extends AffectationTexteCommand {}
-@CommandHandler(DemanderClarificationCommand)
-export class DemanderClarificationHandler implements ICommandHandler<DemanderClarificationCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: DemanderClarificationCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'demander_clarification', (commande, id, auteur, at) =>
-      commande.demanderClarification(id, auteur, at, c.texte),
-    );
-  }
-}
-
 export class ClarifierCommand extends AffectationTexteCommand {}
-@CommandHandler(ClarifierCommand)
-export class ClarifierHandler implements ICommandHandler<ClarifierCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: ClarifierCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'clarifier', (commande, id, auteur, at) =>
-      commande.clarifier(id, auteur, at, c.texte),
-    );
-  }
-}
+export class ValiderAffectationCommand extends AffectationCommand {}
+export class RenvoyerAffectationCommand extends AffectationTexteCommand {}
+export class AnnulerAffectationCommand extends AffectationTexteCommand {}
 
 export class SignalerAvancementCommand extends AffectationCommand {
   constructor(ctx: AuthContext, affectationId: string, readonly avancement: Avancement, expectedVersion?: number) {
     super(ctx, affectationId, expectedVersion);
-  }
-}
-@CommandHandler(SignalerAvancementCommand)
-export class SignalerAvancementHandler implements ICommandHandler<SignalerAvancementCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: SignalerAvancementCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'signaler_avancement', (commande, id, auteur, at) =>
-      commande.signalerAvancement(id, auteur, at, c.avancement),
-    );
   }
 }
 
@@ -165,49 +132,47 @@ export class LivrerCommand extends AffectationCommand {
     super(ctx, affectationId, expectedVersion);
   }
 }
-@CommandHandler(LivrerCommand)
-export class LivrerHandler implements ICommandHandler<LivrerCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: LivrerCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'livrer', (commande, id, auteur, at) =>
-      commande.livrer(id, auteur, at, { note: c.note, liens: c.liens }),
-    );
+
+/** A handler that calls one aggregate method on one assignment through the runner: every assignment move. */
+function affectationHandler<C extends AffectationCommand>(
+  command: Type<C>,
+  action: AffectationAction,
+  act: (commande: Commande, affectationId: string, auteur: Auteur, at: Date, command: C) => void,
+): Type<unknown> {
+  @CommandHandler(command)
+  class Handler {
+    constructor(readonly runner: CommandeCommandRunner) {}
+    execute(c: C): Promise<AffectationResult> {
+      return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, action, (commande, id, auteur, at) =>
+        act(commande, id, auteur, at, c),
+      );
+    }
   }
+  Object.defineProperty(Handler, 'name', { value: `${command.name.replace(/Command$/, '')}Handler` });
+  return Handler;
 }
 
-export class ValiderAffectationCommand extends AffectationCommand {}
-/** Validates one MdR's delivery; the last validation closes the commande in the same transaction. */
-@CommandHandler(ValiderAffectationCommand)
-export class ValiderAffectationHandler implements ICommandHandler<ValiderAffectationCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: ValiderAffectationCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'valider', (commande, id, auteur, at) =>
-      commande.valider(id, auteur, at),
-    );
-  }
-}
-
-export class RenvoyerAffectationCommand extends AffectationTexteCommand {}
-@CommandHandler(RenvoyerAffectationCommand)
-export class RenvoyerAffectationHandler implements ICommandHandler<RenvoyerAffectationCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: RenvoyerAffectationCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'renvoyer', (commande, id, auteur, at) =>
-      commande.renvoyer(id, auteur, at, c.texte),
-    );
-  }
-}
-
-export class AnnulerAffectationCommand extends AffectationTexteCommand {}
-@CommandHandler(AnnulerAffectationCommand)
-export class AnnulerAffectationHandler implements ICommandHandler<AnnulerAffectationCommand, AffectationResult> {
-  constructor(private readonly runner: CommandeCommandRunner) {}
-  execute(c: AnnulerAffectationCommand) {
-    return this.runner.onAffectation(c.ctx, c.affectationId, c.expectedVersion, 'annuler', (commande, id, auteur, at) =>
-      commande.annulerAffectation(id, auteur, at, c.texte),
-    );
-  }
-}
+export const AccuserReceptionHandler = affectationHandler(AccuserReceptionCommand, 'accuser_reception', (commande, id, auteur, at) =>
+  commande.accuserReception(id, auteur, at),
+);
+export const DemanderClarificationHandler = affectationHandler(DemanderClarificationCommand, 'demander_clarification', (commande, id, auteur, at, c) =>
+  commande.demanderClarification(id, auteur, at, c.texte),
+);
+export const ClarifierHandler = affectationHandler(ClarifierCommand, 'clarifier', (commande, id, auteur, at, c) => commande.clarifier(id, auteur, at, c.texte));
+export const SignalerAvancementHandler = affectationHandler(SignalerAvancementCommand, 'signaler_avancement', (commande, id, auteur, at, c) =>
+  commande.signalerAvancement(id, auteur, at, c.avancement),
+);
+export const LivrerHandler = affectationHandler(LivrerCommand, 'livrer', (commande, id, auteur, at, c) =>
+  commande.livrer(id, auteur, at, { note: c.note, liens: c.liens }),
+);
+/** Validating the last delivery closes the commande in the same transaction. */
+export const ValiderAffectationHandler = affectationHandler(ValiderAffectationCommand, 'valider', (commande, id, auteur, at) => commande.valider(id, auteur, at));
+export const RenvoyerAffectationHandler = affectationHandler(RenvoyerAffectationCommand, 'renvoyer', (commande, id, auteur, at, c) =>
+  commande.renvoyer(id, auteur, at, c.texte),
+);
+export const AnnulerAffectationHandler = affectationHandler(AnnulerAffectationCommand, 'annuler', (commande, id, auteur, at, c) =>
+  commande.annulerAffectation(id, auteur, at, c.texte),
+);
 
 export const COMMANDE_TRANSITION_HANDLERS = [
   ModifierCommandeHandler,
