@@ -1,7 +1,7 @@
 import { briefComplet, EMAILS } from '../commandes/fixtures';
 import { SlaFixture } from './sla-fixture';
 
-/** Clocks of the top-down flow: each MdR's acknowledgement, and the commande's deadline per assignment. */
+/** Clocks of the top-down flow: each MdR's acknowledgement, and the commande's and each livrable's deadline per assignment. */
 describe('SLA clocks on commandes', () => {
   let f: SlaFixture;
   let conseiller: string;
@@ -30,7 +30,7 @@ describe('SLA clocks on commandes', () => {
   const clocks = (commandeId: string) =>
     f.query(`SELECT h.*, a.maison_id FROM sla_horloge h JOIN affectation a ON a.id = h.affectation_id WHERE h.ticket_id = $1 ORDER BY horloge, a.maison_id`, [commandeId]);
 
-  it('issuing starts one acknowledgement clock and one deadline clock per MdR; acknowledging meets it, a clarification pauses it, silence breaches it', async () => {
+  it('issuing starts per MdR one acknowledgement clock and the deadline clocks; acknowledging meets it, a clarification pauses it, silence breaches it', async () => {
     await f.query(`UPDATE sla_politique SET cible_minutes = 0.05 WHERE flux = 'commande' AND horloge = 'accuse_reception'`); // 3 s
     const draft = await f.api.post('/api/v1/commandes', briefComplet(ids as never, { echeance: dayIn(30), livrables: [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des participants', echeance: dayIn(25) }] }), { token: conseiller });
     if (draft.status !== 201) throw new Error(draft.text);
@@ -39,12 +39,18 @@ describe('SLA clocks on commandes', () => {
     const commandeId = draft.body.id;
     const started = await f.waitFor(async () => {
       const rows = await clocks(commandeId);
-      return rows.length === 6 ? rows : null;
-    }, 10_000, 'six clocks');
+      return rows.length === 9 ? rows : null;
+    }, 10_000, 'nine clocks');
     expect(started.filter((c) => c.horloge === 'accuse_reception').every((c) => c.etat === 'running' && c.calendrier_id === 'reseau')).toBe(true);
     const deadline = started.filter((c) => c.horloge === 'echeance_commande');
     expect(deadline).toHaveLength(3);
     expect(new Date(deadline[0].echeance).toISOString()).toBe(issued.body.echeance);
+    // Only the livrable with a date of its own has a clock, one per MdR, on that date.
+    const livrables = started.filter((c) => c.horloge === 'echeance_livrable');
+    const participants = issued.body.livrables.find((l: any) => l.libelle === 'Liste des participants');
+    expect(livrables.map((c) => [c.objet, new Date(c.echeance).toISOString(), c.etat])).toEqual(
+      Array(3).fill([participants.id, participants.echeance, 'running']),
+    );
 
     const affectation = (maisonId: string) => issued.body.affectations.find((a: any) => a.maison.id === maisonId).id;
     const foix = await f.api.login(EMAILS.responsableFoix);
@@ -72,7 +78,74 @@ describe('SLA clocks on commandes', () => {
     expect(perpignan.sla.map((c: any) => [c.horloge, c.etat]).sort()).toEqual([
       ['accuse_reception', 'breached'],
       ['echeance_commande', 'running'],
+      ['echeance_livrable', 'running'],
     ]);
-    expect(view.body.sla).toHaveLength(6);
+    expect(perpignan.sla.find((c: any) => c.horloge === 'echeance_livrable').livrableId).toBe(participants.id);
+    expect(view.body.sla).toHaveLength(9);
+  }, 60_000);
+
+  it('a livrable marked done meets its clock, unmarked gets it back; a delivery sent back reopens the deadlines not met by accepted work, late at once if past', async () => {
+    const issued = await (async () => {
+      const draft = await f.api.post(
+        '/api/v1/commandes',
+        briefComplet(ids as never, {
+          maisonIds: [ids.foix],
+          echeance: dayIn(30),
+          livrables: [{ libelle: 'Programme', echeance: dayIn(20) }, { libelle: 'Bilan', echeance: dayIn(28) }],
+        }),
+        { token: conseiller },
+      );
+      if (draft.status !== 201) throw new Error(draft.text);
+      return (await f.api.post(`/api/v1/commandes/${draft.body.id}/emettre`, {}, { token: conseiller })).body;
+    })();
+    const commandeId = issued.id;
+    const affectationId = issued.affectations[0].id;
+    const [programme, bilan] = ['Programme', 'Bilan'].map((l) => issued.livrables.find((x: any) => x.libelle === l).id);
+    const latest = async () =>
+      Object.fromEntries(
+        (
+          await f.query(
+            `SELECT DISTINCT ON (horloge, objet) horloge, objet, cycle, etat FROM sla_horloge WHERE ticket_id = $1 ORDER BY horloge, objet, cycle DESC`,
+            [commandeId],
+          )
+        ).map((c) => [c.objet || c.horloge, `${c.etat}#${c.cycle}`]),
+      );
+    const settled = (expected: Record<string, string>, what: string) =>
+      f.waitFor(async () => {
+        const now = await latest();
+        return JSON.stringify(now) === JSON.stringify({ ...now, ...expected }) ? now : null;
+      }, 10_000, what);
+    await settled({ [programme]: 'running#1', [bilan]: 'running#1', echeance_commande: 'running#1' }, 'clocks started');
+
+    const foix = await f.api.login(EMAILS.responsableFoix);
+    const post = async (path: string, body: unknown, token = foix) => {
+      const res = await f.api.post(`/api/v1/affectations/${affectationId}/${path}`, body, { token });
+      if (res.status !== 200) throw new Error(`${path} → ${res.status} ${res.text}`);
+    };
+    await post('accuser-reception', {});
+    await post('avancement', { pourcentage: 40, livrablesFaits: [programme] });
+    await settled({ [programme]: 'met#1', [bilan]: 'running#1' }, 'programme met');
+    // A mistake corrected: the programme is not done after all; its deadline runs again.
+    await post('avancement', { pourcentage: 40, livrablesFaits: [] });
+    await settled({ [programme]: 'running#2', [bilan]: 'running#1' }, 'programme reopened');
+    await post('avancement', { pourcentage: 60, livrablesFaits: [programme] });
+    await settled({ [programme]: 'met#2' }, 'programme met again');
+
+    // The delivery meets every deadline clock of the assignment.
+    await post('livrer', { note: 'Tout est joint.' });
+    await settled({ [programme]: 'met#2', [bilan]: 'met#1', echeance_commande: 'met#1', accuse_reception: 'met#1' }, 'delivered');
+
+    // Sent back: the commande's deadline and the bilan (not marked done) run again; the bilan's
+    // date has passed meanwhile (moved back here), so its reopened clock is late at once.
+    await f.query(`UPDATE commande SET livrables = (SELECT jsonb_agg(CASE WHEN l->>'id' = $2 THEN jsonb_set(l, '{echeance}', to_jsonb($3::text)) ELSE l END) FROM jsonb_array_elements(livrables) l) WHERE id = $1`, [
+      commandeId,
+      bilan,
+      new Date(Date.now() - 60_000).toISOString(),
+    ]);
+    await post('renvoyer', { motif: 'Il manque le bilan chiffré.' }, conseiller);
+    const after = await settled({ [programme]: 'met#2', [bilan]: 'breached#2', echeance_commande: 'running#2', accuse_reception: 'met#1' }, 'reopened after renvoi');
+    expect(after[bilan]).toBe('breached#2');
+    const breaches = await f.query(`SELECT count(*)::int AS n FROM sla_declenchement d JOIN sla_horloge h ON h.id = d.horloge_id WHERE h.ticket_id = $1 AND d.type = 'depassement'`, [commandeId]);
+    expect(breaches[0].n).toBe(1);
   }, 60_000);
 });

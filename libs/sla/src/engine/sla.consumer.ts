@@ -65,7 +65,7 @@ export class SlaConsumer implements OutboxConsumer {
       // Our own fires, seen again on a rebuild: restore them rather than fire twice.
       return this.engine.rejouerDeclenchement(
         manager,
-        { ticketType, ticketId, affectationId: e.data.affectationId ?? null },
+        { ticketType, ticketId, affectationId: e.data.affectationId ?? null, objet: e.data.livrableId ?? '' },
         { horloge: e.data.horloge, cycle: e.data.cycle, type: e.type === 'sla.depassement' ? 'depassement' : 'avertissement', at: new Date(e.at) },
       );
     };
@@ -81,15 +81,18 @@ export class SlaConsumer implements OutboxConsumer {
 
   /**
    * The commande flow's clocks, per assignment: the MdR's acknowledgement (business time on the
-   * MdR's calendar, paused while it waits for a clarification) and the commande's deadline
-   * (absolute), met by the delivery.
+   * MdR's calendar, paused while it waits for a clarification), the commande's deadline and each
+   * livrable's (absolute), met by the delivery; a livrable's also when the MdR marks it done.
+   * A delivery sent back reopens the deadlines not yet met by the work that stays accepted.
    */
   private async applyCommandeEvent(manager: EntityManager, commandeId: string, e: TimelineRow): Promise<TimerPlan> {
     const at = new Date(e.at);
-    const ref = (affectationId: string): TicketRef => ({ ticketType: 'commande', ticketId: commandeId, affectationId });
+    const ref = (affectationId: string, objet?: string): TicketRef => ({ ticketType: 'commande', ticketId: commandeId, affectationId, objet });
+    const TOUTES = ['accuse_reception', 'echeance_commande', 'echeance_livrable'] as const;
     switch (e.type) {
       case 'commande.emise': {
         const plans: TimerPlan[] = [];
+        const livrables = (e.data.livrables ?? []) as Array<{ id: string; echeance: string | null }>;
         for (const a of (e.data.affectations ?? []) as Array<{ affectationId: string; maisonId: string }>) {
           const holder = { type: 'maison' as const, id: a.maisonId };
           plans.push(
@@ -103,6 +106,8 @@ export class SlaConsumer implements OutboxConsumer {
             }),
           );
           if (e.data.echeance) plans.push(await this.engine.demarrerEcheance(manager, ref(a.affectationId), 'echeance_commande', at, new Date(e.data.echeance), holder));
+          for (const l of livrables.filter((l) => l.echeance))
+            plans.push(await this.engine.demarrerEcheance(manager, ref(a.affectationId, l.id), 'echeance_livrable', at, new Date(l.echeance!), holder));
         }
         return mergePlans(...plans);
       }
@@ -112,22 +117,71 @@ export class SlaConsumer implements OutboxConsumer {
         return this.engine.suspendre(manager, ref(e.data.affectationId), ['accuse_reception'], at);
       case 'affectation.clarification_apportee':
         return this.engine.reprendre(manager, ref(e.data.affectationId), ['accuse_reception'], at);
+      case 'affectation.avancement_signale':
+        return this.livrablesFaits(manager, commandeId, e.data.affectationId, (e.data.livrablesFaits ?? []) as string[], at);
       case 'affectation.livree':
         return mergePlans(
           await this.engine.atteindre(manager, ref(e.data.affectationId), 'accuse_reception', at),
           await this.engine.atteindre(manager, ref(e.data.affectationId), 'echeance_commande', at),
+          await this.engine.atteindre(manager, ref(e.data.affectationId), 'echeance_livrable', at),
         );
+      case 'affectation.renvoyee': {
+        const [affectation] = await manager.query(`SELECT livrables_faits FROM affectation WHERE id = $1`, [e.data.affectationId]);
+        return this.rouvrirEcheances(manager, commandeId, e.data.affectationId, (affectation?.livrables_faits ?? []) as string[], at, true);
+      }
       case 'affectation.annulee':
-        return this.engine.annuler(manager, ref(e.data.affectationId), ['accuse_reception', 'echeance_commande'], at);
+        return this.engine.annuler(manager, ref(e.data.affectationId), [...TOUTES], at);
       case 'commande.annulee': {
         const plans: TimerPlan[] = [];
         for (const a of (e.data.affectationsAnnulees ?? []) as Array<{ affectationId: string }>)
-          plans.push(await this.engine.annuler(manager, ref(a.affectationId), ['accuse_reception', 'echeance_commande'], at));
+          plans.push(await this.engine.annuler(manager, ref(a.affectationId), [...TOUTES], at));
         return mergePlans(...plans);
       }
       default:
         return emptyPlan();
     }
+  }
+
+  /**
+   * A progress report lists the livrables done: their clocks are met; one unmarked since (a
+   * mistake corrected) gets its deadline clock back.
+   */
+  private async livrablesFaits(manager: EntityManager, commandeId: string, affectationId: string, faits: string[], at: Date): Promise<TimerPlan> {
+    const plans: TimerPlan[] = [];
+    for (const id of faits)
+      plans.push(await this.engine.atteindre(manager, { ticketType: 'commande', ticketId: commandeId, affectationId, objet: id }, 'echeance_livrable', at));
+    plans.push(await this.rouvrirEcheances(manager, commandeId, affectationId, faits, at, false));
+    return mergePlans(...plans);
+  }
+
+  /**
+   * Restarts, on their original absolute deadline, the met clocks of livrables not in `faits`
+   * (and the commande's deadline when `commandeAussi`). A deadline already past breaches at once:
+   * the work is late again.
+   */
+  private async rouvrirEcheances(manager: EntityManager, commandeId: string, affectationId: string, faits: string[], at: Date, commandeAussi: boolean): Promise<TimerPlan> {
+    const [c] = await manager.query(
+      `SELECT c.echeance, c.livrables, a.maison_id FROM commande c JOIN affectation a ON a.commande_id = c.id WHERE c.id = $1 AND a.id = $2`,
+      [commandeId, affectationId],
+    );
+    if (!c) return emptyPlan();
+    const holder = { type: 'maison' as const, id: c.maison_id as string };
+    const met: Array<{ horloge: string; objet: string }> = await manager.query(
+      `SELECT DISTINCT ON (horloge, objet) horloge, objet, etat FROM sla_horloge
+        WHERE ticket_type = 'commande' AND ticket_id = $1 AND affectation_id = $2 AND horloge IN ('echeance_commande', 'echeance_livrable')
+        ORDER BY horloge, objet, cycle DESC`,
+      [commandeId, affectationId],
+    ).then((rows: Array<{ horloge: string; objet: string; etat: string }>) => rows.filter((r) => r.etat === 'met'));
+    const plans: TimerPlan[] = [];
+    for (const m of met) {
+      const ref: TicketRef = { ticketType: 'commande', ticketId: commandeId, affectationId, objet: m.objet };
+      if (m.horloge === 'echeance_commande' && commandeAussi && c.echeance)
+        plans.push(await this.engine.demarrerEcheance(manager, ref, 'echeance_commande', at, new Date(c.echeance), holder));
+      const livrable = (c.livrables as Array<{ id: string; echeance: string | null }>).find((l) => l.id === m.objet);
+      if (m.horloge === 'echeance_livrable' && livrable?.echeance && !faits.includes(livrable.id))
+        plans.push(await this.engine.demarrerEcheance(manager, ref, 'echeance_livrable', at, new Date(livrable.echeance), holder));
+    }
+    return mergePlans(...plans);
   }
 
   /** The question flow's clocks (DESIGN.md, SLA): what each event starts, meets, pauses or moves. */

@@ -24,6 +24,8 @@ export interface TicketRef {
   ticketType: 'question' | 'commande';
   ticketId: string;
   affectationId?: string | null;
+  /** The livrable of an 'echeance_livrable' clock; left out, an operation applies to every objet. */
+  objet?: string;
 }
 
 export interface StartContext {
@@ -78,9 +80,9 @@ export class SlaEngine {
    */
   private async nextCycle(manager: EntityManager, ref: TicketRef, horloge: Horloge): Promise<number | null> {
     const [last] = await manager.query(
-      `SELECT etat, cycle FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 AND affectation_id = $3 AND horloge = $4
+      `SELECT etat, cycle FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 AND affectation_id = $3 AND horloge = $4 AND objet = $5
         ORDER BY cycle DESC LIMIT 1 FOR UPDATE`,
-      [ref.ticketType, ref.ticketId, ref.affectationId ?? SANS_AFFECTATION, horloge],
+      [ref.ticketType, ref.ticketId, ref.affectationId ?? SANS_AFFECTATION, horloge, ref.objet ?? ''],
     );
     if (last && !FINAL.has(last.etat)) return null;
     return (last?.cycle ?? 0) + 1;
@@ -104,6 +106,7 @@ export class SlaEngine {
       ticketId: ref.ticketId,
       affectationId: ref.affectationId ?? SANS_AFFECTATION,
       horloge,
+      objet: ref.objet ?? '',
       cycle,
       ...origin,
       demarreeA: at,
@@ -194,11 +197,12 @@ export class SlaEngine {
       .getRepository(SlaHorlogeRow)
       .createQueryBuilder('h')
       .setLock('pessimistic_write')
-      .where('h.ticket_type = :t AND h.ticket_id = :id AND h.affectation_id = :a AND h.horloge = :horloge AND h.cycle = :cycle', {
+      .where('h.ticket_type = :t AND h.ticket_id = :id AND h.affectation_id = :a AND h.horloge = :horloge AND h.objet = :objet AND h.cycle = :cycle', {
         t: ref.ticketType,
         id: ref.ticketId,
         a: ref.affectationId ?? SANS_AFFECTATION,
         horloge: fired.horloge,
+        objet: ref.objet ?? '',
         cycle: fired.cycle,
       })
       .getMany();
@@ -272,8 +276,10 @@ export class SlaEngine {
       })
       .andWhere(`h.etat IN ('running', 'paused', 'breached')`)
       .orderBy('h.horloge')
+      .addOrderBy('h.objet')
       .addOrderBy('h.cycle');
     if (horloges) qb.andWhere('h.horloge IN (:...horloges)', { horloges });
+    if (ref.objet !== undefined) qb.andWhere('h.objet = :objet', { objet: ref.objet });
     return qb.getMany();
   }
 

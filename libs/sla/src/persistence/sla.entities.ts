@@ -68,9 +68,10 @@ export class SlaCalendrierRow {
 
 /** One clock of one ticket (and one assignment for commandes), for one cycle. */
 @Entity({ name: 'sla_horloge' })
-@Unique('uq_sla_horloge_ticket', ['ticketType', 'ticketId', 'affectationId', 'horloge', 'cycle'])
+@Unique('uq_sla_horloge_ticket', ['ticketType', 'ticketId', 'affectationId', 'horloge', 'objet', 'cycle'])
 @Index('idx_sla_horloge_ticket', ['ticketType', 'ticketId'])
 @Index('idx_sla_horloge_running_due', ['echeance'], { where: `etat = 'running'` })
+@Index('idx_sla_horloge_open', ['etat', 'avertissementA', 'avertieA'], { where: `etat IN ('running', 'paused', 'breached')` })
 @Check('chk_sla_horloge_etat', `etat IN ('running', 'paused', 'met', 'breached', 'cancelled')`)
 export class SlaHorlogeRow {
   @PrimaryColumn('uuid')
@@ -88,6 +89,10 @@ export class SlaHorlogeRow {
 
   @Column({ type: 'varchar', length: 32 })
   horloge: Horloge;
+
+  /** What the clock is about within its kind: the livrable's id for 'echeance_livrable', '' otherwise. */
+  @Column({ type: 'varchar', length: 64, default: '' })
+  objet: string;
 
   /** A reopened question starts a new cycle rather than breaching at once. */
   @Column({ type: 'int', default: 1 })

@@ -12,6 +12,8 @@ export interface SlaView {
   horloge: string;
   cycle: number;
   affectationId: string | null;
+  /** The livrable an 'echeance_livrable' clock watches. */
+  livrableId: string | null;
   etat: string;
   echeance: string | null;
   avertissementA: string | null;
@@ -39,11 +41,12 @@ export class SlaReader {
     const rows: SlaHorlogeRow[] = await manager
       .getRepository(SlaHorlogeRow)
       .createQueryBuilder('h')
-      .distinctOn(['h.ticket_id', 'h.affectation_id', 'h.horloge'])
+      .distinctOn(['h.ticket_id', 'h.affectation_id', 'h.horloge', 'h.objet'])
       .where('h.ticket_type = :t AND h.ticket_id IN (:...ids)', { t: ticketType, ids: ticketIds })
       .orderBy('h.ticket_id')
       .addOrderBy('h.affectation_id')
       .addOrderBy('h.horloge')
+      .addOrderBy('h.objet')
       .addOrderBy('h.cycle', 'DESC')
       .getMany();
     const detentions: Array<{ horloge_id: string; detenteur_type: string; detenteur_id: string | null; minutes: number | null; depuis: Date; jusqu_a: Date | null }> =
@@ -64,6 +67,7 @@ export class SlaReader {
         horloge: row.horloge,
         cycle: row.cycle,
         affectationId: row.affectationId === SANS_AFFECTATION ? null : row.affectationId,
+        livrableId: row.horloge === 'echeance_livrable' ? row.objet : null,
         etat: row.etat,
         echeance: row.echeance?.toISOString() ?? null,
         avertissementA: row.avertissementA?.toISOString() ?? null,
