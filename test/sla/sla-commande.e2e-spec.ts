@@ -148,4 +148,45 @@ describe('SLA clocks on commandes', () => {
     const breaches = await f.query(`SELECT count(*)::int AS n FROM sla_declenchement d JOIN sla_horloge h ON h.id = d.horloge_id WHERE h.ticket_id = $1 AND d.type = 'depassement'`, [commandeId]);
     expect(breaches[0].n).toBe(1);
   }, 60_000);
+
+  it('an MdR given a calendar of its own takes its running clocks off the network calendar, re-planned', async () => {
+    await f.query(`UPDATE sla_politique SET cible_minutes = 600 WHERE flux = 'commande' AND horloge = 'accuse_reception'`);
+    const admin = await f.api.login('admin@relais.demo');
+    const draft = await f.api.post('/api/v1/commandes', briefComplet(ids as never, { maisonIds: [ids.carcassonne], echeance: dayIn(30) }), { token: conseiller });
+    if (draft.status !== 201) throw new Error(draft.text);
+    expect((await f.api.post(`/api/v1/commandes/${draft.body.id}/emettre`, {}, { token: conseiller })).status).toBe(200);
+    const accuse = () => f.query(`SELECT * FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'accuse_reception'`, [draft.body.id]).then((r) => r[0]);
+    const before = await f.waitFor(accuse, 10_000, 'acknowledgement clock');
+    expect(before).toMatchObject({ calendrier_id: 'reseau', etat: 'running' });
+
+    // Until it has one, the MdR's calendar is the network's, shown as inherited.
+    const id = `maison-${ids.carcassonne}`;
+    const inherited = await f.api.get(`/api/v1/calendriers/${id}`, { token: admin });
+    expect(inherited.status).toBe(200);
+    expect(inherited.body).toMatchObject({ id, herite: true, version: 0 });
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
+    const { id: _id, ...spec } = inherited.body.spec;
+    const created = await f.api.request('PUT', `/api/v1/calendriers/${id}`, {
+      token: admin,
+      body: { ...spec, libelle: 'Maison de la Région de Carcassonne', closures: [today] },
+      headers: { 'if-match': inherited.headers.get('etag')! },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ id, herite: false, version: 1 });
+
+    const after = await f.waitFor(async () => {
+      const c = await accuse();
+      return c.calendrier_id === id ? c : null;
+    }, 10_000, 'clock moved to the MdR calendar');
+    expect(after.generation).toBeGreaterThan(before.generation);
+    // Closed for the rest of today: the remaining time starts tomorrow.
+    expect(new Date(after.echeance).getTime()).toBeGreaterThan(new Date(before.echeance).getTime());
+    const prefix = f.env.QUEUE_PREFIX;
+    await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
+    expect(await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${before.generation}`)).toBe(0);
+    // Another MdR's clocks stayed on the network calendar; an unknown MdR has no calendar.
+    const others = await f.query(`SELECT DISTINCT calendrier_id FROM sla_horloge h JOIN affectation a ON a.id = h.affectation_id WHERE h.horloge = 'accuse_reception' AND a.maison_id <> $1`, [ids.carcassonne]);
+    expect(others.map((r) => r.calendrier_id)).toEqual(['reseau']);
+    expect((await f.api.get(`/api/v1/calendriers/maison-00000000-0000-4000-8000-000000000000`, { token: admin })).status).toBe(404);
+  }, 60_000);
 });

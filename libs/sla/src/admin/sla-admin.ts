@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { appendToOutbox, Clock, DomainError, NotFoundError, StaleVersionError } from '@app/core';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import type { BusinessCalendarSpec } from '../calendar/business-calendar.types';
 import { validateCalendarSpec } from '../calendar/validate-calendar-spec';
+import { CALENDRIER_RESEAU } from '../engine/calendars';
 import { SlaCalendrierRow, SlaPolitiqueRow } from '../persistence/sla.entities';
 
 export interface PolitiqueView {
@@ -111,6 +112,8 @@ export class UpdatePolitiqueHandler implements ICommandHandler<UpdatePolitiqueCo
 
 export interface CalendrierView {
   id: string;
+  /** An MdR without calendar of its own works on the network's: `herite` says so (version 0). */
+  herite: boolean;
   version: number;
   spec: BusinessCalendarSpec;
   /** Public holidays and closures of this year and the next, for display. */
@@ -131,11 +134,20 @@ export class GetCalendrierHandler implements IQueryHandler<GetCalendrierQuery, C
   ) {}
 
   async execute({ id }: GetCalendrierQuery): Promise<CalendrierView> {
-    const row = await this.dataSource.getRepository(SlaCalendrierRow).findOneBy({ id });
-    if (!row) throw new NotFoundError('Calendrier introuvable.');
+    const repo = this.dataSource.getRepository(SlaCalendrierRow);
+    const own = await repo.findOneBy({ id });
+    const maisonId = maisonDuCalendrier(id);
+    if (!own && !(maisonId && (await maisonExiste(this.dataSource.manager, maisonId)))) throw new NotFoundError('Calendrier introuvable.');
+    const row = own ?? (await repo.findOneByOrFail({ id: CALENDRIER_RESEAU }));
     const year = Number(new Intl.DateTimeFormat('fr-FR', { timeZone: row.spec.timeZone, year: 'numeric' }).format(this.clock.now()));
     const calendar = new BusinessCalendar(row.spec);
-    return { id: row.id, version: row.version, spec: row.spec, joursFermes: [...calendar.closedDays(year), ...calendar.closedDays(year + 1)] };
+    return {
+      id,
+      herite: !own,
+      version: own ? own.version : 0,
+      spec: own ? row.spec : { ...row.spec, id },
+      joursFermes: [...calendar.closedDays(year), ...calendar.closedDays(year + 1)],
+    };
   }
 }
 
@@ -170,9 +182,15 @@ export class UpdateCalendrierHandler implements ICommandHandler<UpdateCalendrier
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(SlaCalendrierRow);
       const row = await repo.createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
-      if (!row) throw new NotFoundError('Calendrier introuvable.');
-      if (expectedVersion !== undefined && expectedVersion !== row.version) throw new StaleVersionError(expectedVersion, row.version);
-      await repo.update({ id }, { spec: next, version: row.version + 1 });
+      const maisonId = maisonDuCalendrier(id);
+      // An MdR's first calendar of its own: it replaces the network's for that MdR, whose running
+      // clocks move to it (the worker re-plans them from the network's spec).
+      if (!row && !(maisonId && (await maisonExiste(manager, maisonId)))) throw new NotFoundError('Calendrier introuvable.');
+      const version = row?.version ?? 0;
+      if (expectedVersion !== undefined && expectedVersion !== version) throw new StaleVersionError(expectedVersion, version);
+      const ancienne = row?.spec ?? (await repo.findOneByOrFail({ id: CALENDRIER_RESEAU })).spec;
+      if (row) await repo.update({ id }, { spec: next, version: version + 1 });
+      else await repo.insert({ id, spec: next, version: 1 });
       await appendToOutbox(manager, [
         {
           id: randomUUID(),
@@ -180,7 +198,7 @@ export class UpdateCalendrierHandler implements ICommandHandler<UpdateCalendrier
           aggregateType: 'calendrier',
           aggregateId: stableUuid(`calendrier:${id}`),
           occurredAt: at,
-          payload: { calendrierId: id, ancienneSpec: row.spec, version: row.version + 1, at: at.toISOString() },
+          payload: { calendrierId: id, ancienneSpec: ancienne, version: version + 1, remplace: row ? null : CALENDRIER_RESEAU, maisonId, at: at.toISOString() },
         },
       ]);
     });
@@ -194,4 +212,14 @@ export const SLA_ADMIN_HANDLERS = [ListPolitiquesHandler, UpdatePolitiqueHandler
 function stableUuid(name: string): string {
   const h = createHash('sha1').update(name).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The MdR whose calendar this id names ('maison-<uuid>'), or null. */
+function maisonDuCalendrier(id: string): string | null {
+  return id.startsWith('maison-') ? id.slice('maison-'.length) : null;
+}
+
+async function maisonExiste(manager: EntityManager, maisonId: string): Promise<boolean> {
+  const rows = await manager.query(`SELECT 1 FROM maison WHERE id = $1`, [maisonId]);
+  return rows.length > 0;
 }

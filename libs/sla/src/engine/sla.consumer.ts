@@ -42,6 +42,7 @@ export class SlaConsumer implements OutboxConsumer {
             event.payload.calendrierId as string,
             new BusinessCalendar(event.payload.ancienneSpec as BusinessCalendarSpec),
             new Date(event.payload.at as string),
+            event.payload.remplace ? (event.payload.maisonId as string) : null,
           )
         : await this.apply(manager, event.aggregateType === 'commande' ? 'commande' : 'question', event.aggregateId);
     return () => this.timers.apply(plan);

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { ClockState, SlaClock } from '../clocks/sla-clock';
 import { Horloge, SlaDetentionRow, SlaHorlogeRow } from '../persistence/sla.entities';
-import { CALENDRIER_PERMANENT, CalendarRegistry, Holder } from './calendars';
+import { CALENDRIER_PERMANENT, CALENDRIER_RESEAU, CalendarRegistry, Holder } from './calendars';
 import { choisirPolitique } from './politiques';
 
 /** The assignment id of clocks that belong to the whole ticket (keeps the unique key total). */
@@ -161,22 +161,24 @@ export class SlaEngine {
 
   /**
    * A calendar changed (closure day added, hours changed): every running clock on it keeps the
-   * time consumed on the old calendar and plans the rest on the new one.
+   * time consumed on the old calendar and plans the rest on the new one. An MdR's first calendar
+   * of its own (`adoptePar`) takes over that MdR's running and paused clocks from the network's
+   * (a breached clock stays where it is: it is already late).
    */
-  async replanifierCalendrier(manager: EntityManager, calendrierId: string, ancien: BusinessCalendar, at: Date): Promise<TimerPlan> {
+  async replanifierCalendrier(manager: EntityManager, calendrierId: string, ancien: BusinessCalendar, at: Date, adoptePar: string | null = null): Promise<TimerPlan> {
     const plan = emptyPlan();
     const nouveau = await this.calendars.get(manager, calendrierId);
-    const rows = await manager
-      .getRepository(SlaHorlogeRow)
-      .createQueryBuilder('h')
-      .setLock('pessimistic_write')
-      .where(`h.calendrier_id = :calendrierId AND h.etat = 'running'`, { calendrierId })
-      .getMany();
-    for (const row of rows) {
+    const qb = manager.getRepository(SlaHorlogeRow).createQueryBuilder('h').setLock('pessimistic_write', undefined, ['h']);
+    if (adoptePar)
+      qb.innerJoin(SlaDetentionRow, 'd', `d.horloge_id = h.id AND d.jusqu_a IS NULL AND d.detenteur_type = 'maison' AND d.detenteur_id = :maisonId`, { maisonId: adoptePar })
+        .where(`h.calendrier_id = :reseau AND h.etat IN ('running', 'paused')`, { reseau: CALENDRIER_RESEAU });
+    else qb.where(`h.calendrier_id = :calendrierId AND h.etat = 'running'`, { calendrierId });
+    for (const row of await qb.getMany()) {
       const clock = SlaClock.from(toState(row));
       const before = clock.state.generation;
       clock.reschedule(at, ancien, nouveau);
-      await this.save(manager, row, clock);
+      await this.save(manager, row, clock, { calendrierId });
+      if (clock.state.generation === before) continue;
       addDrops(plan, row.id, before);
       addArms(plan, row.id, clock);
     }
