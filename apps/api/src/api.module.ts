@@ -14,6 +14,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -35,6 +36,7 @@ export class ApiModule {
         CommandesModule,
         HealthModule,
         OpsModule,
+        MetricsModule,
       ],
       controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController],
       providers: [

@@ -1,10 +1,11 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, purgeIdempotencyKeys, QueueName } from '@app/core';
-import { ReconcileReport, SlaReconciler } from '@app/sla';
+import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
 /** Idempotency keys are kept 24 h (a client retries within minutes); purged every hour. */
@@ -62,11 +63,38 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   }
 
   private reconcileNow(why: string): Promise<unknown> {
-    return this.reconciler.reconcile().catch((err) => this.logger.error({ err, why }, 'SLA reconciler failed'));
+    return this.reconcile().catch((err) => this.logger.error({ err, why }, 'SLA reconciler failed'));
+  }
+
+  /**
+   * Every run of the reconciler goes through here, so that it is counted where the API's
+   * /metrics reads it (SlaReconcilerStats says why Redis rather than a metrics port on the worker).
+   */
+  private async reconcile(): Promise<ReconcileReport> {
+    let report: ReconcileReport;
+    try {
+      report = await this.reconciler.reconcile();
+    } catch (err) {
+      await this.recordRun(null);
+      throw err;
+    }
+    await this.recordRun(report);
+    return report;
+  }
+
+  /** Counting is best effort: it never fails the run it counts. */
+  private async recordRun(report: ReconcileReport | null): Promise<void> {
+    try {
+      // BullMQ types its client as a generic one; it is the ioredis instance of BullModule's connection.
+      const redis = (await this.maintenance.getBackend().client) as unknown as Redis;
+      await recordReconcilerRun(redis, this.config.QUEUE_PREFIX, report, this.clock.now());
+    } catch (err) {
+      this.logger.warn({ err }, 'could not record the SLA reconciler run for /metrics');
+    }
   }
 
   async process(job: Job): Promise<ReconcileReport | { purgees: number } | undefined> {
-    if (job.name === SLA_RECONCILER_JOB) return this.reconciler.reconcile();
+    if (job.name === SLA_RECONCILER_JOB) return this.reconcile();
     if (job.name === PURGE_IDEMPOTENCE_JOB) {
       const olderThan = new Date(this.clock.now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
       return { purgees: await purgeIdempotencyKeys(this.dataSource.manager, olderThan) };

@@ -9,6 +9,7 @@ export * from './engine/sla.engine';
 export * from './engine/sla.timers';
 export * from './engine/sla.fire';
 export * from './engine/sla.reconciler';
+export * from './engine/sla.reconciler-stats';
 export * from './engine/sla.consumer';
 export * from './queries/sla.reader';
 export * from './sla.module';

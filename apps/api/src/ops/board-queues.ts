@@ -12,7 +12,8 @@ import { closeRedis, createApiRedis } from './redis-connection';
 @Injectable()
 export class BoardQueues implements OnApplicationShutdown {
   private readonly logger = new Logger('QueueBoard');
-  private readonly connection: Redis;
+  /** Also read by /metrics (queue counts, SLA reconciler totals): no extra Redis client for it. */
+  readonly connection: Redis;
   readonly queues: Queue[];
 
   constructor(config: AppConfig) {

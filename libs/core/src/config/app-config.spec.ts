@@ -28,6 +28,8 @@ describe('loadConfig', () => {
     ['AUTH_DEV_LOGIN', 'peut-être', /AUTH_DEV_LOGIN/],
     ['LOG_LEVEL', 'verbose', /LOG_LEVEL/],
     ['JWT_SECRET', 'court', /JWT_SECRET doit contenir au moins 32 caractères/],
+    ['METRICS_TOKEN', 'court', /METRICS_TOKEN doit contenir au moins 16 caractères/],
+    ['METRICS_CACHE_MS', '-1', /METRICS_CACHE_MS/],
   ])('refuses %s=%j with one message naming it', (name, value, pattern) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {

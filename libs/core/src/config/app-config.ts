@@ -135,6 +135,22 @@ export class AppConfig {
   @Max(60)
   COMMANDE_DELAI_MINIMUM_JOURS_OUVRES = 5;
 
+  /**
+   * Bearer token that GET /metrics requires when set. Unset: /metrics is open outside production
+   * and absent (404) in production, so that a production deployment has to choose.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN doit contenir au moins 16 caractères' })
+  METRICS_TOKEN?: string;
+
+  /** How long a /metrics scrape reuses the PostgreSQL and Redis readings (0: read at every scrape). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  METRICS_CACHE_MS = 5000;
+
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }
@@ -158,7 +174,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
   const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL']) {
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL', 'METRICS_TOKEN']) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');

@@ -28,7 +28,8 @@ export function loggerModule(config: AppConfig) {
         return typeof header === 'string' && /^[\w.-]{1,128}$/.test(header) ? header : randomUUID();
       },
       customProps: () => ({ service: 'relais' }),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/health/live' },
+      // Probes and scrapes come every few seconds: logging them would drown the requests that matter.
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/health/live' || req.url === '/metrics' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
       },
