@@ -9,6 +9,8 @@ import { CommandesController } from './commandes/commandes.controller';
 import { QuestionsController } from './questions/questions.controller';
 import { SlaModule } from '@app/sla';
 import { SlaController } from './sla/sla.controller';
+import { DashboardsModule } from '@app/dashboards';
+import { DashboardsController } from './dashboards/dashboards.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DirectoryController } from './directory/directory.controller';
@@ -34,11 +36,12 @@ export class ApiModule {
         QuestionsModule,
         SlaModule,
         CommandesModule,
+        DashboardsModule,
         HealthModule,
         OpsModule,
         MetricsModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController],
       providers: [
         TokenService,
         { provide: APP_GUARD, useClass: AuthGuard },

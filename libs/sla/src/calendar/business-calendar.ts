@@ -103,6 +103,11 @@ export class BusinessCalendar {
     return this.isBusinessDate(day, DateTime.fromISO(day, { zone: 'utc' }).weekday);
   }
 
+  /** The local day of an instant in the calendar's zone, 'yyyy-mm-dd'. */
+  localDay(at: Date): string {
+    return this.localDate(instantMs(at)).toISODate()!;
+  }
+
   /** Is the calendar open at this instant? */
   isOpen(at: Date): boolean {
     // The reference definition of open time (see the class comment): read the local wall

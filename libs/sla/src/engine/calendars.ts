@@ -4,7 +4,7 @@ import { BusinessCalendar } from '../calendar/business-calendar';
 import { ALWAYS_OPEN_CALENDAR } from '../calendar/calendars';
 
 const PERMANENT = new BusinessCalendar(ALWAYS_OPEN_CALENDAR);
-import { SlaCalendrierRow } from '../persistence/sla.entities';
+import type { SlaCalendrierRow } from '../persistence/sla.entities';
 
 export const CALENDRIER_RESEAU = 'reseau';
 export const CALENDRIER_SIEGE = 'siege';
@@ -26,7 +26,8 @@ export class CalendarRegistry {
 
   async get(manager: EntityManager, id: string): Promise<BusinessCalendar> {
     if (id === CALENDRIER_PERMANENT) return PERMANENT;
-    const row = await manager.getRepository(SlaCalendrierRow).findOneBy({ id });
+    // Raw SQL: the registry also serves tools that run on a bare DataSource (no entity metadata).
+    const [row]: Array<Pick<SlaCalendrierRow, 'spec' | 'version'>> = await manager.query(`SELECT spec, version FROM sla_calendrier WHERE id = $1`, [id]);
     if (!row) {
       if (id.startsWith('maison-')) return this.get(manager, CALENDRIER_RESEAU);
       throw new Error(`calendrier SLA inconnu : ${id}`);
@@ -42,7 +43,7 @@ export class CalendarRegistry {
   async forHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
     let id = CALENDRIER_SIEGE;
     if (holder.type === 'maison' && holder.id) {
-      const own = await manager.getRepository(SlaCalendrierRow).existsBy({ id: calendrierDeMaison(holder.id) });
+      const own = (await manager.query(`SELECT 1 FROM sla_calendrier WHERE id = $1`, [calendrierDeMaison(holder.id)])).length > 0;
       id = own ? calendrierDeMaison(holder.id) : CALENDRIER_RESEAU;
     }
     return { id, calendar: await this.get(manager, id) };

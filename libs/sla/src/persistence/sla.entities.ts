@@ -72,6 +72,7 @@ export class SlaCalendrierRow {
 @Index('idx_sla_horloge_ticket', ['ticketType', 'ticketId'])
 @Index('idx_sla_horloge_running_due', ['echeance'], { where: `etat = 'running'` })
 @Index('idx_sla_horloge_ouverte_ticket', ['ticketType', 'ticketId', 'etat', 'avertissementA'], { where: `etat IN ('running', 'paused', 'breached')` })
+@Index('idx_sla_horloge_atteinte', ['atteinteA'], { where: `etat = 'met'` })
 @Check('chk_sla_horloge_etat', `etat IN ('running', 'paused', 'met', 'breached', 'cancelled')`)
 export class SlaHorlogeRow {
   @PrimaryColumn('uuid')

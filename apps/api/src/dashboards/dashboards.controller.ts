@@ -1,0 +1,55 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthContext } from '@app/core';
+import { GetTableauCommandesQuery, GetTableauSlaQuery, tableauCommandesCsv, tableauSlaCsv } from '@app/dashboards';
+import { CurrentUser } from '../auth/auth.decorators';
+import { TableauCommandesQueryDto, TableauSlaQueryDto } from './dashboards.dto';
+
+/** `Accept: text/csv` asks for the spreadsheet; anything else gets JSON. */
+function veutCsv(accept: string | undefined): boolean {
+  return /\btext\/csv\b/i.test(accept ?? '');
+}
+
+/**
+ * Managers' dashboards. Who sees which perimeter is decided by the dashboards lib (scope.ts):
+ * agents of an MdR get 403, a perimeter outside one's own 403, an unknown one 404.
+ */
+@ApiTags('Tableaux de bord')
+@ApiBearerAuth()
+@Controller('tableaux-de-bord')
+export class DashboardsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('sla')
+  @ApiOperation({ summary: 'Tableau de bord SLA : ouverts, à risque, dépassés, conformité, délais, ancienneté, répartition, tendance' })
+  @ApiProduces('application/json', 'text/csv')
+  async sla(@CurrentUser() ctx: AuthContext, @Query() q: TableauSlaQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const tableau = await this.queryBus.execute(new GetTableauSlaQuery(ctx, q));
+    if (!veutCsv(accept)) return tableau;
+    return this.csv(reply, `relais-sla-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauSlaCsv(tableau));
+  }
+
+  @Get('commandes')
+  @ApiOperation({ summary: 'Tableau de bord des commandes : par commande et par Maison, à l’heure, en retard, avancement, livrables' })
+  @ApiProduces('application/json', 'text/csv')
+  async commandes(
+    @CurrentUser() ctx: AuthContext,
+    @Query() q: TableauCommandesQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // The spreadsheet holds every commande of the period, not one page.
+    const tableau = await this.queryBus.execute(new GetTableauCommandesQuery(ctx, veutCsv(accept) ? { ...q, limit: 10_000, cursor: undefined } : q));
+    if (!veutCsv(accept)) return tableau;
+    return this.csv(reply, `relais-commandes-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauCommandesCsv(tableau));
+  }
+
+  private csv(reply: FastifyReply, filename: string, body: string): string {
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${filename}"`);
+    reply.header('vary', 'Accept');
+    return body;
+  }
+}

@@ -1,0 +1,30 @@
+import { ValidationFailedError } from '@app/core';
+import { decaler } from './dates';
+
+export interface Periode {
+  du: string;
+  au: string;
+}
+
+/** Four weeks: what a manager opening the dashboard sees. */
+export const PERIODE_PAR_DEFAUT_JOURS = 28;
+export const PERIODE_MAX_JOURS = 731;
+
+/** The period asked for, local days included; by default the last four weeks up to today. */
+export function periodeDe(params: { du?: string; au?: string }, today: string): Periode {
+  for (const field of ['du', 'au'] as const) {
+    const v = params[field];
+    if (v !== undefined && !jourValide(v)) throw new ValidationFailedError([{ field, message: `« ${v} » n’est pas une date du calendrier.` }]);
+  }
+  const au = params.au ?? today;
+  const du = params.du ?? decaler(au, -(PERIODE_PAR_DEFAUT_JOURS - 1));
+  if (du > au) throw new ValidationFailedError([{ field: 'du', message: 'doit être antérieur ou égal à « au ».' }]);
+  if (decaler(du, PERIODE_MAX_JOURS) < au) throw new ValidationFailedError([{ field: 'au', message: 'La période ne peut pas dépasser deux ans.' }]);
+  return { du, au };
+}
+
+/** 'yyyy-mm-dd' naming a real day (not 2026-02-30). */
+function jourValide(v: string): boolean {
+  const d = new Date(`${v}T12:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}

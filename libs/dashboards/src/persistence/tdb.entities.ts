@@ -1,0 +1,80 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { COLONNES_CLASSES } from '../histogram';
+
+/**
+ * The SLA dashboard's read model (ADR 0007): per local day (Europe/Paris) on which clocks ended,
+ * per flux, clock kind, MdR, direction and référent, what ended and how. Rebuilt day by day by
+ * the worker from sla_horloge; never written by a request.
+ */
+@Entity({ name: 'tdb_sla_jour' })
+@Index('idx_tdb_sla_jour_direction', ['flux', 'directionId', 'jour'])
+@Index('idx_tdb_sla_jour_maison', ['flux', 'maisonId', 'jour'])
+@Index('idx_tdb_sla_jour_referent', ['flux', 'referentId', 'jour'])
+export class TdbSlaJourRow {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  flux: 'question' | 'commande';
+
+  @PrimaryColumn({ type: 'date' })
+  jour: string;
+
+  @PrimaryColumn('uuid')
+  maisonId: string;
+
+  /** The direction that held the question, or issued the commande; zeros for none (the coordination, the Cabinet). */
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  /** The référent who took the question; zeros for none. */
+  @PrimaryColumn('uuid')
+  referentId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  horloge: string;
+
+  /** Clocks met that day (late or not). */
+  @Column({ type: 'int' })
+  termines: number;
+
+  /** Of those, met before their due time (never breached). */
+  @Column({ type: 'int' })
+  aTemps: number;
+
+  /** Business minutes the met clocks ran (pauses excluded). */
+  @Column({ type: 'double precision' })
+  minutesSomme: number;
+
+  @Column({ type: 'double precision' })
+  minutesMax: number;
+
+  /** Business minutes held, by holder: the MdR, the siège, waiting on the usager, waiting on the Cabinet. */
+  @Column({ type: 'double precision', default: 0 })
+  minutesMaison: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesSiege: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesUsager: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesCabinet: number;
+}
+
+// Counts of met clocks per duration class (histogram.ts): one int column per class, h00 … h20,
+// declared in a loop rather than 21 times by hand.
+for (const c of COLONNES_CLASSES) Column({ type: 'int', default: 0, name: c })(TdbSlaJourRow.prototype, c);
+
+/** When the worker last refreshed the read model (the freshness a dashboard shows). */
+@Entity({ name: 'tdb_rafraichissement' })
+export class TdbRafraichissementRow {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Column({ type: 'timestamptz' })
+  a: Date;
+
+  @Column({ type: 'int' })
+  jours: number;
+}
+
+export const DASHBOARD_ENTITIES = [TdbSlaJourRow, TdbRafraichissementRow];
