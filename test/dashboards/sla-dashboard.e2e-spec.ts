@@ -2,7 +2,10 @@ import { ManualClock } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { rebuildDashboardAggregates, SlaRollup } from '@app/dashboards';
 import { CalendarRegistry } from '@app/sla';
+import { Redis } from 'ioredis';
+import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { TestApi } from '../setup/e2e-app';
+import { testConfig } from '../setup/test-env';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { loadDataset, NOW, Units, units } from './dashboard-dataset';
 
@@ -182,4 +185,25 @@ describe('SLA dashboard', () => {
     // Older days were left as they were.
     expect((await snapshot()).filter((r: any) => r.jour < '2026-11-24')).toEqual(before.filter((r: any) => r.jour < '2026-11-24'));
   });
+
+  it('the worker refreshes the roll-up on its maintenance queue every DASHBOARD_REFRESH_MS', async () => {
+    await scratch.dataSource.query(`DELETE FROM tdb_rafraichissement`);
+    const worker = await createWorkerApp(
+      testConfig({ DATABASE_URL: scratch.url, REDIS_URL: 'redis://127.0.0.1:6379/13', QUEUE_PREFIX: 'relais-test-tdb-worker', DASHBOARD_REFRESH_MS: '1000' }),
+    );
+    try {
+      const deadline = Date.now() + 15_000;
+      let rows: Array<{ a: Date }> = [];
+      while (rows.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        rows = await scratch.dataSource.query(`SELECT a FROM tdb_rafraichissement WHERE id = 'sla'`);
+      }
+      expect(rows).toHaveLength(1);
+    } finally {
+      await worker.close();
+      const redis = new Redis('redis://127.0.0.1:6379/13');
+      await redis.flushdb();
+      redis.disconnect();
+    }
+  }, 30_000);
 });

@@ -5,15 +5,19 @@ import type { Redis } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, purgeIdempotencyKeys, QueueName } from '@app/core';
+import { SlaRollup } from '@app/dashboards';
 import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
 /** Idempotency keys are kept 24 h (a client retries within minutes); purged every hour. */
 export const PURGE_IDEMPOTENCE_JOB = 'purge-idempotence';
+/** The dashboards' daily roll-up: yesterday and today recomputed every DASHBOARD_REFRESH_MS (ADR 0007). */
+export const TABLEAUX_DE_BORD_JOB = 'tableaux-de-bord';
 
 /**
  * The periodic work of the `maintenance` queue (one worker per queue, so one processor that
- * dispatches by job name): the SLA reconciler and the purge of old idempotency keys.
+ * dispatches by job name): the SLA reconciler, the dashboards' roll-up and the purge of old
+ * idempotency keys.
  *
  * Runs the SLA reconciler every SLA_RECONCILE_MS (a BullMQ job scheduler: one run per period
  * across all workers) and once at start, so a worker restarted after a Redis loss repairs at once.
@@ -31,6 +35,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly rollup: SlaRollup,
   ) {
     super();
   }
@@ -38,6 +43,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   async onApplicationBootstrap(): Promise<void> {
     await this.schedule();
     await this.maintenance.upsertJobScheduler(PURGE_IDEMPOTENCE_JOB, { every: 3600_000 }, { name: PURGE_IDEMPOTENCE_JOB });
+    await this.maintenance.upsertJobScheduler(TABLEAUX_DE_BORD_JOB, { every: this.config.DASHBOARD_REFRESH_MS }, { name: TABLEAUX_DE_BORD_JOB });
     await this.reconcileNow('start');
     this.watchdog = setInterval(() => void this.checkScheduler(), this.config.SLA_RECONCILE_MS);
     this.watchdog.unref();
@@ -93,8 +99,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     }
   }
 
-  async process(job: Job): Promise<ReconcileReport | { purgees: number } | undefined> {
+  async process(job: Job): Promise<ReconcileReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconcile();
+    if (job.name === TABLEAUX_DE_BORD_JOB) return this.rollup.rafraichir();
     if (job.name === PURGE_IDEMPOTENCE_JOB) {
       const olderThan = new Date(this.clock.now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
       return { purgees: await purgeIdempotencyKeys(this.dataSource.manager, olderThan) };

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
+import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { SlaConsumer, SlaModule } from '@app/sla';
 import { MaintenanceProcessor } from './maintenance.processor';
@@ -25,6 +26,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Maintenance, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 1000 } }),
         DirectoryModule,
         SlaModule,
+        DashboardsModule,
       ],
       providers: [
         BoundedShutdown,

@@ -122,6 +122,12 @@ export class AppConfig {
   @Min(1000)
   SLA_RECONCILE_MS = 30000;
 
+  /** How often the worker refreshes the dashboards' period figures (yesterday and today, ADR 0007). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DASHBOARD_REFRESH_MS = 60000;
+
   /** SLA timer jobs processed at once per worker process. */
   @Transform(toInt)
   @IsInt()
