@@ -123,4 +123,16 @@ describe('commandes dashboard', () => {
     expect(lines).toContain(`Commande;${cabinet.reference};Atelier de concertation sur les besoins en formation de la filière BTP;2026-12-02;2026-12-18;3;;;2;;47;2;6`);
     expect(lines[lines.length - 1]).toMatch(/^Total;;Réseau des Maisons de la Région du .*;;;;4;1;3;0;;;$/);
   });
+
+  it('the SLA dashboard reads the commande flux per assignment: open ones by MdR and by issuing direction', async () => {
+    const res = await api.request('GET', '/api/v1/tableaux-de-bord/sla?flux=commande', { token: await api.login(EMAILS.managerReseau) });
+    expect(res.status).toBe(200);
+    // Limoux and Perpignan work on; Carcassonne's delivery awaits DEF's validation; Foix's is validated.
+    expect(res.body.maintenant.ouverts).toBe(3);
+    const maisons = Object.fromEntries(res.body.repartition.maisons.map((l: any) => [l.id, l.ouverts]));
+    expect(maisons).toEqual({ [ids.limoux]: 1, [ids.perpignan]: 1, [ids.carcassonne]: 1 });
+    const directions = Object.fromEntries(res.body.repartition.directions.map((l: any) => [l.id, l.ouverts]));
+    expect(directions).toEqual({ null: 2, [ids.def]: 1 });
+    expect(res.body.delais.premiereReponse.horloge).toBe('accuse_reception');
+  });
 });
