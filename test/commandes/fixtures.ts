@@ -1,9 +1,9 @@
 import { TestApi } from '../setup/e2e-app';
 import { TestDb } from '../setup/db';
 
-/** Seeded directory ids the commande tests use. */
-export async function commandeFixture(db: TestDb) {
-  const id = async (sql: string, params: unknown[]) => (await db.one<{ id: string }>(sql, params)).id;
+/** Seeded directory ids the commande tests use (from the shared test database or a scratch one). */
+export async function commandeFixture(db: { query(sql: string, params: unknown[]): Promise<any[]> }) {
+  const id = async (sql: string, params: unknown[]) => (await db.query(sql, params))[0].id as string;
   const maison = (code: string) => id(`SELECT id FROM maison WHERE code = $1`, [code]);
   return {
     foix: await maison('foix'),

@@ -1,6 +1,6 @@
 import { ManualClock } from '@app/core';
 import { seedDemoData } from '@app/directory';
-import { briefComplet, CommandeIds, EMAILS } from '../commandes/fixtures';
+import { briefComplet, CommandeIds, commandeFixture, EMAILS } from '../commandes/fixtures';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 
@@ -35,16 +35,7 @@ describe('commandes dashboard', () => {
   beforeAll(async () => {
     scratch = await createScratchDatabase('relais_test_tdb_commandes');
     await seedDemoData(scratch.dataSource);
-    const one = async (sql: string, p: unknown[]) => (await scratch.dataSource.query(sql, p))[0].id as string;
-    const maison = (code: string) => one(`SELECT id FROM maison WHERE code = $1`, [code]);
-    ids = {
-      foix: await maison('foix'),
-      limoux: await maison('limoux'),
-      perpignan: await maison('perpignan'),
-      carcassonne: await maison('carcassonne'),
-      def: await one(`SELECT id FROM direction WHERE code = $1`, ['def']),
-      themeFormation: await one(`SELECT id FROM theme WHERE code = $1`, ['FORMATION_EMPLOI']),
-    };
+    ids = await commandeFixture(scratch.dataSource);
     api = await TestApi.start({ config: { DATABASE_URL: scratch.url }, clock });
 
     cabinet = await issue(EMAILS.conseiller, {});

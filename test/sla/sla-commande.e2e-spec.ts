@@ -1,25 +1,16 @@
-import { briefComplet, EMAILS } from '../commandes/fixtures';
+import { briefComplet, CommandeIds, commandeFixture, EMAILS } from '../commandes/fixtures';
 import { SlaFixture } from './sla-fixture';
 
 /** Clocks of the top-down flow: each MdR's acknowledgement, and the commande's and each livrable's deadline per assignment. */
 describe('SLA clocks on commandes', () => {
   let f: SlaFixture;
   let conseiller: string;
-  let ids: { foix: string; limoux: string; perpignan: string; carcassonne: string; def: string; themeFormation: string };
+  let ids: CommandeIds;
 
   beforeAll(async () => {
     f = await SlaFixture.start('relais_test_sla_commande', 7);
     conseiller = await f.api.login(EMAILS.conseiller);
-    const one = async (sql: string, p: unknown[]) => (await f.query(sql, p))[0].id as string;
-    const maison = (code: string) => one(`SELECT id FROM maison WHERE code = $1`, [code]);
-    ids = {
-      foix: await maison('foix'),
-      limoux: await maison('limoux'),
-      perpignan: await maison('perpignan'),
-      carcassonne: await maison('carcassonne'),
-      def: await one(`SELECT id FROM direction WHERE code = $1`, ['def']),
-      themeFormation: await one(`SELECT id FROM theme WHERE code = $1`, ['FORMATION_EMPLOI']),
-    };
+    ids = await commandeFixture(f.scratch.dataSource);
   }, 60_000);
 
   afterAll(() => f?.close());

@@ -1,4 +1,5 @@
-import { AuthContext, DomainError, ForbiddenError, NotFoundError } from '@app/core';
+import { AuthContext, Clock, DomainError, ForbiddenError, NotFoundError } from '@app/core';
+import { BusinessCalendar, CalendarRegistry, CALENDRIER_RESEAU } from '@app/sla';
 import type { EntityManager } from 'typeorm';
 
 export type Perimetre = { type: 'reseau'; id: null } | { type: 'direction'; id: string } | { type: 'maison'; id: string };
@@ -50,4 +51,24 @@ export async function porteeTableau(manager: EntityManager, ctx: AuthContext, de
     libelle = row.nom;
   }
   return { perimetre, libelle, referentId: ctx.role === 'referent' && !reseau ? ctx.userId : null };
+}
+
+/** What every dashboard starts from: the caller's scope, now, and today on the network calendar. */
+export interface OuvertureTableau {
+  portee: PorteeTableau;
+  now: Date;
+  today: string;
+  reseau: BusinessCalendar;
+}
+
+export async function ouvrirTableau(
+  manager: EntityManager,
+  deps: { calendars: CalendarRegistry; clock: Clock },
+  ctx: AuthContext,
+  perimetre: string | undefined,
+): Promise<OuvertureTableau> {
+  const portee = await porteeTableau(manager, ctx, perimetre);
+  const now = deps.clock.now();
+  const reseau = await deps.calendars.get(manager, CALENDRIER_RESEAU);
+  return { portee, now, today: reseau.localDay(now), reseau };
 }

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AFFECTATION_STATUTS, AffectationStatut } from '@app/commandes';
 import { AuthContext, Clock, decodeCursor, ForbiddenError, toPage } from '@app/core';
-import { CalendarRegistry, CALENDRIER_RESEAU } from '@app/sla';
+import { CalendarRegistry } from '@app/sla';
 import { decaler } from '../dates';
 import { periodeDe } from '../periode';
-import { porteeTableau } from '../scope';
+import { ouvrirTableau } from '../scope';
 
 /** How an MdR's assignments stand against the commande's deadline. */
 interface Tenue {
@@ -68,17 +68,14 @@ const PERIODE_COMMANDES_JOURS = 91;
 export class GetTableauCommandesHandler implements IQueryHandler<GetTableauCommandesQuery, TableauCommandes> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly calendars: CalendarRegistry,
-    private readonly clock: Clock,
+    readonly calendars: CalendarRegistry,
+    readonly clock: Clock,
   ) {}
 
   async execute({ ctx, params }: GetTableauCommandesQuery): Promise<TableauCommandes> {
     const manager = this.dataSource.manager;
-    const portee = await porteeTableau(manager, ctx, params.perimetre);
+    const { portee, now, today } = await ouvrirTableau(manager, this, ctx, params.perimetre);
     if (portee.referentId) throw new ForbiddenError('Le tableau des commandes est réservé au Cabinet, aux managers et aux responsables de Maison.');
-    const now = this.clock.now();
-    const reseau = await this.calendars.get(manager, CALENDRIER_RESEAU);
-    const today = reseau.localDay(now);
     const periode = periodeDe({ du: params.du ?? (params.au ? undefined : decaler(today, -(PERIODE_COMMANDES_JOURS - 1))), au: params.au }, today);
     const limit = params.limit ?? 50;
     const cursor = decodeCursor(params.cursor);

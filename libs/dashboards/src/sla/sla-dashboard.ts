@@ -2,12 +2,12 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock } from '@app/core';
-import { CalendarRegistry, CALENDRIER_RESEAU, SANS_AFFECTATION } from '@app/sla';
+import { CalendarRegistry, SANS_AFFECTATION } from '@app/sla';
 import { limitesAnciennete, TRANCHES_ANCIENNETE } from '../aging';
 import { decaler } from '../dates';
 import { COLONNES_CLASSES, quantile } from '../histogram';
 import { periodeDe, Periode } from '../periode';
-import { porteeTableau, PorteeTableau } from '../scope';
+import { ouvrirTableau, PorteeTableau } from '../scope';
 
 export type Flux = 'question' | 'commande';
 
@@ -88,17 +88,15 @@ const arrondi = (v: number | null) => (v === null ? null : Math.round(v));
 export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, TableauSla> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly calendars: CalendarRegistry,
-    private readonly clock: Clock,
+    readonly calendars: CalendarRegistry,
+    readonly clock: Clock,
   ) {}
 
   async execute({ ctx, params }: GetTableauSlaQuery): Promise<TableauSla> {
     const manager = this.dataSource.manager;
-    const portee = await porteeTableau(manager, ctx, params.perimetre);
+    const { portee, now, today, reseau } = await ouvrirTableau(manager, this, ctx, params.perimetre);
     const flux = params.flux ?? 'question';
-    const now = this.clock.now();
-    const reseau = await this.calendars.get(manager, CALENDRIER_RESEAU);
-    const periode = periodeDe(params, reseau.localDay(now));
+    const periode = periodeDe(params, today);
     const [ouverts, periodeRows, [fraicheur]] = await Promise.all([
       this.maintenant(manager, flux, portee, now, limitesAnciennete(reseau, now)),
       this.periode(manager, flux, portee, periode),
