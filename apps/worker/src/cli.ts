@@ -3,15 +3,20 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, CoreModule, dataSourceOptions, loadConfig } from '@app/core';
+import { rebuildDashboardAggregates } from '@app/dashboards';
 import { seedDemoData } from '@app/directory';
 import { SlaModule, SlaRebuilder } from '@app/sla';
+import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeRefused } from './volume/seed-volume';
 
 /**
  * Administration commands, run from the compiled worker:
- *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild
+ *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild|tdb:rebuild|seed:volume
  * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does).
+ * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
+ * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append]`
+ * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
  */
-async function main(command: string | undefined): Promise<void> {
+async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig();
   if (command === 'setup' || command === 'createdb') await createDatabaseIfMissing(config.DATABASE_URL);
   if (command === 'createdb') return;
@@ -30,13 +35,28 @@ async function main(command: string | undefined): Promise<void> {
       const report = await rebuildSla(config);
       console.log(`Horloges SLA recalculées : ${JSON.stringify(report)}`);
     }
-    if (!['migrate', 'seed', 'setup', 'sla:rebuild'].includes(command ?? '')) {
-      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild');
+    if (command === 'sla:rebuild' || command === 'tdb:rebuild') await rebuildTableaux(dataSource);
+    if (command === 'seed:volume') {
+      const options = parseSeedVolumeArgs(args);
+      console.log(`Génération de ${options.questions.toLocaleString('fr-FR')} questions (graine ${options.seed}, maintenant = ${options.now.toISOString()})…`);
+      const report = await seedVolume(config.DATABASE_URL, options);
+      console.log(`Questions générées : ${JSON.stringify(report)}`);
+      await rebuildTableaux(dataSource);
+    }
+    if (!['migrate', 'seed', 'setup', 'sla:rebuild', 'tdb:rebuild', 'seed:volume'].includes(command ?? '')) {
+      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | seed:volume [--questions N] [--seed S] [--now ISO] [--append]');
       process.exitCode = 2;
     }
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The dashboards' roll-up, every day again (ADR 0007). */
+async function rebuildTableaux(dataSource: DataSource): Promise<void> {
+  const started = Date.now();
+  const aggregates = await rebuildDashboardAggregates(dataSource);
+  console.log(`Agrégats des tableaux de bord recalculés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${JSON.stringify(aggregates)}`);
 }
 
 /** Creates the configured database when the server has none of that name (fresh machine). */
@@ -57,8 +77,32 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
   }
 }
 
-main(process.argv[2]).catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+/** `--questions 1000000 --seed 7 --now 2026-11-25T12:00:00Z --batch 1000 --append` */
+function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
+  const options: SeedVolumeOptions = { ...DEFAULT_SEED_VOLUME_OPTIONS, now: new Date(), log: (line) => console.log(line) };
+  const integer = (name: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new SeedVolumeRefused(`seed:volume : --${name} attend un entier ≥ ${min}, reçu « ${value ?? ''} ».`);
+    return n;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].replace(/^--/, '').split('=', 2);
+    const value = () => inline ?? args[++i];
+    if (name === 'questions') options.questions = integer(name, value(), 0);
+    else if (name === 'seed') options.seed = integer(name, value(), 0);
+    else if (name === 'batch') options.batchSize = integer(name, value(), 1);
+    else if (name === 'append') options.append = true;
+    else if (name === 'now') {
+      const raw = value();
+      options.now = new Date(raw ?? '');
+      if (Number.isNaN(options.now.getTime())) throw new SeedVolumeRefused(`seed:volume : --now attend une date ISO 8601, reçu « ${raw ?? ''} ».`);
+    } else throw new SeedVolumeRefused(`seed:volume : option inconnue « ${args[i]} ».`);
+  }
+  return options;
+}
+
+main(process.argv[2], process.argv.slice(3)).catch((err) => {
+  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused ? err.message : err);
   process.exit(1);
 });
 

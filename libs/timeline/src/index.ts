@@ -6,3 +6,5 @@ export { unitesOf } from './unites';
 import { TimelineEventEntity } from './timeline-event.entity';
 export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];
 export { recordTicketEvents } from './record-events';
+export { timelineEventHash } from './timeline-hash';
+export type { TimelineRecord } from './timeline-hash';

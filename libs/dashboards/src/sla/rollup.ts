@@ -2,30 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@app/core';
-import { BusinessCalendar, CalendarRegistry, CALENDRIER_RESEAU, SANS_AFFECTATION } from '@app/sla';
+import { CalendarRegistry, CALENDRIER_RESEAU, SANS_AFFECTATION } from '@app/sla';
 import { lendemain, veille } from '../dates';
-import { classeDe, COLONNES_CLASSES, NB_CLASSES } from '../histogram';
+import { BORNES_MINUTES, COLONNES_CLASSES } from '../histogram';
 
 /** The clocks whose holders' time the dashboard attributes: one per stretch of a ticket's life, so nothing counts twice. */
 const HORLOGES_DETENTION = new Set(['reponse', 'relais', 'accuse_reception']);
-
-interface FaitHorloge {
-  flux: 'question' | 'commande';
-  horloge: string;
-  jour: string;
-  maison_id: string;
-  direction_id: string | null;
-  referent_id: string | null;
-  calendrier_id: string;
-  demarree_a: Date;
-  atteinte_a: Date;
-  consomme_minutes: number;
-  depassee_a: Date | null;
-  det_maison: number | null;
-  det_siege: number | null;
-}
-
-type Ligne = Record<string, number | string>;
 
 /**
  * Rebuilds tdb_sla_jour for whole local days (Europe/Paris) from the clocks met on them:
@@ -61,7 +43,7 @@ export class SlaRollup {
     let total = { jours: 0, lignes: 0 };
     for (let debut = reseau.localDay(new Date(premier)); debut <= fin; ) {
       const jours: string[] = [];
-      for (let d = debut; d <= fin && jours.length < 14; d = lendemain(d)) jours.push(d);
+      for (let d = debut; d <= fin && jours.length < 31; d = lendemain(d)) jours.push(d);
       const r = await this.recalculer(jours);
       total = { jours: total.jours + r.jours, lignes: total.lignes + r.lignes };
       debut = lendemain(jours[jours.length - 1]);
@@ -70,89 +52,62 @@ export class SlaRollup {
     return total;
   }
 
-  /** Recomputes these local days ('yyyy-mm-dd'). */
+  /**
+   * Recomputes these local days ('yyyy-mm-dd'), in SQL: one INSERT … SELECT groups the clocks met
+   * on those days. Held time comes from the holder rows; a clock's pauses are what it was held
+   * beyond the business minutes it ran (held − consumed): waiting on the usager for a question,
+   * on the Cabinet for a clarification. No calendar arithmetic is needed here.
+   */
   recalculer(jours: string[]): Promise<{ jours: number; lignes: number }> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('tdb_sla_jour'))`);
-      const faits: FaitHorloge[] = await manager.query(
-        `SELECT h.ticket_type AS flux, h.horloge, (h.atteinte_a AT TIME ZONE 'Europe/Paris')::date::text AS jour,
-                COALESCE(q.maison_id, a.maison_id) AS maison_id,
-                COALESCE(q.direction_id, c.emetteur_unite_id) AS direction_id,
-                q.referent_id, h.calendrier_id, h.demarree_a, h.atteinte_a, h.consomme_minutes, h.depassee_a,
-                d.det_maison, d.det_siege
-           FROM sla_horloge h
-           LEFT JOIN question q ON h.ticket_type = 'question' AND q.id = h.ticket_id
-           LEFT JOIN affectation a ON h.ticket_type = 'commande' AND a.id = h.affectation_id
-           LEFT JOIN commande c ON c.id = a.commande_id
-           LEFT JOIN LATERAL (
-             SELECT sum(minutes) FILTER (WHERE detenteur_type = 'maison') AS det_maison,
-                    sum(minutes) FILTER (WHERE detenteur_type IN ('direction', 'coordination')) AS det_siege
-               FROM sla_detention WHERE horloge_id = h.id) d ON h.horloge IN ('reponse', 'relais', 'accuse_reception')
-          WHERE h.etat = 'met'
-            AND h.atteinte_a >= ($1::date::timestamp AT TIME ZONE 'Europe/Paris')
-            AND h.atteinte_a < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
-            AND (h.atteinte_a AT TIME ZONE 'Europe/Paris')::date = ANY($3::date[])`,
-        [jours.reduce((a, b) => (a < b ? a : b)), jours.reduce((a, b) => (a > b ? a : b)), jours],
-      );
-      const lignes = new Map<string, Ligne>();
-      const calendars = new Map<string, Promise<BusinessCalendar>>();
-      const calendarOf = (id: string) => calendars.get(id) ?? calendars.set(id, this.calendars.get(manager, id)).get(id)!;
-      for (const f of faits) {
-        if (!f.maison_id) continue; // a clock whose ticket is gone: nothing to attribute it to
-        const direction = f.direction_id ?? SANS_AFFECTATION;
-        const referent = f.referent_id ?? SANS_AFFECTATION;
-        const key = `${f.flux}|${f.jour}|${f.maison_id}|${direction}|${referent}|${f.horloge}`;
-        let l = lignes.get(key);
-        if (!l) {
-          l = {
-            flux: f.flux,
-            jour: f.jour,
-            maison_id: f.maison_id,
-            direction_id: direction,
-            referent_id: referent,
-            horloge: f.horloge,
-            termines: 0,
-            a_temps: 0,
-            minutes_somme: 0,
-            minutes_max: 0,
-            minutes_maison: 0,
-            minutes_siege: 0,
-            minutes_usager: 0,
-            minutes_cabinet: 0,
-            ...Object.fromEntries(COLONNES_CLASSES.map((c) => [c, 0])),
-          };
-          lignes.set(key, l);
-        }
-        const minutes = Number(f.consomme_minutes);
-        l.termines = (l.termines as number) + 1;
-        if (!f.depassee_a) l.a_temps = (l.a_temps as number) + 1;
-        l.minutes_somme = (l.minutes_somme as number) + minutes;
-        l.minutes_max = Math.max(l.minutes_max as number, minutes);
-        const c = COLONNES_CLASSES[Math.min(classeDe(minutes), NB_CLASSES - 1)];
-        l[c] = (l[c] as number) + 1;
-        if (HORLOGES_DETENTION.has(f.horloge)) {
-          // Held time includes the pauses; a pause is waiting on the usager (a question) or on the Cabinet (a clarification).
-          const calendar = await calendarOf(f.calendrier_id);
-          const pause = Math.max(0, calendar.businessMinutesBetween(new Date(f.demarree_a), new Date(f.atteinte_a)) - minutes);
-          const maison = Number(f.det_maison ?? 0);
-          const siege = Number(f.det_siege ?? 0);
-          if (f.flux === 'question') {
-            l.minutes_maison = (l.minutes_maison as number) + maison;
-            l.minutes_siege = (l.minutes_siege as number) + Math.max(0, siege - pause);
-            l.minutes_usager = (l.minutes_usager as number) + pause;
-          } else {
-            l.minutes_maison = (l.minutes_maison as number) + Math.max(0, maison - pause);
-            l.minutes_cabinet = (l.minutes_cabinet as number) + pause;
-          }
-        }
-      }
       await manager.query(`DELETE FROM tdb_sla_jour WHERE jour = ANY($1::date[])`, [jours]);
-      const rows = [...lignes.values()];
-      for (let i = 0; i < rows.length; i += 5000) {
-        await manager.query(`INSERT INTO tdb_sla_jour SELECT * FROM jsonb_populate_recordset(NULL::tdb_sla_jour, $1::jsonb)`, [JSON.stringify(rows.slice(i, i + 5000))]);
-      }
-      await this.marquer(jours.length, rows.length, manager);
-      return { jours: jours.length, lignes: rows.length };
+      const classes = COLONNES_CLASSES.map((_, i) => {
+        const bas = i === 0 ? null : BORNES_MINUTES[i - 1];
+        const haut = i < BORNES_MINUTES.length ? BORNES_MINUTES[i] : null;
+        const cond = [bas === null ? null : `m >= ${bas}`, haut === null ? null : `m < ${haut}`].filter(Boolean).join(' AND ');
+        return `count(*) FILTER (WHERE ${cond})`;
+      });
+      const pause = `GREATEST(0, det_total - m)`;
+      const [{ lignes }] = await manager.query(
+        `WITH faits AS (
+           SELECT h.ticket_type AS flux, (h.atteinte_a AT TIME ZONE 'Europe/Paris')::date AS jour,
+                  COALESCE(q.maison_id, a.maison_id) AS maison_id,
+                  COALESCE(q.direction_id, c.emetteur_unite_id, '${SANS_AFFECTATION}') AS direction_id,
+                  COALESCE(q.referent_id, '${SANS_AFFECTATION}') AS referent_id,
+                  h.horloge, h.consomme_minutes AS m, h.depassee_a IS NULL AS a_temps,
+                  d.det_maison, d.det_siege, d.det_total
+             FROM sla_horloge h
+             LEFT JOIN question q ON h.ticket_type = 'question' AND q.id = h.ticket_id
+             LEFT JOIN affectation a ON h.ticket_type = 'commande' AND a.id = h.affectation_id
+             LEFT JOIN commande c ON c.id = a.commande_id
+             LEFT JOIN LATERAL (
+               SELECT sum(minutes) FILTER (WHERE detenteur_type = 'maison') AS det_maison,
+                      sum(minutes) FILTER (WHERE detenteur_type IN ('direction', 'coordination')) AS det_siege,
+                      sum(minutes) AS det_total
+                 FROM sla_detention WHERE horloge_id = h.id) d ON h.horloge IN (${[...HORLOGES_DETENTION].map((x) => `'${x}'`).join(', ')})
+            WHERE h.etat = 'met'
+              AND h.atteinte_a >= ($1::date::timestamp AT TIME ZONE 'Europe/Paris')
+              AND h.atteinte_a < (($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris')
+              AND (h.atteinte_a AT TIME ZONE 'Europe/Paris')::date = ANY($3::date[])),
+         inseres AS (
+           INSERT INTO tdb_sla_jour (flux, jour, maison_id, direction_id, referent_id, horloge, termines, a_temps, minutes_somme, minutes_max,
+                                     minutes_maison, minutes_siege, minutes_usager, minutes_cabinet, ${COLONNES_CLASSES.join(', ')})
+           SELECT flux, jour, maison_id, direction_id, referent_id, horloge, count(*), count(*) FILTER (WHERE a_temps), sum(m), max(m),
+                  COALESCE(sum(CASE WHEN flux = 'question' THEN det_maison ELSE GREATEST(0, det_maison - ${pause}) END), 0),
+                  COALESCE(sum(CASE WHEN flux = 'question' THEN GREATEST(0, det_siege - ${pause}) END), 0),
+                  COALESCE(sum(CASE WHEN flux = 'question' AND det_total IS NOT NULL THEN ${pause} END), 0),
+                  COALESCE(sum(CASE WHEN flux = 'commande' AND det_total IS NOT NULL THEN ${pause} END), 0),
+                  ${classes.join(', ')}
+             FROM faits
+            WHERE maison_id IS NOT NULL -- a clock whose ticket is gone: nothing to attribute it to
+            GROUP BY flux, jour, maison_id, direction_id, referent_id, horloge
+           RETURNING 1)
+         SELECT count(*)::int AS lignes FROM inseres`,
+        [jours.reduce((x, y) => (x < y ? x : y)), jours.reduce((x, y) => (x > y ? x : y)), jours],
+      );
+      await this.marquer(jours.length, lignes, manager);
+      return { jours: jours.length, lignes };
     });
   }
 
