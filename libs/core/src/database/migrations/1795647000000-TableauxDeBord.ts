@@ -39,9 +39,10 @@ export class TableauxDeBord1795647000000 implements MigrationInterface {
                 "jours" integer NOT NULL,
                 CONSTRAINT "PK_tdb_rafraichissement" PRIMARY KEY ("id")
             )`);
-        // The open questions, a small set whatever the history: the dashboards' "now" figures read only them.
+        // The open questions, a small set whatever the history: the dashboards' "now" figures read
+        // only them, from the index alone (id included: no visit to the table's pages).
         await queryRunner.query(`
-            CREATE INDEX "idx_question_ouverte" ON "question" ("maison_id", "direction_id", "referent_id", "created_at")
+            CREATE INDEX "idx_question_ouverte" ON "question" ("maison_id", "direction_id", "referent_id", "created_at", "id")
             WHERE statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`);
         // The refresh reads the clocks met on given days.
         await queryRunner.query(`CREATE INDEX "idx_sla_horloge_atteinte" ON "sla_horloge" ("atteinte_a") WHERE etat = 'met'`);
