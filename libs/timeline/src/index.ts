@@ -5,6 +5,8 @@ export { unitesOf } from './unites';
 
 import { TimelineEventEntity } from './timeline-event.entity';
 export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];
-export { recordTicketEvents } from './record-events';
+export { recordTicketEvents, recordEventsOfTickets } from './record-events';
+export { appendToTimelines } from './timeline-batch';
+export type { TicketEvents } from './timeline-batch';
 export { timelineEventHash } from './timeline-hash';
 export type { TimelineRecord } from './timeline-hash';

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { appendToOutbox } from '@app/core';
+import { appendToTimelines, TicketEvents } from './timeline-batch';
 import { appendToTimeline } from './timeline.store';
 import type { TicketType, TimelineEntry } from './timeline.types';
 
@@ -25,5 +26,25 @@ export async function recordTicketEvents<E extends TimelineEntry>(
   await appendToOutbox(
     manager,
     events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: ticketType, aggregateId: ticketId, occurredAt: e.at, payload: payloadOf(e) })),
+  );
+}
+
+/**
+ * recordTicketEvents for many tickets in one go (bulk writers: SLA fires grouped per
+ * transaction): every chain extended in one statement, every outbox row in another. Same
+ * guarantees: per ticket its seq and hash chain, the outbox row of each event in the same
+ * transaction; the caller holds every ticket row's lock.
+ */
+export async function recordEventsOfTickets<E extends TimelineEntry>(
+  manager: EntityManager,
+  tickets: TicketEvents<E>[],
+  payloadOf: (event: E) => Record<string, unknown>,
+): Promise<void> {
+  await appendToTimelines(manager, tickets);
+  await appendToOutbox(
+    manager,
+    tickets.flatMap((t) =>
+      t.events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: t.ticketType, aggregateId: t.ticketId, occurredAt: e.at, payload: payloadOf(e) })),
+    ),
   );
 }

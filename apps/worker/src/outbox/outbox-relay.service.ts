@@ -1,9 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AppConfig, OutboxJob, OutboxRelay, QueueName } from '@app/core';
+import { AppConfig, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxRelay, QueueName } from '@app/core';
 
 /** Runs the outbox relay for the life of the worker process. */
 @Injectable()
@@ -14,8 +14,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @InjectDataSource() dataSource: DataSource,
     @InjectQueue(QueueName.Outbox) queue: Queue<OutboxJob>,
     config: AppConfig,
+    @Optional() @Inject(OUTBOX_CONSUMERS) consumers?: OutboxConsumer[],
   ) {
-    this.relay = new OutboxRelay(dataSource, queue, { pollMs: config.OUTBOX_POLL_MS, databaseUrl: config.DATABASE_URL });
+    this.relay = new OutboxRelay(dataSource, queue, {
+      pollMs: config.OUTBOX_POLL_MS,
+      databaseUrl: config.DATABASE_URL,
+      // The same consumers as the outbox processor's: what none of them takes needs no job.
+      delivers: consumers && ((type) => consumers.some((c) => c.handles(type))),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

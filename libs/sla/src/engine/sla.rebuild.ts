@@ -41,6 +41,6 @@ export class SlaRebuilder {
       if ((i + 1) % 10_000 === 0) this.logger.log({ done: i + 1, total: tickets.length }, 'SLA rebuild progress');
     }
     const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM sla_horloge`);
-    return { tickets: tickets.length, horloges: n, timers: await this.reconciler.reconcile() };
+    return { tickets: tickets.length, horloges: n, timers: await this.reconciler.reconcile({ full: true }) };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/core';
 import { timerJobId, SlaTimers } from './sla.timers';
 import type { TimerType } from './sla.engine';
 
@@ -8,12 +9,47 @@ export interface ReconcileReport {
   running: number;
   rearmed: number;
   overdue: number;
+  /** `count`: Redis held at least as many timers as the running clocks need, nothing re-read; `full`: every running clock checked. */
+  pass: 'count' | 'full';
 }
+
+/** Running clocks read (and their timers looked up in Redis) per round trip of a full pass: bounds its memory. */
+const PAGE = 2000;
+/**
+ * Pause between pages of a routine full pass (nothing found missing by the counts): it then
+ * spreads its work rather than compete in one burst with the timers firing on the same
+ * processes. A pass the counts asked for (a flush) does not pause.
+ */
+const ROUTINE_PAGE_PAUSE_MS = 50;
+/** A full pass runs at least once per this many periods, whatever the counts say. */
+const FULL_PASS_EVERY_PERIODS = 10;
+
+/** What a page needs to name a clock's timers: no dates to parse for the (many) clocks that have theirs. */
+interface RunningRow {
+  id: string;
+  generation: number;
+  warns: boolean;
+}
+
+interface ClockRow extends RunningRow {
+  echeance: Date;
+  avertissement_a: Date | null;
+}
+
+type Wanted = { horlogeId: string; generation: number; type: TimerType; at: Date };
 
 /**
  * Re-arms the timers Redis lost (a flush, a restart without persistence): every running clock
  * must have its due timer, and its warning timer until the warning is given. Overdue ones are
  * armed with no delay, so they fire at once through the same exactly-once path.
+ *
+ * Checking every clock each period costs in proportion to the clocks (100,000 running clocks:
+ * 100,000 rows read and 100,000 keys looked up every period, on the database and the Redis that
+ * the timers need). So a period first compares two counts: the timers the running clocks need
+ * (PostgreSQL) and the timer jobs Redis holds. A flush or a lost timer leaves Redis short, and
+ * only then are the clocks read, page by page. A stale timer that a failed drop left behind
+ * could hide a lost one from the counts; a full pass every FULL_PASS_EVERY_PERIODS periods
+ * (at most once per interval across workers, through a key that a flush also removes) bounds that.
  */
 @Injectable()
 export class SlaReconciler {
@@ -22,24 +58,81 @@ export class SlaReconciler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly timers: SlaTimers,
+    private readonly config: AppConfig,
   ) {}
 
-  async reconcile(): Promise<ReconcileReport> {
-    const rows: Array<{ id: string; generation: number; echeance: Date; avertissement_a: Date | null; avertie_a: Date | null }> =
-      await this.dataSource.query(
-        `SELECT id, generation, echeance, avertissement_a, avertie_a FROM sla_horloge WHERE etat = 'running' AND echeance IS NOT NULL`,
+  /** `full`: check every running clock whatever the counts (after a rebuild, whose clocks are all new). */
+  async reconcile(options: { full?: boolean } = {}): Promise<ReconcileReport> {
+    // Redis first: a timer's job leaves Redis only after its fire has committed, so a clock
+    // still running when PostgreSQL counts had its job counted just before. A fire in between
+    // cannot make Redis look short; a timer armed in between can, which costs a needless full pass.
+    const present = await this.timers.count();
+    const [{ timers, running }]: Array<{ timers: number; running: number }> = await this.dataSource.query(
+      `SELECT count(*)::int + count(*) FILTER (WHERE avertissement_a IS NOT NULL AND avertie_a IS NULL)::int AS timers, count(*)::int AS running
+         FROM sla_horloge WHERE etat = 'running' AND echeance IS NOT NULL`,
+    );
+    const periodic = await this.timers.claimFullPass(FULL_PASS_EVERY_PERIODS * this.config.SLA_RECONCILE_MS);
+    const short = present < timers;
+    if (!options.full && !periodic && !short) return { running, rearmed: 0, overdue: 0, pass: 'count' };
+
+    let rearmed = 0;
+    let overdue = 0;
+    // Soonest due first (the running clocks' index), so that after a flush the timers about to
+    // fire are back before the distant ones. The cursor keeps the due instant as PostgreSQL
+    // wrote it: a JavaScript Date would drop the microseconds and skip or repeat clocks.
+    let after: { due: string; id: string } = { due: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+    for (;;) {
+      const rows: Array<RunningRow & { due: string }> = await this.dataSource.query(
+        `SELECT id, generation, (avertissement_a IS NOT NULL AND avertie_a IS NULL) AS warns, echeance::text AS due FROM sla_horloge
+          WHERE etat = 'running' AND echeance IS NOT NULL AND (echeance, id) > ($1::timestamptz, $2::uuid)
+          ORDER BY echeance, id LIMIT $3`,
+        [after.due, after.id, PAGE],
       );
-    const wanted: Array<{ horlogeId: string; generation: number; type: TimerType; at: Date }> = [];
-    for (const r of rows) {
-      wanted.push({ horlogeId: r.id, generation: r.generation, type: 'depassement', at: new Date(r.echeance) });
-      if (r.avertissement_a && !r.avertie_a) wanted.push({ horlogeId: r.id, generation: r.generation, type: 'avertissement', at: new Date(r.avertissement_a) });
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1];
+      const lost = await this.lostTimers(rows);
+      if (lost.length > 0) {
+        await this.timers.arm(lost);
+        const now = Date.now();
+        rearmed += lost.length;
+        overdue += lost.filter((t) => t.at.getTime() <= now).length;
+      }
+      if (rows.length < PAGE) break;
+      if (!short && !options.full) await new Promise((r) => setTimeout(r, ROUTINE_PAGE_PAUSE_MS));
     }
-    const missing = await this.timers.missing(wanted.map((t) => timerJobId(t.horlogeId, t.type, t.generation)));
-    const rearm = wanted.filter((t) => missing.has(timerJobId(t.horlogeId, t.type, t.generation)));
-    await this.timers.arm(rearm);
-    const now = Date.now();
-    const report = { running: rows.length, rearmed: rearm.length, overdue: rearm.filter((t) => t.at.getTime() <= now).length };
-    if (report.rearmed > 0) this.logger.warn(report, 'SLA timers re-armed');
+    const report = { running, rearmed, overdue, pass: 'full' as const };
+    if (rearmed > 0) this.logger.warn(report, 'SLA timers re-armed');
     return report;
   }
+
+  /**
+   * The timers of these clocks that Redis does not hold, re-read once found missing: a timer
+   * that fired between the page's read and the lookup is gone from Redis because its clock
+   * committed first, and the second read no longer wants it (no useless second fire).
+   */
+  private async lostTimers(rows: RunningRow[]): Promise<Wanted[]> {
+    const missing = await this.timers.missing(rows.flatMap((r) => jobIdsOf(r)));
+    if (missing.size === 0) return [];
+    const suspects = rows.filter((r) => jobIdsOf(r).some((id) => missing.has(id)));
+    const current: ClockRow[] = await this.dataSource.query(
+      `SELECT id, generation, echeance, avertissement_a, (avertissement_a IS NOT NULL AND avertie_a IS NULL) AS warns FROM sla_horloge
+        WHERE etat = 'running' AND echeance IS NOT NULL AND id = ANY($1::uuid[])`,
+      [suspects.map((r) => r.id)],
+    );
+    return current.flatMap(wantedOf).filter((t) => missing.has(timerJobId(t.horlogeId, t.type, t.generation)));
+  }
+}
+
+/** The job ids of the timers a running clock must have. */
+function jobIdsOf(r: RunningRow): string[] {
+  const ids = [timerJobId(r.id, 'depassement', r.generation)];
+  if (r.warns) ids.push(timerJobId(r.id, 'avertissement', r.generation));
+  return ids;
+}
+
+/** The timers a running clock must have. */
+function wantedOf(r: ClockRow): Wanted[] {
+  const wanted: Wanted[] = [{ horlogeId: r.id, generation: r.generation, type: 'depassement', at: new Date(r.echeance) }];
+  if (r.warns && r.avertissement_a) wanted.push({ horlogeId: r.id, generation: r.generation, type: 'avertissement', at: new Date(r.avertissement_a) });
+  return wanted;
 }

@@ -50,7 +50,22 @@ export class SlaTimers {
     );
   }
 
-  /** Which of these job ids Redis does not hold (one round trip). */
+  /** Timer jobs Redis holds, whatever their state (one round trip): the reconciler's first check. */
+  async count(): Promise<number> {
+    const counts = await this.queue.getJobCounts('delayed', 'wait', 'active', 'prioritized', 'waiting-children');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * True for one caller per interval across every worker (SET NX with an expiry): whose turn it
+   * is to check every running clock. A flush removes the key, so the next caller checks at once.
+   */
+  async claimFullPass(intervalMs: number): Promise<boolean> {
+    const client = (await this.queue.getBackend().client) as unknown as Redis;
+    return (await client.set(this.queue.toKey('reconciler-full-pass'), String(Date.now()), 'PX', intervalMs, 'NX')) === 'OK';
+  }
+
+  /** Which of these job ids Redis does not hold (one round trip per 5,000). */
   async missing(jobIds: string[]): Promise<Set<string>> {
     // BullMQ types its client as a generic one; it is the ioredis instance we gave it.
     const client = (await this.queue.getBackend().client) as unknown as Redis;
