@@ -138,6 +138,9 @@ describe('SLA clocks on commandes', () => {
     expect(after[bilan]).toBe('breached#2');
     const breaches = await f.query(`SELECT count(*)::int AS n FROM sla_declenchement d JOIN sla_horloge h ON h.id = d.horloge_id WHERE h.ticket_id = $1 AND d.type = 'depassement'`, [commandeId]);
     expect(breaches[0].n).toBe(1);
+    // The breach on the timeline names its livrable.
+    const event = await f.waitFor(async () => (await f.query(`SELECT data FROM timeline_event WHERE ticket_id = $1 AND type = 'sla.depassement'`, [commandeId]))[0], 5000, 'breach event');
+    expect(event.data).toMatchObject({ horloge: 'echeance_livrable', livrableId: bilan, cycle: 2 });
   }, 60_000);
 
   it('an MdR given a calendar of its own takes its running clocks off the network calendar, re-planned', async () => {
