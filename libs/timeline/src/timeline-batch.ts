@@ -111,7 +111,7 @@ function mergeByTicket<E extends TimelineEntry>(tickets: TicketEvents<E>[]): Tic
   return [...byKey.values()];
 }
 
-/** The same programming-error checks as appendToTimeline. */
+/** Programming errors, caught here with a clear message rather than by a CHECK constraint. */
 function assertEntry(entry: TimelineEntry): void {
   if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) throw new TypeError(`Timeline event ${entry.eventId}: invalid date.`);
   if (!VISIBILITES.includes(entry.visibilite)) throw new TypeError(`Timeline event ${entry.eventId}: unknown visibilite « ${entry.visibilite} ».`);

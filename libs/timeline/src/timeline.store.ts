@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { ConcurrentUpdateError } from '@app/core';
 import { TimelineRecord, timelineEventHash } from './timeline-hash';
+import { appendToTimelines } from './timeline-batch';
 import {
   TICKET_TYPES,
   TicketType,
@@ -8,7 +8,6 @@ import {
   TimelineEventView,
   TimelineVerification,
   Unite,
-  VISIBILITES,
 } from './timeline.types';
 
 type Queryable = EntityManager | DataSource;
@@ -41,75 +40,8 @@ export async function appendToTimeline(manager: EntityManager, ticketType: Ticke
     // the state change they describe.
     throw new Error('appendToTimeline must run inside the transaction that changes the ticket.');
   }
-  // PostgreSQL returns uuids in lower case; hashing what it will give back keeps verification stable.
-  const ticket = ticketId.toLowerCase();
-
-  const last: { seq: number; hash: string }[] = await manager.query(
-    `SELECT seq, hash FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 ORDER BY seq DESC LIMIT 1`,
-    [ticketType, ticket],
-  );
-  let seq = last[0]?.seq ?? 0;
-  let previousHash: string | null = last[0]?.hash ?? null;
-
-  const events: StoredEvent[] = entries.map((entry) => {
-    assertEntry(entry);
-    seq += 1;
-    const record: TimelineRecord = {
-      eventId: entry.eventId.toLowerCase(),
-      ticketType,
-      ticketId: ticket,
-      seq,
-      type: entry.type,
-      at: entry.at,
-      acteurId: entry.acteur ? entry.acteur.id.toLowerCase() : null,
-      acteurNom: entry.acteur ? entry.acteur.displayName : null,
-      acteurRole: entry.acteur ? entry.acteur.role : null,
-      visibilite: entry.visibilite,
-      uniteType: entry.unite ? entry.unite.type : null,
-      uniteId: entry.unite?.id != null ? entry.unite.id.toLowerCase() : null,
-      data: entry.data,
-      previousHash,
-    };
-    const hash = timelineEventHash(record);
-    previousHash = hash;
-    return { ...record, hash };
-  });
-
-  const params: unknown[] = [];
-  const tuples = events.map((e) => {
-    const base = params.length;
-    params.push(
-      e.eventId,
-      e.ticketType,
-      e.ticketId,
-      e.seq,
-      e.type,
-      e.at,
-      e.acteurId,
-      e.acteurNom,
-      e.acteurRole,
-      e.visibilite,
-      e.uniteType,
-      e.uniteId,
-      // Stored as JSON.stringify writes it, which is what canonicalJson hashed.
-      JSON.stringify(e.data),
-      e.hash,
-      e.previousHash,
-    );
-    const p = (i: number) => `$${base + i}`;
-    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)}::jsonb, ${p(14)}, ${p(15)})`;
-  });
-  try {
-    await manager.query(
-      `INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
-         visibilite, unite_type, unite_id, data, hash, previous_hash)
-       VALUES ${tuples.join(', ')}`,
-      params,
-    );
-  } catch (error) {
-    if (error?.code === '23505' && error?.constraint === 'uq_timeline_event_ticket_seq') throw new ConcurrentUpdateError();
-    throw error;
-  }
+  // One implementation of the chain (seq, hash, lower-cased uuids) and of the insert: the batch one.
+  await appendToTimelines(manager, [{ ticketType, ticketId, events: entries }]);
 }
 
 /**
@@ -193,20 +125,4 @@ function toView(row: StoredEvent): TimelineEventView {
 
 function assertTicketType(ticketType: string): void {
   if (!TICKET_TYPES.includes(ticketType as TicketType)) throw new TypeError(`Unknown ticket type « ${ticketType} ».`);
-}
-
-/** Programming errors, caught here with a clear message rather than by a CHECK constraint. */
-function assertEntry(entry: TimelineEntry): void {
-  if (!(entry.at instanceof Date) || Number.isNaN(entry.at.getTime())) throw new TypeError(`Timeline event ${entry.eventId}: invalid date.`);
-  if (!VISIBILITES.includes(entry.visibilite)) throw new TypeError(`Timeline event ${entry.eventId}: unknown visibilite « ${entry.visibilite} ».`);
-  if (entry.visibilite === 'interne' && !entry.unite) throw new TypeError(`Timeline event ${entry.eventId}: an internal event needs the unit that may read it.`);
-  if (entry.unite) {
-    const needsId = entry.unite.type === 'maison' || entry.unite.type === 'direction';
-    if (needsId !== (entry.unite.id != null)) {
-      throw new TypeError(`Timeline event ${entry.eventId}: unit « ${entry.unite.type} » ${needsId ? 'needs' : 'takes no'} id.`);
-    }
-  }
-  if (entry.data === null || typeof entry.data !== 'object' || Array.isArray(entry.data)) {
-    throw new TypeError(`Timeline event ${entry.eventId}: data must be an object.`);
-  }
 }
