@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { BusinessCalendar, BusinessTime } from '@app/sla';
+import { BusinessCalendar, BusinessTime, consumeWindows, openMsWithin } from '@app/sla';
 
 interface Window {
   start: number;
@@ -13,8 +13,8 @@ const MS_PER_MINUTE = 60_000;
  * range of dates. The generator asks millions of due dates and durations; the real calendar
  * walks days through luxon (hundreds of microseconds a call), this walks arrays of instants.
  *
- * It is the same arithmetic, not an approximation: the two loops below are BusinessCalendar's
- * own (same rounding, same "earliest instant that completes the count"), the days come from
+ * It is the same arithmetic, not an approximation: the two loops below use BusinessCalendar's
+ * own helpers (same rounding, same "earliest instant that completes the count"), the days come from
  * the calendar's own business-day rule, and each day's windows are checked against the real
  * calendar when built (open at a window's first and last millisecond, closed just outside it,
  * and the day's total equal to the real count). A day that does not check out, or a call that
@@ -64,14 +64,9 @@ export class PrecomputedBusinessTime implements BusinessTime {
     for (; d < this.windows.length; d++) {
       const windows = this.windows[d];
       if (!windows) break;
-      for (const window of windows) {
-        if (window.end <= from) continue;
-        const openFrom = Math.max(window.start, from);
-        if (remaining === 0) return new Date(openFrom);
-        const available = window.end - openFrom;
-        if (remaining <= available) return new Date(openFrom + remaining);
-        remaining -= available;
-      }
+      const step = consumeWindows(windows, from, remaining);
+      if (step instanceof Date) return step;
+      remaining = step;
     }
     return this.calendar.addBusinessMinutes(start, minutes);
   }
@@ -86,10 +81,7 @@ export class PrecomputedBusinessTime implements BusinessTime {
     for (; d < this.windows.length && this.starts[d] < to; d++) {
       const windows = this.windows[d];
       if (!windows) return this.calendar.businessMinutesBetween(a, b);
-      for (const window of windows) {
-        const overlap = Math.min(window.end, to) - Math.max(window.start, from);
-        if (overlap > 0) total += overlap;
-      }
+      total += openMsWithin(windows, from, to);
     }
     return total / MS_PER_MINUTE;
   }

@@ -137,14 +137,9 @@ export class BusinessCalendar {
     for (let closedInARow = 0; closedInARow <= MAX_CLOSED_DAYS_IN_A_ROW; ) {
       const windows = this.windowsOf(day);
       closedInARow = windows.length === 0 ? closedInARow + 1 : 0;
-      for (const window of windows) {
-        if (window.end <= from) continue;
-        const openFrom = Math.max(window.start, from);
-        if (remaining === 0) return new Date(openFrom);
-        const available = window.end - openFrom;
-        if (remaining <= available) return new Date(openFrom + remaining);
-        remaining -= available;
-      }
+      const step = consumeWindows(windows, from, remaining);
+      if (step instanceof Date) return step;
+      remaining = step;
       day = this.nextLocalMidnight(day);
     }
     throw new Error(`Business calendar "${this.spec.id}" has no opening time in ${MAX_CLOSED_DAYS_IN_A_ROW} days`);
@@ -156,12 +151,7 @@ export class BusinessCalendar {
     const to = instantMs(b);
     if (to <= from) return 0;
     let total = 0;
-    for (let day = this.localMidnight(from); day.toMillis() < to; day = this.nextLocalMidnight(day)) {
-      for (const window of this.windowsOf(day)) {
-        const overlap = Math.min(window.end, to) - Math.max(window.start, from);
-        if (overlap > 0) total += overlap;
-      }
-    }
+    for (let day = this.localMidnight(from); day.toMillis() < to; day = this.nextLocalMidnight(day)) total += openMsWithin(this.windowsOf(day), from, to);
     // Sum in integer milliseconds and divide once, so that additivity holds exactly.
     return total / MS_PER_MINUTE;
   }
@@ -329,4 +319,37 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** An opening window of one day, as real instants (ms). */
+export interface OpeningWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * One day's share of "add business time": walks the day's windows from `from`, spending
+ * `remaining` ms. Returns the instant the count completes (the earliest one; `remaining` 0 → the
+ * next opening), or the ms still to spend on the following days.
+ */
+export function consumeWindows(windows: readonly OpeningWindow[], from: number, remaining: number): Date | number {
+  for (const window of windows) {
+    if (window.end <= from) continue;
+    const openFrom = Math.max(window.start, from);
+    if (remaining === 0) return new Date(openFrom);
+    const available = window.end - openFrom;
+    if (remaining <= available) return new Date(openFrom + remaining);
+    remaining -= available;
+  }
+  return remaining;
+}
+
+/** Open ms of one day's windows within [from, to). */
+export function openMsWithin(windows: readonly OpeningWindow[], from: number, to: number): number {
+  let total = 0;
+  for (const window of windows) {
+    const overlap = Math.min(window.end, to) - Math.max(window.start, from);
+    if (overlap > 0) total += overlap;
+  }
+  return total;
 }
