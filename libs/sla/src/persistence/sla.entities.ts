@@ -70,7 +70,7 @@ export class SlaCalendrierRow {
 @Entity({ name: 'sla_horloge' })
 @Unique('uq_sla_horloge_ticket', ['ticketType', 'ticketId', 'affectationId', 'horloge', 'objet', 'cycle'])
 @Index('idx_sla_horloge_ticket', ['ticketType', 'ticketId'])
-@Index('idx_sla_horloge_running_due', ['echeance'], { where: `etat = 'running'` })
+@Index('idx_sla_horloge_running_due', ['echeance', 'avertissementA', 'avertieA'], { where: `etat = 'running'` })
 @Index('idx_sla_horloge_ouverte_ticket', ['ticketType', 'ticketId', 'etat', 'avertissementA'], { where: `etat IN ('running', 'paused', 'breached')` })
 @Index('idx_sla_horloge_atteinte', ['atteinteA'], { where: `etat = 'met'` })
 @Check('chk_sla_horloge_etat', `etat IN ('running', 'paused', 'met', 'breached', 'cancelled')`)
