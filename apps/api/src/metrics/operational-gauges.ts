@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock } from '@app/core';
-import { readReconcilerStats } from '@app/sla';
+import { horlogeARisqueSql, readReconcilerStats } from '@app/sla';
 import { BoardQueues } from '../ops/board-queues';
 import { ApiMetrics } from './api-metrics';
 
@@ -25,13 +25,11 @@ export const OUTBOX_BACKLOG_SQL = `
 
 /**
  * Open clocks only, through the partial index idx_sla_horloge_ouverte_ticket (an index-only scan however
- * many closed clocks the table holds). At risk: running and past its warning instant. A running
- * clock without a warning instant is past it too: SlaClock plans none once the warning was given
- * or its threshold was already consumed (a resume or reschedule after the threshold).
+ * many closed clocks the table holds). At risk: horlogeARisqueSql.
  */
 export const SLA_CLOCKS_SQL = `
   SELECT count(*) FILTER (WHERE etat = 'running')::int AS running,
-         count(*) FILTER (WHERE etat = 'running' AND (avertissement_a IS NULL OR avertissement_a <= $1))::int AS at_risk,
+         count(*) FILTER (WHERE ${horlogeARisqueSql('', '$1')})::int AS at_risk,
          count(*) FILTER (WHERE etat = 'paused')::int AS paused,
          count(*) FILTER (WHERE etat = 'breached')::int AS breached
     FROM sla_horloge

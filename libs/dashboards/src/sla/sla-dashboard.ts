@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock } from '@app/core';
-import { CalendarRegistry, SANS_AFFECTATION } from '@app/sla';
+import { CalendarRegistry, horlogeARisqueSql, SANS_AFFECTATION } from '@app/sla';
 import { limitesAnciennete, TRANCHES_ANCIENNETE } from '../aging';
 import { decaler } from '../dates';
 import { COLONNES_CLASSES, quantile } from '../histogram';
@@ -181,8 +181,7 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
 
   /**
    * The open tickets now: counts, at risk, breached, aging; total and per direction, MdR,
-   * référent. At risk as in /metrics: a running clock past its warning instant, or with none left
-   * (the warning was given, or a resume came after the threshold).
+   * référent. At risk as in /metrics (horlogeARisqueSql).
    */
   private maintenant(manager: EntityManager, flux: Flux, portee: PorteeTableau, now: Date, limites: Map<number, string>): Promise<any[]> {
     const p: unknown[] = [now, limites.get(1), limites.get(3), limites.get(5), limites.get(10)];
@@ -208,7 +207,7 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
     return manager.query(
       `WITH ouverts AS (${ouverts}),
             horloges AS (
-              SELECT ${cle} AS cle, bool_or(h.etat = 'breached') AS depasse, bool_or(h.etat = 'running' AND (h.avertissement_a IS NULL OR h.avertissement_a <= $1)) AS a_risque
+              SELECT ${cle} AS cle, bool_or(h.etat = 'breached') AS depasse, bool_or(${horlogeARisqueSql('h', '$1')}) AS a_risque
                 FROM sla_horloge h
                WHERE h.ticket_type = '${flux}' AND h.etat IN ('running', 'paused', 'breached')
                GROUP BY ${cle})

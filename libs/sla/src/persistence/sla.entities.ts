@@ -215,3 +215,14 @@ export class SlaCurseurRow {
 }
 
 export const SLA_ENTITIES = [SlaPolitiqueRow, SlaCalendrierRow, SlaHorlogeRow, SlaDeclenchementRow, SlaDetentionRow, SlaCurseurRow];
+
+/**
+ * SQL: is this clock row at risk at instant `now` (a parameter such as '$1')? Running and past
+ * its warning instant; a running clock with none left is past it too (SlaClock plans none once
+ * the warning was given, or when a resume or reschedule comes after the threshold). One
+ * definition for /metrics and the dashboards.
+ */
+export function horlogeARisqueSql(alias: string, now: string): string {
+  const c = alias ? `${alias}.` : '';
+  return `(${c}etat = 'running' AND (${c}avertissement_a IS NULL OR ${c}avertissement_a <= ${now}))`;
+}
