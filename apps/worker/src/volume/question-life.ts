@@ -1,6 +1,6 @@
 import { Auteur, Canal, Destination, Priorite, Question, QuestionEvent } from '@app/questions';
 import type { BusinessTime, Holder } from '@app/sla';
-import { timelineEventHash } from '@app/timeline';
+import { timelineEventHash, TimelineRecord } from '@app/timeline';
 import { ClockBook, SANS_AFFECTATION } from './clock-book';
 import { Prng } from './prng';
 import { VolumeBatch } from './volume-batch';
@@ -322,7 +322,7 @@ export class QuestionLife {
 
   private timeline(type: string, at: Date, acteur: { id: string; displayName: string; role: string } | null, data: Record<string, unknown>, eventId?: string): void {
     this.seq += 1;
-    const record = {
+    const record: TimelineRecord = {
       eventId: eventId ?? this.rng.uuid(),
       ticketType: 'question',
       ticketId: this.seed.id,
@@ -343,18 +343,7 @@ export class QuestionLife {
     this.events.push({ ...record, hash });
   }
 
-  private readonly events: Array<{
-    eventId: string;
-    seq: number;
-    type: string;
-    at: Date;
-    acteurId: string | null;
-    acteurNom: string | null;
-    acteurRole: string | null;
-    data: Record<string, unknown>;
-    hash: string;
-    previousHash: string | null;
-  }> = [];
+  private readonly events: Array<TimelineRecord & { hash: string }> = [];
 
   /** QuestionRepository.recordDetention: escalation and reorientation hand the question over, an answer ends the holding. */
   private detention(e: QuestionEvent): void {
