@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
 import { outboxJobId, QueueName, redisOptions } from '@app/core';
 import { SlaFirer, SlaTimers } from '@app/sla';
 import { verifyTimeline } from '@app/timeline';
@@ -114,6 +115,24 @@ describe('SLA fires in batches', () => {
     expect(clock).toMatchObject({ etat: 'breached' });
     expect(clock.avertie_a).not.toBeNull();
     expect(clock.depassee_a).not.toBeNull();
+  });
+
+  it('a fire commits without waiting for the WAL flush, and only the fire does', async () => {
+    const e = await escalated();
+    const [pec, rep] = e.clocks;
+    const dataSource = f.workers[0].get(DataSource);
+    const settingsAfter = (fire: (m: EntityManager) => Promise<unknown>) =>
+      dataSource.transaction(async (m) => {
+        await fire(m);
+        const [s] = await m.query(`SELECT current_setting('synchronous_commit') AS commit, current_setting('relais.outbox_silencieux', true) AS quiet`);
+        return s;
+      });
+    expect(await settingsAfter((m) => firer.fireBatchIn(m, [{ horlogeId: pec.id, generation: pec.generation, type: 'depassement' }]))).toEqual({ commit: 'off', quiet: 'on' });
+    expect(await settingsAfter((m) => firer.fireIn(m, rep.id, rep.generation, 'depassement'))).toEqual({ commit: 'off', quiet: 'on' });
+    // Transaction-local: the next transaction on the pool commits synchronously again.
+    const [after] = await dataSource.query(`SELECT current_setting('synchronous_commit') AS commit`);
+    expect(after.commit).toBe('on');
+    expect((await slaEvents(e.ticketId)).map((x) => x.data.horloge)).toEqual(['prise_en_charge', 'reponse']);
   });
 
   describe('with a transaction that fails', () => {

@@ -20,6 +20,22 @@ export interface FireRequest {
 const TICKET_TABLES = { question: 'question', commande: 'commande' } as const;
 
 /**
+ * Settings of a fire's transaction, set by its first statement (no extra round trip):
+ * - No outbox NOTIFY: PostgreSQL commits notifying transactions one at a time (each with its
+ *   own WAL flush), which caps bulk fires; the relay's polling picks the outbox row up instead.
+ * - Asynchronous commit: the commit does not wait for the WAL flush. On this machine's disk an
+ *   fsync now and then takes 0.4–0.6 s, and every fire committing then waited for it (the SLA
+ *   timer benchmark's whole tail). A fire is safe to commit this way: a PostgreSQL crash can
+ *   only lose the last few hundred milliseconds of fires whole (clock row, fire key, timeline
+ *   event and outbox row together, never in part); their clocks are then running and overdue
+ *   with no timer in Redis, and the reconciler fires them again within a period. Nothing
+ *   outside the database can have acted on a lost fire: the outbox consumers commit
+ *   synchronously before any effect, and a synchronous commit flushes all the WAL before it,
+ *   the fire's included. See ADR 0006.
+ */
+const FIRE_TRANSACTION_SETTINGS = `set_config('relais.outbox_silencieux', 'on', true), set_config('synchronous_commit', 'off', true)`;
+
+/**
  * Fires one timer, exactly once: the clock row is locked, the generation and state checked, and
  * the (clock, generation, type) key inserted with ON CONFLICT DO NOTHING — only the insert that
  * wins writes the timeline event and the outbox row, whatever retries or second worker.
@@ -37,11 +53,9 @@ export class SlaFirer {
 
   async fireIn(manager: EntityManager, horlogeId: string, generation: number, type: TimerType): Promise<FireOutcome> {
     // Raw SQL on this hot path: two statements where an ORM round would take four. The lock
-    // also turns off the outbox NOTIFY for this transaction: PostgreSQL commits notifying
-    // transactions one at a time (each with its own WAL flush), which caps bulk fires; the
-    // relay's polling picks the outbox row up instead.
+    // also sets the transaction's settings (FIRE_TRANSACTION_SETTINGS).
     const [raw] = await manager.query(
-      `SELECT h.*, set_config('relais.outbox_silencieux', 'on', true) FROM sla_horloge h WHERE h.id = $1 FOR UPDATE`,
+      `SELECT h.*, ${FIRE_TRANSACTION_SETTINGS} FROM sla_horloge h WHERE h.id = $1 FOR UPDATE`,
       [horlogeId],
     );
     if (!raw) return 'absent';
@@ -89,10 +103,10 @@ export class SlaFirer {
 
   async fireBatchIn(manager: EntityManager, requests: FireRequest[]): Promise<FireOutcome[]> {
     // Clock rows locked in id order, so concurrent batches never wait on each other in a cycle.
-    // As in fireIn, the lock query also silences the outbox NOTIFY for this transaction.
+    // As in fireIn, the lock query also sets the transaction's settings.
     const ids = [...new Set(requests.map((r) => r.horlogeId.toLowerCase()))];
     const raws: any[] = await manager.query(
-      `SELECT h.*, set_config('relais.outbox_silencieux', 'on', true) FROM sla_horloge h WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE`,
+      `SELECT h.*, ${FIRE_TRANSACTION_SETTINGS} FROM sla_horloge h WHERE h.id = ANY($1::uuid[]) ORDER BY h.id FOR UPDATE`,
       [ids],
     );
     const rows = new Map(raws.map((r) => [r.id as string, fromRaw(r)]));
