@@ -1,7 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { appendToOutbox } from '@app/core';
 import { appendToTimelines, TicketEvents } from './timeline-batch';
-import { appendToTimeline } from './timeline.store';
 import type { TicketType, TimelineEntry } from './timeline.types';
 
 /**
@@ -17,22 +15,13 @@ export async function recordTicketEvents<E extends TimelineEntry>(
   payloadOf: (event: E) => Record<string, unknown>,
 ): Promise<void> {
   if (events.length === 0) return;
-  await appendToTimeline(
-    manager,
-    ticketType,
-    ticketId,
-    events.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
-  );
-  await appendToOutbox(
-    manager,
-    events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: ticketType, aggregateId: ticketId, occurredAt: e.at, payload: payloadOf(e) })),
-  );
+  await recordEventsOfTickets(manager, [{ ticketType, ticketId, events }], payloadOf);
 }
 
 /**
  * recordTicketEvents for many tickets in one go (bulk writers: SLA fires grouped per
- * transaction): every chain extended in one statement, every outbox row in another. Same
- * guarantees: per ticket its seq and hash chain, the outbox row of each event in the same
+ * transaction): one read of the chains' heads, then one statement that extends every chain and
+ * writes every outbox row. Same guarantees: per ticket its seq and hash chain, the outbox row of each event in the same
  * transaction; the caller holds every ticket row's lock.
  */
 export async function recordEventsOfTickets<E extends TimelineEntry>(
@@ -40,11 +29,14 @@ export async function recordEventsOfTickets<E extends TimelineEntry>(
   tickets: TicketEvents<E>[],
   payloadOf: (event: E) => Record<string, unknown>,
 ): Promise<void> {
-  await appendToTimelines(manager, tickets);
-  await appendToOutbox(
-    manager,
-    tickets.flatMap((t) =>
-      t.events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: t.ticketType, aggregateId: t.ticketId, occurredAt: e.at, payload: payloadOf(e) })),
-    ),
+  // Timeline entries only: an event may carry more than the timeline stores.
+  const entries = tickets.map((t) => ({
+    ...t,
+    events: t.events.map((e): TimelineEntry => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
+  }));
+  const outbox = tickets.flatMap((t) =>
+    t.events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: t.ticketType, aggregateId: t.ticketId, occurredAt: e.at, payload: payloadOf(e) })),
   );
+  // One statement for the events and their outbox rows.
+  await appendToTimelines(manager, entries, outbox);
 }

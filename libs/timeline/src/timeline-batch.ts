@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ConcurrentUpdateError } from '@app/core';
+import { appendToOutbox, ConcurrentUpdateError, OutboxEntry, outboxInsert } from '@app/core';
 import { TimelineRecord, timelineEventHash } from './timeline-hash';
 import { TICKET_TYPES, TicketType, TimelineEntry, VISIBILITES } from './timeline.types';
 
@@ -20,10 +20,13 @@ const ROWS_PER_INSERT = 1000;
  * and hash per ticket, events of a ticket in the given order), so bulk writers such as SLA
  * fires pay one round trip where they paid two per ticket. The caller holds every ticket row's
  * lock, as for appendToTimeline.
+ *
+ * `outbox`: outbox rows to insert in the same statement as the events (recordTicketEvents: the
+ * events' own rows), one round trip less for every writer of a timeline.
  */
-export async function appendToTimelines(manager: EntityManager, tickets: TicketEvents[]): Promise<void> {
+export async function appendToTimelines(manager: EntityManager, tickets: TicketEvents[], outbox: OutboxEntry[] = []): Promise<void> {
   const groups = mergeByTicket(tickets.filter((t) => t.events.length > 0));
-  if (groups.length === 0) return;
+  if (groups.length === 0) return appendToOutbox(manager, outbox);
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToTimelines must run inside the transaction that changes the tickets.');
   }
@@ -75,7 +78,9 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
 
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const params: unknown[] = [];
+    // The outbox rows ride with the first chunk, as a data-modifying CTE (run whether or not it is read).
+    const withOutbox = i === 0 && outbox.length > 0 ? outboxInsert(outbox) : null;
+    const params: unknown[] = withOutbox ? [...withOutbox.params] : [];
     const tuples = chunk.map((e) => {
       const b = params.length;
       // data as JSON.stringify writes it, which is what canonicalJson hashed.
@@ -86,7 +91,7 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
     });
     try {
       await manager.query(
-        `INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
+        `${withOutbox ? `WITH outbox_rows AS (${withOutbox.sql}) ` : ''}INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
            visibilite, unite_type, unite_id, data, hash, previous_hash)
          VALUES ${tuples.join(', ')}`,
         params,
