@@ -10,8 +10,12 @@ import { FireBatcher } from './fire-batcher';
  * in 2 minutes come ~400 per second per worker), small enough to keep each transaction short.
  */
 const MAX_BATCH = 100;
-/** Batches of one worker in flight at once: the next one locks and writes while the previous commits. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Batches of one worker in flight at once. One: the fires that come while a batch is in flight
+ * gather into the next (at ~800 fires/s, 3 a batch at the median instead of 1), so each fire
+ * costs fewer round trips and less CPU; two in flight bought no lateness on 2 cores.
+ */
+const MAX_IN_FLIGHT = 1;
 
 /**
  * SLA timers, on their own queue and worker: no other backlog can delay them. A fire takes
