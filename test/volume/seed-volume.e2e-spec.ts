@@ -175,6 +175,13 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
     }
   }, 180_000);
 
+  it('with ifEmpty (npm start\'s demo questions), leaves a database that has questions as it is', async () => {
+    const before = await q(DIGEST);
+    expect(await seedVolume(db.url, { ...options(8), ifEmpty: true })).toBeNull();
+    expect(await q(DIGEST)).toEqual(before);
+    await expect(seedVolume(db.url, { ...options(8), ifEmpty: true, append: true })).rejects.toThrow(/s’excluent/);
+  });
+
   it('refuses a database that already has questions, unless appending', async () => {
     await expect(seedVolume(db.url, options(7))).rejects.toThrow(/déjà des questions/);
     const appended = await seedVolume(db.url, { ...options(7), questions: 300, append: true });

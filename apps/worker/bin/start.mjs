@@ -1,6 +1,8 @@
 // `npm start`: prepares the database (create, migrate, seed the demo) and runs the API and the
 // worker side by side, forwarding signals so that Ctrl-C stops both cleanly.
-// The demo turns the development login on unless AUTH_DEV_LOGIN is set explicitly.
+// The demo turns the development login on unless AUTH_DEV_LOGIN is set explicitly, and fills a
+// database that has no question yet with DEMO_QUESTIONS generated ones (default 1500, 0: none),
+// so that queues, timelines and dashboards have something to show.
 import { spawn, spawnSync } from 'node:child_process';
 
 const env = { ...process.env, AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? 'true' };
@@ -10,6 +12,11 @@ const CLI = 'dist/apps/worker/apps/worker/src/cli.js';
 
 const setup = spawnSync(process.execPath, [CLI, 'setup'], { env, stdio: 'inherit' });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
+const demoQuestions = env.DEMO_QUESTIONS ?? '1500';
+if (demoQuestions !== '0') {
+  const demo = spawnSync(process.execPath, [CLI, 'seed:volume', '--questions', demoQuestions, '--if-empty'], { env, stdio: 'inherit' });
+  if (demo.status !== 0) process.exit(demo.status ?? 1);
+}
 
 const children = [
   ['api', spawn(process.execPath, [API], { env, stdio: 'inherit' })],

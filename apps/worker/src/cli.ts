@@ -13,7 +13,7 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
  *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild|tdb:rebuild|seed:volume
  * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does).
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
- * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append]`
+ * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append | --if-empty]`
  * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
  */
 async function main(command: string | undefined, args: string[]): Promise<void> {
@@ -38,13 +38,16 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     if (command === 'sla:rebuild' || command === 'tdb:rebuild') await rebuildTableaux(dataSource);
     if (command === 'seed:volume') {
       const options = parseSeedVolumeArgs(args);
-      console.log(`Génération de ${options.questions.toLocaleString('fr-FR')} questions (graine ${options.seed}, maintenant = ${options.now.toISOString()})…`);
       const report = await seedVolume(config.DATABASE_URL, options);
-      console.log(`Questions générées : ${JSON.stringify(report)}`);
-      await rebuildTableaux(dataSource);
+      if (report) {
+        console.log(`Questions générées : ${JSON.stringify(report)}`);
+        await rebuildTableaux(dataSource);
+      } else {
+        console.log('La base contient déjà des questions : rien n’est ajouté.');
+      }
     }
     if (!['migrate', 'seed', 'setup', 'sla:rebuild', 'tdb:rebuild', 'seed:volume'].includes(command ?? '')) {
-      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | seed:volume [--questions N] [--seed S] [--now ISO] [--append]');
+      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | seed:volume [--questions N] [--seed S] [--now ISO] [--append | --if-empty]');
       process.exitCode = 2;
     }
   } finally {
@@ -77,7 +80,7 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
   }
 }
 
-/** `--questions 1000000 --seed 7 --now 2026-11-25T12:00:00Z --batch 1000 --append` */
+/** `--questions 1000000 --seed 7 --now 2026-11-25T12:00:00Z --batch 1000 --append` (or `--if-empty`) */
 function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
   const options: SeedVolumeOptions = { ...DEFAULT_SEED_VOLUME_OPTIONS, now: new Date(), log: (line) => console.log(line) };
   const integer = (name: string, value: string | undefined, min: number) => {
@@ -92,6 +95,7 @@ function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
     else if (name === 'seed') options.seed = integer(name, value(), 0);
     else if (name === 'batch') options.batchSize = integer(name, value(), 1);
     else if (name === 'append') options.append = true;
+    else if (name === 'if-empty') options.ifEmpty = true;
     else if (name === 'now') {
       const raw = value();
       options.now = new Date(raw ?? '');

@@ -29,6 +29,8 @@ export interface SeedVolumeOptions {
   batchSize: number;
   /** Add to a database that already has questions (default: refuse). */
   append: boolean;
+  /** On a database that already has questions, do nothing (`npm start`'s demo questions, loaded once). */
+  ifEmpty?: boolean;
   log: (line: string) => void;
 }
 
@@ -71,10 +73,13 @@ const MONTHS = 24;
  * No outbox rows: they carry events to consumers that already applied them (the SLA cursor is
  * at each ticket's last seq), and a relay would otherwise publish millions of stale jobs.
  */
-export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport> {
+export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions & { ifEmpty: true }): Promise<SeedVolumeReport | null>;
+export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport>;
+export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport | null> {
   const started = process.hrtime.bigint();
   const { questions: total, now, log } = options;
   if (!Number.isInteger(total) || total < 0) throw new SeedVolumeRefused('--questions : un entier positif ou nul est attendu.');
+  if (options.append && options.ifEmpty) throw new SeedVolumeRefused('seed:volume : --append et --if-empty s’excluent.');
   const clients: Client[] = [];
   try {
     const connect = async () => {
@@ -87,11 +92,13 @@ export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions
     };
     const main = await connect();
     const [{ existing }] = (await main.query(`SELECT EXISTS (SELECT 1 FROM question) AS existing`)).rows;
+    if (existing && options.ifEmpty) return null;
     if (existing && !options.append) {
       throw new SeedVolumeRefused(
         'La base contient déjà des questions : seed:volume se lance sur une base neuve (createdb puis setup), ou avec --append pour en ajouter.',
       );
     }
+    log(`Génération de ${total.toLocaleString('fr-FR')} questions (graine ${options.seed}, maintenant = ${now.toISOString()})…`);
     const bulk = !existing;
     if (!bulk) await connect();
 
