@@ -3,13 +3,13 @@ import { dataSourceOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { CalendarRegistry, SLA_ENTITIES, SlaConsumer, SlaEngine, SlaTimers } from '@app/sla';
 import { verifyTimeline } from '@app/timeline';
-import { seedVolume, SeedVolumeOptions } from '../../apps/worker/src/volume/seed-volume';
+import { seedVolume, SeedVolumeOptions, SeedVolumeReport } from '../../apps/worker/src/volume/seed-volume';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { testConfig } from '../setup/test-env';
 
 const NOW = new Date('2026-11-20T14:30:00Z');
 const QUESTIONS = 2_000;
-const options = (seed: number): SeedVolumeOptions => ({ questions: QUESTIONS, seed, now: NOW, batchSize: 700, append: false, log: () => undefined });
+const options = (seed: number): SeedVolumeOptions & { ifEmpty?: false } => ({ questions: QUESTIONS, seed, now: NOW, batchSize: 700, append: false, log: () => undefined });
 
 /** Everything generated, as text, in a stable order (ids and hashes included): equal digests, equal data. */
 const DIGEST = `
@@ -29,7 +29,7 @@ async function copyDirectory(from: DataSource, to: DataSource): Promise<void> {
 
 describe('seed:volume (generated questions, 2,000 on a scratch database)', () => {
   let db: ScratchDatabase;
-  let report: Awaited<ReturnType<typeof seedVolume>>;
+  let report: SeedVolumeReport;
   let digest: Record<string, string>;
   const q = <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => db.dataSource.query(sql, params);
 

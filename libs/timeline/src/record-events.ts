@@ -21,22 +21,17 @@ export async function recordTicketEvents<E extends TimelineEntry>(
 /**
  * recordTicketEvents for many tickets in one go (bulk writers: SLA fires grouped per
  * transaction): one read of the chains' heads, then one statement that extends every chain and
- * writes every outbox row. Same guarantees: per ticket its seq and hash chain, the outbox row of each event in the same
- * transaction; the caller holds every ticket row's lock.
+ * writes every outbox row. Same guarantees: per ticket its seq and hash chain, the outbox row
+ * of each event in the same transaction; the caller holds every ticket row's lock.
  */
 export async function recordEventsOfTickets<E extends TimelineEntry>(
   manager: EntityManager,
   tickets: TicketEvents<E>[],
   payloadOf: (event: E) => Record<string, unknown>,
 ): Promise<void> {
-  // Timeline entries only: an event may carry more than the timeline stores.
-  const entries = tickets.map((t) => ({
-    ...t,
-    events: t.events.map((e): TimelineEntry => ({ eventId: e.eventId, type: e.type, at: e.at, acteur: e.acteur, visibilite: e.visibilite, unite: e.unite, data: e.data })),
-  }));
   const outbox = tickets.flatMap((t) =>
     t.events.map((e) => ({ id: e.eventId, type: e.type, aggregateType: t.ticketType, aggregateId: t.ticketId, occurredAt: e.at, payload: payloadOf(e) })),
   );
-  // One statement for the events and their outbox rows.
-  await appendToTimelines(manager, entries, outbox);
+  // One statement for the events (the timeline reads only its own fields of each) and their outbox rows.
+  await appendToTimelines(manager, tickets, outbox);
 }

@@ -73,8 +73,9 @@ const MONTHS = 24;
  * No outbox rows: they carry events to consumers that already applied them (the SLA cursor is
  * at each ticket's last seq), and a relay would otherwise publish millions of stale jobs.
  */
-export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions & { ifEmpty: true }): Promise<SeedVolumeReport | null>;
-export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport>;
+export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions & { ifEmpty?: false }): Promise<SeedVolumeReport>;
+/** With `ifEmpty`: null when the database already had questions (nothing done). */
+export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport | null>;
 export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport | null> {
   const started = process.hrtime.bigint();
   const { questions: total, now, log } = options;
