@@ -226,6 +226,25 @@ describe('commande input and concurrency', () => {
       expect(other.status).toBe(422);
       expect(await commandeCounts(db)).toEqual(before);
     });
+
+    it('replays an Idempotency-Key on a message: written once from concurrent retries, the first answer back; another text → 422', async () => {
+      const draft = await rediger(api, briefComplet(ids));
+      const key = `cle-${randomUUID()}`;
+      const body = { texte: 'Le dossier de presse arrive lundi.', visibilite: 'interne' };
+      const messages = () => db.count('timeline_event', `ticket_id = $1 AND type = 'commande.message'`, [draft.id]);
+      const attempts = await Promise.all(
+        Array.from({ length: 5 }, () => api.post(`/api/v1/commandes/${draft.id}/messages`, body, { token: conseiller, headers: { 'idempotency-key': key } })),
+      );
+      expect(attempts.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+      expect(attempts.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
+      const first = attempts.find((a) => a.headers.get('idempotent-replayed') !== 'true')!;
+      for (const a of attempts) expect(a.body).toEqual(first.body);
+      expect(await messages()).toBe(1);
+      expect(await db.count('outbox', `aggregate_id = $1 AND type = 'commande.message'`, [draft.id])).toBe(1);
+      const other = await api.post(`/api/v1/commandes/${draft.id}/messages`, { ...body, texte: 'Autre chose.' }, { token: conseiller, headers: { 'idempotency-key': key } });
+      expect(other.status).toBe(422);
+      expect(await messages()).toBe(1);
+    });
   });
 
   describe('concurrency', () => {

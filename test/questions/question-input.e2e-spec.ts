@@ -117,6 +117,38 @@ describe('question input and concurrency', () => {
     expect(await db.questionCounts()).toEqual(before);
   });
 
+  it('replays an Idempotency-Key on a message: written once, even from concurrent retries, each getting the first answer; another text or question → 422', async () => {
+    const q = await recordQuestion(api, questionBody({ objet: 'Message idempotent' }));
+    const key = `cle-${randomUUID()}`;
+    const body = { texte: 'Rappeler l’usager jeudi.', visibilite: 'interne' };
+    const messages = () => db.count('timeline_event', `ticket_id = $1 AND type = 'question.message'`, [q.id]);
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => api.post(`/api/v1/questions/${q.id}/messages`, body, { token: agent, headers: { 'idempotency-key': key } })));
+    expect(attempts.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(attempts.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
+    const first = attempts.find((a) => a.headers.get('idempotent-replayed') !== 'true')!;
+    for (const a of attempts) {
+      expect(a.body).toEqual(first.body);
+      expect(a.headers.get('etag')).toBe(`"${first.body.version}"`);
+    }
+    expect(await messages()).toBe(1);
+    expect(await db.count('outbox', `aggregate_id = $1 AND type = 'question.message'`, [q.id])).toBe(1);
+
+    // Another message meanwhile: a late retry of the first still writes nothing.
+    await api.post(`/api/v1/questions/${q.id}/messages`, { texte: 'Autre note.', visibilite: 'interne' }, { token: agent });
+    const late = await api.post(`/api/v1/questions/${q.id}/messages`, body, { token: agent, headers: { 'idempotency-key': key } });
+    expect(late.status).toBe(201);
+    expect(late.body).toEqual(first.body);
+    expect(await messages()).toBe(2);
+
+    const other = await api.post(`/api/v1/questions/${q.id}/messages`, { ...body, texte: 'Autre chose.' }, { token: agent, headers: { 'idempotency-key': key } });
+    expect(other.status).toBe(422);
+    const q2 = await recordQuestion(api, questionBody({ objet: 'Autre question' }));
+    const elsewhere = await api.post(`/api/v1/questions/${q2.id}/messages`, body, { token: agent, headers: { 'idempotency-key': key } });
+    expect(elsewhere.status).toBe(422);
+    expect(await messages()).toBe(2);
+    expect(await db.count('timeline_event', `ticket_id = $1 AND type = 'question.message'`, [q2.id])).toBe(0);
+  });
+
   it('20 parallel claims of one question: exactly one wins, the others get 409', async () => {
     const q = await recordQuestion(api, questionBody({ dispositifId: ids.eceau }));
     await api.post(`/api/v1/questions/${q.id}/escalader`, {}, { token: agent });

@@ -118,8 +118,18 @@ export class CommandesController {
   @Post('commandes/:id/messages')
   @HttpCode(201)
   @ApiOperation({ summary: 'Écrire sur le fil : note interne (votre unité) ou message partagé' })
-  messages(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: CommandeMessageDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.runCommande(ctx, reply, new AjouterMessageCommandeCommand(ctx, id, b.texte, b.visibilite));
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé n’écrit pas le message deux fois.' })
+  async messages(
+    @CurrentUser() ctx: AuthContext,
+    @Param() { id }: IdParamDto,
+    @Body() b: CommandeMessageDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandeView> {
+    const result = await this.commandBus.execute(new AjouterMessageCommandeCommand(ctx, id, b.texte, b.visibilite, key));
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    reply.header('etag', etagOf(result.body.version));
+    return result.body;
   }
 
   @Get('commandes/:id/fil')

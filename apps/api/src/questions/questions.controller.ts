@@ -191,8 +191,18 @@ export class QuestionsController {
   @Post('questions/:id/messages')
   @HttpCode(201)
   @ApiOperation({ summary: 'Écrire sur le fil : note interne (votre unité) ou message partagé' })
-  messages(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: QuestionMessageDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(ctx, reply, new AjouterMessageCommand(ctx, id, b.texte, b.visibilite));
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé n’écrit pas le message deux fois.' })
+  async messages(
+    @CurrentUser() ctx: AuthContext,
+    @Param() { id }: IdParamDto,
+    @Body() b: QuestionMessageDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<QuestionView> {
+    const result = await this.commandBus.execute(new AjouterMessageCommand(ctx, id, b.texte, b.visibilite, key));
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    reply.header('etag', etagOf(result.body.version));
+    return result.body;
   }
 
   /** Runs a transition, then answers the question as the caller now sees it, with its ETag. */

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthContext, Clock, StaleVersionError } from '@app/core';
+import { AuthContext, Clock, IdempotentResponse, StaleVersionError, withIdempotency } from '@app/core';
 import { unitesOf } from '@app/timeline';
 import { canActAffectation, canActCommande, canReadCommande } from '../domain/commande.access';
 import { Auteur, Commande } from '../domain/commande.aggregate';
 import { AffectationAction, CommandeAction } from '../domain/commande.transitions';
 import { ActionNonPermiseError, AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
 import { CommandeRepository } from '../persistence/commande.repository';
+import { CommandeView, CommandeViewReader } from '../queries/commande-view.reader';
 
 export function auteurOf(ctx: AuthContext): Auteur {
   return { acteur: { id: ctx.userId, displayName: ctx.displayName, role: ctx.role }, unite: unitesOf(ctx)[0] };
@@ -27,6 +28,7 @@ export class CommandeCommandRunner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: CommandeRepository,
+    private readonly views: CommandeViewReader,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
   ) {}
@@ -39,19 +41,51 @@ export class CommandeCommandRunner {
     action: CommandeAction,
     act: Act<[]>,
   ): Promise<{ id: string; version: number }> {
-    const commande = await this.dataSource.transaction(async (manager) => {
-      const loaded = await this.repository.load(manager, commandeId, true);
-      if (!loaded) throw new CommandeIntrouvableError();
-      const scope = loaded.scopePour(ctx.email);
-      if (!canReadCommande(ctx, scope)) throw new CommandeIntrouvableError();
-      if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
-      if (!canActCommande(ctx, scope, action)) throw new ActionNonPermiseError(action, 'commande');
-      await act(loaded, auteurOf(ctx), this.clock.now(), manager);
-      await this.repository.save(manager, loaded);
-      return loaded;
-    });
+    const commande = await this.dataSource.transaction((manager) => this.applyOnCommande(manager, ctx, commandeId, expectedVersion, action, act));
     this.publisher.mergeObjectContext(commande).commit();
     return { id: commande.id, version: commande.version };
+  }
+
+  /**
+   * `onCommande` for a creating POST (a message) under an Idempotency-Key: the key is claimed in
+   * the same transaction, and the answer (the commande as the caller then saw it) is stored with
+   * it, so a replay writes nothing and returns the first answer.
+   */
+  async onCommandeIdempotent(
+    ctx: AuthContext,
+    commandeId: string,
+    action: CommandeAction,
+    act: Act<[]>,
+    idempotency: { key: string | undefined; scope: string; body: unknown },
+  ): Promise<IdempotentResponse<CommandeView> & { replayed: boolean }> {
+    let applied: Commande | null = null;
+    const result = await this.dataSource.transaction((manager) =>
+      withIdempotency(manager, { userId: ctx.userId, ...idempotency }, async () => {
+        applied = await this.applyOnCommande(manager, ctx, commandeId, undefined, action, act);
+        return { status: 201, body: (await this.views.read(manager, ctx, commandeId))! };
+      }),
+    );
+    if (applied) this.publisher.mergeObjectContext(applied as Commande).commit();
+    return result;
+  }
+
+  private async applyOnCommande(
+    manager: EntityManager,
+    ctx: AuthContext,
+    commandeId: string,
+    expectedVersion: number | undefined,
+    action: CommandeAction,
+    act: Act<[]>,
+  ): Promise<Commande> {
+    const loaded = await this.repository.load(manager, commandeId, true);
+    if (!loaded) throw new CommandeIntrouvableError();
+    const scope = loaded.scopePour(ctx.email);
+    if (!canReadCommande(ctx, scope)) throw new CommandeIntrouvableError();
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
+    if (!canActCommande(ctx, scope, action)) throw new ActionNonPermiseError(action, 'commande');
+    await act(loaded, auteurOf(ctx), this.clock.now(), manager);
+    await this.repository.save(manager, loaded);
+    return loaded;
   }
 
   /**

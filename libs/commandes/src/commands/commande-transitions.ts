@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AuthContext } from '@app/core';
+import { AuthContext, IdempotentResponse } from '@app/core';
 import type { Visibilite } from '@app/timeline';
 import { PolitiqueCommandes } from '../commandes.policy';
 import type { Auteur, Avancement, Commande } from '../domain/commande.aggregate';
@@ -8,6 +8,7 @@ import type { AffectationAction } from '../domain/commande.transitions';
 import { ReferencesReader } from '../persistence/references.reader';
 import { BriefInput, briefChanges } from './brief-input';
 import { CommandeCommandRunner } from './commande-command.runner';
+import type { CommandeView } from '../queries/commande-view.reader';
 
 type CommandeResult = { id: string; version: number };
 type AffectationResult = { commandeId: string; affectationId: string; version: number };
@@ -96,19 +97,28 @@ export class AnnulerCommandeHandler implements ICommandHandler<AnnulerCommandeCo
   }
 }
 
-export class AjouterMessageCommandeCommand extends CommandeCommand {
-  constructor(ctx: AuthContext, commandeId: string, readonly texte: string, readonly visibilite: Visibilite) {
-    super(ctx, commandeId);
+/** A message on the fil: a creating POST, so it takes an Idempotency-Key and answers the commande as first seen. */
+export class AjouterMessageCommandeCommand extends Command<IdempotentResponse<CommandeView> & { replayed: boolean }> {
+  constructor(
+    readonly ctx: AuthContext,
+    readonly commandeId: string,
+    readonly texte: string,
+    readonly visibilite: Visibilite,
+    readonly idempotencyKey?: string,
+  ) {
+    super();
   }
 }
 /** A message on the fil: shared with every participant, or internal to the author's unit. */
 @CommandHandler(AjouterMessageCommandeCommand)
-export class AjouterMessageCommandeHandler implements ICommandHandler<AjouterMessageCommandeCommand, CommandeResult> {
+export class AjouterMessageCommandeHandler implements ICommandHandler<AjouterMessageCommandeCommand> {
   constructor(private readonly runner: CommandeCommandRunner) {}
   execute(c: AjouterMessageCommandeCommand) {
-    return this.runner.onCommande(c.ctx, c.commandeId, undefined, 'ecrire', (commande, auteur, at) =>
-      commande.ajouterMessage(auteur, at, c.texte, c.visibilite),
-    );
+    return this.runner.onCommandeIdempotent(c.ctx, c.commandeId, 'ecrire', (commande, auteur, at) => commande.ajouterMessage(auteur, at, c.texte, c.visibilite), {
+      key: c.idempotencyKey,
+      scope: `POST /commandes/${c.commandeId}/messages`,
+      body: { texte: c.texte, visibilite: c.visibilite },
+    });
   }
 }
 

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthContext, Clock, StaleVersionError } from '@app/core';
+import { AuthContext, Clock, IdempotentResponse, StaleVersionError, withIdempotency } from '@app/core';
 import { unitesOf } from '@app/timeline';
 import { canAct, canReadQuestion, QuestionScope } from '../domain/question.access';
 import { Auteur, Question } from '../domain/question.aggregate';
 import { QuestionAction } from '../domain/question.transitions';
 import { ActionNonPermiseError, QuestionIntrouvableError } from '../domain/questions.errors';
 import { QuestionRepository } from '../persistence/question.repository';
+import { QuestionView, QuestionViewReader } from '../queries/question-view.reader';
 
 export function auteurOf(ctx: AuthContext): Auteur {
   return { acteur: { id: ctx.userId, displayName: ctx.displayName, role: ctx.role }, unite: unitesOf(ctx)[0] };
@@ -38,6 +39,7 @@ export class QuestionCommandRunner {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: QuestionRepository,
+    private readonly views: QuestionViewReader,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
   ) {}
@@ -46,21 +48,55 @@ export class QuestionCommandRunner {
     ctx: AuthContext,
     questionId: string,
     expectedVersion: number | undefined,
-    action: QuestionAction | 'message',
-    act: (question: Question, auteur: Auteur, at: Date, manager: EntityManager) => void | Promise<void>,
+    action: QuestionAction,
+    act: Act,
   ): Promise<{ id: string; version: number }> {
-    const question = await this.dataSource.transaction(async (manager) => {
-      const loaded = await this.repository.load(manager, questionId);
-      if (!loaded) throw new QuestionIntrouvableError();
-      const scope = await scopeOf(manager, ctx, loaded);
-      if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
-      if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
-      if (action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
-      await act(loaded, auteurOf(ctx), this.clock.now(), manager);
-      await this.repository.save(manager, loaded);
-      return loaded;
-    });
+    const question = await this.dataSource.transaction((manager) => this.apply(manager, ctx, questionId, expectedVersion, action, act));
     this.publisher.mergeObjectContext(question).commit();
     return { id: question.id, version: question.version };
   }
+
+  /**
+   * `run` for a creating POST (a message) under an Idempotency-Key: the key is claimed in the
+   * same transaction, and the answer (the question as the caller then saw it) is stored with it,
+   * so a replay writes nothing and returns the first answer.
+   */
+  async runIdempotent(
+    ctx: AuthContext,
+    questionId: string,
+    action: 'message',
+    act: Act,
+    idempotency: { key: string | undefined; scope: string; body: unknown },
+  ): Promise<IdempotentResponse<QuestionView> & { replayed: boolean }> {
+    let applied: Question | null = null;
+    const result = await this.dataSource.transaction((manager) =>
+      withIdempotency(manager, { userId: ctx.userId, ...idempotency }, async () => {
+        applied = await this.apply(manager, ctx, questionId, undefined, action, act);
+        return { status: 201, body: (await this.views.read(manager, ctx, questionId))! };
+      }),
+    );
+    if (applied) this.publisher.mergeObjectContext(applied as Question).commit();
+    return result;
+  }
+
+  private async apply(
+    manager: EntityManager,
+    ctx: AuthContext,
+    questionId: string,
+    expectedVersion: number | undefined,
+    action: QuestionAction | 'message',
+    act: Act,
+  ): Promise<Question> {
+    const loaded = await this.repository.load(manager, questionId);
+    if (!loaded) throw new QuestionIntrouvableError();
+    const scope = await scopeOf(manager, ctx, loaded);
+    if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
+    if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
+    if (action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
+    await act(loaded, auteurOf(ctx), this.clock.now(), manager);
+    await this.repository.save(manager, loaded);
+    return loaded;
+  }
 }
+
+type Act = (question: Question, auteur: Auteur, at: Date, manager: EntityManager) => void | Promise<void>;

@@ -1,10 +1,11 @@
 import { Type } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AuthContext, DomainError } from '@app/core';
+import { AuthContext, DomainError, IdempotentResponse } from '@app/core';
 import type { Visibilite } from '@app/timeline';
 import type { Auteur, Question } from '../domain/question.aggregate';
 import type { QuestionAction } from '../domain/question.transitions';
 import { RoutingReader } from '../persistence/routing.reader';
+import type { QuestionView } from '../queries/question-view.reader';
 import { QuestionCommandRunner } from './question-command.runner';
 
 type Result = { id: string; version: number };
@@ -40,9 +41,16 @@ export class CloreQuestionCommand extends QuestionCommand {
   }
 }
 
-export class AjouterMessageCommand extends QuestionCommand {
-  constructor(ctx: AuthContext, questionId: string, readonly texte: string, readonly visibilite: Visibilite) {
-    super(ctx, questionId);
+/** A message on the thread: a creating POST, so it takes an Idempotency-Key and answers the question as first seen. */
+export class AjouterMessageCommand extends Command<IdempotentResponse<QuestionView> & { replayed: boolean }> {
+  constructor(
+    readonly ctx: AuthContext,
+    readonly questionId: string,
+    readonly texte: string,
+    readonly visibilite: Visibilite,
+    readonly idempotencyKey?: string,
+  ) {
+    super();
   }
 }
 
@@ -74,7 +82,7 @@ export class ReorienterQuestionCommand extends QuestionCommand {
 /** A handler that only calls one aggregate method through the runner: most transitions. */
 function transitionHandler<C extends QuestionCommand>(
   command: Type<C>,
-  action: QuestionAction | 'message',
+  action: QuestionAction,
   act: (question: Question, auteur: Auteur, at: Date, command: C) => void,
 ): Type<unknown> {
   @CommandHandler(command)
@@ -97,9 +105,17 @@ export const FournirInfoHandler = transitionHandler(FournirInfoCommand, 'fournir
 export const RepondreQuestionHandler = transitionHandler(RepondreQuestionCommand, 'repondre', (q, a, at, c) => q.repondre(a, at, c.texte));
 export const CloreQuestionHandler = transitionHandler(CloreQuestionCommand, 'clore', (q, a, at, c) => q.clore(a, at, c.issue));
 export const RouvrirQuestionHandler = transitionHandler(RouvrirQuestionCommand, 'rouvrir', (q, a, at, c) => q.rouvrir(a, at, c.texte));
-export const AjouterMessageHandler = transitionHandler(AjouterMessageCommand, 'message', (q, a, at, c) =>
-  q.ajouterMessage(a, at, c.texte, c.visibilite),
-);
+@CommandHandler(AjouterMessageCommand)
+export class AjouterMessageHandler implements ICommandHandler<AjouterMessageCommand> {
+  constructor(private readonly runner: QuestionCommandRunner) {}
+  execute(c: AjouterMessageCommand) {
+    return this.runner.runIdempotent(c.ctx, c.questionId, 'message', (q, a, at) => q.ajouterMessage(a, at, c.texte, c.visibilite), {
+      key: c.idempotencyKey,
+      scope: `POST /questions/${c.questionId}/messages`,
+      body: { texte: c.texte, visibilite: c.visibilite },
+    });
+  }
+}
 
 /** Escalation routes the question first: the direction asked for, else the dispositif's, the thème's, or the coordination. */
 @CommandHandler(EscaladerQuestionCommand)
