@@ -154,6 +154,30 @@ describe('Annuaire (GET /api/v1/maisons, directions, themes, dispositifs, refere
   });
 
   describe('maisons, directions, thèmes', () => {
+    it('pages every list with ?limit=&cursor=, as every list of the API: all items, in order, each once', async () => {
+      for (const [path, params] of [['/maisons', {}], ['/directions', {}], ['/themes', {}], ['/dispositifs', { q: 'tourisme' }], ['/referents', {}]] as const) {
+        const whole = await get(path, params);
+        expect(whole.status).toBe(200);
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { status: number; body: any } = await get(path, { ...params, limit: '3', ...(cursor ? { cursor } : {}) });
+          expect(page.status).toBe(200);
+          expect(page.body.items.length).toBeLessThanOrEqual(3);
+          ids.push(...page.body.items.map((x: any) => x.id));
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        expect(ids).toEqual(whole.body.items.map((x: any) => x.id));
+        expect(ids.length).toBeGreaterThan(3);
+      }
+      const tooMany = await get('/maisons', { limit: '500' });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.errors).toEqual([{ field: 'limit', message: 'limit ne doit pas dépasser 200.' }]);
+      const stale = await get('/themes', { cursor: Buffer.from(JSON.stringify({ k: null, id: '00000000-0000-0000-0000-000000000000' })).toString('base64url') });
+      expect(stale.status).toBe(400);
+      expect(stale.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+    });
+
     it('lists the maisons with département, type, verifie, horaires and specialisations', async () => {
       const res = await get('/maisons');
       expect(res.status).toBe(200);

@@ -31,12 +31,28 @@ describe('SLA administration: policies and calendars', () => {
   it('lists policies for admins and managers only', async () => {
     const res = await f.api.get('/api/v1/sla/politiques', { token: admin });
     expect(res.status).toBe(200);
-    expect(res.body.map((p: any) => `${p.flux}/${p.horloge}/${p.priorite}`)).toContain('question/reponse/normale');
+    expect(res.body.nextCursor).toBeNull();
+    expect(res.body.items.map((p: any) => `${p.flux}/${p.horloge}/${p.priorite}`)).toContain('question/reponse/normale');
     expect((await f.api.get('/api/v1/sla/politiques', { token: agent })).status).toBe(403);
+
+    // Pages of 2, as every list of the API: the same policies, in the same order, each once.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await f.api.get(`/api/v1/sla/politiques?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.items.map((p: any) => p.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(res.body.items.map((p: any) => p.id));
+    const bad = await f.api.get('/api/v1/sla/politiques?cursor=nimporte-quoi', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
   });
 
   it('changes a policy as a new version (If-Match), for new clocks only', async () => {
-    const [politique] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.filter(
+    const [politique] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.items.filter(
       (p: any) => p.horloge === 'reponse' && p.priorite === 'normale',
     );
     const running = await escalated();
@@ -70,7 +86,7 @@ describe('SLA administration: policies and calendars', () => {
   });
 
   it('a deactivated policy stops its open clocks: no warning nor breach any more', async () => {
-    const [priseEnCharge] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.filter((p: any) => p.horloge === 'prise_en_charge' && p.priorite === 'normale');
+    const [priseEnCharge] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.items.filter((p: any) => p.horloge === 'prise_en_charge' && p.priorite === 'normale');
     await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { cibleMinutesOuvrees: 0.05 } }); // 3 s
     const id = await escalated();
     const clock = async () => (await f.query(`SELECT * FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'prise_en_charge'`, [id]))[0];

@@ -9,7 +9,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { NotFoundError } from '@app/core';
+import { NotFoundError, Page, pageOfList } from '@app/core';
+import { PageQueryDto } from '../common/dto';
 import {
   GetDirectionQuery,
   GetDispositifQuery,
@@ -29,7 +30,6 @@ import {
   IdParamDto,
   MaisonDto,
   MaisonListDto,
-  NoQueryDto,
   ReferentListDto,
   ReferentsQueryDto,
   ThemeListDto,
@@ -39,7 +39,8 @@ const BAD_REQUEST = 'Paramètre invalide ou inconnu (problem+json, une erreur pa
 
 /**
  * The directory is reference data: every authenticated role may read it. Lists answer
- * `{items, nextCursor: null}` like every list of the API; the directory fits in one page.
+ * `{items, nextCursor}` with `?limit=&cursor=` like every list of the API; read whole (a few
+ * hundred rows at most) and cut in pages in their own order.
  */
 @ApiTags('Annuaire')
 @ApiBearerAuth()
@@ -52,8 +53,8 @@ export class DirectoryController {
   @Get('maisons')
   @ApiOperation({ summary: 'Les Maisons de la Région et bureaux territoriaux, avec leurs spécialisations' })
   @ApiOkResponse({ type: MaisonListDto })
-  async listMaisons(@Query() _query: NoQueryDto): Promise<MaisonListDto> {
-    return page(await this.queryBus.execute(new ListMaisonsQuery()));
+  async listMaisons(@Query() query: PageQueryDto): Promise<MaisonListDto> {
+    return page(await this.queryBus.execute(new ListMaisonsQuery()), query);
   }
 
   @Get('maisons/:id')
@@ -67,8 +68,8 @@ export class DirectoryController {
   @Get('directions')
   @ApiOperation({ summary: 'Les directions du siège et les agences, y compris historiques' })
   @ApiOkResponse({ type: DirectionListDto })
-  async listDirections(@Query() _query: NoQueryDto): Promise<DirectionListDto> {
-    return page(await this.queryBus.execute(new ListDirectionsQuery()));
+  async listDirections(@Query() query: PageQueryDto): Promise<DirectionListDto> {
+    return page(await this.queryBus.execute(new ListDirectionsQuery()), query);
   }
 
   @Get('directions/:id')
@@ -82,15 +83,15 @@ export class DirectoryController {
   @Get('themes')
   @ApiOperation({ summary: 'Les thèmes, avec la direction responsable de chacun' })
   @ApiOkResponse({ type: ThemeListDto })
-  async listThemes(@Query() _query: NoQueryDto): Promise<ThemeListDto> {
-    return page(await this.queryBus.execute(new ListThemesQuery()));
+  async listThemes(@Query() query: PageQueryDto): Promise<ThemeListDto> {
+    return page(await this.queryBus.execute(new ListThemesQuery()), query);
   }
 
   @Get('dispositifs')
   @ApiOperation({ summary: 'Chercher un dispositif (nom ou mots-clés), avec sa direction et ses référents' })
   @ApiOkResponse({ type: DispositifListDto })
   async listDispositifs(@Query() query: DispositifsQueryDto): Promise<DispositifListDto> {
-    return page(await this.queryBus.execute(new ListDispositifsQuery(query)));
+    return page(await this.queryBus.execute(new ListDispositifsQuery(query)), query);
   }
 
   @Get('dispositifs/:id')
@@ -105,12 +106,12 @@ export class DirectoryController {
   @ApiOperation({ summary: 'Les référents, filtrés par dispositif, thème ou direction, avec ce dont ils répondent' })
   @ApiOkResponse({ type: ReferentListDto })
   async listReferents(@Query() query: ReferentsQueryDto): Promise<ReferentListDto> {
-    return page(await this.queryBus.execute(new ListReferentsQuery(query)));
+    return page(await this.queryBus.execute(new ListReferentsQuery(query)), query);
   }
 }
 
-function page<T>(items: T[]): { items: T[]; nextCursor: null } {
-  return { items, nextCursor: null };
+function page<T extends { id: string }>(items: T[], query: PageQueryDto): Page<T> {
+  return pageOfList(items, (item) => item.id, query);
 }
 
 function found<T>(value: T | null, message: string): T {

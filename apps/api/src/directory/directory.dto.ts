@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../common/dto';
 
 const UUID = { message: 'doit être un identifiant (UUID) valide.' };
 
@@ -11,14 +12,11 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 
 export class IdParamDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   id: string;
 }
 
-/** For lists without filters: declared so that the global pipe refuses any query parameter (typos included). */
-export class NoQueryDto {}
-
-export class DispositifsQueryDto {
+export class DispositifsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     description: 'Mots cherchés dans le nom et les mots-clés, sans tenir compte des accents ni de la casse ; tous doivent y figurer.',
     example: 'eau tourisme',
@@ -31,12 +29,12 @@ export class DispositifsQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les dispositifs de ce thème.' })
   @IsOptional()
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   themeId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les dispositifs de cette direction.' })
   @IsOptional()
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   directionId?: string;
 
   @ApiPropertyOptional({
@@ -50,20 +48,20 @@ export class DispositifsQueryDto {
   inclureHistoriques?: boolean;
 }
 
-export class ReferentsQueryDto {
+export class ReferentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de ce dispositif.' })
   @IsOptional()
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   dispositifId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de ce thème.' })
   @IsOptional()
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   themeId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Les référents de cette direction.' })
   @IsOptional()
-  @IsUUID('4', UUID)
+  @IsUUID('all', UUID)
   directionId?: string;
 }
 
@@ -164,29 +162,29 @@ export class ReferentDto extends ReferentContactDto {
   @ApiProperty({ type: ThemeRefDto, isArray: true }) themes: ThemeRefDto[];
 }
 
-const NEXT_CURSOR = { type: String, nullable: true, description: 'Toujours null : l’annuaire tient en une page.' };
+const NEXT_CURSOR = { type: String, nullable: true, description: 'À passer en cursor pour la page suivante ; null sur la dernière page.' };
 
 export class MaisonListDto {
   @ApiProperty({ type: MaisonDto, isArray: true }) items: MaisonDto[];
-  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+  @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }
 
 export class DirectionListDto {
   @ApiProperty({ type: DirectionDto, isArray: true }) items: DirectionDto[];
-  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+  @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }
 
 export class ThemeListDto {
   @ApiProperty({ type: ThemeDto, isArray: true }) items: ThemeDto[];
-  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+  @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }
 
 export class DispositifListDto {
   @ApiProperty({ type: DispositifDto, isArray: true }) items: DispositifDto[];
-  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+  @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }
 
 export class ReferentListDto {
   @ApiProperty({ type: ReferentDto, isArray: true }) items: ReferentDto[];
-  @ApiProperty(NEXT_CURSOR) nextCursor: null;
+  @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }

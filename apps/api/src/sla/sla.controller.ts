@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { etagOf, parseIfMatch } from '@app/core';
+import { etagOf, Page, pageOfList, parseIfMatch } from '@app/core';
 import { GetCalendrierQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
-import type { BusinessCalendarSpec } from '@app/sla';
+import type { BusinessCalendarSpec, PolitiqueView } from '@app/sla';
 import { Roles } from '../auth/auth.decorators';
+import { PageQueryDto } from '../common/dto';
 import { CalendrierIdDto, PolitiqueIdDto, UpdateCalendrierDto, UpdatePolitiqueDto } from './sla.dto';
 
 @ApiTags('SLA')
@@ -20,8 +21,9 @@ export class SlaController {
   @Get('sla/politiques')
   @Roles('admin', 'manager')
   @ApiOperation({ summary: 'Les politiques SLA (cibles en minutes ouvrées)' })
-  politiques() {
-    return this.queryBus.execute(new ListPolitiquesQuery());
+  async politiques(@Query() query: PageQueryDto): Promise<Page<PolitiqueView>> {
+    const all: PolitiqueView[] = await this.queryBus.execute(new ListPolitiquesQuery());
+    return pageOfList(all, (p) => p.id, query);
   }
 
   @Put('sla/politiques/:id')

@@ -30,11 +30,33 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | null {
   } catch {
     /* fall through */
   }
-  throw new ValidationFailedError([{ field: 'cursor', message: 'Curseur invalide : reprenez la valeur nextCursor de la page précédente.' }]);
+  throw invalidCursor();
+}
+
+function invalidCursor(): ValidationFailedError {
+  return new ValidationFailedError([{ field: 'cursor', message: 'Curseur invalide : reprenez la valeur nextCursor de la page précédente.' }]);
 }
 
 /** Cuts the extra row fetched to know whether a next page exists. */
 export function toPage<T>(rows: T[], limit: number, cursorOf: (last: T) => KeysetCursor): Page<T> {
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1])) : null };
+}
+
+/**
+ * A page of a short list read whole (the directory, the SLA policies), in its own stable
+ * order: the cursor names the last item given, the next page starts after it. Same contract
+ * as the keyset lists: `?limit=&cursor=`, `nextCursor` null on the last page.
+ */
+export function pageOfList<T>(all: T[], idOf: (item: T) => string, query: { limit?: number; cursor?: string } = {}): Page<T> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const after = decodeCursor(query.cursor);
+  let start = 0;
+  if (after) {
+    const index = all.findIndex((item) => idOf(item) === after.id);
+    // The item named has gone (deleted, or filtered out by other parameters): the cursor no longer applies.
+    if (index < 0) throw invalidCursor();
+    start = index + 1;
+  }
+  return toPage(all.slice(start, start + limit + 1), limit, (last) => ({ k: null, id: idOf(last) }));
 }

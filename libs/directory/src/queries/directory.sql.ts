@@ -45,7 +45,7 @@ export const DIRECTION_SELECT = `
 export const DIRECTION_ORDER = `
   ORDER BY d.historique,
            array_position(ARRAY['direction_generale', 'direction', 'service', 'agence', 'groupement', 'fonds']::varchar[], d.type),
-           d.nom`;
+           d.nom, d.id`;
 
 /** A dispositif with its owner and the active référents who answer for it. */
 export const DISPOSITIF_SELECT = `

@@ -48,7 +48,7 @@ export class ListDispositifsHandler implements IQueryHandler<ListDispositifsQuer
                      WHEN NOT EXISTS (SELECT 1 FROM words WHERE strpos(${NAME}, ' ' || words.w) = 0) THEN 2
                      ELSE 3
                 END,
-                d.historique, d.nom`,
+                d.historique, d.nom, d.id`,
       [q, search.themeId ?? null, search.directionId ?? null, search.inclureHistoriques ?? true],
     );
   }

@@ -12,6 +12,6 @@ export class ListMaisonsHandler implements IQueryHandler<ListMaisonsQuery, Maiso
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   execute(): Promise<MaisonView[]> {
-    return this.dataSource.query(`${MAISON_SELECT} ORDER BY m.departement_code, m.nom`);
+    return this.dataSource.query(`${MAISON_SELECT} ORDER BY m.departement_code, m.nom, m.id`);
   }
 }

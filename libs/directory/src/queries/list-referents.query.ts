@@ -37,7 +37,7 @@ export class ListReferentsHandler implements IQueryHandler<ListReferentsQuery, R
         WHERE ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM referent_dispositif rd WHERE rd.referent_id = r.id AND rd.dispositif_id = $1))
           AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM referent_theme rt WHERE rt.referent_id = r.id AND rt.theme_id = $2))
           AND ($3::uuid IS NULL OR r.direction_id = $3)
-        ORDER BY dir.nom, u.display_name`,
+        ORDER BY dir.nom, u.display_name, r.id`,
       [filter.dispositifId ?? null, filter.themeId ?? null, filter.directionId ?? null],
     );
   }

@@ -17,7 +17,7 @@ export class ListThemesHandler implements IQueryHandler<ListThemesQuery, ThemeVi
               CASE WHEN dir.id IS NULL THEN NULL ELSE ${directionRef('dir')} END AS direction
          FROM theme t
          LEFT JOIN direction dir ON dir.id = t.direction_id
-        ORDER BY t.libelle`,
+        ORDER BY t.libelle, t.id`,
     );
   }
 }

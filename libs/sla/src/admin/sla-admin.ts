@@ -46,7 +46,7 @@ export class ListPolitiquesHandler implements IQueryHandler<ListPolitiquesQuery,
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async execute(): Promise<PolitiqueView[]> {
-    const rows = await this.dataSource.getRepository(SlaPolitiqueRow).find({ order: { flux: 'ASC', horloge: 'ASC', priorite: 'ASC', libelle: 'ASC' } });
+    const rows = await this.dataSource.getRepository(SlaPolitiqueRow).find({ order: { flux: 'ASC', horloge: 'ASC', priorite: 'ASC', libelle: 'ASC', id: 'ASC' } });
     return rows.map(toPolitiqueView);
   }
 }
