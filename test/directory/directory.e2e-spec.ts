@@ -111,6 +111,8 @@ describe('Annuaire (GET /api/v1/maisons, directions, themes, dispositifs, refere
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toMatch(PROBLEM);
       expect(missing.body).toMatchObject({ status: 404, detail: 'Dispositif introuvable.' });
+      // Any UUID version is an id (as on every other path): unknown is 404, not a malformed 400.
+      for (const path of ['/dispositifs', '/maisons', '/directions']) expect((await get(`${path}/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
     });
   });
 
