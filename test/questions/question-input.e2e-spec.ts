@@ -43,9 +43,13 @@ describe('question input and concurrency', () => {
     expect(body.errors.find((e: any) => e.field === 'usager.consentement').message).toMatch(/consentement/i);
   });
 
-  it('refuses an usager without a way to reach them', async () => {
+  it('accepts an usager who leaves no contact (they come back to the Maison), and refuses a malformed one', async () => {
     const base = questionBody();
-    await expectRejected({ ...base, usager: { nom: 'X', consentement: true } }, 400, 'usager.email');
+    const sansContact = await api.post('/api/v1/questions', { ...base, usager: { nom: 'Passera à la Maison', consentement: true } }, { token: agent });
+    expect(sansContact.status).toBe(201);
+    expect(sansContact.body.usager).toMatchObject({ nom: 'Passera à la Maison', email: null, telephone: null });
+    await expectRejected({ ...base, usager: { ...base.usager, email: 'pas-une-adresse' } }, 400, 'usager.email');
+    await expectRejected({ ...base, usager: { ...base.usager, telephone: 'abc' } }, 400, 'usager.telephone');
   });
 
   it('refuses an unknown dispositif and a thème that contradicts it', async () => {

@@ -15,7 +15,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CANAUX, PRIORITES, QUESTION_STATUTS } from '@app/questions';
@@ -44,17 +43,17 @@ export class UsagerDto {
   @MaxLength(200)
   organisation?: string | null;
 
-  @ApiPropertyOptional({ example: 'contact@camping-lespins.fr' })
+  @ApiPropertyOptional({ example: 'contact@camping-lespins.fr', description: 'Facultatif, comme le téléphone : un usager peut ne laisser aucun contact et repasser à la Maison.' })
   @Transform(trimOrNull)
-  @ValidateIf((o: UsagerDto) => !o.telephone || o.email != null)
-  @IsEmail({}, { message: 'Donnez une adresse e-mail valide ou un téléphone pour recontacter l’usager.' })
+  @IsOptional()
+  @IsEmail({}, { message: 'Donnez une adresse e-mail valide.' })
   @MaxLength(254)
   email?: string | null;
 
   @ApiPropertyOptional({ example: '04 68 00 00 00' })
   @Transform(trimOrNull)
-  @ValidateIf((o: UsagerDto) => !o.email || o.telephone != null)
-  @Matches(/^\+?[0-9 .()-]{6,25}$/, { message: 'Donnez un numéro de téléphone valide ou une adresse e-mail.' })
+  @IsOptional()
+  @Matches(/^\+?[0-9 .()-]{6,25}$/, { message: 'Donnez un numéro de téléphone valide.' })
   telephone?: string | null;
 
   @ApiProperty({ description: 'L’usager accepte que ses coordonnées soient conservées et transmises au référent.', enum: [true] })
