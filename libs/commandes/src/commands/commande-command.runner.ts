@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthContext, Clock, IdempotentResponse, StaleVersionError, withIdempotency } from '@app/core';
+import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
 import { unitesOf } from '@app/timeline';
 import { canActAffectation, canActCommande, canReadCommande } from '../domain/commande.access';
 import { Auteur, Commande } from '../domain/commande.aggregate';
@@ -58,15 +58,15 @@ export class CommandeCommandRunner {
     act: Act<[]>,
     idempotency: { key: string | undefined; scope: string; body: unknown },
   ): Promise<IdempotentResponse<CommandeView> & { replayed: boolean }> {
-    let applied: Commande | null = null;
-    const result = await this.dataSource.transaction((manager) =>
-      withIdempotency(manager, { userId: ctx.userId, ...idempotency }, async () => {
-        applied = await this.applyOnCommande(manager, ctx, commandeId, undefined, action, act);
-        return { status: 201, body: (await this.views.read(manager, ctx, commandeId))! };
-      }),
+    return createIdempotently(
+      this.dataSource,
+      { userId: ctx.userId, ...idempotency },
+      async (manager) => {
+        const aggregate = await this.applyOnCommande(manager, ctx, commandeId, undefined, action, act);
+        return { aggregate, status: 201, body: (await this.views.read(manager, ctx, commandeId))! };
+      },
+      (commande) => this.publisher.mergeObjectContext(commande).commit(),
     );
-    if (applied) this.publisher.mergeObjectContext(applied as Commande).commit();
-    return result;
   }
 
   private async applyOnCommande(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, EventPublisher, ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, Clock, withIdempotency } from '@app/core';
+import { AuthContext, Clock, createIdempotently } from '@app/core';
 import { uniteEmettriceOf } from '../domain/commande.access';
 import { Commande } from '../domain/commande.aggregate';
 import { CreationNonPermiseError } from '../domain/commandes.errors';
@@ -41,9 +41,10 @@ export class RedigerCommandeHandler implements ICommandHandler<RedigerCommandeCo
   async execute({ ctx, input, idempotencyKey }: RedigerCommandeCommand) {
     const unite = uniteEmettriceOf(ctx);
     if (!unite) throw new CreationNonPermiseError();
-    let created: Commande | null = null;
-    const result = await this.dataSource.transaction((manager) =>
-      withIdempotency(manager, { userId: ctx.userId, key: idempotencyKey, scope: 'POST /commandes', body: input }, async () => {
+    return createIdempotently(
+      this.dataSource,
+      { userId: ctx.userId, key: idempotencyKey, scope: 'POST /commandes', body: input },
+      async (manager) => {
         const brief = { ...BRIEF_VIDE, ...briefChanges(input) };
         const annuaire = await this.references.constater(manager, brief);
         const at = this.clock.now();
@@ -60,11 +61,9 @@ export class RedigerCommandeHandler implements ICommandHandler<RedigerCommandeCo
           annuaire,
         );
         await this.repository.insert(manager, commande);
-        created = commande;
-        return { status: 201, body: (await this.views.read(manager, ctx, commande.id))! };
-      }),
+        return { aggregate: commande, status: 201, body: (await this.views.read(manager, ctx, commande.id))! };
+      },
+      (commande) => this.publisher.mergeObjectContext(commande).commit(),
     );
-    if (created) this.publisher.mergeObjectContext(created as Commande).commit();
-    return result;
   }
 }

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ValidationFailedError } from '../errors/domain-error';
 import { canonicalHash } from './canonical-json';
 
@@ -13,7 +13,11 @@ export interface IdempotencyArgs {
   userId: string;
   /** The `Idempotency-Key` header; undefined when the client sent none. */
   key: string | undefined;
-  /** The route, e.g. `POST /api/v1/questions` (the pattern, not the concrete URL). */
+  /**
+   * The route, e.g. `POST /questions`; with the id when the path names a ticket
+   * (`POST /questions/{id}/messages`), so that a key reused on another ticket is refused (422)
+   * rather than answered with the first ticket's response.
+   */
   scope: string;
   /** The request body as received, before defaults are applied, so a retry hashes the same. */
   body: unknown;
@@ -97,6 +101,29 @@ export async function withIdempotency<T>(
     return { status: stored.status, body: stored.response as T, replayed: true };
   }
   throw new Error(`Idempotency key vanished twice while being read (user ${args.userId}).`);
+}
+
+/**
+ * A creating command in a transaction of its own under an Idempotency-Key: `create` writes,
+ * answers, and names the aggregate it changed, whose events `publish` sends once committed. A
+ * replay runs neither and returns the first answer.
+ */
+export async function createIdempotently<A, T>(
+  dataSource: DataSource,
+  args: IdempotencyArgs,
+  create: (manager: EntityManager) => Promise<IdempotentResponse<T> & { aggregate: A }>,
+  publish: (aggregate: A) => void,
+): Promise<IdempotentResponse<T> & { replayed: boolean }> {
+  let changed: { aggregate: A } | null = null;
+  const result = await dataSource.transaction((manager) =>
+    withIdempotency(manager, args, async () => {
+      const { aggregate, status, body } = await create(manager);
+      changed = { aggregate };
+      return { status, body };
+    }),
+  );
+  if (changed) publish((changed as { aggregate: A }).aggregate);
+  return result;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthContext, Clock, IdempotentResponse, StaleVersionError, withIdempotency } from '@app/core';
+import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
 import { unitesOf } from '@app/timeline';
 import { canAct, canReadQuestion, QuestionScope } from '../domain/question.access';
 import { Auteur, Question } from '../domain/question.aggregate';
@@ -68,15 +68,15 @@ export class QuestionCommandRunner {
     act: Act,
     idempotency: { key: string | undefined; scope: string; body: unknown },
   ): Promise<IdempotentResponse<QuestionView> & { replayed: boolean }> {
-    let applied: Question | null = null;
-    const result = await this.dataSource.transaction((manager) =>
-      withIdempotency(manager, { userId: ctx.userId, ...idempotency }, async () => {
-        applied = await this.apply(manager, ctx, questionId, undefined, action, act);
-        return { status: 201, body: (await this.views.read(manager, ctx, questionId))! };
-      }),
+    return createIdempotently(
+      this.dataSource,
+      { userId: ctx.userId, ...idempotency },
+      async (manager) => {
+        const aggregate = await this.apply(manager, ctx, questionId, undefined, action, act);
+        return { aggregate, status: 201, body: (await this.views.read(manager, ctx, questionId))! };
+      },
+      (question) => this.publisher.mergeObjectContext(question).commit(),
     );
-    if (applied) this.publisher.mergeObjectContext(applied as Question).commit();
-    return result;
   }
 
   private async apply(

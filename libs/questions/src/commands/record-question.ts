@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, EventPublisher, ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, Clock, DomainError, isMdrRole, withIdempotency } from '@app/core';
+import { AuthContext, Clock, createIdempotently, DomainError, isMdrRole } from '@app/core';
 import { Canal, Priorite, Question } from '../domain/question.aggregate';
 import { QuestionRepository, UsagerData } from '../persistence/question.repository';
 import { RoutingReader } from '../persistence/routing.reader';
@@ -49,9 +49,10 @@ export class RecordQuestionHandler implements ICommandHandler<RecordQuestionComm
     if (!isMdrRole(ctx.role) || !ctx.maisonId) {
       throw new DomainError('QUESTION_CREATION_NON_PERMISE', 'forbidden', 'Seuls les agents et responsables d’une Maison de la Région enregistrent des questions.');
     }
-    let created: Question | null = null;
-    const result = await this.dataSource.transaction((manager) =>
-      withIdempotency(manager, { userId: ctx.userId, key: idempotencyKey, scope: 'POST /questions', body: input }, async () => {
+    return createIdempotently(
+      this.dataSource,
+      { userId: ctx.userId, key: idempotencyKey, scope: 'POST /questions', body: input },
+      async (manager) => {
         const { themeId } = await this.routing.checkSubject(manager, input.dispositifId ?? null, input.themeId ?? null);
         const at = this.clock.now();
         const question = Question.recevoir(
@@ -71,11 +72,9 @@ export class RecordQuestionHandler implements ICommandHandler<RecordQuestionComm
           auteurOf(ctx),
         );
         await this.repository.insert(manager, question, input.usager);
-        created = question;
-        return { status: 201, body: (await this.views.read(manager, ctx, question.id))! };
-      }),
+        return { aggregate: question, status: 201, body: (await this.views.read(manager, ctx, question.id))! };
+      },
+      (question) => this.publisher.mergeObjectContext(question).commit(),
     );
-    if (created) this.publisher.mergeObjectContext(created as Question).commit();
-    return result;
   }
 }
