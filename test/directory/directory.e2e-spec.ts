@@ -1,5 +1,5 @@
 import { TestDb } from '../setup/db';
-import { TestApi } from '../setup/e2e-app';
+import { TestApi, walkPages } from '../setup/e2e-app';
 
 const PROBLEM = /^application\/problem\+json/;
 const UNKNOWN_ID = '7d3f1c9e-2b4a-4c8e-9f10-0a1b2c3d4e5f';
@@ -160,15 +160,7 @@ describe('Annuaire (GET /api/v1/maisons, directions, themes, dispositifs, refere
       for (const [path, params] of [['/maisons', {}], ['/directions', {}], ['/themes', {}], ['/dispositifs', { q: 'tourisme' }], ['/referents', {}]] as const) {
         const whole = await get(path, params);
         expect(whole.status).toBe(200);
-        const ids: string[] = [];
-        let cursor: string | null = null;
-        do {
-          const page: { status: number; body: any } = await get(path, { ...params, limit: '3', ...(cursor ? { cursor } : {}) });
-          expect(page.status).toBe(200);
-          expect(page.body.items.length).toBeLessThanOrEqual(3);
-          ids.push(...page.body.items.map((x: any) => x.id));
-          cursor = page.body.nextCursor;
-        } while (cursor);
+        const ids = (await walkPages((cursor) => get(path, { ...params, limit: '3', ...(cursor ? { cursor } : {}) }), 3)).map((x) => x.id);
         expect(ids).toEqual(whole.body.items.map((x: any) => x.id));
         expect(ids.length).toBeGreaterThan(3);
       }

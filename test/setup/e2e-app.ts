@@ -72,3 +72,20 @@ export class TestApi {
     await this.app.close();
   }
 }
+
+/**
+ * Every item of a list endpoint, following `nextCursor` from the first page: each page must
+ * answer 200 with at most `limit` items. `fetchPage` gets the cursor (null for the first page).
+ */
+export async function walkPages<T = any>(fetchPage: (cursor: string | null) => Promise<HttpResponse>, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await fetchPage(cursor);
+    expect(page.status).toBe(200);
+    expect(page.body.items.length).toBeLessThanOrEqual(limit);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}

@@ -3,6 +3,7 @@ import { QueueName, redisOptions } from '@app/core';
 import { PURGE_IDEMPOTENCE_JOB } from '../../apps/worker/src/maintenance.processor';
 import { EMAILS, questionBody } from '../questions/fixtures';
 import { SlaFixture } from './sla-fixture';
+import { walkPages } from '../setup/e2e-app';
 
 describe('SLA administration: policies and calendars', () => {
   let f: SlaFixture;
@@ -36,15 +37,7 @@ describe('SLA administration: policies and calendars', () => {
     expect((await f.api.get('/api/v1/sla/politiques', { token: agent })).status).toBe(403);
 
     // Pages of 2, as every list of the API: the same policies, in the same order, each once.
-    const paged: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { status: number; body: any } = await f.api.get(`/api/v1/sla/politiques?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
-      expect(page.status).toBe(200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      paged.push(...page.body.items.map((p: any) => p.id));
-      cursor = page.body.nextCursor;
-    } while (cursor);
+    const paged = (await walkPages((cursor) => f.api.get(`/api/v1/sla/politiques?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin }), 2)).map((p) => p.id);
     expect(paged).toEqual(res.body.items.map((p: any) => p.id));
     const bad = await f.api.get('/api/v1/sla/politiques?cursor=nimporte-quoi', { token: admin });
     expect(bad.status).toBe(400);
