@@ -5,7 +5,7 @@ import { CalendarRegistry } from '@app/sla';
 import { Redis } from 'ioredis';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { TestApi } from '../setup/e2e-app';
-import { testConfig } from '../setup/test-env';
+import { testConfig, testRedisUrl } from '../setup/test-env';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { loadDataset, NOW, Units, units } from './dashboard-dataset';
 
@@ -189,7 +189,7 @@ describe('SLA dashboard', () => {
   it('the worker refreshes the roll-up on its maintenance queue every DASHBOARD_REFRESH_MS', async () => {
     await scratch.dataSource.query(`DELETE FROM tdb_rafraichissement`);
     const worker = await createWorkerApp(
-      testConfig({ DATABASE_URL: scratch.url, REDIS_URL: 'redis://127.0.0.1:6379/13', QUEUE_PREFIX: 'relais-test-tdb-worker', DASHBOARD_REFRESH_MS: '1000' }),
+      testConfig({ DATABASE_URL: scratch.url, REDIS_URL: testRedisUrl(13), QUEUE_PREFIX: 'relais-test-tdb-worker', DASHBOARD_REFRESH_MS: '1000' }),
     );
     try {
       const deadline = Date.now() + 15_000;
@@ -201,7 +201,7 @@ describe('SLA dashboard', () => {
       expect(rows).toHaveLength(1);
     } finally {
       await worker.close();
-      const redis = new Redis('redis://127.0.0.1:6379/13');
+      const redis = new Redis(testRedisUrl(13));
       await redis.flushdb();
       redis.disconnect();
     }

@@ -3,13 +3,14 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { OutboxJob, OutboxRelay, outboxJobId, QueueName, redisOptions } from '@app/core';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { testRedisUrl } from '../setup/test-env';
 
 /** An event whose job Redis lost (flush, crash) is sent again; a processed one never is. */
 describe('outbox redelivery', () => {
   let scratch: ScratchDatabase;
   let queue: Queue<OutboxJob>;
   let redis: Redis;
-  const url = 'redis://127.0.0.1:6379/9';
+  const url = testRedisUrl(9);
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('relais_test_outbox');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/core';
-import { assertTestDatabase, TEST_DATABASE_URL, testConfig } from './test-env';
+import { assertTestDatabase, scratchDatabaseName, TEST_DATABASE_URL, testConfig } from './test-env';
 
 /**
  * A database of one's own, migrated from scratch, for repository tests that must not depend on
@@ -17,7 +17,8 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-export async function createScratchDatabase(name: string, options: { poolSize?: number } = {}): Promise<ScratchDatabase> {
+export async function createScratchDatabase(suffixed: string, options: { poolSize?: number } = {}): Promise<ScratchDatabase> {
+  const name = scratchDatabaseName(suffixed);
   const url = Object.assign(new URL(TEST_DATABASE_URL), { pathname: `/${name}` }).toString();
   assertTestDatabase(url);
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -4,6 +4,20 @@ import { AppConfig, loadConfig } from '@app/core';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Logical database `db` of the test Redis (TEST_REDIS_URL's server), for suites that FLUSHDB. */
+export function testRedisUrl(db: number): string {
+  return Object.assign(new URL(TEST_REDIS_URL), { pathname: `/${db}` }).toString();
+}
+
+/**
+ * The name of a suite's own database: `relais_test_<suffix>` by default; when TEST_DATABASE_URL
+ * names another test database (two checkouts testing at once), its name replaces `relais_test`.
+ */
+export function scratchDatabaseName(name: string): string {
+  const base = new URL(TEST_DATABASE_URL).pathname.replace(/^\//, '');
+  return name.startsWith('relais_test') ? base + name.slice('relais_test'.length) : name;
+}
+
 export function assertTestDatabase(url: string): void {
   const name = new URL(url).pathname.replace(/^\//, '');
   if (!name.includes('test')) {

@@ -5,7 +5,7 @@ import { ALWAYS_OPEN_CALENDAR } from '@app/sla';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
-import { testConfig } from '../setup/test-env';
+import { testConfig, testRedisUrl } from '../setup/test-env';
 
 /**
  * An API and a worker on a database of their own, with both calendars always open and Redis on
@@ -26,7 +26,7 @@ export class SlaFixture {
     const spec = (id: string) => JSON.stringify({ ...ALWAYS_OPEN_CALENDAR, id });
     await scratch.dataSource.query(`UPDATE sla_calendrier SET spec = $1::jsonb WHERE id = 'reseau'`, [spec('reseau')]);
     await scratch.dataSource.query(`UPDATE sla_calendrier SET spec = $1::jsonb WHERE id = 'siege'`, [spec('siege')]);
-    const redisUrl = `redis://127.0.0.1:6379/${redisDb}`;
+    const redisUrl = testRedisUrl(redisDb);
     const redis = new Redis(redisUrl);
     await redis.flushdb();
     const env = { DATABASE_URL: scratch.url, REDIS_URL: redisUrl, QUEUE_PREFIX: `relais-${name}`, SLA_RECONCILE_MS: '2000', OUTBOX_POLL_MS: '200', ...overrides };

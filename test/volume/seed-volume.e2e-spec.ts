@@ -34,7 +34,7 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
   const q = <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => db.dataSource.query(sql, params);
 
   beforeAll(async () => {
-    db = await createScratchDatabase('relais_volume_test');
+    db = await createScratchDatabase('relais_test_volume');
     await seedDemoData(db.dataSource);
     report = await seedVolume(db.url, options(7));
     [digest] = await q(DIGEST);
@@ -164,7 +164,7 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
   }, 300_000);
 
   it('generates the same rows, ids and hashes included, from the same seed', async () => {
-    const again = await createScratchDatabase('relais_volume_again_test');
+    const again = await createScratchDatabase('relais_test_volume_again');
     try {
       await copyDirectory(db.dataSource, again.dataSource);
       await seedVolume(again.url, options(7));
