@@ -150,7 +150,7 @@ describe('commande input and concurrency', () => {
       expect(verification.body.alertes[0]).toMatch(/4 jours ouvrés.*délai minimum de 5/);
       const refused = await expectRejected(() => api.post(`/api/v1/commandes/${draft.id}/emettre`, {}, { token: conseiller }), 422, 'justificationUrgence');
       expect(refused.manquants).toEqual(['urgent', 'justificationUrgence']);
-      const urgent = await patch(draft.id, { urgent: true, justificationUrgence: 'Session plénière avancée au 10 décembre.' })();
+      const urgent = await patch(draft.id, { urgent: true, justificationUrgence: 'Session plénière avancée au 10 décembre.' }, { 'if-match': `"${draft.version}"` })();
       expect(urgent.status).toBe(200);
       const issued = await api.post(`/api/v1/commandes/${draft.id}/emettre`, {}, { token: conseiller });
       expect(issued.status).toBe(200);
@@ -189,15 +189,28 @@ describe('commande input and concurrency', () => {
 
       // The same content again is no change: no new version, no event.
       const before = await commandeCounts(db);
-      const same = await patch(draft.id, { titre: draft.titre })();
+      const same = await patch(draft.id, { titre: draft.titre }, { 'if-match': `"${draft.version + 1}"` })();
       expect(same.status).toBe(200);
       expect(same.body.version).toBe(draft.version + 1);
       expect(await commandeCounts(db)).toEqual(before);
     });
 
+    it('an edit without If-Match is 428 naming the header, and writes nothing (API.md: a PATCH without If-Match is 428)', async () => {
+      const draft = await rediger(api, briefSansMaterielNiContacts(ids));
+      for (const headers of [undefined, { 'if-match': '*' }]) {
+        const body = await expectRejected(patch(draft.id, { titre: 'Sans If-Match' }, headers), 428, 'If-Match');
+        expect(body).toMatchObject({ code: 'IF_MATCH_REQUIS', title: 'Précondition requise' });
+        expect(body.detail).toMatch(/If-Match/);
+      }
+      const unchanged = await api.get(`/api/v1/commandes/${draft.id}`, { token: conseiller });
+      expect(unchanged.body).toMatchObject({ titre: draft.titre, version: draft.version });
+      // Transitions keep If-Match optional: the state machine answers 409 to a move from a stale view.
+      expect((await api.post(`/api/v1/commandes/${draft.id}/annuler`, { motif: 'Doublon' }, { token: conseiller })).status).toBe(200);
+    });
+
     it('an issued commande is not edited any more (409 naming its state)', async () => {
       const commande = await emise(api, ids);
-      const res = await patch(commande.id, { titre: 'Trop tard', echeance: '2020-01-01' })();
+      const res = await patch(commande.id, { titre: 'Trop tard', echeance: '2020-01-01' }, { 'if-match': `"${commande.version}"` })();
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'COMMANDE_TRANSITION_INTERDITE', statutActuel: 'emise', action: 'modifier' });
     });
@@ -205,7 +218,7 @@ describe('commande input and concurrency', () => {
     it('only the issuing unit edits; others do not even see the draft', async () => {
       const draft = await rediger(api, briefSansMaterielNiContacts(ids));
       const def = await api.login(EMAILS.managerDef);
-      const res = await api.request('PATCH', `/api/v1/commandes/${draft.id}`, { token: def, body: { titre: 'X' } });
+      const res = await api.request('PATCH', `/api/v1/commandes/${draft.id}`, { token: def, body: { titre: 'X' }, headers: { 'if-match': `"${draft.version}"` } });
       expect(res.status).toBe(404);
     });
   });

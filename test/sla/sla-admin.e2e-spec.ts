@@ -57,6 +57,11 @@ describe('SLA administration: policies and calendars', () => {
       headers: { 'if-match': `"${politique.version - 1}"` },
     });
     expect(stale.status).toBe(412);
+    // An edit of a policy must say which version it read: without If-Match, 428 and nothing changes.
+    const blind = await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, { token: admin, body: { cibleMinutesOuvrees: 960 } });
+    expect(blind.status).toBe(428);
+    expect(blind.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(blind.body).toMatchObject({ code: 'IF_MATCH_REQUIS', errors: [{ field: 'If-Match' }] });
     const invalid = await f.api.request('PUT', `/api/v1/sla/politiques/${politique.id}`, { token: admin, body: { cibleMinutesOuvrees: -3 } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].field).toBe('cibleMinutesOuvrees');
@@ -80,11 +85,15 @@ describe('SLA administration: policies and calendars', () => {
 
   it('a deactivated policy stops its open clocks: no warning nor breach any more', async () => {
     const [priseEnCharge] = (await f.api.get('/api/v1/sla/politiques', { token: admin })).body.items.filter((p: any) => p.horloge === 'prise_en_charge' && p.priorite === 'normale');
-    await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { cibleMinutesOuvrees: 0.05 } }); // 3 s
+    const short = await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, {
+      token: admin,
+      body: { cibleMinutesOuvrees: 0.05 }, // 3 s
+      headers: { 'if-match': `"${priseEnCharge.version}"` },
+    });
     const id = await escalated();
     const clock = async () => (await f.query(`SELECT * FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'prise_en_charge'`, [id]))[0];
     expect((await clock()).etat).toBe('running');
-    const off = await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: false } });
+    const off = await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: false }, headers: { 'if-match': short.headers.get('etag')! } });
     expect(off.body.actif).toBe(false);
     await f.waitFor(async () => (await clock()).etat === 'cancelled', 10_000, 'cancelled clock');
     await new Promise((r) => setTimeout(r, 3500)); // past the old due time
@@ -93,7 +102,7 @@ describe('SLA administration: policies and calendars', () => {
     // And no new clock of that kind starts while it is off.
     const next = await escalated();
     expect((await f.query(`SELECT count(*)::int n FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'prise_en_charge'`, [next]))[0].n).toBe(0);
-    await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: true, cibleMinutesOuvrees: 480 } });
+    await f.api.request('PUT', `/api/v1/sla/politiques/${priseEnCharge.id}`, { token: admin, body: { actif: true, cibleMinutesOuvrees: 480 }, headers: { 'if-match': off.headers.get('etag')! } });
   });
 
   it('a closure day added to a calendar re-plans the running clocks on it', async () => {
@@ -125,9 +134,13 @@ describe('SLA administration: policies and calendars', () => {
     const bad = await f.api.request('PUT', '/api/v1/calendriers/siege', {
       token: admin,
       body: { ...spec, hours: { ...spec.hours, 1: [{ start: '25:00', end: '12:00' }] } },
+      headers: { 'if-match': changed.headers.get('etag')! },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.length).toBeGreaterThan(0);
+    const blind = await f.api.request('PUT', '/api/v1/calendriers/siege', { token: admin, body: { ...spec, closures: [] } });
+    expect(blind.status).toBe(428);
+    expect((await f.api.get('/api/v1/calendriers/siege', { token: agent })).body.joursFermes.map((d: any) => d.date)).toContain(today);
     expect((await f.api.get('/api/v1/calendriers/nulle-part', { token: agent })).status).toBe(400);
   });
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AuthContext, etagOf, parseIfMatch } from '@app/core';
+import { AuthContext, etagOf, parseIfMatch, requireIfMatch } from '@app/core';
 import {
   AccuserReceptionCommand,
   AffectationAvecCommande,
@@ -41,6 +41,7 @@ import {
 } from './commandes.dto';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si la commande a changé entre-temps.' };
+const IF_MATCH_REQUIS = { name: 'If-Match', required: true, description: 'Obligatoire (428 sans lui) : l’ETag reçu, refus 412 si la commande a changé entre-temps.' };
 const IF_MATCH_AFFECTATION = { name: 'If-Match', required: false, description: 'L’ETag de l’affectation : refus 412 si elle a changé entre-temps.' };
 
 /**
@@ -87,10 +88,10 @@ export class CommandesController {
   }
 
   @Patch('commandes/:id')
-  @ApiOperation({ summary: 'Modifier le brouillon : seuls les champs envoyés changent (null efface)' })
-  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Modifier le brouillon : seuls les champs envoyés changent (null efface)', description: 'If-Match obligatoire : 428 sans lui, 412 si la commande a changé.' })
+  @ApiHeader(IF_MATCH_REQUIS)
   modifier(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() body: BriefDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.runCommande(ctx, reply, new ModifierCommandeCommand(ctx, id, body, parseIfMatch(ifMatch)));
+    return this.runCommande(ctx, reply, new ModifierCommandeCommand(ctx, id, body, requireIfMatch(ifMatch)));
   }
 
   @Get('commandes/:id/verification')

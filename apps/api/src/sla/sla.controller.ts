@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Put, Query, Res } from '@nestjs/
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { etagOf, Page, pageOfList, parseIfMatch } from '@app/core';
+import { etagOf, Page, pageOfList, requireIfMatch } from '@app/core';
 import { GetCalendrierQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
 import type { BusinessCalendarSpec, PolitiqueView } from '@app/sla';
 import { Roles } from '../auth/auth.decorators';
@@ -28,15 +28,15 @@ export class SlaController {
 
   @Put('sla/politiques/:id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Modifier une politique : s’applique aux nouvelles horloges, pas à celles en cours' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOperation({ summary: 'Modifier une politique : s’applique aux nouvelles horloges, pas à celles en cours', description: 'If-Match obligatoire : 428 sans lui, 412 si la politique a changé.' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'L’ETag de la politique lue (428 sans lui, 412 s’il est périmé).' })
   async updatePolitique(
     @Param() { id }: PolitiqueIdDto,
     @Body() body: UpdatePolitiqueDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const view = await this.commandBus.execute(new UpdatePolitiqueCommand(id, body, parseIfMatch(ifMatch)));
+    const view = await this.commandBus.execute(new UpdatePolitiqueCommand(id, body, requireIfMatch(ifMatch)));
     reply.header('etag', etagOf(view.version));
     return view;
   }
@@ -51,15 +51,15 @@ export class SlaController {
 
   @Put('calendriers/:id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Modifier un calendrier : les horloges en cours sont recalculées' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOperation({ summary: 'Modifier un calendrier : les horloges en cours sont recalculées', description: 'If-Match obligatoire : 428 sans lui, 412 si le calendrier a changé ("0" pour un calendrier de Maison encore hérité).' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'L’ETag du calendrier lu (428 sans lui, 412 s’il est périmé).' })
   async updateCalendrier(
     @Param() { id }: CalendrierIdDto,
     @Body() body: UpdateCalendrierDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const view = await this.commandBus.execute(new UpdateCalendrierCommand(id, body as unknown as Omit<BusinessCalendarSpec, 'id'>, parseIfMatch(ifMatch)));
+    const view = await this.commandBus.execute(new UpdateCalendrierCommand(id, body as unknown as Omit<BusinessCalendarSpec, 'id'>, requireIfMatch(ifMatch)));
     reply.header('etag', etagOf(view.version));
     return view;
   }

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'not_found' // 404: absent, or outside the caller's scope
   | 'conflict' // 409: a forbidden transition, a concurrent change
   | 'precondition_failed' // 412: stale If-Match
+  | 'precondition_required' // 428: an update that must carry If-Match came without it
   | 'unprocessable' // 422: well-formed but refused by a business rule
   | 'too_many_requests'; // 429
 

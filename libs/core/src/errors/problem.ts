@@ -21,6 +21,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  precondition_required: 428,
   unprocessable: 422,
   too_many_requests: 429,
 };
@@ -36,6 +37,7 @@ export const TITLE_BY_STATUS: Record<number, string> = {
   413: 'Requête trop volumineuse',
   415: 'Type de contenu non pris en charge',
   422: 'Requête refusée',
+  428: 'Précondition requise',
   429: 'Trop de requêtes',
   500: 'Erreur interne',
   503: 'Service indisponible',

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { etagOf, parseIfMatch } from './etag';
+import { etagOf, parseIfMatch, requireIfMatch } from './etag';
 import { decodeCursor, encodeCursor, toPage } from './pagination';
 
 describe('If-Match and ETag', () => {
@@ -20,6 +20,23 @@ describe('If-Match and ETag', () => {
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).details.errors![0].field).toBe('If-Match');
     }
+  });
+});
+
+describe('required If-Match', () => {
+  it('returns the version, and refuses absent, empty or * with a 428 naming the header', () => {
+    expect(requireIfMatch('"5"')).toBe(5);
+    for (const header of [undefined, '', '  ', '*']) {
+      try {
+        requireIfMatch(header);
+        fail(`should throw for ${JSON.stringify(header)}`);
+      } catch (err) {
+        expect(err).toBeInstanceOf(DomainError);
+        expect((err as DomainError).kind).toBe('precondition_required');
+        expect((err as DomainError).details.errors![0].field).toBe('If-Match');
+      }
+    }
+    expect(() => requireIfMatch('"abc"')).toThrow(expect.objectContaining({ kind: 'invalid_input' }));
   });
 });
 

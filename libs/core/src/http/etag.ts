@@ -19,3 +19,22 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   }
   return Number(match[1]);
 }
+
+/**
+ * If-Match for the updates that must carry it (edits of a resource's content: `PATCH
+ * /commandes/{id}`, `PUT /sla/politiques/{id}`, `PUT /calendriers/{id}`): without the version
+ * the client read, a blind write would silently undo someone else's edit. Absent, empty or `*`
+ * answers 428 (RFC 6585); garbage is a 400 as in parseIfMatch.
+ */
+export function requireIfMatch(header: string | undefined): number {
+  const version = parseIfMatch(header);
+  if (version === undefined) {
+    throw new DomainError(
+      'IF_MATCH_REQUIS',
+      'precondition_required',
+      'Cette modification exige l’en-tête If-Match : renvoyez l’ETag de la ressource telle que vous l’avez lue (par exemple "3"), pour ne pas écraser une modification faite entre-temps.',
+      { errors: [{ field: 'If-Match', message: 'obligatoire : reprenez l’ETag reçu en lisant la ressource.' }] },
+    );
+  }
+  return version;
+}
