@@ -187,7 +187,17 @@ describe('commande flow (top-down)', () => {
     // Limoux follows everyone's progress, but acts only on its own assignment.
     const seenByLimoux = await get(`/commandes/${commandeId}`, responsableLimoux);
     expect(seenByLimoux.body.affectations.find((a: any) => a.id === foix.id).pourcentage).toBe(50);
-    expect((await post(`/affectations/${foix.id}/avancement`, responsableLimoux, { pourcentage: 90 })).status).toBe(403);
+    // Her role may report progress, her Maison may not on Foix's assignment: the refusal says which.
+    const otherMaison = await post(`/affectations/${foix.id}/avancement`, responsableLimoux, { pourcentage: 90 });
+    expect(otherMaison.status).toBe(403);
+    expect(otherMaison.body).toMatchObject({ code: 'COMMANDE_AFFECTATION_AUTRE_MAISON', action: 'signaler_avancement' });
+    expect(otherMaison.body.detail).toMatch(/autre Maison de la Région/);
+    expect(otherMaison.body.detail).not.toMatch(/rôle/);
+    // An issuer's move is her role's limit, and says so.
+    const notIssuer = await post(`/affectations/${limoux.id}/valider`, responsableLimoux);
+    expect(notIssuer.status).toBe(403);
+    expect(notIssuer.body).toMatchObject({ code: 'COMMANDE_ACTION_NON_PERMISE' });
+    expect(notIssuer.body.detail).toMatch(/Votre rôle ne permet pas/);
 
     // ——— All three deliver. ———
     clock.set('2026-12-16T17:00:00+01:00');

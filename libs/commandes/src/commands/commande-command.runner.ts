@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
 import { unitesOf } from '@app/timeline';
-import { canActAffectation, canActCommande, canReadCommande } from '../domain/commande.access';
+import { canReadCommande, refusAffectation, refusCommande } from '../domain/commande.access';
 import { Auteur, Commande } from '../domain/commande.aggregate';
 import { AffectationAction, CommandeAction } from '../domain/commande.transitions';
-import { ActionNonPermiseError, AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
+import { actionRefusee, AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
 import { CommandeRepository } from '../persistence/commande.repository';
 import { CommandeView, CommandeViewReader } from '../queries/commande-view.reader';
 
@@ -82,7 +82,8 @@ export class CommandeCommandRunner {
     const scope = loaded.scopePour(ctx.email);
     if (!canReadCommande(ctx, scope)) throw new CommandeIntrouvableError();
     if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
-    if (!canActCommande(ctx, scope, action)) throw new ActionNonPermiseError(action, 'commande');
+    const refus = refusCommande(ctx, scope, action);
+    if (refus) throw actionRefusee(refus, action, 'commande');
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
     return loaded;
@@ -107,7 +108,8 @@ export class CommandeCommandRunner {
       const scope = loaded.scopePour(ctx.email);
       if (!canReadCommande(ctx, scope)) throw new AffectationIntrouvableError();
       if (expectedVersion !== undefined && expectedVersion !== affectation.version) throw new StaleVersionError(expectedVersion, affectation.version);
-      if (!canActAffectation(ctx, scope, action, affectation.maisonId)) throw new ActionNonPermiseError(action, 'affectation');
+      const refus = refusAffectation(ctx, scope, action, affectation.maisonId);
+      if (refus) throw actionRefusee(refus, action, 'affectation');
       await act(loaded, affectationId, auteurOf(ctx), this.clock.now(), manager);
       await this.repository.save(manager, loaded);
       return loaded;

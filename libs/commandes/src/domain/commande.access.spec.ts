@@ -1,5 +1,5 @@
 import type { AuthContext } from '@app/core';
-import { canActAffectation, canActCommande, canReadCommande, CommandeScope, estEmetteur, uniteEmettriceOf } from './commande.access';
+import { canActAffectation, canActCommande, canReadCommande, CommandeScope, estEmetteur, refusAffectation, refusCommande, uniteEmettriceOf } from './commande.access';
 import { estContact } from './commande.aggregate';
 import { ACTIONS_MAISON, AFFECTATION_ACTIONS } from './commande.transitions';
 
@@ -93,6 +93,22 @@ describe('commande access', () => {
       expect(canActAffectation(managerDef, deDef, action, FOIX)).toBe(!maison);
       expect(canActAffectation(managerDef, emise, action, FOIX)).toBe(false);
     }
+  });
+
+  it('says why: the role never does it, the assignment is another MdR’s, or the commande another unit’s', () => {
+    // The head of Limoux may acknowledge, only not Foix's assignment: the Maison is wrong, not the role.
+    expect(refusAffectation(responsableLimoux, emise, 'accuser_reception', FOIX)).toBe('maison');
+    expect(refusAffectation(ctx('agent_mdr', 'maison', LIMOUX), emise, 'livrer', FOIX)).toBe('maison');
+    expect(refusAffectation(responsableLimoux, emise, 'accuser_reception', LIMOUX)).toBeNull();
+    expect(refusAffectation(responsableLimoux, emise, 'valider', LIMOUX)).toBe('role');
+    expect(refusAffectation(ctx('manager', 'maison', FOIX), emise, 'accuser_reception', FOIX)).toBe('role');
+    expect(refusAffectation(cabinet, emise, 'livrer', FOIX)).toBe('role');
+    // A direction's manager issues, but this commande is the Cabinet's.
+    expect(refusAffectation(managerDef, emise, 'valider', FOIX)).toBe('unite');
+    expect(refusAffectation(managerReseau, emise, 'valider', FOIX)).toBe('role');
+    expect(refusCommande(managerDef, emise, 'annuler')).toBe('unite');
+    expect(refusCommande(agentFoix, emise, 'annuler')).toBe('role');
+    expect(refusCommande(cabinet, emise, 'annuler')).toBeNull();
   });
 
   it('contacts who are users are matched by e-mail, case and spaces aside', () => {

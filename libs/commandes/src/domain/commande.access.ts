@@ -49,20 +49,43 @@ export function canReadCommande(ctx: AuthContext, scope: CommandeScope): boolean
 }
 
 /**
+ * Why a reader of the commande may not do something: `role` when their role never does it,
+ * `unite` when they would issue commandes but this one belongs to another issuing unit,
+ * `maison` when they act for an MdR but this assignment is another MdR's. The three are all
+ * 403 (the caller can read the commande: nothing is hidden from them), with different words.
+ */
+export type Refus = 'role' | 'unite' | 'maison';
+
+/** The issuer's side: anyone else is refused for their role, or for their unit when they could issue. */
+function refusEmetteur(ctx: AuthContext, scope: Pick<CommandeScope, 'emetteurUnite'>): Refus | null {
+  if (estEmetteur(ctx, scope)) return null;
+  return uniteEmettriceOf(ctx) === null ? 'role' : 'unite';
+}
+
+/**
  * Who may do what to the commande, once they can read it: the issuing side edits, issues and
  * cancels; every reader may write on the fil; nobody asks for `clore` (it happens by itself).
  */
+export function refusCommande(ctx: AuthContext, scope: CommandeScope, action: CommandeAction): Refus | null {
+  if (action === 'ecrire') return canReadCommande(ctx, scope) ? null : 'role';
+  if (action === 'clore') return 'role';
+  return refusEmetteur(ctx, scope);
+}
+
 export function canActCommande(ctx: AuthContext, scope: CommandeScope, action: CommandeAction): boolean {
-  if (action === 'ecrire') return canReadCommande(ctx, scope);
-  if (action === 'clore') return false;
-  return estEmetteur(ctx, scope);
+  return refusCommande(ctx, scope, action) === null;
 }
 
 /**
  * Who may move one assignment: its MdR's agents and head acknowledge, ask, report and deliver;
  * the issuing side answers, validates, sends back and withdraws.
  */
+export function refusAffectation(ctx: AuthContext, scope: CommandeScope, action: AffectationAction, maisonId: string): Refus | null {
+  if (!ACTIONS_MAISON.includes(action)) return refusEmetteur(ctx, scope);
+  if (!isMdrRole(ctx.role) || ctx.perimetre !== 'maison') return 'role';
+  return ctx.maisonId === maisonId ? null : 'maison';
+}
+
 export function canActAffectation(ctx: AuthContext, scope: CommandeScope, action: AffectationAction, maisonId: string): boolean {
-  if (ACTIONS_MAISON.includes(action)) return isMdrRole(ctx.role) && ctx.perimetre === 'maison' && ctx.maisonId === maisonId;
-  return estEmetteur(ctx, scope);
+  return refusAffectation(ctx, scope, action, maisonId) === null;
 }

@@ -1,5 +1,6 @@
 import { DomainError, FieldError } from '@app/core';
 import type { VerificationBrief } from './brief';
+import type { Refus } from './commande.access';
 import {
   AffectationAction,
   AffectationStatut,
@@ -55,6 +56,38 @@ export class ActionNonPermiseError extends DomainError {
     const verbe = sur === 'commande' ? LIBELLE_COMMANDE_ACTION[action as CommandeAction] : LIBELLE_AFFECTATION_ACTION[action as AffectationAction];
     super('COMMANDE_ACTION_NON_PERMISE', 'forbidden', `Votre rôle ne permet pas ${de(verbe)} cette ${sur}.`, { action });
   }
+}
+
+/** An MdR user acting on an assignment of another MdR of the same commande: their role may, their Maison may not. */
+export class AffectationAutreMaisonError extends DomainError {
+  constructor(action: AffectationAction) {
+    super(
+      'COMMANDE_AFFECTATION_AUTRE_MAISON',
+      'forbidden',
+      `Cette affectation est celle d’une autre Maison de la Région : seule la Maison destinataire peut ${LIBELLE_AFFECTATION_ACTION[action]} cette affectation. Ouvrez celle de votre Maison.`,
+      { action },
+    );
+  }
+}
+
+/** A manager of another issuing unit acting on the issuer's side: they issue commandes, not this one. */
+export class CommandeAutreUniteError extends DomainError {
+  constructor(action: CommandeAction | AffectationAction, sur: 'commande' | 'affectation') {
+    const verbe = sur === 'commande' ? LIBELLE_COMMANDE_ACTION[action as CommandeAction] : LIBELLE_AFFECTATION_ACTION[action as AffectationAction];
+    super(
+      'COMMANDE_AUTRE_UNITE',
+      'forbidden',
+      `Cette commande a été émise par une autre unité que la vôtre : seule l’unité émettrice peut ${verbe} cette ${sur}.`,
+      { action },
+    );
+  }
+}
+
+/** The 403 that says why (see Refus): the role, the Maison or the issuing unit. */
+export function actionRefusee(refus: Refus, action: CommandeAction | AffectationAction, sur: 'commande' | 'affectation'): DomainError {
+  if (refus === 'maison' && sur === 'affectation') return new AffectationAutreMaisonError(action as AffectationAction);
+  if (refus === 'unite') return new CommandeAutreUniteError(action, sur);
+  return new ActionNonPermiseError(action, sur);
 }
 
 export class CreationNonPermiseError extends DomainError {
