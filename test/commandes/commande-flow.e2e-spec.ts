@@ -51,7 +51,8 @@ describe('commande flow (top-down)', () => {
       theme: { id: ids.themeFormation },
       emetteur: { displayName: expect.any(String), unite: { type: 'cabinet', id: null, nom: 'Cabinet' } },
       affectations: [],
-      actions: ['modifier', 'emettre', 'annuler', 'ecrire'],
+      // Incomplete: issuing is not offered (the brief check decides, as `emettre` would).
+      actions: ['modifier', 'annuler', 'ecrire'],
       sla: [],
     });
     expect(draft.reference).toMatch(/^C-2026-\d{6,}$/);
@@ -89,6 +90,7 @@ describe('commande flow (top-down)', () => {
     expect(completed.body.contacts[0]).toMatchObject({ email: EMAILS.referentDef, utilisateurId: expect.any(String) });
     expect(completed.body.contacts[1]).toMatchObject({ telephone: '05 36 49 00 01', utilisateurId: null });
     expect((await get(`/commandes/${draft.id}/verification`, conseiller)).body).toEqual({ complet: true, manquants: [], alertes: [], erreurs: [] });
+    expect(completed.body.actions).toEqual(['modifier', 'emettre', 'annuler', 'ecrire']);
 
     const issued = await post(`/commandes/${draft.id}/emettre`, conseiller, {}, ifMatch(completed.body.version));
     expect(issued.status).toBe(200);
@@ -214,13 +216,17 @@ describe('commande flow (top-down)', () => {
     ]);
     expect(delivered[0].body.livraison).toEqual(livraison('Foix'));
     const allDelivered = await get(`/commandes/${commandeId}`, conseiller);
-    expect(allDelivered.body.resume).toMatchObject({ parStatut: { livree: 3 }, progressionMoyenne: 100, enRetard: 0 });
+    // Delivered is handed in: 100 % and every deliverable, whatever was ticked on the way (Limoux ticked none).
+    expect(allDelivered.body.resume).toMatchObject({ parStatut: { livree: 3 }, progressionMoyenne: 100, livrablesFaits: 6, livrablesTotal: 6, enRetard: 0 });
+    expect(allDelivered.body.affectations.find((a: any) => a.id === limoux.id)).toMatchObject({ pourcentage: 100, livrablesFaits: [livrableCR, livrableListe] });
     expect(allDelivered.body.affectations.find((a: any) => a.id === foix.id).actions).toEqual(['valider', 'renvoyer', 'annuler']);
 
     // ——— The adviser sends Perpignan's back; it is late when it comes back. ———
     clock.set('2026-12-18T09:00:00+01:00');
     const sentBack = await post(`/affectations/${perpignan.id}/renvoyer`, conseiller, { motif: 'Il manque la liste des entreprises présentes.' });
     expect(sentBack.body).toMatchObject({ statut: 'renvoyee', motifRenvoi: 'Il manque la liste des entreprises présentes.' });
+    // Sent back: the MdR's own figures show again (Perpignan had reported 60 % and the list only).
+    expect(sentBack.body).toMatchObject({ pourcentage: 60, livrablesFaits: [livrableListe] });
 
     clock.set('2026-12-21T10:00:00+01:00'); // Monday after the deadline (Friday 18, end of day)
     const late = await get(`/commandes/${commandeId}`, conseiller);
@@ -243,7 +249,8 @@ describe('commande flow (top-down)', () => {
     expect(v3.body.commande.statut).toBe('close');
     const closed = await get(`/commandes/${commandeId}`, conseiller);
     expect(closed.body).toMatchObject({ statut: 'close', closeAt: '2026-12-22T10:00:00.000Z', actions: ['ecrire'] });
-    expect(closed.body.resume).toMatchObject({ parStatut: { validee: 3 }, enRetard: 0, progressionMoyenne: 100 });
+    // Closed: the figures agree — 100 % and every deliverable of every assignment done.
+    expect(closed.body.resume).toMatchObject({ parStatut: { validee: 3 }, enRetard: 0, progressionMoyenne: 100, livrablesFaits: 6, livrablesTotal: 6 });
     expect(closed.body.version).toBe(issued.body.version + 1);
     const cancelClosed = await post(`/commandes/${commandeId}/annuler`, conseiller, { motif: 'Trop tard' });
     expect(cancelClosed.status).toBe(409);
@@ -288,7 +295,9 @@ describe('commande flow (top-down)', () => {
       'commande.close',
     ]);
     const last = filCabinet[filCabinet.length - 1];
-    expect(last.acteur).toBeNull();
+    // Closed by itself, on the adviser's last validation: she is the acteur, never a blank one.
+    expect(last).toMatchObject({ type: 'commande.close', acteur: { role: 'cabinet', displayName: expect.any(String) }, data: { automatique: true } });
+    expect(last.acteur.id).toBe(filCabinet[filCabinet.length - 2].acteur.id);
     expect(filCabinet.find((e) => e.type === 'commande.brief_modifie').data).toEqual({ champs: ['materiel', 'contacts'] });
     // Contacts' names, e-mails and phones never reach the timeline.
     const all = await db.query(`SELECT data FROM timeline_event WHERE ticket_type = 'commande' AND ticket_id = $1`, [commandeId]);
@@ -326,13 +335,15 @@ describe('commande flow (top-down)', () => {
     }
     const closed = await get(`/commandes/${commande.id}`, conseiller);
     expect(closed.body.statut).toBe('close');
-    expect(closed.body.resume).toMatchObject({ parStatut: { validee: 2, annulee: 1 }, livrablesTotal: 4, progressionMoyenne: 100 });
+    expect(closed.body.resume).toMatchObject({ parStatut: { validee: 2, annulee: 1 }, livrablesFaits: 4, livrablesTotal: 4, progressionMoyenne: 100 });
     const close = (await get(`/commandes/${commande.id}/fil`, conseiller)).body.pop();
-    expect(close).toMatchObject({ type: 'commande.close', acteur: null, data: { affectationsValidees: 2, affectationsAnnulees: 1 } });
+    expect(close).toMatchObject({ type: 'commande.close', acteur: { role: 'cabinet' }, data: { automatique: true, affectationsValidees: 2, affectationsAnnulees: 1 } });
 
     const abandoned = await issue('Abandon progressif');
     for (const a of abandoned.affectations) await post(`/affectations/${a.id}/annuler`, conseiller, { motif: 'Plus d’actualité.' });
     const cancelled = await get(`/commandes/${abandoned.id}`, conseiller);
     expect(cancelled.body).toMatchObject({ statut: 'annulee', motifAnnulation: 'Toutes les affectations ont été annulées.' });
+    const autoCancel = (await get(`/commandes/${abandoned.id}/fil`, conseiller)).body.pop();
+    expect(autoCancel).toMatchObject({ type: 'commande.annulee', acteur: { role: 'cabinet' }, data: { automatique: true } });
   });
 });

@@ -67,12 +67,16 @@ describe('commandes dashboard', () => {
     const t = res.body;
     expect(t.total).toEqual({ commandes: 2, recues: 4, aTemps: 1, enRetard: 3, enCours: 0 });
     const a = t.commandes.find((c: any) => c.id === cabinet.id);
-    expect(a).toMatchObject({ affectations: 3, enRetard: 2, avancementMoyenPct: 47, livrables: { faits: 2, total: 6 }, emetteur: { type: 'cabinet', libelle: 'Cabinet' } });
+    // Foix validated counts complete (100 %, both livrables), Limoux 40 % with one, Perpignan nothing.
+    expect(a).toMatchObject({ affectations: 3, enRetard: 2, avancementMoyenPct: 47, livrables: { faits: 3, total: 6 }, emetteur: { type: 'cabinet', libelle: 'Cabinet' } });
     expect(a.parStatut).toMatchObject({ validee: 1, en_cours: 1, envoyee: 1, accusee: 0 });
     // Perpignan never acknowledged: still 'envoyee'.
     expect(Object.values(a.parStatut).reduce((x: number, y: any) => x + y, 0)).toBe(3);
     const b = t.commandes.find((c: any) => c.id === def.id);
-    expect(b).toMatchObject({ affectations: 1, enRetard: 1, avancementMoyenPct: 100, livrables: { faits: 0, total: 2 }, emetteur: { type: 'direction', id: ids.def } });
+    // Delivered (late) without a progress report: 100 % and both livrables handed in, as the commande view says.
+    expect(b).toMatchObject({ affectations: 1, enRetard: 1, avancementMoyenPct: 100, livrables: { faits: 2, total: 2 }, emetteur: { type: 'direction', id: ids.def } });
+    const vue = (await api.request('GET', `/api/v1/commandes/${def.id}`, { token: await api.login(EMAILS.managerDef) })).body;
+    expect(vue.resume).toMatchObject({ progressionMoyenne: b.avancementMoyenPct, livrablesFaits: b.livrables.faits, livrablesTotal: b.livrables.total });
     expect(b.parStatut.livree).toBe(1);
     const maisons = Object.fromEntries(t.maisons.map((m: any) => [m.id, [m.recues, m.aTemps, m.enRetard, m.enCours]]));
     expect(maisons).toEqual({ [ids.foix]: [1, 1, 0, 0], [ids.limoux]: [1, 0, 1, 0], [ids.perpignan]: [1, 0, 1, 0], [ids.carcassonne]: [1, 0, 1, 0] });
@@ -111,7 +115,8 @@ describe('commandes dashboard', () => {
     expect(lines[0]).toBe('Section;Référence;Libellé;Émise le;Échéance;Affectations;Reçues;Dans les délais;En retard;En cours;Avancement moyen (%);Livrables faits;Livrables attendus');
     // Both commandes despite limit=1: the export is not a page.
     expect(lines.filter((l) => l.startsWith('Commande;'))).toHaveLength(2);
-    expect(lines).toContain(`Commande;${cabinet.reference};Atelier de concertation sur les besoins en formation de la filière BTP;2026-12-02;2026-12-18;3;;;2;;47;2;6`);
+    expect(lines).toContain(`Commande;${cabinet.reference};Atelier de concertation sur les besoins en formation de la filière BTP;2026-12-02;2026-12-18;3;;;2;;47;3;6`);
+
     expect(lines[lines.length - 1]).toMatch(/^Total;;Réseau des Maisons de la Région du .*;;;;4;1;3;0;;;$/);
   });
 

@@ -157,7 +157,8 @@ describe('Commande', () => {
     const events = commande.getUncommittedEvents();
     const close = events[events.length - 1];
     expect(close).toBeInstanceOf(CommandeCloseEvent);
-    expect(close.acteur).toBeNull();
+    // The adviser's last validation closed it: the fil names her, not a blank actor.
+    expect(close.acteur).toEqual(cabinet.acteur);
     expect(close.data).toEqual({ automatique: true, affectationsValidees: 3, affectationsAnnulees: 0 });
   });
 
@@ -175,7 +176,7 @@ describe('Commande', () => {
     expect(other.commande.statut).toBe('annulee');
     const last = other.commande.getUncommittedEvents().pop()!;
     expect(last.type).toBe('commande.annulee');
-    expect(last.acteur).toBeNull();
+    expect(last.acteur).toEqual(cabinet.acteur);
     expect(last.data).toMatchObject({ automatique: true });
   });
 
@@ -203,7 +204,7 @@ describe('Commande', () => {
     expect(() => commande.annuler(cabinet, later, 'Deux fois')).toThrow(CommandeTransitionInterditeError);
   });
 
-  it('progress ticks deliverables of the brief only, in brief order; a delivery is 100 %', () => {
+  it('progress ticks deliverables of the brief only, in brief order; a delivery keeps the last report (reads count it complete)', () => {
     const { commande, ids } = issued();
     commande.accuserReception(ids.foix, foix, at);
     commande.signalerAvancement(ids.foix, foix, at, { pourcentage: 40, note: 'Salle réservée', livrablesFaits: ['l2', 'l1', 'l2'] });
@@ -213,7 +214,7 @@ describe('Commande', () => {
     expect(() => commande.signalerAvancement(ids.foix, foix, at, { pourcentage: 70, note: null, livrablesFaits: ['inconnu'] })).toThrow(/ne fait pas partie/);
     expect(() => commande.signalerAvancement(ids.foix, foix, at, { pourcentage: 101, note: null })).toThrow(/0 à 100/);
     commande.livrer(ids.foix, foix, later, { note: 'CR joint', liens: ['https://partage.example/cr.pdf'] });
-    expect(commande.affectation(ids.foix)).toMatchObject({ statut: 'livree', pourcentage: 100, livreeAt: later, livraisonLiens: ['https://partage.example/cr.pdf'] });
+    expect(commande.affectation(ids.foix)).toMatchObject({ statut: 'livree', pourcentage: 60, livrablesFaits: ['l1', 'l2'], livreeAt: later, livraisonLiens: ['https://partage.example/cr.pdf'] });
   });
 
   it('a sent-back delivery keeps its motif until the next delivery', () => {

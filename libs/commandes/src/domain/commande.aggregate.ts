@@ -291,8 +291,11 @@ export class Commande extends AggregateRoot<CommandeEvent> {
     );
   }
 
-  /** Cancels the commande and, in the same breath, every assignment still open. */
-  annuler(auteur: Auteur | null, at: Date, motif: string): void {
+  /**
+   * Cancels the commande and, in the same breath, every assignment still open. `automatique`:
+   * nobody asked for it, it followed `auteur`'s withdrawal of the last MdR.
+   */
+  annuler(auteur: Auteur, at: Date, motif: string, automatique = false): void {
     const depuis = this.move('annuler', at);
     this.props.annuleeAt = at;
     this.props.motifAnnulation = motif;
@@ -307,7 +310,7 @@ export class Commande extends AggregateRoot<CommandeEvent> {
       a.modifiee = true;
     }
     this.apply(
-      new CommandeAnnuleeEvent(this.id, at, auteur?.acteur ?? null, { motif, depuis, affectationsAnnulees: annulees, automatique: auteur === null }),
+      new CommandeAnnuleeEvent(this.id, at, auteur.acteur, { motif, depuis, affectationsAnnulees: annulees, automatique }),
     );
   }
 
@@ -365,8 +368,8 @@ export class Commande extends AggregateRoot<CommandeEvent> {
     a.props.livraisonNote = livraison.note;
     a.props.livraisonLiens = [...livraison.liens];
     a.props.motifRenvoi = null;
-    // A delivery is the MdR saying "done": the roll-up should not show 60 % of a delivered piece.
-    a.props.pourcentage = 100;
+    // `pourcentage` and the ticks stay as the MdR last reported them: reads count a delivered
+    // assignment as complete (AFFECTATION_REMISE), and a delivery sent back shows them again.
     this.apply(new AffectationLivreeEvent(this.id, at, auteur.acteur, { ...this.ref(a), note: livraison.note, liens: livraison.liens }));
   }
 
@@ -375,7 +378,7 @@ export class Commande extends AggregateRoot<CommandeEvent> {
     a.props.valideeAt = at;
     a.props.motifRenvoi = null;
     this.apply(new AffectationValideeEvent(this.id, at, auteur.acteur, this.ref(a)));
-    this.terminerSiToutEstFini(at);
+    this.terminerSiToutEstFini(auteur, at);
   }
 
   renvoyer(affectationId: string, auteur: Auteur, at: Date, motif: string): void {
@@ -392,7 +395,7 @@ export class Commande extends AggregateRoot<CommandeEvent> {
     a.props.annuleeAt = at;
     a.props.statutAvantClarification = null;
     this.apply(new AffectationAnnuleeEvent(this.id, at, auteur.acteur, { ...this.ref(a), motif, depuis }));
-    this.terminerSiToutEstFini(at);
+    this.terminerSiToutEstFini(auteur, at);
   }
 
   /** Called by the repository once the commande row is written. */
@@ -410,21 +413,22 @@ export class Commande extends AggregateRoot<CommandeEvent> {
   }
 
   /**
-   * When no assignment is left open, the commande ends by itself (acteur: the system): closed
-   * if at least one MdR's work was validated, cancelled if every MdR was withdrawn.
+   * When no assignment is left open, the commande ends by itself: closed if at least one MdR's
+   * work was validated, cancelled if every MdR was withdrawn. Nobody asked for it (`automatique`),
+   * but someone's move caused it: that user is the event's acteur, so the fil says who ended it.
    */
-  private terminerSiToutEstFini(at: Date): void {
+  private terminerSiToutEstFini(auteur: Auteur, at: Date): void {
     if (this.props.statut !== 'emise') return;
     const all = [...this.affectations.values()];
     if (all.length === 0 || !all.every((a) => AFFECTATION_TERMINEE.includes(a.props.statut))) return;
     const validees = all.filter((a) => a.props.statut === 'validee').length;
     if (validees === 0) {
-      this.annuler(null, at, 'Toutes les affectations ont été annulées.');
+      this.annuler(auteur, at, 'Toutes les affectations ont été annulées.', true);
       return;
     }
     this.move('clore', at);
     this.props.closeAt = at;
-    this.apply(new CommandeCloseEvent(this.id, at, null, { automatique: true, affectationsValidees: validees, affectationsAnnulees: all.length - validees }));
+    this.apply(new CommandeCloseEvent(this.id, at, auteur.acteur, { automatique: true, affectationsValidees: validees, affectationsAnnulees: all.length - validees }));
   }
 
   /** Checks the commande table, moves, and returns the state it left. */

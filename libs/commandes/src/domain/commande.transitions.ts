@@ -106,6 +106,14 @@ export const AFFECTATION_OUVERTE: readonly AffectationStatut[] = ['envoyee', 'ac
 /** An assignment that is over: the commande closes when all of them are. */
 export const AFFECTATION_TERMINEE: readonly AffectationStatut[] = ['validee', 'annulee'];
 
+/**
+ * An assignment whose work is handed in: delivered, or validated by the issuer. It counts as
+ * complete in every progress figure (100 %, every deliverable of the brief done): delivering is
+ * the MdR handing in the whole work, validating is the issuer accepting it. A delivery sent back
+ * (`renvoyee`) shows the MdR's own figures again, as last reported.
+ */
+export const AFFECTATION_REMISE: readonly AffectationStatut[] = ['livree', 'validee'];
+
 /** Actions of the targeted MdR; the others belong to the issuer. */
 export const ACTIONS_MAISON: readonly AffectationAction[] = ['accuser_reception', 'demander_clarification', 'signaler_avancement', 'livrer'];
 

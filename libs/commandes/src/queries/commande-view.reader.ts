@@ -4,10 +4,12 @@ import { AuthContext, Clock } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
 import { PolitiqueCommandes } from '../commandes.policy';
 import { canActAffectation, canActCommande, canReadCommande, CommandeScope, UniteEmettrice } from '../domain/commande.access';
+import { Brief, verifierBrief } from '../domain/brief';
 import { estContact } from '../domain/commande.aggregate';
 import {
   AFFECTATION_ACTIONS,
   AFFECTATION_OUVERTE,
+  AFFECTATION_REMISE,
   AFFECTATION_STATUTS,
   AffectationAction,
   AffectationStatut,
@@ -33,7 +35,9 @@ export interface AffectationView {
   statut: AffectationStatut;
   /** While a clarification is pending: the state the assignment returns to once answered. */
   statutAvantClarification: AffectationStatut | null;
+  /** The last reported percentage; 100 once delivered or validated (AFFECTATION_REMISE). */
   pourcentage: number;
+  /** The deliverables the MdR ticked; all of them once delivered or validated (AFFECTATION_REMISE). */
   livrablesFaits: string[];
   /** The brief's deliverables, as this MdR stands on each. */
   livrables: Array<LivrableView & { fait: boolean; enRetard: boolean }>;
@@ -55,12 +59,20 @@ export interface AffectationView {
   sla: SlaView[];
 }
 
+/**
+ * The commande's roll-up over its assignments not withdrawn (`annulee` ones count in neither
+ * figure), each taken as its view shows it: a delivered or validated assignment is complete
+ * (100 %, every deliverable done), an open one counts its last reported percentage and the
+ * deliverables its MdR ticked. So a closed commande shows 100 % and every deliverable done.
+ */
 export interface ResumeCommande {
   parStatut: Record<AffectationStatut, number>;
   enRetard: number;
-  /** Mean progress of the assignments not cancelled, in percent (0 without any). */
+  /** Mean of the assignments' `pourcentage`, rounded, in percent (0 without any). */
   progressionMoyenne: number;
+  /** Deliverables done, summed over the assignments (each assignment owes every deliverable of the brief). */
   livrablesFaits: number;
+  /** Deliverables owed: the brief's count × the assignments not withdrawn. */
   livrablesTotal: number;
 }
 
@@ -111,6 +123,24 @@ export const commandeSelect = (source = 'commande') => `
     LEFT JOIN theme t ON t.id = c.theme_id`;
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+/** The brief of a `commande` row as read by plain SQL (snake_case, jsonb already parsed). */
+function briefDeLigne(row: any): Brief {
+  return {
+    titre: row.titre,
+    objectif: row.objectif,
+    contexte: row.contexte,
+    echeance: row.echeance ? new Date(row.echeance) : null,
+    livrables: (row.livrables as any[]).map((l) => ({ id: l.id, libelle: l.libelle, echeance: l.echeance ? new Date(l.echeance) : null })),
+    materiel: row.materiel,
+    contacts: (row.contacts as any[]).map((c) => ({ nom: c.nom ?? null, role: c.role ?? null, email: c.email ?? null, telephone: c.telephone ?? null })),
+    maisonIds: row.maison_ids,
+    themeId: row.theme_id,
+    budget: row.budget === null ? null : Number(row.budget),
+    urgent: row.urgent,
+    justificationUrgence: row.justification_urgence,
+  };
+}
 
 /**
  * Reads commandes as the caller may see them, assignments and roll-up included. Every reader
@@ -179,6 +209,9 @@ export class CommandeViewReader {
       const echeance: Date | null = row.echeance ? new Date(row.echeance) : null;
       const livrables: LivrableView[] = (row.livrables as any[]).map((l) => ({ id: l.id, libelle: l.libelle, echeance: l.echeance ? new Date(l.echeance).toISOString() : null }));
       const sla = clocks.get(row.id) ?? [];
+      // A draft offers `emettre` only when the brief check would let it through (same rule, same moment).
+      const emettable = row.statut === 'brouillon' && verifierBrief(briefDeLigne(row), now, this.politique.calendrier, this.politique.delaiMinimumJoursOuvres).complet
+        && (row.maison_ids as string[]).every((id) => nomMaison.has(id));
       const affectationViews = affs.map((a) => ({
         ...this.affectationView(ctx, scope, row.statut, a, echeance, livrables, now),
         sla: sla.filter((c) => c.affectationId === a.id),
@@ -219,7 +252,9 @@ export class CommandeViewReader {
         version: row.version,
         affectations: affectationViews,
         resume: resumeOf(affectationViews, livrables.length),
-        actions: COMMANDE_ACTIONS.filter((action) => nextCommandeStatut(row.statut, action) && canActCommande(ctx, scope, action)),
+        actions: COMMANDE_ACTIONS.filter(
+          (action) => nextCommandeStatut(row.statut, action) && canActCommande(ctx, scope, action) && (action !== 'emettre' || emettable),
+        ),
         sla,
       });
     }
@@ -245,14 +280,15 @@ export class CommandeViewReader {
       reference !== null && echeance !== null && reference.getTime() > echeance.getTime()
         ? this.politique.calendrier.businessDaysBetween(echeance, reference)
         : 0;
-    const faits = new Set<string>(a.livrables_faits ?? []);
+    const remise = AFFECTATION_REMISE.includes(statut);
+    const faits = new Set<string>(remise ? livrables.map((l) => l.id) : (a.livrables_faits ?? []));
     return {
       id: a.id,
       commandeId: a.commande_id,
       maison: { id: a.maison_id, nom: a.maison_nom },
       statut,
       statutAvantClarification: a.statut_avant_clarification,
-      pourcentage: a.pourcentage,
+      pourcentage: remise ? 100 : a.pourcentage,
       livrablesFaits: livrables.filter((l) => faits.has(l.id)).map((l) => l.id),
       livrables: livrables.map((l) => {
         const due = l.echeance ? new Date(l.echeance) : echeance;

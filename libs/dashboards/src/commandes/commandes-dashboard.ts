@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AFFECTATION_STATUTS, AffectationStatut } from '@app/commandes';
+import { AFFECTATION_REMISE, AFFECTATION_STATUTS, AffectationStatut } from '@app/commandes';
 import { AuthContext, Clock, decodeCursor, ForbiddenError, toPage } from '@app/core';
 import { CalendarRegistry } from '@app/sla';
 import { decaler } from '../dates';
@@ -31,8 +31,12 @@ export interface LigneCommande {
   affectations: number;
   parStatut: Record<AffectationStatut, number>;
   enRetard: number;
-  /** Mean of the assignments' progress (withdrawn ones aside), percent. */
+  /**
+   * Mean of the assignments' progress (withdrawn ones aside), percent: a delivered or validated
+   * assignment counts 100, an open one its last reported percentage (as GET /commandes/{id}).
+   */
   avancementMoyenPct: number | null;
+  /** Deliverables done over owed (brief's count × assignments not withdrawn); a delivered or validated assignment has done all of its own. */
   livrables: { faits: number; total: number };
 }
 
@@ -89,6 +93,8 @@ export class GetTableauCommandesHandler implements IQueryHandler<GetTableauComma
     if (portee.perimetre.type === 'direction') conditions.push(`c.emetteur_unite_id = $${p.push(portee.perimetre.id)}`);
     const joinMaison = portee.perimetre.type === 'maison' ? ` AND a.maison_id = $${p.push(portee.perimetre.id)}` : '';
     const livree = `a.statut IN ('livree', 'validee')`;
+    // The commandes lib's rule of a complete assignment (AFFECTATION_REMISE), so both views agree.
+    const remise = `a.statut IN (${AFFECTATION_REMISE.map((s) => `'${s}'`).join(', ')})`;
     const enRetard = `(${livree} AND a.livree_at > c.echeance) OR (NOT ${livree} AND a.statut <> 'annulee' AND c.echeance < $3)`;
     const tenue = `
       (count(*) FILTER (WHERE a.statut <> 'annulee'))::int AS recues,
@@ -106,8 +112,8 @@ export class GetTableauCommandesHandler implements IQueryHandler<GetTableauComma
                 count(*)::int AS affectations,
                 ${AFFECTATION_STATUTS.map((s) => `(count(*) FILTER (WHERE a.statut = '${s}'))::int AS "s_${s}"`).join(', ')},
                 (count(*) FILTER (WHERE ${enRetard}))::int AS en_retard,
-                avg(a.pourcentage) FILTER (WHERE a.statut <> 'annulee') AS avancement,
-                (sum(cardinality(a.livrables_faits)) FILTER (WHERE a.statut <> 'annulee'))::int AS livrables_faits,
+                avg(CASE WHEN ${remise} THEN 100 ELSE a.pourcentage END) FILTER (WHERE a.statut <> 'annulee') AS avancement,
+                (sum(CASE WHEN ${remise} THEN jsonb_array_length(c.livrables) ELSE cardinality(a.livrables_faits) END) FILTER (WHERE a.statut <> 'annulee'))::int AS livrables_faits,
                 (count(*) FILTER (WHERE a.statut <> 'annulee'))::int AS actives
            FROM commande c JOIN affectation a ON a.commande_id = c.id${joinMaison}
            LEFT JOIN direction d ON d.id = c.emetteur_unite_id
