@@ -120,6 +120,24 @@ describe('commandes dashboard', () => {
     expect(lines[lines.length - 1]).toMatch(/^Total;;Réseau des Maisons de la Région du .*;;;;4;1;3;0;;;$/);
   });
 
+  it('exports dates as Paris days: issued and due at 00:30 in Paris are those days, not the UTC days before', async () => {
+    clock.set('2027-03-02T00:30:00+01:00'); // 23:30 UTC on 1 March
+    const nuit = await issue(EMAILS.conseiller, {
+      titre: 'Échéance juste après minuit',
+      echeance: '2027-04-15T00:30:00+02:00', // 22:30 UTC on 14 April
+      maisonIds: [ids.foix],
+      livrables: [{ libelle: 'Compte rendu' }, { libelle: 'Liste des participants' }],
+    });
+    try {
+      const res = await get(EMAILS.managerReseau, 'du=2027-03-01&au=2027-03-31', { accept: 'text/csv' });
+      const lines = res.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      expect(lines).toContain(`Commande;${nuit.reference};Échéance juste après minuit;2027-03-02;2027-04-15;1;;;0;;0;0;2`);
+    } finally {
+      await as(EMAILS.conseiller, 'POST', `/api/v1/commandes/${nuit.id}/annuler`, { motif: 'Commande de test' });
+      clock.set('2026-12-22T10:00:00+01:00');
+    }
+  });
+
   it('the SLA dashboard reads the commande flux per assignment: open ones by MdR and by issuing direction', async () => {
     const res = await api.request('GET', '/api/v1/tableaux-de-bord/sla?flux=commande', { token: await api.login(EMAILS.managerReseau) });
     expect(res.status).toBe(200);

@@ -150,19 +150,35 @@ describe('SLA dashboard', () => {
     const res = await get('manager.reseau@relais.demo', periode, { accept: 'text/csv' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="relais-sla-reseau-2026-11-02-2026-11-22\.csv"/);
+    // The file name says the flux, as the sheet does.
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="relais-sla-question-reseau-2026-11-02-2026-11-22\.csv"/);
     const bytes = Buffer.from(await (await fetch(`${api.baseUrl}/api/v1/tableaux-de-bord/sla?${periode}`, {
       headers: { accept: 'text/csv', authorization: `Bearer ${await api.login('manager.reseau@relais.demo')}` },
     })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('Section;Libellé;Ouverts;À risque;Dépassés;Terminés sur la période;Dans les délais;Conformité (%);Médiane de résolution (minutes ouvrées)');
+    expect(lines[0]).toBe(
+      'Section;Libellé;Questions ouvertes;dont à risque;dont dépassées;Horloges terminées sur la période;dont dans les délais;Conformité (%);Médiane de résolution (minutes ouvrées);Temps détenu (minutes ouvrées)',
+    );
+    expect(lines[1]).toBe('Flux;Questions;;;;;;;;');
+    const json = (await get('manager.reseau@relais.demo', periode)).body;
+    const paris = (iso: string) => `${new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso))} (heure de Paris)`;
+    expect(lines[2]).toBe(`Chiffres de la période à jour au;${paris(json.donneesPeriodeA)};;;;;;;;`);
+    expect(lines[3]).toBe(`Chiffres « ouverts » lus le;${paris(NOW.toISOString())};;;;;;;;`);
     // Total: 13 clocks met, 10 on time → 76,9 %.
-    expect(lines[1]).toBe('Total;Réseau des Maisons de la Région du 2026-11-02 au 2026-11-22;4;2;1;13;10;76,9;270');
-    const direction = lines.find((l) => l.startsWith('Direction;') && l.endsWith(';7;6;85,7;240'));
+    expect(lines[4]).toBe('Total;Réseau des Maisons de la Région du 2026-11-02 au 2026-11-22;4;2;1;13;10;76,9;270;');
+    const direction = lines.find((l) => l.startsWith('Direction;') && l.endsWith(';7;6;85,7;240;'));
     expect(direction).toBeDefined();
-    expect(lines).toContain('Semaine;Semaine du 2026-11-09;;;;4;4;100;');
-    expect(lines).toContain('Temps par détenteur (minutes ouvrées);En attente de l’usager;1440;;;;;;');
+    expect(lines).toContain('Semaine;Semaine du 2026-11-09;;;;4;4;100;;');
+    // Held minutes in their own column, never under the open questions.
+    expect(lines).toContain('Temps par détenteur;En attente de l’usager;;;;;;;;1440');
+    expect(lines).toContain('Temps par détenteur;Siège;;;;;;;;2040');
+
+    const commandes = await get('manager.reseau@relais.demo', `flux=commande&${periode}`, { accept: 'text/csv' });
+    expect(commandes.headers.get('content-disposition')).toMatch(/filename="relais-sla-commande-reseau-2026-11-02-2026-11-22\.csv"/);
+    const commandeLines = commandes.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(commandeLines[0]).toMatch(/^Section;Libellé;Affectations ouvertes;/);
+    expect(commandeLines[1]).toBe('Flux;Commandes (par affectation);;;;;;;;');
   });
 
   it('the rebuild is idempotent, and the periodic refresh recomputes yesterday and today only', async () => {

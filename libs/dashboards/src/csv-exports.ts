@@ -1,6 +1,9 @@
+import { DateTime } from 'luxon';
 import { toCsv } from './csv';
 import type { TableauCommandes } from './commandes/commandes-dashboard';
 import type { TableauSla } from './sla/sla-dashboard';
+
+const ZONE = 'Europe/Paris';
 
 const HORLOGE_FR: Record<string, string> = {
   prise_en_charge: 'Prise en charge',
@@ -11,23 +14,49 @@ const HORLOGE_FR: Record<string, string> = {
   echeance_livrable: 'Échéance d’un livrable',
 };
 
+const FLUX_FR: Record<string, { libelle: string; ouverts: string }> = {
+  question: { libelle: 'Questions', ouverts: 'Questions ouvertes' },
+  commande: { libelle: 'Commandes (par affectation)', ouverts: 'Affectations ouvertes' },
+};
+
+/** A local day in Paris, 'yyyy-mm-dd': what a user means by a date, whatever the UTC offset. */
+export function jourParis(iso: string): string {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(ZONE).toISODate()!;
+}
+
+/** A moment as a Paris user reads it: '2026-11-25 10:00 (heure de Paris)'. */
+function heureParis(iso: string): string {
+  return `${DateTime.fromISO(iso, { zone: 'utc' }).setZone(ZONE).toFormat('yyyy-MM-dd HH:mm')} (heure de Paris)`;
+}
+
 /**
- * The SLA dashboard as one sheet: one line per figure group (total, each direction, MdR,
- * référent, each week), with the same columns; a section column says what the line is.
+ * The SLA dashboard as one sheet: context lines (flux, freshness), then one line per figure
+ * group (total, each clock kind, age band, direction, MdR, référent, week, holder), with the
+ * same columns; a section column says what the line is. Each column holds one kind of figure:
+ * open tickets of the flux now (questions, or commande assignments), clocks ended in the period
+ * (a ticket has several clocks: the counts are clocks, and say so), and business minutes held
+ * by each holder in their own column.
  */
 export function tableauSlaCsv(t: TableauSla): string {
+  const flux = FLUX_FR[t.flux] ?? { libelle: t.flux, ouverts: 'Ouverts' };
   const headers = [
     'Section',
     'Libellé',
-    'Ouverts',
-    'À risque',
-    'Dépassés',
-    'Terminés sur la période',
-    'Dans les délais',
+    flux.ouverts,
+    'dont à risque',
+    'dont dépassées',
+    'Horloges terminées sur la période',
+    'dont dans les délais',
     'Conformité (%)',
     'Médiane de résolution (minutes ouvrées)',
+    'Temps détenu (minutes ouvrées)',
   ];
-  const rows: unknown[][] = [];
+  const vide = (n: number) => Array<null>(n).fill(null);
+  const rows: unknown[][] = [
+    ['Flux', flux.libelle, ...vide(8)],
+    ['Chiffres de la période à jour au', t.donneesPeriodeA ? heureParis(t.donneesPeriodeA) : 'pas encore calculés', ...vide(8)],
+    ['Chiffres « ouverts » lus le', heureParis(t.genereA), ...vide(8)],
+  ];
   const termines = t.conformite.reduce((a, c) => a + c.termines, 0);
   const aTemps = t.conformite.reduce((a, c) => a + c.aTemps, 0);
   rows.push([
@@ -40,24 +69,31 @@ export function tableauSlaCsv(t: TableauSla): string {
     aTemps,
     termines ? Math.round((1000 * aTemps) / termines) / 10 : null,
     t.delais.resolution.medianeMinutesOuvrees,
+    null,
   ]);
-  for (const c of t.conformite) rows.push([`Horloge`, HORLOGE_FR[c.horloge] ?? c.horloge, null, null, null, c.termines, c.aTemps, c.tauxPct, null]);
-  for (const a of t.maintenant.anciennete) rows.push(['Ancienneté des ouverts', a.libelle, a.ouverts, null, null, null, null, null, null]);
+  for (const c of t.conformite) rows.push([`Horloge`, HORLOGE_FR[c.horloge] ?? c.horloge, null, null, null, c.termines, c.aTemps, c.tauxPct, null, null]);
+  for (const a of t.maintenant.anciennete) rows.push(['Ancienneté', a.libelle, a.ouverts, ...vide(7)]);
   const section = (nom: string, lignes: TableauSla['repartition']['directions']) =>
-    lignes.forEach((l) => rows.push([nom, l.libelle, l.ouverts, l.aRisque, l.depasses, l.termines, l.aTemps, l.tauxPct, l.medianeResolutionMinutesOuvrees]));
+    lignes.forEach((l) => rows.push([nom, l.libelle, l.ouverts, l.aRisque, l.depasses, l.termines, l.aTemps, l.tauxPct, l.medianeResolutionMinutesOuvrees, null]));
   section('Direction', t.repartition.directions);
   section('Maison de la Région', t.repartition.maisons);
   section('Référent', t.repartition.referents);
-  for (const s of t.tendance) rows.push(['Semaine', `Semaine du ${s.semaine}`, null, null, null, s.termines, s.aTemps, s.tauxPct, null]);
+  for (const s of t.tendance) rows.push(['Semaine', `Semaine du ${s.semaine}`, null, null, null, s.termines, s.aTemps, s.tauxPct, null, null]);
   const d = t.tempsParDetenteur;
-  rows.push(['Temps par détenteur (minutes ouvrées)', 'Maison de la Région', d.maison, null, null, null, null, null, null]);
-  rows.push(['Temps par détenteur (minutes ouvrées)', 'Siège', d.siege, null, null, null, null, null, null]);
-  rows.push(['Temps par détenteur (minutes ouvrées)', 'En attente de l’usager', d.usager, null, null, null, null, null, null]);
-  rows.push(['Temps par détenteur (minutes ouvrées)', 'En attente du Cabinet', d.cabinet, null, null, null, null, null, null]);
+  const detenteur = (libelle: string, minutes: number) => rows.push(['Temps par détenteur', libelle, ...vide(7), minutes]);
+  detenteur('Maison de la Région', d.maison);
+  detenteur('Siège', d.siege);
+  detenteur('En attente de l’usager', d.usager);
+  detenteur('En attente du Cabinet', d.cabinet);
   return toCsv(headers, rows);
 }
 
-/** The commandes dashboard: one line per commande (the page), then one per MdR. */
+/**
+ * The commandes dashboard: one line per commande (the page), then one per MdR. Dates are Paris
+ * days (an échéance at 00:30 Paris is that day, not the UTC day before). "Avancement moyen" and
+ * "Livrables faits" follow the commande view's rule: a delivered or validated assignment is
+ * complete, an open one counts what its MdR reported.
+ */
 export function tableauCommandesCsv(t: TableauCommandes): string {
   const headers = [
     'Section',
@@ -78,8 +114,8 @@ export function tableauCommandesCsv(t: TableauCommandes): string {
     'Commande',
     c.reference,
     c.titre,
-    c.emiseLe.slice(0, 10),
-    c.echeance?.slice(0, 10) ?? null,
+    jourParis(c.emiseLe),
+    c.echeance ? jourParis(c.echeance) : null,
     c.affectations,
     null,
     null,

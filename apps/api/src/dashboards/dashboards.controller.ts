@@ -28,7 +28,7 @@ export class DashboardsController {
   async sla(@CurrentUser() ctx: AuthContext, @Query() q: TableauSlaQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const tableau = await this.queryBus.execute(new GetTableauSlaQuery(ctx, q));
     if (!veutCsv(accept)) return tableau;
-    return this.csv(reply, `relais-sla-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauSlaCsv(tableau));
+    return this.csv(reply, `relais-sla-${tableau.flux}-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauSlaCsv(tableau));
   }
 
   @Get('commandes')
