@@ -1,16 +1,20 @@
 import { Body, Controller, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { etagOf, Page, pageOfList, parseIfMatch } from '@app/core';
 import { GetCalendrierQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
 import type { BusinessCalendarSpec, PolitiqueView } from '@app/sla';
 import { Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/dto';
+import { ETAG_HEADER } from '../common/page.responses';
+import { ApiProblems } from '../common/problem.responses';
 import { CalendrierIdDto, PolitiqueIdDto, UpdateCalendrierDto, UpdatePolitiqueDto } from './sla.dto';
+import { CalendrierDto, PlageHoraireDto, PolitiqueDto, PolitiquePageDto } from './sla.responses';
 
 @ApiTags('SLA')
 @ApiBearerAuth()
+@ApiExtraModels(PlageHoraireDto)
 @Controller()
 export class SlaController {
   constructor(
@@ -21,6 +25,8 @@ export class SlaController {
   @Get('sla/politiques')
   @Roles('admin', 'manager')
   @ApiOperation({ summary: 'Les politiques SLA (cibles en minutes ouvrées)' })
+  @ApiOkResponse({ type: PolitiquePageDto })
+  @ApiProblems(403)
   async politiques(@Query() query: PageQueryDto): Promise<Page<PolitiqueView>> {
     const all: PolitiqueView[] = await this.queryBus.execute(new ListPolitiquesQuery());
     return pageOfList(all, (p) => p.id, query);
@@ -29,7 +35,9 @@ export class SlaController {
   @Put('sla/politiques/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Modifier une politique : s’applique aux nouvelles horloges, pas à celles en cours' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si la politique a changé entre-temps.' })
+  @ApiOkResponse({ type: PolitiqueDto, headers: ETAG_HEADER })
+  @ApiProblems(403, 412)
   async updatePolitique(
     @Param() { id }: PolitiqueIdDto,
     @Body() body: UpdatePolitiqueDto,
@@ -43,6 +51,7 @@ export class SlaController {
 
   @Get('calendriers/:id')
   @ApiOperation({ summary: 'Un calendrier ouvré : horaires, jours fériés et fermetures' })
+  @ApiOkResponse({ type: CalendrierDto, headers: ETAG_HEADER })
   async calendrier(@Param() { id }: CalendrierIdDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queryBus.execute(new GetCalendrierQuery(id));
     reply.header('etag', etagOf(view.version));
@@ -52,7 +61,9 @@ export class SlaController {
   @Put('calendriers/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Modifier un calendrier : les horloges en cours sont recalculées' })
-  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si le calendrier a changé entre-temps.' })
+  @ApiOkResponse({ type: CalendrierDto, headers: ETAG_HEADER })
+  @ApiProblems(403, 412)
   async updateCalendrier(
     @Param() { id }: CalendrierIdDto,
     @Body() body: UpdateCalendrierDto,
