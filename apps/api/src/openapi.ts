@@ -39,6 +39,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .build();
   const document = SwaggerModule.createDocument(app, builder, { extraModels: [ProblemDetailsDto] });
   if (document.info.license && !document.info.license.url) delete document.info.license.url;
+  // A decorator cannot say it: a problem may carry extensions beyond those listed (RFC 9457 §3.2).
+  const problemSchema = document.components?.schemas?.[ProblemDetailsDto.name];
+  if (problemSchema && !('$ref' in problemSchema)) problemSchema.additionalProperties = true;
   const publicOperations = publicOperationIds(app);
 
   for (const [path, item] of Object.entries(document.paths)) {

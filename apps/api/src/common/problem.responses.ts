@@ -36,6 +36,25 @@ export class ProblemDetailsDto {
 
   @ApiPropertyOptional({ type: FieldErrorDto, isArray: true, description: 'Une entrée par champ refusé (400, et 422 quand des champs manquent).' })
   errors?: FieldErrorDto[];
+
+  // Extensions of some problems (RFC 9457 §3.2); others may come, hence additionalProperties (openapi.ts).
+  @ApiPropertyOptional({ example: 'escaladee', description: '409 : l’état actuel de la ressource.' })
+  statutActuel?: string;
+
+  @ApiPropertyOptional({ example: 'escalader', description: '409, 403 : l’action refusée.' })
+  action?: string;
+
+  @ApiPropertyOptional({ type: 'integer', description: '412 : la version envoyée dans If-Match.' })
+  versionAttendue?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: '412 : la version actuelle.' })
+  versionActuelle?: number;
+
+  @ApiPropertyOptional({ type: String, isArray: true, description: '422 d’émettre : les champs du cahier des charges à compléter.' })
+  manquants?: string[];
+
+  @ApiPropertyOptional({ type: String, isArray: true, description: '422 d’émettre : ce qui bloque et ce qui mérite un second regard.' })
+  alertes?: string[];
 }
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
