@@ -125,7 +125,7 @@ export class BriefDto {
   @Echeance()
   echeance?: string | null;
 
-  @ApiPropertyOptional({ type: [LivrableDto], maxItems: LIMITES.livrables })
+  @ApiPropertyOptional({ type: [LivrableDto], nullable: true, maxItems: LIMITES.livrables, description: 'null : aucun livrable.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -135,7 +135,7 @@ export class BriefDto {
   livrables?: LivrableDto[];
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: [MATERIEL_AUCUN] }],
+    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: [MATERIEL_AUCUN], nullable: true }],
     example: ['Support de présentation', 'Questionnaire aux entreprises'],
     description: 'Le matériel fourni aux Maisons, ou « aucun ».',
   })
@@ -155,7 +155,7 @@ export class BriefDto {
   )
   materiel?: string[] | 'aucun' | null;
 
-  @ApiPropertyOptional({ type: [ContactDto], maxItems: LIMITES.contacts })
+  @ApiPropertyOptional({ type: [ContactDto], nullable: true, maxItems: LIMITES.contacts, description: 'null : aucun contact.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -164,7 +164,7 @@ export class BriefDto {
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Les Maisons de la Région destinataires, chacune une fois.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'Les Maisons de la Région destinataires, chacune une fois ; null : aucune.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -184,7 +184,7 @@ export class BriefDto {
   @Max(999_999_999.99, { message: 'est trop élevé.' })
   budget?: number | null;
 
-  @ApiPropertyOptional({ description: 'Obligatoire (avec une justification) quand l’échéance est plus proche que le délai minimum.' })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Obligatoire (avec une justification) quand l’échéance est plus proche que le délai minimum ; null vaut false.' })
   @IsOptional()
   @Transform(({ value }) => (value === null ? false : value))
   @IsBoolean({ message: 'doit valoir true ou false.' })
