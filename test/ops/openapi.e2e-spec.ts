@@ -154,6 +154,9 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       const schema = documentedSchema(document, method, template, res.status, media);
       expect({ op: `${method} ${template} ${status} ${media}`, documented: Boolean(schema) }).toEqual({ op: `${method} ${template} ${status} ${media}`, documented: true });
       expect({ op: `${method} ${template} ${status}`, errors: schemaErrors(document, schema, res.body) }).toEqual({ op: `${method} ${template} ${status}`, errors: [] });
+      // The headers the document promises with this answer (ETag, Location) are there.
+      const promised = Object.keys(document.paths[template][method.toLowerCase()].responses[String(status)].headers ?? {}).filter((h) => h !== 'Content-Disposition');
+      expect({ op: `${method} ${template} ${status}`, missing: promised.filter((h) => !res.headers.get(h)) }).toEqual({ op: `${method} ${template} ${status}`, missing: [] });
       checked.push(`${method} ${template} ${status}`);
       return res.body;
     }

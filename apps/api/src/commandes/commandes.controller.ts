@@ -28,7 +28,7 @@ import {
 } from '@app/commandes';
 import { CurrentUser } from '../auth/auth.decorators';
 import { FilEvenementDto, FilVerificationDto } from '../common/fil.responses';
-import { ETAG_HEADER } from '../common/page.responses';
+import { CREATED_HEADERS, ETAG_HEADER } from '../common/page.responses';
 import { ApiProblems } from '../common/problem.responses';
 import {
   AvancementDto,
@@ -80,7 +80,7 @@ export class CommandesController {
   @Post('commandes')
   @ApiOperation({ summary: 'Rédiger une commande (Cabinet, manager de direction) : brouillon, complet ou non' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé ne crée rien deux fois.' })
-  @ApiCreatedResponse({ type: CommandeDto, description: 'Le brouillon créé ; la même réponse pour un rejeu de la même Idempotency-Key.', headers: ETAG_HEADER })
+  @ApiCreatedResponse({ type: CommandeDto, description: 'Le brouillon créé ; la même réponse pour un rejeu de la même Idempotency-Key.', headers: CREATED_HEADERS })
   @ApiProblems(403, 422)
   async create(
     @CurrentUser() ctx: AuthContext,

@@ -17,3 +17,9 @@ export function PageOf<T>(item: Type<T>): Type<{ items: T[]; nextCursor: string 
 
 /** The `ETag` a single resource's answer carries (its version), for If-Match. */
 export const ETAG_HEADER = { ETag: { description: 'La version de la ressource, à renvoyer dans If-Match.', schema: { type: 'string', example: '"3"' } } };
+
+/** A creating POST's answer: its ETag, and where the new resource lives. */
+export const CREATED_HEADERS = {
+  ...ETAG_HEADER,
+  Location: { description: 'L’adresse de la ressource créée.', schema: { type: 'string', example: '/api/v1/questions/0b6c…' } },
+};

@@ -25,7 +25,7 @@ import {
 import { CurrentUser } from '../auth/auth.decorators';
 import { FilEvenementDto, FilVerificationDto } from '../common/fil.responses';
 import { ApiProblems } from '../common/problem.responses';
-import { ETAG_HEADER } from '../common/page.responses';
+import { CREATED_HEADERS, ETAG_HEADER } from '../common/page.responses';
 import {
   CloreDto,
   CreateQuestionDto,
@@ -64,7 +64,7 @@ export class QuestionsController {
   @Post('questions')
   @ApiOperation({ summary: 'Enregistrer la question d’un usager (agent de Maison de la Région)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé ne crée rien deux fois.' })
-  @ApiCreatedResponse({ type: QuestionDto, description: 'La question enregistrée (statut recue) ; la même réponse pour un rejeu de la même Idempotency-Key.', headers: ETAG_HEADER })
+  @ApiCreatedResponse({ type: QuestionDto, description: 'La question enregistrée (statut recue) ; la même réponse pour un rejeu de la même Idempotency-Key.', headers: CREATED_HEADERS })
   @ApiProblems(403, 422)
   async create(
     @CurrentUser() ctx: AuthContext,
