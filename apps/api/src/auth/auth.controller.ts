@@ -5,6 +5,7 @@ import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { AppConfig, AuthContext, NotFoundError, TokenService, UnauthenticatedError } from '@app/core';
 import { FindAuthUserQuery, ListDevUsersQuery } from '@app/directory';
 import { CurrentUser, Public } from './auth.decorators';
+import { ApiProblems } from '../common/problem.responses';
 import { AccessTokenDto, DevLoginDto, DevUserDto, MeDto } from './auth.dto';
 
 @ApiTags('Identité')
@@ -23,6 +24,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Connexion de démonstration (seulement si AUTH_DEV_LOGIN=true)' })
   @ApiOkResponse({ type: AccessTokenDto })
+  @ApiProblems(
+    [401, 'Aucun compte actif ne correspond à cette adresse.'],
+    [404, 'La connexion de démonstration est fermée (AUTH_DEV_LOGIN n’est pas activé).'],
+    [429, 'Trop de tentatives : réessayez dans une minute.'],
+  )
   async devLogin(@Body() body: DevLoginDto): Promise<AccessTokenDto> {
     this.assertDevLogin();
     const user = await this.queryBus.execute(new FindAuthUserQuery({ kind: 'email', email: body.email }));
@@ -35,6 +41,7 @@ export class AuthController {
   @Get('auth/dev-users')
   @ApiOperation({ summary: 'Comptes de démonstration (seulement si AUTH_DEV_LOGIN=true)' })
   @ApiOkResponse({ type: DevUserDto, isArray: true })
+  @ApiProblems([404, 'La connexion de démonstration est fermée (AUTH_DEV_LOGIN n’est pas activé).'])
   async devUsers(): Promise<DevUserDto[]> {
     this.assertDevLogin();
     return this.queryBus.execute(new ListDevUsersQuery());

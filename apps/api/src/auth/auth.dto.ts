@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, MaxLength } from 'class-validator';
 import { ROLES, Role } from '@app/core';
 
@@ -13,10 +13,10 @@ export class AccessTokenDto {
   @ApiProperty()
   accessToken: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ enum: ['Bearer'] })
   tokenType: string;
 
-  @ApiProperty({ description: 'Durée de validité, en secondes' })
+  @ApiProperty({ type: 'integer', description: 'Durée de validité, en secondes' })
   expiresIn: number;
 }
 
@@ -26,17 +26,17 @@ export class MeDto {
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ enum: ['maison', 'direction', 'reseau'] }) perimetre: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) maisonId: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) directionId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) maisonId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) directionId: string | null;
 }
 
 export class DevUserDto {
   @ApiProperty() email: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ enum: ROLES }) role: Role;
-  @ApiPropertyOptional({ nullable: true }) fonction: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) maisonId: string | null;
-  @ApiPropertyOptional({ nullable: true }) maisonNom: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) directionId: string | null;
-  @ApiPropertyOptional({ nullable: true }) directionNom: string | null;
+  @ApiProperty({ type: String, nullable: true }) fonction: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) maisonId: string | null;
+  @ApiProperty({ type: String, nullable: true }) maisonNom: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) directionId: string | null;
+  @ApiProperty({ type: String, nullable: true }) directionNom: string | null;
 }

@@ -75,28 +75,28 @@ export class LivrableDto {
   @Texte('Le libellé du livrable', LIMITES.libelle)
   libelle: string;
 
-  @ApiPropertyOptional({ example: '2026-12-11', description: 'Sa propre échéance, au plus tard celle de la commande.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-11', description: 'Sa propre échéance, au plus tard celle de la commande.' })
   @Echeance()
   echeance?: string | null;
 }
 
 export class ContactDto {
-  @ApiPropertyOptional({ example: 'Claire Vidal', maxLength: LIMITES.nom })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Claire Vidal', maxLength: LIMITES.nom })
   @TexteOptionnel('Le nom', LIMITES.nom)
   nom?: string | null;
 
-  @ApiPropertyOptional({ example: 'Chargée de mission formation – DEF', maxLength: LIMITES.nom })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Chargée de mission formation – DEF', maxLength: LIMITES.nom })
   @TexteOptionnel('Le rôle', LIMITES.nom)
   role?: string | null;
 
-  @ApiPropertyOptional({ example: 'claire.vidal@laregion.fr' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'claire.vidal@laregion.fr' })
   @IsOptional()
   @Transform(trimOrNull)
   @IsEmail({}, { message: 'doit être une adresse e-mail valide.' })
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '05 36 49 00 00' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '05 36 49 00 00' })
   @IsOptional()
   @Transform(trimOrNull)
   @Matches(/^\+?[0-9 .()-]{6,25}$/, { message: 'doit être un numéro de téléphone valide.' })
@@ -109,23 +109,23 @@ export class ContactDto {
  * values no brief may hold (a past deadline, an unknown MdR) too (422).
  */
 export class BriefDto {
-  @ApiPropertyOptional({ example: 'Atelier de concertation sur les besoins en formation de la filière BTP', maxLength: LIMITES.titre })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Atelier de concertation sur les besoins en formation de la filière BTP', maxLength: LIMITES.titre })
   @TexteOptionnel('Le titre', LIMITES.titre)
   titre?: string | null;
 
-  @ApiPropertyOptional({ maxLength: LIMITES.texte, description: 'Ce que la commande doit produire, et pourquoi.' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: LIMITES.texte, description: 'Ce que la commande doit produire, et pourquoi.' })
   @TexteOptionnel('L’objectif', LIMITES.texte)
   objectif?: string | null;
 
-  @ApiPropertyOptional({ maxLength: LIMITES.texte })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: LIMITES.texte })
   @TexteOptionnel('Le contexte', LIMITES.texte)
   contexte?: string | null;
 
-  @ApiPropertyOptional({ example: '2026-12-18', description: 'Une date (jusqu’au soir, heure de Paris) ou une date et heure avec fuseau.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2026-12-18', description: 'Une date (jusqu’au soir, heure de Paris) ou une date et heure avec fuseau.' })
   @Echeance()
   echeance?: string | null;
 
-  @ApiPropertyOptional({ type: [LivrableDto], maxItems: LIMITES.livrables })
+  @ApiPropertyOptional({ type: [LivrableDto], nullable: true, maxItems: LIMITES.livrables, description: 'null : aucun livrable.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -135,7 +135,7 @@ export class BriefDto {
   livrables?: LivrableDto[];
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: [MATERIEL_AUCUN] }],
+    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', enum: [MATERIEL_AUCUN], nullable: true }],
     example: ['Support de présentation', 'Questionnaire aux entreprises'],
     description: 'Le matériel fourni aux Maisons, ou « aucun ».',
   })
@@ -155,7 +155,7 @@ export class BriefDto {
   )
   materiel?: string[] | 'aucun' | null;
 
-  @ApiPropertyOptional({ type: [ContactDto], maxItems: LIMITES.contacts })
+  @ApiPropertyOptional({ type: [ContactDto], nullable: true, maxItems: LIMITES.contacts, description: 'null : aucun contact.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -164,7 +164,7 @@ export class BriefDto {
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Les Maisons de la Région destinataires, chacune une fois.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', nullable: true, description: 'Les Maisons de la Région destinataires, chacune une fois ; null : aucune.' })
   @IsOptional()
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
@@ -172,25 +172,25 @@ export class BriefDto {
   @IsUUID('all', { each: true, message: 'Chaque Maison doit être un identifiant (UUID) valide.' })
   maisonIds?: string[];
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' })
   @IsOptional()
   @IsUUID('all', uuid('themeId'))
   themeId?: string | null;
 
-  @ApiPropertyOptional({ example: 1500, description: 'En euros.' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 1500, description: 'En euros.' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'doit être un montant en euros (deux décimales au plus).' })
   @Min(0, { message: 'doit être positif ou nul.' })
   @Max(999_999_999.99, { message: 'est trop élevé.' })
   budget?: number | null;
 
-  @ApiPropertyOptional({ description: 'Obligatoire (avec une justification) quand l’échéance est plus proche que le délai minimum.' })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Obligatoire (avec une justification) quand l’échéance est plus proche que le délai minimum ; null vaut false.' })
   @IsOptional()
   @Transform(({ value }) => (value === null ? false : value))
   @IsBoolean({ message: 'doit valoir true ou false.' })
   urgent?: boolean;
 
-  @ApiPropertyOptional({ maxLength: LIMITES.motif })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: LIMITES.motif })
   @TexteOptionnel('La justification', LIMITES.motif)
   justificationUrgence?: string | null;
 }
@@ -214,7 +214,7 @@ export class AvancementDto {
   @Max(100, { message: 'ne doit pas dépasser 100.' })
   pourcentage: number;
 
-  @ApiPropertyOptional({ maxLength: LIMITES.texte })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: LIMITES.texte })
   @TexteOptionnel('La note', LIMITES.texte)
   note?: string | null;
 

@@ -39,6 +39,7 @@ export class FilQueryDto {
 
 /** A resource id in the path. */
 export class IdParamDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
   id: string;
 }

@@ -1,11 +1,31 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '@app/core';
 import { GetTableauCommandesQuery, GetTableauSlaQuery, tableauCommandesCsv, tableauSlaCsv } from '@app/dashboards';
 import { CurrentUser } from '../auth/auth.decorators';
+import { ApiProblems } from '../common/problem.responses';
 import { TableauCommandesQueryDto, TableauSlaQueryDto } from './dashboards.dto';
+import { TableauCommandesDto, TableauSlaDto } from './dashboards.responses';
+
+/**
+ * The same figures as JSON, or as a spreadsheet for `Accept: text/csv` (a file to download,
+ * `;`-separated for the French locale of the spreadsheet programs).
+ */
+function tableauOuCsv(json: Function, csvDescription: string) {
+  return ApiResponse({
+    status: 200,
+    description: 'Le tableau (JSON), ou le même en CSV avec Accept: text/csv.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(json) } },
+      'text/csv': { schema: { type: 'string', description: csvDescription } },
+    },
+    headers: {
+      'Content-Disposition': { description: 'En CSV : attachment; filename="relais-….csv".', schema: { type: 'string' } },
+    },
+  });
+}
 
 /** `Accept: text/csv` asks for the spreadsheet; anything else gets JSON. */
 function veutCsv(accept: string | undefined): boolean {
@@ -18,13 +38,15 @@ function veutCsv(accept: string | undefined): boolean {
  */
 @ApiTags('Tableaux de bord')
 @ApiBearerAuth()
+@ApiExtraModels(TableauSlaDto, TableauCommandesDto)
+@ApiProblems(403, [404, 'Périmètre inconnu (direction ou Maison introuvable).'])
 @Controller('tableaux-de-bord')
 export class DashboardsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('sla')
   @ApiOperation({ summary: 'Tableau de bord SLA : ouverts, à risque, dépassés, conformité, délais, ancienneté, répartition, tendance' })
-  @ApiProduces('application/json', 'text/csv')
+  @tableauOuCsv(TableauSlaDto, 'Le tableau SLA en CSV (UTF-8 avec BOM, séparateur ;).')
   async sla(@CurrentUser() ctx: AuthContext, @Query() q: TableauSlaQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const tableau = await this.queryBus.execute(new GetTableauSlaQuery(ctx, q));
     if (!veutCsv(accept)) return tableau;
@@ -33,7 +55,7 @@ export class DashboardsController {
 
   @Get('commandes')
   @ApiOperation({ summary: 'Tableau de bord des commandes : par commande et par Maison, à l’heure, en retard, avancement, livrables' })
-  @ApiProduces('application/json', 'text/csv')
+  @tableauOuCsv(TableauCommandesDto, 'Toutes les commandes de la période en CSV (UTF-8 avec BOM, séparateur ;), sans pagination.')
   async commandes(
     @CurrentUser() ctx: AuthContext,
     @Query() q: TableauCommandesQueryDto,

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig, NotFoundError, UnauthenticatedError } from '@app/core';
 import { Public } from '../auth/auth.decorators';
@@ -23,10 +23,12 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @ApiBearerAuth()
+  // Either no token (METRICS_TOKEN unset, outside production) or the supervision token.
+  @ApiSecurity('metricsToken')
+  @ApiSecurity({})
   @ApiProduces('text/plain')
   @ApiOperation({ summary: 'Métriques Prometheus (jeton METRICS_TOKEN si configuré ; fermé en production sans jeton)' })
-  @ApiResponse({ status: 200, description: 'Métriques au format texte de Prometheus' })
+  @ApiResponse({ status: 200, description: 'Métriques au format texte de Prometheus', schema: { type: 'string' } })
   @ApiResponse({ status: 401, description: 'METRICS_TOKEN est configuré et le jeton manque ou ne correspond pas' })
   @ApiResponse({ status: 404, description: 'En production sans METRICS_TOKEN : /metrics n’est pas servi' })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuthContext, etagOf, parseIfMatch } from '@app/core';
 import {
@@ -23,6 +23,9 @@ import {
   VerifyQuestionFilQuery,
 } from '@app/questions';
 import { CurrentUser } from '../auth/auth.decorators';
+import { FilEvenementDto, FilVerificationDto } from '../common/fil.responses';
+import { ApiProblems } from '../common/problem.responses';
+import { CREATED_HEADERS, ETAG_HEADER } from '../common/page.responses';
 import {
   CloreDto,
   CreateQuestionDto,
@@ -37,8 +40,17 @@ import {
   ReorienterDto,
   ReponseDto,
 } from './questions.dto';
+import { QuestionDto, QuestionPageDto } from './questions.responses';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si la question a changé entre-temps.' };
+
+/** A transition: answers the question as the caller now sees it, or 409 naming its state. */
+const Transition = () =>
+  applyDecorators(
+    ApiHeader(IF_MATCH),
+    ApiOkResponse({ type: QuestionDto, description: 'La question après la transition (statut, sla, version).', headers: ETAG_HEADER }),
+    ApiProblems(403, 409, 412, 422),
+  );
 
 @ApiTags('Questions')
 @ApiBearerAuth()
@@ -52,6 +64,8 @@ export class QuestionsController {
   @Post('questions')
   @ApiOperation({ summary: 'Enregistrer la question d’un usager (agent de Maison de la Région)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé ne crée rien deux fois.' })
+  @ApiCreatedResponse({ type: QuestionDto, description: 'La question enregistrée (statut recue) ; la même réponse pour un rejeu de la même Idempotency-Key.', headers: CREATED_HEADERS })
+  @ApiProblems(403, 422)
   async create(
     @CurrentUser() ctx: AuthContext,
     @Body() body: CreateQuestionDto,
@@ -86,18 +100,23 @@ export class QuestionsController {
 
   @Get('questions')
   @ApiOperation({ summary: 'Les questions de votre périmètre, les plus récentes d’abord' })
+  @ApiOkResponse({ type: QuestionPageDto })
+  @ApiProblems(403)
   list(@CurrentUser() ctx: AuthContext, @Query() query: ListQuestionsQueryDto) {
     return this.queryBus.execute(new ListQuestionsQuery(ctx, query));
   }
 
   @Get('file-referent')
   @ApiOperation({ summary: 'La file des questions escaladées à votre direction (ou à la coordination du réseau)' })
+  @ApiOkResponse({ type: QuestionPageDto })
+  @ApiProblems(403)
   file(@CurrentUser() ctx: AuthContext, @Query() query: FileReferentQueryDto) {
     return this.queryBus.execute(new FileReferentQuery(ctx, query));
   }
 
   @Get('questions/:id')
   @ApiOperation({ summary: 'Une question' })
+  @ApiOkResponse({ type: QuestionDto, headers: ETAG_HEADER })
   async get(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.queryBus.execute(new GetQuestionQuery(ctx, id));
     reply.header('etag', etagOf(view.version));
@@ -106,12 +125,14 @@ export class QuestionsController {
 
   @Get('questions/:id/fil')
   @ApiOperation({ summary: 'Le fil de la question (notes internes des autres unités masquées)' })
+  @ApiOkResponse({ type: FilEvenementDto, isArray: true, description: 'Les événements dans l’ordre de seq.' })
   fil(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Query() query: FilQueryDto) {
     return this.queryBus.execute(new GetQuestionFilQuery(ctx, id, query.apres));
   }
 
   @Get('questions/:id/fil/verification')
   @ApiOperation({ summary: 'Vérifier l’intégrité du fil (chaîne d’empreintes SHA-256)' })
+  @ApiOkResponse({ type: FilVerificationDto })
   verifierFil(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto) {
     return this.queryBus.execute(new VerifyQuestionFilQuery(ctx, id));
   }
@@ -119,7 +140,7 @@ export class QuestionsController {
   @Post('questions/:id/repondre-localement')
   @HttpCode(200)
   @ApiOperation({ summary: 'Répondre à l’usager sans escalader' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   repondreLocalement(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new RepondreLocalementCommand(ctx, id, b.reponse, parseIfMatch(ifMatch)));
   }
@@ -127,7 +148,7 @@ export class QuestionsController {
   @Post('questions/:id/escalader')
   @HttpCode(200)
   @ApiOperation({ summary: 'Escalader au référent de la direction compétente' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   escalader(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: EscaladerDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new EscaladerQuestionCommand(ctx, id, { directionId: b.directionId, referentId: b.referentId }, b.message ?? null, parseIfMatch(ifMatch)));
   }
@@ -135,7 +156,7 @@ export class QuestionsController {
   @Post('questions/:id/prendre-en-charge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Prendre la question en charge (référent)' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   prendreEnCharge(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new PrendreEnChargeCommand(ctx, id, parseIfMatch(ifMatch)));
   }
@@ -143,7 +164,7 @@ export class QuestionsController {
   @Post('questions/:id/demander-info')
   @HttpCode(200)
   @ApiOperation({ summary: 'Demander une information à la Maison (l’échéance est suspendue)' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   demanderInfo(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MessageDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new DemanderInfoCommand(ctx, id, b.message, parseIfMatch(ifMatch)));
   }
@@ -151,7 +172,7 @@ export class QuestionsController {
   @Post('questions/:id/fournir-info')
   @HttpCode(200)
   @ApiOperation({ summary: 'Fournir l’information demandée (Maison)' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   fournirInfo(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MessageDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new FournirInfoCommand(ctx, id, b.message, parseIfMatch(ifMatch)));
   }
@@ -159,7 +180,7 @@ export class QuestionsController {
   @Post('questions/:id/repondre')
   @HttpCode(200)
   @ApiOperation({ summary: 'Répondre (référent) : la réponse revient à la Maison' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   repondre(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new RepondreQuestionCommand(ctx, id, b.reponse, parseIfMatch(ifMatch)));
   }
@@ -167,7 +188,7 @@ export class QuestionsController {
   @Post('questions/:id/reorienter')
   @HttpCode(200)
   @ApiOperation({ summary: 'Réorienter vers une autre direction, avec un motif' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   reorienter(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReorienterDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new ReorienterQuestionCommand(ctx, id, b.directionId, b.motif, b.referentId ?? null, parseIfMatch(ifMatch)));
   }
@@ -175,7 +196,7 @@ export class QuestionsController {
   @Post('questions/:id/clore')
   @HttpCode(200)
   @ApiOperation({ summary: 'Clore : la réponse a été transmise à l’usager' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   clore(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: CloreDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new CloreQuestionCommand(ctx, id, b.issue ?? null, parseIfMatch(ifMatch)));
   }
@@ -183,7 +204,7 @@ export class QuestionsController {
   @Post('questions/:id/rouvrir')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rouvrir une question close, avec un motif' })
-  @ApiHeader(IF_MATCH)
+  @Transition()
   rouvrir(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: MotifDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.run(ctx, reply, new RouvrirQuestionCommand(ctx, id, b.motif, parseIfMatch(ifMatch)));
   }
@@ -192,6 +213,8 @@ export class QuestionsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Écrire sur le fil : note interne (votre unité) ou message partagé' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé n’écrit pas le message deux fois.' })
+  @ApiCreatedResponse({ type: QuestionDto, description: 'La question, avec sa nouvelle version.', headers: ETAG_HEADER })
+  @ApiProblems(403, 409, 422)
   async messages(
     @CurrentUser() ctx: AuthContext,
     @Param() { id }: IdParamDto,

@@ -36,21 +36,21 @@ export class UsagerDto {
   @MaxLength(200)
   nom: string;
 
-  @ApiPropertyOptional({ example: 'Camping Les Pins', maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Camping Les Pins', maxLength: 200 })
   @Transform(trimOrNull)
   @IsOptional()
   @IsString()
   @MaxLength(200)
   organisation?: string | null;
 
-  @ApiPropertyOptional({ example: 'contact@camping-lespins.fr', description: 'Facultatif, comme le téléphone : un usager peut ne laisser aucun contact et repasser à la Maison.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'contact@camping-lespins.fr', description: 'Facultatif, comme le téléphone : un usager peut ne laisser aucun contact et repasser à la Maison.' })
   @Transform(trimOrNull)
   @IsOptional()
   @IsEmail({}, { message: 'Donnez une adresse e-mail valide.' })
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '04 68 00 00 00' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '04 68 00 00 00' })
   @Transform(trimOrNull)
   @IsOptional()
   @Matches(/^\+?[0-9 .()-]{6,25}$/, { message: 'Donnez un numéro de téléphone valide.' })
@@ -125,7 +125,7 @@ export class EscaladerDto {
   @IsUUID('all', uuid('referentId'))
   referentId?: string;
 
-  @ApiPropertyOptional({ maxLength: LIMITES.texte })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: LIMITES.texte })
   @IsOptional()
   @Transform(trimOrNull)
   @IsString()
@@ -149,7 +149,7 @@ export class ReorienterDto {
 }
 
 export class CloreDto {
-  @ApiPropertyOptional({ maxLength: 500, example: 'Usager informé par téléphone' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500, example: 'Usager informé par téléphone' })
   @IsOptional()
   @Transform(trimOrNull)
   @IsString()

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class PolitiqueIdDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'L’identifiant doit être un UUID valide.' })
   id: string;
 }
@@ -36,6 +37,7 @@ export class UpdatePolitiqueDto {
 }
 
 export class CalendrierIdDto {
+  @ApiProperty({ example: 'siege', description: 'reseau, siege ou maison-<identifiant de la Maison>.', pattern: '^(reseau|siege|maison-[0-9a-f-]{36})$' })
   @Matches(/^(reseau|siege|maison-[0-9a-f-]{36})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
   id: string;
 }
@@ -52,7 +54,12 @@ export class UpdateCalendrierDto {
   @IsNotEmpty()
   timeZone: string;
 
-  @ApiProperty({ description: 'Par jour ISO (1 = lundi … 7 = dimanche) : [{start: "09:00", end: "12:30"}, …]' })
+  @ApiProperty({
+    type: 'object',
+    description: 'Par jour ISO (1 = lundi … 7 = dimanche) : [{start: "09:00", end: "12:30"}, …]',
+    additionalProperties: { type: 'array', items: { $ref: '#/components/schemas/PlageHoraireDto' } },
+    example: { '1': [{ start: '09:00', end: '12:30' }, { start: '13:30', end: '17:00' }] },
+  })
   @IsObject({ message: 'hours doit être un objet (jour → plages horaires).' })
   hours: Record<string, Array<{ start: string; end: string }>>;
 
