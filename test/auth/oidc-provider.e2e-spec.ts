@@ -130,7 +130,8 @@ describe('identity through a real OpenID provider', () => {
       if (hanging) await new Promise((resolve) => hanging.close(resolve));
     });
 
-    it('keeps serving with the last known keys, without waiting on the provider, and says so in /health/ready', async () => {
+    it('keeps serving with the last known keys, without waiting on the provider, logs it once and says so in /health/ready', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn');
       const token = await op.clientCredentials('outil-referent');
       await op.stop();
       // The provider's port now accepts connections and never answers.
@@ -176,6 +177,10 @@ describe('identity through a real OpenID provider', () => {
         keys: expect.stringMatching(/^last known, provider unreachable since \d{4}-\d\d-\d\dT/),
         lastError: expect.stringMatching(/timeout/),
       });
+      const outage = warn.mock.calls.filter((args) => /OIDC provider (still )?unreachable/.test(String(args[1])));
+      expect(outage).toHaveLength(1);
+      expect(outage[0][0]).toMatchObject({ jwksUri: `${op.issuer}/jwks`, error: expect.stringMatching(/timeout/) });
+      warn.mockRestore();
     });
   });
 });
