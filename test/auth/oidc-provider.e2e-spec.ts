@@ -127,7 +127,7 @@ describe('identity through a real OpenID provider', () => {
 
     afterAll(async () => {
       for (const socket of sockets) socket.destroy();
-      if (hanging) await new Promise((resolve) => hanging.close(resolve));
+      if (hanging?.listening) await new Promise((resolve) => hanging.close(resolve));
     });
 
     it('keeps serving with the last known keys, without waiting on the provider, logs it once and says so in /health/ready', async () => {
@@ -181,6 +181,32 @@ describe('identity through a real OpenID provider', () => {
       expect(outage).toHaveLength(1);
       expect(outage[0][0]).toMatchObject({ jwksUri: `${op.issuer}/jwks`, error: expect.stringMatching(/timeout/) });
       warn.mockRestore();
+    });
+
+    it('goes back to current keys once the provider answers again, and says so once', async () => {
+      const log = jest.spyOn(Logger.prototype, 'log');
+      const retryAfterFailureMs = OIDC_KEY_TIMINGS.retryAfterFailureMs;
+      OIDC_KEY_TIMINGS.retryAfterFailureMs = 200; // instead of 30 s
+      try {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => hanging.close(resolve));
+        await op.restart([await signingKey('cle-3')]);
+        await sleep(300);
+        let oidc: any;
+        for (let i = 0; i < 50; i++) {
+          // Readiness probes drive the retries (requests do too), so recovery needs no traffic.
+          oidc = (await api.get('/health/ready')).body.details.oidc;
+          if (oidc.provider === 'reachable') break;
+          await sleep(100);
+        }
+        expect(oidc).toMatchObject({ status: 'up', provider: 'reachable', keys: 'current', keyIds: ['cle-3'] });
+        expect(oidc.unreachableSince).toBeUndefined();
+        expect((await api.get('/api/v1/me', { token: await op.clientCredentials('outil-referent') })).status).toBe(200);
+        expect(log.mock.calls.filter((args) => /reachable again/.test(String(args[1])))).toHaveLength(1);
+      } finally {
+        OIDC_KEY_TIMINGS.retryAfterFailureMs = retryAfterFailureMs;
+        log.mockRestore();
+      }
     });
   });
 });

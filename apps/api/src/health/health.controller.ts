@@ -1,9 +1,9 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { AppConfig } from '@app/core';
 import { Public } from '../auth/auth.decorators';
 import { HealthCheckFilter } from './health-check.filter';
-import { AppConfig } from '@app/core';
 import { DependencyHealth } from './health.indicators';
 import { OidcHealth } from './oidc.health';
 
