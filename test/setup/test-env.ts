@@ -33,7 +33,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `relais-test-${process.env.JEST_WORKER_ID ?? '0'}`,
-    AUTH_DEV_LOGIN: 'true',
+    // As `npm start`: the development login, except where the API refuses it (production, OIDC).
+    AUTH_DEV_LOGIN: overrides.NODE_ENV === 'production' || overrides.OIDC_ISSUER ? 'false' : 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RATE_LIMIT: '1000',
     ...overrides,

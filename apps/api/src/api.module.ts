@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AppConfig, Clock, CoreModule, ProblemFilter, TokenService } from '@app/core';
+import { AppConfig, Clock, CoreModule, ProblemFilter } from '@app/core';
 import { DirectoryModule } from '@app/directory';
 import { QuestionsModule } from '@app/questions';
 import { CommandesModule } from '@app/commandes';
@@ -13,6 +13,7 @@ import { DashboardsModule } from '@app/dashboards';
 import { DashboardsController } from './dashboards/dashboards.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
@@ -31,6 +32,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         CoreModule.forRoot({ config, clock, redisRole: 'producer' }),
+        AuthModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }] }),
         DirectoryModule,
         QuestionsModule,
@@ -43,7 +45,6 @@ export class ApiModule {
       ],
       controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController],
       providers: [
-        TokenService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

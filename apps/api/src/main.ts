@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@app/core';
+import { ConfigError, loadConfigOrExit } from '@app/core';
 import { createApiApp } from './app.factory';
 
 async function main(): Promise<void> {
@@ -8,4 +8,9 @@ async function main(): Promise<void> {
   await app.listen({ port: config.PORT, host: config.HOST });
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A setting found wrong at boot (e.g. OIDC_ISSUER against the provider's discovery document): one line, exit 1.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,11 +1,13 @@
 // `npm start`: prepares the database (create, migrate, seed the demo) and runs the API and the
 // worker side by side, forwarding signals so that Ctrl-C stops both cleanly.
-// The demo turns the development login on unless AUTH_DEV_LOGIN is set explicitly, and fills a
+// The demo turns the development login on unless AUTH_DEV_LOGIN is set explicitly or the setting
+// is not a demo (OIDC_ISSUER or NODE_ENV=production, where the API refuses it), and fills a
 // database that has no question yet with DEMO_QUESTIONS generated ones (default 1500, 0: none),
 // so that queues, timelines and dashboards have something to show.
 import { spawn, spawnSync } from 'node:child_process';
 
-const env = { ...process.env, AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? 'true' };
+const demoLogin = process.env.OIDC_ISSUER || process.env.NODE_ENV === 'production' ? 'false' : 'true';
+const env = { ...process.env, AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? demoLogin };
 const API = 'dist/apps/api/apps/api/src/main.js';
 const WORKER = 'dist/apps/worker/apps/worker/src/main.js';
 const CLI = 'dist/apps/worker/apps/worker/src/cli.js';

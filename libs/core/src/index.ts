@@ -24,6 +24,7 @@ import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity';
 export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent, IdempotencyKey];
 export * from './auth/token.service';
+export * from './auth/oidc-keys';
 export * from './http/pagination';
 export * from './http/etag';
 export * from './lifecycle/bounded-shutdown';

@@ -1,9 +1,11 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { AppConfig } from '@app/core';
 import { Public } from '../auth/auth.decorators';
 import { HealthCheckFilter } from './health-check.filter';
 import { DependencyHealth } from './health.indicators';
+import { OidcHealth } from './oidc.health';
 
 /**
  * Probes, served at the root (not under /api/v1) and without a token. Liveness depends on
@@ -18,6 +20,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly dependencies: DependencyHealth,
+    private readonly oidc: OidcHealth,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -32,7 +36,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent' })
+  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent (et l’état des clés du fournisseur OIDC)' })
   ready(): Promise<HealthCheckResult> {
     return this.readiness();
   }
@@ -45,6 +49,11 @@ export class HealthController {
   }
 
   private readiness(): Promise<HealthCheckResult> {
-    return this.health.check([this.dependencies.postgresql(), this.dependencies.redisPing()]);
+    return this.health.check([
+      this.dependencies.postgresql(),
+      this.dependencies.redisPing(),
+      // The provider never fails readiness (see OidcHealth); it is reported only when configured.
+      ...(this.config.oidcEnabled ? [() => this.oidc.check()] : []),
+    ]);
   }
 }

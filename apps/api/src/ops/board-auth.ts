@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ForbiddenError, PROBLEM_CONTENT_TYPE, TokenService, toProblem, UnauthenticatedError } from '@app/core';
+import { bearerChallenge, DomainError, ForbiddenError, PROBLEM_CONTENT_TYPE, TokenService, toProblem, UnauthenticatedError } from '@app/core';
 import { FindAuthUserQuery } from '@app/directory';
 
 /** The cookie a browser sends to open the board (the UI's own XHR calls cannot add a bearer header). */
@@ -28,7 +28,7 @@ export function boardAuthHook(tokens: TokenService, queryBus: QueryBus) {
         );
       }
       const auth = await queryBus.execute(new FindAuthUserQuery(await tokens.verify(credential.token)));
-      if (!auth) throw new UnauthenticatedError('Ce compte est inconnu ou désactivé.');
+      if (!auth) throw tokens.refuse('unknown_account');
       if (auth.role !== 'admin') throw new ForbiddenError('Le tableau des files est réservé aux administrateurs.');
       // A cookie rides along with cross-site requests: the board's actions (retry, clean,
       // delete…) must come from the board's own page. A bearer header cannot be forged that way.
@@ -38,7 +38,7 @@ export function boardAuthHook(tokens: TokenService, queryBus: QueryBus) {
     } catch (err) {
       if (!(err instanceof DomainError)) logger.error({ err }, 'board authorization failed');
       const problem = toProblem(err, request.url.split('?')[0]);
-      if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="relais"');
+      if (problem.status === 401) reply.header('www-authenticate', bearerChallenge(err));
       // Returning the reply tells Fastify the request is answered: the board's route never runs.
       return reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
     }

@@ -51,12 +51,46 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/relais',
       REDIS_URL: 'redis://redis:6379',
       OIDC_ISSUER: 'https://sso.example.org/realms/region',
-      OIDC_JWKS_URL: 'https://sso.example.org/realms/region/protocol/openid-connect/certs',
+      OIDC_AUDIENCE: 'relais-api',
     });
     expect(config.oidcEnabled).toBe(true);
+    expect(config.OIDC_JWKS_URL).toBeUndefined();
   });
 
-  it('wants both OIDC settings or neither', () => {
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org' })).toThrow(/OIDC_JWKS_URL/);
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32) };
+
+  it('refuses the development login in production, with one line naming AUTH_DEV_LOGIN', () => {
+    for (const value of ['true', '1', 'on']) {
+      try {
+        loadConfig({ ...production, AUTH_DEV_LOGIN: value });
+        throw new Error('accepted');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).variable).toBe('AUTH_DEV_LOGIN');
+        expect((err as Error).message).toMatch(/^Configuration invalide : AUTH_DEV_LOGIN est interdit en production/);
+        expect((err as Error).message.split('\n')).toHaveLength(1);
+      }
+    }
+    expect(loadConfig({ ...production, AUTH_DEV_LOGIN: 'false' }).AUTH_DEV_LOGIN).toBe(false);
+  });
+
+  it('makes the OIDC audience mandatory in every environment (no audience would accept any token of the provider)', () => {
+    for (const env of [{}, production]) {
+      expect(() => loadConfig({ ...env, OIDC_ISSUER: 'https://sso.example.org/realms/region' })).toThrow(
+        /^Configuration invalide : OIDC_AUDIENCE est obligatoire avec OIDC_ISSUER/,
+      );
+    }
+  });
+
+  it('takes OIDC_ISSUER alone (keys from discovery), OIDC_JWKS_URL only as an override beside it', () => {
+    expect(loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api' }).oidcEnabled).toBe(true);
+    expect(() => loadConfig({ OIDC_JWKS_URL: 'https://sso.example.org/certs', OIDC_AUDIENCE: 'relais-api' })).toThrow(/OIDC_ISSUER est obligatoire/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'sso.example.org', OIDC_AUDIENCE: 'relais-api' })).toThrow(/OIDC_ISSUER doit être une URL/);
+  });
+
+  it('refuses the development login beside OIDC (its tokens are refused there; it would only publish the directory)', () => {
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api', AUTH_DEV_LOGIN: 'true' })).toThrow(
+      /AUTH_DEV_LOGIN est incompatible avec OIDC_ISSUER/,
+    );
   });
 });

@@ -77,14 +77,20 @@ export class AppConfig {
   @MinLength(32, { message: 'JWT_SECRET doit contenir au moins 32 caractères' })
   JWT_SECRET?: string;
 
+  /**
+   * The identity provider, exactly as its discovery document names it (trailing slash included).
+   * Alone it is enough: the keys are found through `/.well-known/openid-configuration`.
+   */
   @IsOptional()
-  @IsString()
+  @IsConnectionUrl(['https:', 'http:'])
   OIDC_ISSUER?: string;
 
+  /** The `aud` Relais's access tokens carry (the API's identifier at the provider). Required with OIDC_ISSUER. */
   @IsOptional()
   @IsString()
   OIDC_AUDIENCE?: string;
 
+  /** Overrides the discovery document's `jwks_uri` (then the discovery document is not read). */
   @IsOptional()
   @IsConnectionUrl(['https:', 'http:'])
   OIDC_JWKS_URL?: string;
@@ -162,7 +168,7 @@ export class AppConfig {
   }
 
   get oidcEnabled(): boolean {
-    return Boolean(this.OIDC_JWKS_URL && this.OIDC_ISSUER);
+    return Boolean(this.OIDC_ISSUER);
   }
 }
 
@@ -194,15 +200,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(first.property, reason.replace(new RegExp(`^${first.property}\\s*`), ''));
   }
   if (config.NODE_ENV === 'production') {
+    if (config.AUTH_DEV_LOGIN)
+      throw new ConfigError('AUTH_DEV_LOGIN', 'est interdit en production : n’importe quel visiteur pourrait s’y connecter comme administrateur');
     if (env.DATABASE_URL === undefined) throw new ConfigError('DATABASE_URL', 'est obligatoire en production');
     if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
     if (!config.JWT_SECRET && !config.oidcEnabled)
-      throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER et OIDC_JWKS_URL sont obligatoires en production');
+      throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER (avec OIDC_AUDIENCE) est obligatoire en production');
   }
-  if ((config.OIDC_ISSUER && !config.OIDC_JWKS_URL) || (!config.OIDC_ISSUER && config.OIDC_JWKS_URL)) {
-    throw new ConfigError(config.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'doit accompagner l’autre réglage OIDC');
-  }
+  assertOidcSettings(config);
   return config;
+}
+
+/**
+ * OIDC fails safe: without an audience, tokens the provider issued for any other application
+ * (or ID tokens) would be accepted, so OIDC_AUDIENCE is required in every environment. The
+ * development login is refused beside OIDC: its tokens are not accepted there, and it would only
+ * publish the directory.
+ */
+function assertOidcSettings(config: AppConfig): void {
+  if (config.OIDC_JWKS_URL && !config.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'est obligatoire avec OIDC_JWKS_URL');
+  if (!config.OIDC_ISSUER) return;
+  if (!config.OIDC_AUDIENCE)
+    throw new ConfigError('OIDC_AUDIENCE', 'est obligatoire avec OIDC_ISSUER : sans elle, les jetons émis pour d’autres applications du fournisseur seraient acceptés');
+  if (config.AUTH_DEV_LOGIN)
+    throw new ConfigError('AUTH_DEV_LOGIN', 'est incompatible avec OIDC_ISSUER : retirez-la (les jetons de démonstration n’y sont pas acceptés)');
 }
 
 /** For a process entry point: the config, or one line on stderr naming the bad variable and exit 1. */
