@@ -84,6 +84,18 @@ describe('SlaClock', () => {
     expect(clock.state.echeance).toEqual(at(110));
   });
 
+  it('a clock started after its due time breaches and still warns, once, whichever timer fires first', () => {
+    const late = new Date(t0.getTime() + 200 * 60_000);
+    const clock = SlaClock.start(t0, 100, 75, always);
+    expect(clock.state.echeance).toEqual(at(100));
+    expect(clock.breach(late, 1)).toBe(true);
+    expect(clock.warn(late, 1)).toBe(true);
+    expect(clock.warn(late, 1)).toBe(false);
+    expect(clock.state).toMatchObject({ etat: 'breached', depasseeA: late, avertieA: late });
+    clock.meet(late, always);
+    expect(clock.warn(late, clock.state.generation)).toBe(false);
+  });
+
   it('resuming past the warning threshold plans no warning, only the due date', () => {
     const clock = SlaClock.start(t0, 100, 75, always);
     clock.pause(at(80), always);

@@ -137,9 +137,13 @@ export class SlaClock {
     return true;
   }
 
-  /** The warning timer fired for this generation. */
+  /**
+   * The warning timer fired for this generation. A breached clock still takes its warning, once:
+   * a clock started late (its event applied after its due time) arms both timers at once, and
+   * whichever fires first, the warning must not be lost.
+   */
   warn(at: Date, generation: number): boolean {
-    if (this.s.etat !== 'running' || generation !== this.s.generation || this.s.avertieA) return false;
+    if ((this.s.etat !== 'running' && this.s.etat !== 'breached') || generation !== this.s.generation || this.s.avertieA) return false;
     this.s.avertieA = at;
     return true;
   }
