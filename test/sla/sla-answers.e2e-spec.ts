@@ -1,4 +1,7 @@
+import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { GetAffectationQuery, GetCommandeQuery } from '@app/commandes';
+import { GetQuestionQuery } from '@app/questions';
 import { SlaConsumer, SlaTimers, timerJobId } from '@app/sla';
 import { briefComplet, commandeFixture, CommandeIds, EMAILS as C } from '../commandes/fixtures';
 import { EMAILS, questionBody } from '../questions/fixtures';
@@ -148,6 +151,37 @@ describe('SLA clocks in the answer of each transition', () => {
     expect(byMaison(whole, ids.foix)).toEqual(['cancelled', 'cancelled', 'met']);
     expect(byMaison(whole, ids.limoux)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(await cursor('commande', commandeId)).toBe(await lastSeq(commandeId));
+  });
+
+  it('a committed transition answers 200 even when reads fail right after its commit (the answer is read inside the transaction)', async () => {
+    const q = await f.api.post('/api/v1/questions', questionBody({ dispositifId: eceau }), { token: agent });
+    const conseiller = await f.api.login(C.conseiller);
+    const foix = await f.api.login(C.responsableFoix);
+    const ids: CommandeIds = await commandeFixture(f.scratch.dataSource);
+    const draft = await f.api.post('/api/v1/commandes', briefComplet(ids, { echeance: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) }), { token: conseiller });
+    // Reads of a ticket outside the transaction fail, as during a PostgreSQL restart just after
+    // the commit (the caller's identity still resolves).
+    const queryBus = f.api.app.get(QueryBus);
+    const execute = queryBus.execute.bind(queryBus);
+    jest.spyOn(queryBus, 'execute').mockImplementation(((query: object) =>
+      [GetQuestionQuery, GetCommandeQuery, GetAffectationQuery].some((type) => query instanceof type)
+        ? Promise.reject(new Error('terminating connection due to administrator command'))
+        : execute(query as never)) as never);
+    try {
+      const res = await f.api.post(`/api/v1/questions/${q.body.id}/escalader`, {}, { token: agent });
+      expect(res.status).toBe(200);
+      expect(res.body.statut).toBe('escaladee');
+      expect(res.headers.get('etag')).toBe(`"${res.body.version}"`);
+      const issued = await f.api.post(`/api/v1/commandes/${draft.body.id}/emettre`, {}, { token: conseiller });
+      expect(issued.status).toBe(200);
+      expect(issued.body.statut).not.toBe('brouillon');
+      const mine = issued.body.affectations.find((a: any) => a.maison.id === ids.foix).id;
+      const acked = await f.api.post(`/api/v1/affectations/${mine}/accuser-reception`, {}, { token: foix });
+      expect(acked.status).toBe(200);
+      expect(acked.body.sla.find((c: any) => c.horloge === 'accuse_reception').etat).toBe('met');
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('the worker then finds nothing new: same clock rows, no extra timeline event, every event processed', async () => {
