@@ -57,11 +57,11 @@ describe('SLA clocks in the answer of each transition', () => {
     expect(new Date(reponse.echeance).getTime()).toBe(new Date(escalated.escaladeeAt).getTime() + reponse.cibleMinutesOuvrees * 60_000);
     expect(reponse.restantMinutesOuvrees).toBeGreaterThan(0);
     expect(reponse.detenteurs).toEqual([expect.objectContaining({ type: 'direction', jusquA: null })]);
-    // Armed after commit, by the request: the worker is not running.
+    // Armed after commit by the request (without holding its answer back): the worker is not running.
     const [row] = await f.query(`SELECT id, generation FROM sla_horloge WHERE ticket_id = $1 AND horloge = 'reponse'`, [id]);
     const timers = f.api.app.get(SlaTimers, { strict: false });
-    expect(await timers.queue.getJob(timerJobId(row.id, 'depassement', row.generation))).toBeTruthy();
-    expect(await timers.queue.getJob(timerJobId(row.id, 'avertissement', row.generation))).toBeTruthy();
+    await f.waitFor(async () => (await timers.queue.getJob(timerJobId(row.id, 'depassement', row.generation))) ?? null, 5000, 'breach timer');
+    await f.waitFor(async () => (await timers.queue.getJob(timerJobId(row.id, 'avertissement', row.generation))) ?? null, 5000, 'warning timer');
 
     const rerouted = await post(`/questions/${id}/reorienter`, referent, { directionId: def, motif: 'Relève de l’emploi' });
     expect(etats(rerouted)).toEqual([

@@ -52,7 +52,7 @@ export class CommandeCommandRunner {
       return { ...applied, view: await this.views.read(manager, ctx, commandeId) };
     });
     this.publisher.mergeObjectContext(commande).commit();
-    await this.sla.arm(plan);
+    this.sla.arm(plan);
     if (!view) throw new CommandeIntrouvableError();
     return view;
   }
@@ -78,7 +78,7 @@ export class CommandeCommandRunner {
       },
       ({ commande, plan }) => {
         this.publisher.mergeObjectContext(commande).commit();
-        void this.sla.arm(plan);
+        this.sla.arm(plan);
       },
     );
   }
@@ -132,7 +132,7 @@ export class CommandeCommandRunner {
       return { commande: loaded, plan, view: await this.views.readAffectation(manager, ctx, affectationId) };
     });
     this.publisher.mergeObjectContext(commande).commit();
-    await this.sla.arm(plan);
+    this.sla.arm(plan);
     if (!view) throw new AffectationIntrouvableError();
     return view;
   }

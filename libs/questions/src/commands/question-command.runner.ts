@@ -57,7 +57,7 @@ export class QuestionCommandRunner {
       return { ...applied, view: await this.views.read(manager, ctx, questionId) };
     });
     this.publisher.mergeObjectContext(question).commit();
-    await this.sla.arm(plan);
+    this.sla.arm(plan);
     // Out of the caller's sight after its own move (not a case of today's rules): as a read would say.
     if (!view) throw new QuestionIntrouvableError();
     return view;
@@ -84,7 +84,7 @@ export class QuestionCommandRunner {
       },
       ({ question, plan }) => {
         this.publisher.mergeObjectContext(question).commit();
-        void this.sla.arm(plan);
+        this.sla.arm(plan);
       },
     );
   }

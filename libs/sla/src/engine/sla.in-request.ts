@@ -4,9 +4,6 @@ import { emptyPlan, TimerPlan } from './sla.engine';
 import { SlaConsumer } from './sla.consumer';
 import { SlaTimers } from './sla.timers';
 
-/** How long an answer waits for its timers to be armed; past it they are armed in the background. */
-const ARM_WAIT_MS = 1000;
-
 /**
  * The SLA clocks of a ticket, derived in the request that changed it (ADR 0006), so that the
  * answer shows the clocks after the transition. The derivation is the outbox consumer's, on the
@@ -46,13 +43,13 @@ export class SlaInRequest {
   }
 
   /**
-   * Arms the plan's timers, best effort: the answer waits ARM_WAIT_MS at most, a failure is
-   * logged by SlaTimers, and the reconciler re-arms from the rows whatever is lost.
+   * Arms the plan's timers after commit, best effort and without holding the answer back (a
+   * Redis round trip per drop would add to every transition): SlaTimers logs a failure, the
+   * reconciler re-arms from the rows whatever is lost, and a timer of an older generation that
+   * a late drop misses fires as stale, doing nothing.
    */
-  async arm(plan: TimerPlan): Promise<void> {
+  arm(plan: TimerPlan): void {
     if (plan.arm.length === 0 && plan.drop.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.timers.apply(plan), new Promise<void>((resolve) => (timer = setTimeout(resolve, ARM_WAIT_MS)))]);
-    clearTimeout(timer);
+    void this.timers.apply(plan);
   }
 }
