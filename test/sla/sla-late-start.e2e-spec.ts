@@ -73,4 +73,31 @@ describe('SLA clocks started late by the outbox consumer', () => {
     expect(fired).toHaveLength(ids.length * 4);
     for (const x of fired) expect(x.retard_ms).toBeGreaterThan(500);
   }, 60_000);
+
+  it('a clock started and met late in one backlog, met after its due time, is met late (breached as of its due time), not on time', async () => {
+    await f.setTargets({ prise_en_charge: 0.02, reponse: 0.03 }); // 1.2 s and 1.8 s
+    for (const w of f.workers.splice(0)) await w.close();
+    const referent = await f.api.login(EMAILS.referentTourisme);
+    const consumer = f.api.app.get(SlaConsumer, { strict: false });
+    const failing = jest.spyOn(consumer, 'apply').mockRejectedValue(new Error('panne simulée'));
+    const q = await f.api.post('/api/v1/questions', questionBody({ dispositifId: eceau }), { token: agent });
+    const escalated = await f.api.post(`/api/v1/questions/${q.body.id}/escalader`, {}, { token: agent });
+    await new Promise((r) => setTimeout(r, 2500)); // past both due times, no worker
+    const answered = await f.api.post(`/api/v1/questions/${q.body.id}/repondre`, { reponse: 'Oui.' }, { token: referent });
+    failing.mockRestore();
+    expect(answered.status).toBe(200);
+    await f.startWorker();
+    const clocks = await f.waitFor(async () => {
+      const rows = await f.query(`SELECT horloge, etat, echeance, depassee_a, atteinte_a FROM sla_horloge WHERE ticket_id = $1 ORDER BY horloge`, [q.body.id]);
+      return rows.length === 3 ? rows : null;
+    }, 15_000, 'clocks');
+    const escaladeeAt = new Date(escalated.body.escaladeeAt).getTime();
+    const byKind = Object.fromEntries(clocks.map((c) => [c.horloge, c]));
+    for (const [kind, ms] of [['prise_en_charge', 1200], ['reponse', 1800]] as const) {
+      expect(byKind[kind].etat).toBe('met');
+      expect(new Date(byKind[kind].echeance).getTime() - escaladeeAt).toBe(ms);
+      expect(byKind[kind].depassee_a).toEqual(byKind[kind].echeance);
+    }
+    expect(byKind.relais.etat).toBe('running');
+  }, 60_000);
 });

@@ -110,9 +110,15 @@ export class SlaClock {
     this.schedule(newCalendar);
   }
 
-  /** The awaited step happened. A breached clock is met late; a met or cancelled one is left alone. */
+  /**
+   * The awaited step happened. A breached clock is met late; a met or cancelled one is left
+   * alone. A running clock met after its due time whose breach timer has not fired yet (its
+   * events applied late, its timer lost with Redis) is met late too: it is marked breached as of
+   * its due time, so it never counts as on time (no breach notice: the step is done).
+   */
   meet(at: Date, calendar: BusinessTime): boolean {
     if (this.s.etat === 'met' || this.s.etat === 'cancelled') return false;
+    if (this.s.etat === 'running' && !this.s.depasseeA && this.s.echeance && this.s.echeance.getTime() < at.getTime()) this.s.depasseeA = this.s.echeance;
     this.s.consommeMinutes = this.consumed(at, calendar);
     this.s.segmentDepuis = null;
     this.s.atteinteA = at;
