@@ -11,6 +11,7 @@ export * from './engine/sla.fire';
 export * from './engine/sla.reconciler';
 export * from './engine/sla.reconciler-stats';
 export * from './engine/sla.consumer';
+export * from './engine/sla.in-request';
 export * from './queries/sla.reader';
 export * from './sla.module';
 export * from './admin/sla-admin';

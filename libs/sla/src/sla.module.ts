@@ -9,6 +9,7 @@ import { SlaFirer } from './engine/sla.fire';
 import { SlaReconciler } from './engine/sla.reconciler';
 import { SlaRebuilder } from './engine/sla.rebuild';
 import { SlaTimers } from './engine/sla.timers';
+import { SlaInRequest } from './engine/sla.in-request';
 import { SLA_ENTITIES } from './persistence/sla.entities';
 import { SlaReader } from './queries/sla.reader';
 import { SLA_ADMIN_HANDLERS } from './admin/sla-admin';
@@ -26,7 +27,7 @@ export const SLA_TIMER_JOB_OPTIONS = {
     TypeOrmModule.forFeature(SLA_ENTITIES),
     BullModule.registerQueue({ name: QueueName.SlaTimers, defaultJobOptions: SLA_TIMER_JOB_OPTIONS }),
   ],
-  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder, ...SLA_ADMIN_HANDLERS],
-  exports: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder],
+  providers: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder, SlaInRequest, ...SLA_ADMIN_HANDLERS],
+  exports: [CalendarRegistry, SlaEngine, SlaTimers, SlaFirer, SlaReconciler, SlaConsumer, SlaReader, SlaRebuilder, SlaInRequest],
 })
 export class SlaModule {}

@@ -251,18 +251,20 @@ export class CommandesController {
     return this.runAffectation(ctx, reply, new AnnulerAffectationCommand(ctx, id, b.motif, parseIfMatch(ifMatch)));
   }
 
-  /** Runs a commande transition, then answers the commande as the caller now sees it, with its ETag. */
+  /** Runs a commande transition and answers the commande (clocks included) read inside its transaction, with its ETag. */
   private async runCommande(ctx: AuthContext, reply: FastifyReply, command: { commandeId: string } & object): Promise<CommandeView> {
-    await this.commandBus.execute(command as never);
-    const view: CommandeView = await this.queryBus.execute(new GetCommandeQuery(ctx, command.commandeId));
+    const view: CommandeView = await this.commandBus.execute(command as never);
     reply.header('etag', etagOf(view.version));
     return view;
   }
 
-  /** Runs an assignment transition, then answers the assignment (and its commande), with the assignment's ETag. */
+  /**
+   * Runs an assignment transition and answers the assignment (and its commande), clocks
+   * included, with the assignment's ETag: read inside the transition's transaction, so a
+   * committed transition never answers an error.
+   */
   private async runAffectation(ctx: AuthContext, reply: FastifyReply, command: { affectationId: string } & object): Promise<AffectationAvecCommande> {
-    await this.commandBus.execute(command as never);
-    const view: AffectationAvecCommande = await this.queryBus.execute(new GetAffectationQuery(ctx, command.affectationId));
+    const view: AffectationAvecCommande = await this.commandBus.execute(command as never);
     reply.header('etag', etagOf(view.version));
     return view;
   }

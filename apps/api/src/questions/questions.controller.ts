@@ -228,10 +228,13 @@ export class QuestionsController {
     return result.body;
   }
 
-  /** Runs a transition, then answers the question as the caller now sees it, with its ETag. */
+  /**
+   * Runs a transition and answers the question as the caller sees it after it, clocks included,
+   * with its ETag: read inside the transition's transaction, so a committed transition never
+   * answers an error.
+   */
   private async run(ctx: AuthContext, reply: FastifyReply, command: { questionId: string } & object): Promise<QuestionView> {
-    await this.commandBus.execute(command as never);
-    const view: QuestionView = await this.queryBus.execute(new GetQuestionQuery(ctx, command.questionId));
+    const view: QuestionView = await this.commandBus.execute(command as never);
     reply.header('etag', etagOf(view.version));
     return view;
   }

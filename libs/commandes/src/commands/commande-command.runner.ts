@@ -3,13 +3,14 @@ import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
+import { SlaInRequest, TimerPlan } from '@app/sla';
 import { unitesOf } from '@app/timeline';
 import { canReadCommande, refusAffectation, refusCommande } from '../domain/commande.access';
 import { Auteur, Commande } from '../domain/commande.aggregate';
 import { AffectationAction, CommandeAction } from '../domain/commande.transitions';
 import { actionRefusee, AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
 import { CommandeRepository } from '../persistence/commande.repository';
-import { CommandeView, CommandeViewReader } from '../queries/commande-view.reader';
+import { AffectationAvecCommande, CommandeView, CommandeViewReader } from '../queries/commande-view.reader';
 
 export function auteurOf(ctx: AuthContext): Auteur {
   return { acteur: { id: ctx.userId, displayName: ctx.displayName, role: ctx.role }, unite: unitesOf(ctx)[0] };
@@ -20,8 +21,9 @@ type Act<T extends unknown[]> = (commande: Commande, ...args: [...T, Auteur, Dat
 /**
  * The shape of every command on an existing commande or assignment: lock and load the
  * commande → scope (404) → If-Match (412) → role (403) → act (409 on a forbidden move, 422 on
- * a refused brief) → save state, timeline and outbox in one transaction → publish the events
- * in-process once committed.
+ * a refused brief) → save state, timeline and outbox in one transaction, with the SLA clocks the
+ * new events change (ADR 0006) → the answer read in that same transaction → after commit,
+ * publish the events in-process and arm the clocks' timers.
  */
 @Injectable()
 export class CommandeCommandRunner {
@@ -31,19 +33,28 @@ export class CommandeCommandRunner {
     private readonly views: CommandeViewReader,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
+    private readonly sla: SlaInRequest,
   ) {}
 
-  /** A command on the commande itself; If-Match is the commande's version. */
+  /**
+   * A command on the commande itself; If-Match is the commande's version. Answers the commande
+   * as the caller sees it after the command, clocks included, read before commit.
+   */
   async onCommande(
     ctx: AuthContext,
     commandeId: string,
     expectedVersion: number | undefined,
     action: CommandeAction,
     act: Act<[]>,
-  ): Promise<{ id: string; version: number }> {
-    const commande = await this.dataSource.transaction((manager) => this.applyOnCommande(manager, ctx, commandeId, expectedVersion, action, act));
+  ): Promise<CommandeView> {
+    const { commande, plan, view } = await this.dataSource.transaction(async (manager) => {
+      const applied = await this.applyOnCommande(manager, ctx, commandeId, expectedVersion, action, act);
+      return { ...applied, view: await this.views.read(manager, ctx, commandeId) };
+    });
     this.publisher.mergeObjectContext(commande).commit();
-    return { id: commande.id, version: commande.version };
+    this.sla.arm(plan);
+    if (!view) throw new CommandeIntrouvableError();
+    return view;
   }
 
   /**
@@ -65,7 +76,10 @@ export class CommandeCommandRunner {
         const aggregate = await this.applyOnCommande(manager, ctx, commandeId, undefined, action, act);
         return { aggregate, status: 201, body: (await this.views.read(manager, ctx, commandeId))! };
       },
-      (commande) => this.publisher.mergeObjectContext(commande).commit(),
+      ({ commande, plan }) => {
+        this.publisher.mergeObjectContext(commande).commit();
+        this.sla.arm(plan);
+      },
     );
   }
 
@@ -76,7 +90,9 @@ export class CommandeCommandRunner {
     expectedVersion: number | undefined,
     action: CommandeAction,
     act: Act<[]>,
-  ): Promise<Commande> {
+  ): Promise<{ commande: Commande; plan: TimerPlan }> {
+    // Before the commande row: the lock order that timer fires share (cursor, clocks, ticket).
+    await this.sla.lock(manager, 'commande', commandeId);
     const loaded = await this.repository.load(manager, commandeId, true);
     if (!loaded) throw new CommandeIntrouvableError();
     const scope = loaded.scopePour(ctx.email);
@@ -86,12 +102,13 @@ export class CommandeCommandRunner {
     if (refus) throw actionRefusee(refus, action, 'commande');
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
-    return loaded;
+    return { commande: loaded, plan: await this.sla.derive(manager, 'commande', commandeId) };
   }
 
   /**
    * A command on one assignment; If-Match is the assignment's version. Outside the caller's
-   * scope the assignment does not exist (404), as its commande.
+   * scope the assignment does not exist (404), as its commande. Answers the assignment and its
+   * commande as the caller sees them after the command, clocks included, read before commit.
    */
   async onAffectation(
     ctx: AuthContext,
@@ -99,9 +116,10 @@ export class CommandeCommandRunner {
     expectedVersion: number | undefined,
     action: AffectationAction,
     act: Act<[string]>,
-  ): Promise<{ commandeId: string; affectationId: string; version: number }> {
-    const commande = await this.dataSource.transaction(async (manager) => {
+  ): Promise<AffectationAvecCommande> {
+    const { commande, plan, view } = await this.dataSource.transaction(async (manager) => {
       const commandeId = await this.repository.commandeIdOf(manager, affectationId);
+      if (commandeId) await this.sla.lock(manager, 'commande', commandeId);
       const loaded = commandeId ? await this.repository.load(manager, commandeId, true) : null;
       const affectation = loaded?.affectation(affectationId);
       if (!loaded || !affectation) throw new AffectationIntrouvableError();
@@ -112,9 +130,12 @@ export class CommandeCommandRunner {
       if (refus) throw actionRefusee(refus, action, 'affectation');
       await act(loaded, affectationId, auteurOf(ctx), this.clock.now(), manager);
       await this.repository.save(manager, loaded);
-      return loaded;
+      const plan = await this.sla.derive(manager, 'commande', loaded.id);
+      return { commande: loaded, plan, view: await this.views.readAffectation(manager, ctx, affectationId) };
     });
     this.publisher.mergeObjectContext(commande).commit();
-    return { commandeId: commande.id, affectationId, version: commande.affectation(affectationId)!.version };
+    this.sla.arm(plan);
+    if (!view) throw new AffectationIntrouvableError();
+    return view;
   }
 }

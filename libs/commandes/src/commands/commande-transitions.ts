@@ -8,10 +8,11 @@ import type { AffectationAction } from '../domain/commande.transitions';
 import { ReferencesReader } from '../persistence/references.reader';
 import { BriefInput, briefChanges } from './brief-input';
 import { CommandeCommandRunner } from './commande-command.runner';
-import type { CommandeView } from '../queries/commande-view.reader';
+import type { AffectationAvecCommande, CommandeView } from '../queries/commande-view.reader';
 
-type CommandeResult = { id: string; version: number };
-type AffectationResult = { commandeId: string; affectationId: string; version: number };
+/** A command answers the commande (or the assignment with its commande) as the caller then sees it, read in its transaction. */
+type CommandeResult = CommandeView;
+type AffectationResult = AffectationAvecCommande;
 
 /** Common fields of a command on an existing commande; `expectedVersion` is the commande's. */
 abstract class CommandeCommand extends Command<CommandeResult> {

@@ -3,6 +3,7 @@ import { EventPublisher } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
+import { SlaInRequest, TimerPlan } from '@app/sla';
 import { unitesOf } from '@app/timeline';
 import { canAct, canReadQuestion, QuestionScope } from '../domain/question.access';
 import { Auteur, Question } from '../domain/question.aggregate';
@@ -31,8 +32,9 @@ export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Quest
 
 /**
  * The shape of every question command: load → check scope (404), If-Match (412), role (403)
- * → act (409 on a forbidden move) → save state, timeline and outbox in one transaction →
- * publish the events in-process once committed.
+ * → act (409 on a forbidden move) → save state, timeline and outbox in one transaction, with
+ * the SLA clocks the new events change (ADR 0006) → the answer read in that same transaction →
+ * after commit, publish the events in-process and arm the clocks' timers.
  */
 @Injectable()
 export class QuestionCommandRunner {
@@ -42,18 +44,23 @@ export class QuestionCommandRunner {
     private readonly views: QuestionViewReader,
     private readonly publisher: EventPublisher,
     private readonly clock: Clock,
+    private readonly sla: SlaInRequest,
   ) {}
 
-  async run(
-    ctx: AuthContext,
-    questionId: string,
-    expectedVersion: number | undefined,
-    action: QuestionAction,
-    act: Act,
-  ): Promise<{ id: string; version: number }> {
-    const question = await this.dataSource.transaction((manager) => this.apply(manager, ctx, questionId, expectedVersion, action, act));
+  /**
+   * Runs a transition and answers the question as the caller sees it once it is done, clocks
+   * included. The answer is read before commit: once committed, nothing can fail the request.
+   */
+  async run(ctx: AuthContext, questionId: string, expectedVersion: number | undefined, action: QuestionAction, act: Act): Promise<QuestionView> {
+    const { question, plan, view } = await this.dataSource.transaction(async (manager) => {
+      const applied = await this.apply(manager, ctx, questionId, expectedVersion, action, act);
+      return { ...applied, view: await this.views.read(manager, ctx, questionId) };
+    });
     this.publisher.mergeObjectContext(question).commit();
-    return { id: question.id, version: question.version };
+    this.sla.arm(plan);
+    // Out of the caller's sight after its own move (not a case of today's rules): as a read would say.
+    if (!view) throw new QuestionIntrouvableError();
+    return view;
   }
 
   /**
@@ -75,7 +82,10 @@ export class QuestionCommandRunner {
         const aggregate = await this.apply(manager, ctx, questionId, undefined, action, act);
         return { aggregate, status: 201, body: (await this.views.read(manager, ctx, questionId))! };
       },
-      (question) => this.publisher.mergeObjectContext(question).commit(),
+      ({ question, plan }) => {
+        this.publisher.mergeObjectContext(question).commit();
+        this.sla.arm(plan);
+      },
     );
   }
 
@@ -86,7 +96,9 @@ export class QuestionCommandRunner {
     expectedVersion: number | undefined,
     action: QuestionAction | 'message',
     act: Act,
-  ): Promise<Question> {
+  ): Promise<{ question: Question; plan: TimerPlan }> {
+    // Before the question row: the lock order that timer fires share (cursor, clocks, ticket).
+    await this.sla.lock(manager, 'question', questionId);
     const loaded = await this.repository.load(manager, questionId);
     if (!loaded) throw new QuestionIntrouvableError();
     const scope = await scopeOf(manager, ctx, loaded);
@@ -95,7 +107,8 @@ export class QuestionCommandRunner {
     if (action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
-    return loaded;
+    const plan = await this.sla.derive(manager, 'question', questionId);
+    return { question: loaded, plan };
   }
 }
 

@@ -8,7 +8,8 @@ import { RoutingReader } from '../persistence/routing.reader';
 import type { QuestionView } from '../queries/question-view.reader';
 import { QuestionCommandRunner } from './question-command.runner';
 
-type Result = { id: string; version: number };
+/** A transition answers the question as the caller then sees it, read in its transaction. */
+type Result = QuestionView;
 
 /** Common fields of a command on an existing question. */
 abstract class QuestionCommand extends Command<Result> {

@@ -84,6 +84,31 @@ describe('SlaClock', () => {
     expect(clock.state.echeance).toEqual(at(110));
   });
 
+  it('a clock started after its due time breaches and still warns, once, whichever timer fires first', () => {
+    const late = new Date(t0.getTime() + 200 * 60_000);
+    const clock = SlaClock.start(t0, 100, 75, always);
+    expect(clock.state.echeance).toEqual(at(100));
+    expect(clock.breach(late, 1)).toBe(true);
+    expect(clock.warn(late, 1)).toBe(true);
+    expect(clock.warn(late, 1)).toBe(false);
+    expect(clock.state).toMatchObject({ etat: 'breached', depasseeA: late, avertieA: late });
+    clock.meet(late, always);
+    expect(clock.warn(late, clock.state.generation)).toBe(false);
+  });
+
+  it('a running clock met after its due time, before its breach fired, is met late (breached as of its due time)', () => {
+    const late = SlaClock.start(t0, 100, 75, always);
+    expect(late.meet(at(130), always)).toBe(true);
+    expect(late.state).toMatchObject({ etat: 'met', depasseeA: at(100), atteinteA: at(130) });
+    const onTime = SlaClock.start(t0, 100, 75, always);
+    onTime.meet(at(100), always);
+    expect(onTime.state.depasseeA).toBeNull(); // met at its due time: on time
+    const fired = SlaClock.start(t0, 100, 75, always);
+    fired.breach(at(100.1), 1);
+    fired.meet(at(130), always);
+    expect(fired.state.depasseeA).toEqual(at(100.1)); // the fire's time stays
+  });
+
   it('resuming past the warning threshold plans no warning, only the due date', () => {
     const clock = SlaClock.start(t0, 100, 75, always);
     clock.pause(at(80), always);

@@ -110,9 +110,15 @@ export class SlaClock {
     this.schedule(newCalendar);
   }
 
-  /** The awaited step happened. A breached clock is met late; a met or cancelled one is left alone. */
+  /**
+   * The awaited step happened. A breached clock is met late; a met or cancelled one is left
+   * alone. A running clock met after its due time whose breach timer has not fired yet (its
+   * events applied late, its timer lost with Redis) is met late too: it is marked breached as of
+   * its due time, so it never counts as on time (no breach notice: the step is done).
+   */
   meet(at: Date, calendar: BusinessTime): boolean {
     if (this.s.etat === 'met' || this.s.etat === 'cancelled') return false;
+    if (this.s.etat === 'running' && !this.s.depasseeA && this.s.echeance && this.s.echeance.getTime() < at.getTime()) this.s.depasseeA = this.s.echeance;
     this.s.consommeMinutes = this.consumed(at, calendar);
     this.s.segmentDepuis = null;
     this.s.atteinteA = at;
@@ -137,9 +143,13 @@ export class SlaClock {
     return true;
   }
 
-  /** The warning timer fired for this generation. */
+  /**
+   * The warning timer fired for this generation. A breached clock still takes its warning, once:
+   * a clock started late (its event applied after its due time) arms both timers at once, and
+   * whichever fires first, the warning must not be lost.
+   */
   warn(at: Date, generation: number): boolean {
-    if (this.s.etat !== 'running' || generation !== this.s.generation || this.s.avertieA) return false;
+    if ((this.s.etat !== 'running' && this.s.etat !== 'breached') || generation !== this.s.generation || this.s.avertieA) return false;
     this.s.avertieA = at;
     return true;
   }

@@ -48,13 +48,31 @@ export class SlaConsumer implements OutboxConsumer {
     return () => this.timers.apply(plan);
   }
 
-  /** Applies the ticket's pending timeline events under its cursor's lock. */
-  async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<TimerPlan> {
-    await manager.query(
-      `INSERT INTO sla_curseur (ticket_type, ticket_id, seq) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+  /**
+   * Takes, in the caller's transaction, the locks that deriving a ticket's clocks needs, in the
+   * one order every writer of clocks follows: the ticket's cursor, then all its clock rows by
+   * id, and only after them (the caller's business) the ticket row. A timer fire locks clock
+   * rows by id and then the ticket row; a request that changes a ticket takes these locks
+   * before its ticket row, so neither can hold what the other waits for. Returns the cursor.
+   */
+  async lock(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<number> {
+    // One statement creates the cursor if needed and locks it (a no-op update takes the row lock).
+    const [{ seq }] = await manager.query(
+      `INSERT INTO sla_curseur (ticket_type, ticket_id, seq) VALUES ($1, $2, 0)
+       ON CONFLICT (ticket_type, ticket_id) DO UPDATE SET seq = sla_curseur.seq RETURNING seq`,
       [ticketType, ticketId],
     );
-    const [{ seq }] = await manager.query(`SELECT seq FROM sla_curseur WHERE ticket_type = $1 AND ticket_id = $2 FOR UPDATE`, [ticketType, ticketId]);
+    await manager.query(`SELECT id FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 ORDER BY id FOR UPDATE`, [ticketType, ticketId]);
+    return seq;
+  }
+
+  /**
+   * Applies the ticket's pending timeline events under its cursor's lock. The request that
+   * changed the ticket usually did it already (SlaInRequest), in its own transaction: the
+   * consumer then finds nothing new and is only the safety net.
+   */
+  async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<TimerPlan> {
+    const seq = await this.lock(manager, ticketType, ticketId);
     const events: TimelineRow[] = await manager.query(
       `SELECT seq, type, at, data FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 AND seq > $3 ORDER BY seq`,
       [ticketType, ticketId, seq],

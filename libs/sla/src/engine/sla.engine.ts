@@ -173,6 +173,8 @@ export class SlaEngine {
       qb.innerJoin(SlaDetentionRow, 'd', `d.horloge_id = h.id AND d.jusqu_a IS NULL AND d.detenteur_type = 'maison' AND d.detenteur_id = :maisonId`, { maisonId: adoptePar })
         .where(`h.calendrier_id = :reseau AND h.etat IN ('running', 'paused')`, { reseau: CALENDRIER_RESEAU });
     else qb.where(`h.calendrier_id = :calendrierId AND h.etat = 'running'`, { calendrierId });
+    // By id, as every locker of many clock rows (timer fires, requests): no lock cycle between them.
+    qb.orderBy('h.id');
     for (const row of await qb.getMany()) {
       const clock = SlaClock.from(toState(row));
       const before = clock.state.generation;
@@ -230,6 +232,7 @@ export class SlaEngine {
       .createQueryBuilder('h')
       .setLock('pessimistic_write')
       .where(`h.politique_id = :politiqueId AND h.etat IN ('running', 'paused', 'breached')`, { politiqueId })
+      .orderBy('h.id')
       .getMany();
     for (const row of rows) {
       const calendar = await this.calendars.get(manager, row.calendrierId);
