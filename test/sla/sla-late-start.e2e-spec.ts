@@ -13,7 +13,7 @@ describe('SLA clocks started late by the outbox consumer', () => {
   let eceau: string;
 
   beforeAll(async () => {
-    f = await SlaFixture.start('relais_test_sla_late', 13, {}, false);
+    f = await SlaFixture.start('relais_test_sla_late', 15, {}, false);
     agent = await f.api.login(EMAILS.agentCarcassonne);
     [{ id: eceau }] = await f.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
   }, 60_000);
