@@ -4,9 +4,13 @@ export { appendToTimeline, readTimeline, verifyTimeline } from './timeline.store
 export { unitesOf } from './unites';
 
 import { TimelineEventEntity } from './timeline-event.entity';
-export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];
+import { SceauEntity, SceauTeteEntity } from './sceau.entity';
+export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity, SceauEntity, SceauTeteEntity];
 export { recordTicketEvents, recordEventsOfTickets } from './record-events';
 export { appendToTimelines } from './timeline-batch';
 export type { TicketEvents } from './timeline-batch';
 export { timelineEventHash } from './timeline-hash';
 export type { TimelineRecord } from './timeline-hash';
+export { sealTimelines, anchorLegacyHeads, verifyAllTimelines, jourParis } from './timeline-seal';
+export type { SealReport, FullVerificationReport } from './timeline-seal';
+export { timelineEventMac, timelineHeadMac, keyringOf } from './timeline-mac';
