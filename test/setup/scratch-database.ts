@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureApplicationRole, grantApplicationRole } from '@app/core';
 import { asAppRole, assertTestDatabase, scratchDatabaseName, TEST_APP_ROLE, TEST_DATABASE_URL, testConfig } from './test-env';
@@ -18,6 +18,8 @@ export interface ScratchDatabase {
   dataSource: DataSource;
   /** A plain pg client on the same database, for raw SQL the suite needs (as the superuser). */
   connect(): Promise<Client>;
+  /** One raw-SQL statement as the superuser (a pool of its own, closed by drop()). */
+  ownerQuery<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
@@ -48,11 +50,16 @@ export async function createScratchDatabase(suffixed: string, options: { poolSiz
     logging: false,
   } as typeof base);
   await dataSource.initialize();
+  let ownerPool: Pool | null = null;
 
   return {
     url,
     ownerUrl,
     dataSource,
+    async ownerQuery(sql: string, params: unknown[] = []) {
+      ownerPool ??= new Pool({ connectionString: ownerUrl, max: 2 });
+      return (await ownerPool.query(sql, params)).rows;
+    },
     async connect() {
       const client = new Client({ connectionString: ownerUrl });
       await client.connect();
@@ -60,6 +67,7 @@ export async function createScratchDatabase(suffixed: string, options: { poolSiz
     },
     async drop() {
       if (dataSource.isInitialized) await dataSource.destroy();
+      await ownerPool?.end();
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

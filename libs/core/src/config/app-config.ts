@@ -31,8 +31,9 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
+  /** The application's connection: a role that owns nothing (`cli setup` creates it in development, ADR 0002). */
   @IsConnectionUrl(['postgres:', 'postgresql:'])
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relais';
+  DATABASE_URL = 'postgres://relais_app@127.0.0.1:5432/relais';
 
   /**
    * The connection that owns the schema: migrations, `setup` and the grants to the application's
@@ -237,15 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(keyring.startsWith(': TIMELINE_HMAC_KEY_ID') ? 'TIMELINE_HMAC_KEY_ID' : 'TIMELINE_HMAC_KEYS', keyring.replace(/^: TIMELINE_HMAC_KEY_ID /, '').replace(/^: /, ''));
   }
   if (config.NODE_ENV === 'production') {
+    if (env.DATABASE_URL === undefined) throw new ConfigError('DATABASE_URL', 'est obligatoire en production');
+    if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
+    if (!config.JWT_SECRET && !config.oidcEnabled)
+      throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER et OIDC_JWKS_URL sont obligatoires en production');
     if (!config.TIMELINE_HMAC_KEYS) throw new ConfigError('TIMELINE_HMAC_KEYS', 'est obligatoire en production (openssl rand -base64 32, précédé d’un identifiant : « k1:… »)');
     const devKey = Buffer.from(DEV_TIMELINE_KEYS.slice(DEV_TIMELINE_KEY_ID.length + 1), 'base64');
     if ([...keyring.keys.values()].some((k) => k.equals(devKey))) {
       throw new ConfigError('TIMELINE_HMAC_KEYS', 'ne doit pas contenir la clé de développement en production');
     }
-    if (env.DATABASE_URL === undefined) throw new ConfigError('DATABASE_URL', 'est obligatoire en production');
-    if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
-    if (!config.JWT_SECRET && !config.oidcEnabled)
-      throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER et OIDC_JWKS_URL sont obligatoires en production');
   }
   if ((config.OIDC_ISSUER && !config.OIDC_JWKS_URL) || (!config.OIDC_ISSUER && config.OIDC_JWKS_URL)) {
     throw new ConfigError(config.OIDC_ISSUER ? 'OIDC_JWKS_URL' : 'OIDC_ISSUER', 'doit accompagner l’autre réglage OIDC');
