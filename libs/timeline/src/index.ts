@@ -1,4 +1,4 @@
-/** The shared, append-only, hash-chained timeline of every ticket type. The lib's only door. */
+/** The shared, append-only, MAC-chained timeline of every ticket type (ADR 0002). The lib's only door. */
 export type { TicketType, Visibilite, Unite, Acteur, TimelineEntry, TimelineEventView, TimelineVerification } from './timeline.types';
 export { appendToTimeline, readTimeline, verifyTimeline } from './timeline.store';
 export { unitesOf } from './unites';

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The timeline a database writer cannot rewrite (ADR 0002): the key id of each event's MAC,
  * each ticket's head anchored on its row, and the daily seals of every head. Events written
- * before keep `cle` NULL (SHA-256 chain); `cli migrate` anchors their heads once (fil:ancrer).
+ * before keep `cle` NULL (SHA-256 chain); `cli migrate` anchors their heads once (anchorLegacyHeads).
  */
 export class FilScelle1795649000000 implements MigrationInterface {
     name = 'FilScelle1795649000000';
