@@ -239,7 +239,9 @@ describe('the IdempotencyKey migration', () => {
   it('drops the table and creates it again', async () => {
     const migration = MIGRATIONS.find((m) => m.name.startsWith('IdempotencyKey'))!;
     const instance = new (migration as new () => { up(qr: unknown): Promise<void>; down(qr: unknown): Promise<void> })();
-    const runner = ds.createQueryRunner();
+    // Migrations run as the schema's owner; the application's role may not drop a table.
+    const owner = await new DataSource({ ...ds.options, url: db.ownerUrl } as typeof ds.options).initialize();
+    const runner = owner.createQueryRunner();
     try {
       await instance.down(runner);
       expect(await runner.hasTable('idempotency_key')).toBe(false);
@@ -247,6 +249,7 @@ describe('the IdempotencyKey migration', () => {
       expect(await runner.hasTable('idempotency_key')).toBe(true);
     } finally {
       await runner.release();
+      await owner.destroy();
     }
   });
 });

@@ -319,7 +319,7 @@ describe('GET /metrics (Prometheus)', () => {
 
     it('in production without METRICS_TOKEN: 404, as for a path that does not exist', async () => {
       const production = await TestApi.start({
-        config: { QUEUE_PREFIX: PREFIX, NODE_ENV: 'production', JWT_SECRET: 'secret-de-production-pour-les-tests-0123456789' },
+        config: { QUEUE_PREFIX: PREFIX, NODE_ENV: 'production', JWT_SECRET: 'secret-de-production-pour-les-tests-0123456789', TIMELINE_HMAC_KEYS: `prod:${Buffer.alloc(32, 7).toString('base64')}` },
       });
       try {
         const res = await production.get('/metrics');

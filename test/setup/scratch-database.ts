@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/core';
-import { assertTestDatabase, scratchDatabaseName, TEST_DATABASE_URL, testConfig } from './test-env';
+import { dataSourceOptions, ensureApplicationRole, grantApplicationRole } from '@app/core';
+import { asAppRole, assertTestDatabase, scratchDatabaseName, TEST_APP_ROLE, TEST_DATABASE_URL, testConfig } from './test-env';
 
 /**
  * A database of one's own, migrated from scratch, for repository tests that must not depend on
@@ -10,19 +10,36 @@ import { assertTestDatabase, scratchDatabaseName, TEST_DATABASE_URL, testConfig 
  * contain "test": it is dropped when the suite ends.
  */
 export interface ScratchDatabase {
+  /** As the application's role (TEST_APP_ROLE), like the e2e application. */
   url: string;
+  /** As the superuser that owns the schema (migrations, DDL, raw SQL). */
+  ownerUrl: string;
+  /** Connected as the application's role. */
   dataSource: DataSource;
   /** A plain pg client on the same database, for raw SQL the suite needs (as the superuser). */
   connect(): Promise<Client>;
+  /** One raw-SQL statement as the superuser (a pool of its own, closed by drop()). */
+  ownerQuery<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
 export async function createScratchDatabase(suffixed: string, options: { poolSize?: number } = {}): Promise<ScratchDatabase> {
   const name = scratchDatabaseName(suffixed);
-  const url = Object.assign(new URL(TEST_DATABASE_URL), { pathname: `/${name}` }).toString();
+  const ownerUrl = Object.assign(new URL(TEST_DATABASE_URL), { pathname: `/${name}` }).toString();
+  const url = asAppRole(ownerUrl);
   assertTestDatabase(url);
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE "${name}"`);
+  await adminQuery((run) => ensureApplicationRole(run, TEST_APP_ROLE));
+
+  const owner = new DataSource({ ...dataSourceOptions(testConfig({ DATABASE_URL: ownerUrl })), logging: false } as ReturnType<typeof dataSourceOptions>);
+  await owner.initialize();
+  try {
+    await owner.runMigrations({ transaction: 'each' });
+    await grantApplicationRole((sql) => owner.query(sql), TEST_APP_ROLE, name);
+  } finally {
+    await owner.destroy();
+  }
 
   const base = dataSourceOptions(testConfig({ DATABASE_URL: url }));
   const dataSource = new DataSource({
@@ -33,28 +50,35 @@ export async function createScratchDatabase(suffixed: string, options: { poolSiz
     logging: false,
   } as typeof base);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  let ownerPool: Pool | null = null;
 
   return {
     url,
+    ownerUrl,
     dataSource,
+    async ownerQuery(sql: string, params: unknown[] = []) {
+      ownerPool ??= new Pool({ connectionString: ownerUrl, max: 2 });
+      return (await ownerPool.query(sql, params)).rows;
+    },
     async connect() {
-      const client = new Client({ connectionString: url });
+      const client = new Client({ connectionString: ownerUrl });
       await client.connect();
       return client;
     },
     async drop() {
       if (dataSource.isInitialized) await dataSource.destroy();
+      await ownerPool?.end();
       await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
+async function adminQuery(sql: string | ((run: (sql: string) => Promise<unknown>) => Promise<void>)): Promise<void> {
   const admin = new Client({ connectionString: Object.assign(new URL(TEST_DATABASE_URL), { pathname: '/postgres' }).toString() });
   await admin.connect();
   try {
-    await admin.query(sql);
+    if (typeof sql === 'string') await admin.query(sql);
+    else await sql((text) => admin.query(text));
   } finally {
     await admin.end();
   }

@@ -4,6 +4,18 @@ import { AppConfig, loadConfig } from '@app/core';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais_test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The role the e2e application connects as (ADR 0002): no UPDATE or DELETE on the timeline, no
+ * ALTER, no trigger switch. TEST_DATABASE_URL (the superuser) stays for raw-SQL helpers and
+ * for migrations (DATABASE_OWNER_URL's default).
+ */
+export const TEST_APP_ROLE = 'relais_app';
+
+/** The same database, connected as the application's role. */
+export function asAppRole(url: string): string {
+  return Object.assign(new URL(url), { username: TEST_APP_ROLE, password: '' }).toString();
+}
+
 /** Logical database `db` of the test Redis (TEST_REDIS_URL's server), for suites that FLUSHDB. */
 export function testRedisUrl(db: number): string {
   return Object.assign(new URL(TEST_REDIS_URL), { pathname: `/${db}` }).toString();
@@ -30,7 +42,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   assertTestDatabase(overrides.DATABASE_URL ?? TEST_DATABASE_URL);
   return loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: asAppRole(TEST_DATABASE_URL),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `relais-test-${process.env.JEST_WORKER_ID ?? '0'}`,
     // As `npm start`: the development login, except where the API refuses it (production, OIDC).

@@ -49,8 +49,9 @@ export class SlaFixture {
     }
   }
 
+  /** Raw SQL as the superuser (the API and workers connect as the application's role). */
   query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.scratch.dataSource.query(sql, params);
+    return this.scratch.ownerQuery<T>(sql, params);
   }
 
   /** Polls until `check` returns a truthy value or the time runs out. */

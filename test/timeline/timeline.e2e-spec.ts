@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConcurrentUpdateError, MIGRATIONS } from '@app/core';
-import { Acteur, appendToTimeline, readTimeline, TIMELINE_ENTITIES, TimelineEntry, Unite, verifyTimeline } from '@app/timeline';
+import { ConcurrentUpdateError, dataSourceOptions, grantApplicationRole, MIGRATIONS } from '@app/core';
+import { Acteur, anchorLegacyHeads, appendToTimeline, readTimeline, TIMELINE_ENTITIES, TimelineEntry, Unite, verifyTimeline } from '@app/timeline';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { TEST_APP_ROLE, testConfig } from '../setup/test-env';
 // Internal on purpose: only the forgery test needs the algorithm, as an attacker would.
 import { timelineEventHash } from '../../libs/timeline/src/timeline-hash';
 
 /**
  * The timeline against a real PostgreSQL, on a database of its own (relais_test_timeline):
- * numbering, the chain, the append-only triggers, tampering, visibility, concurrency.
+ * numbering, the chain, the append-only triggers, tampering, visibility, concurrency. `ds` is
+ * the application's role (as in production), `sql` the superuser.
  */
 
 const MAISON_A: Unite = { type: 'maison', id: randomUUID() };
@@ -27,14 +29,24 @@ beforeAll(async () => {
   db = await createScratchDatabase('relais_test_timeline', { poolSize: 14 });
   ds = db.dataSource;
   sql = await db.connect();
-  // Stands in for the question/commande table whose row a real handler locks.
-  await sql.query(`CREATE TABLE scratch_ticket (id uuid PRIMARY KEY, version int NOT NULL DEFAULT 0)`);
+  // The tickets here refer to no directory (not loaded in this database): their foreign keys go.
+  const { rows } = await sql.query(
+    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop
+       FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('question'::regclass, 'commande'::regclass)`,
+  );
+  for (const { drop } of rows) await sql.query(drop);
 });
 
 afterAll(async () => {
   await sql?.end();
   await db?.drop();
 });
+
+/** A DataSource as the schema's owner (the superuser), with the same timeline keys. */
+async function ownerDataSource(): Promise<DataSource> {
+  const owner = new DataSource({ ...dataSourceOptions(testConfig({ DATABASE_URL: db.ownerUrl })), logging: false } as typeof ds.options);
+  return owner.initialize();
+}
 
 function entry(partial: Partial<TimelineEntry> = {}): TimelineEntry {
   return {
@@ -49,16 +61,33 @@ function entry(partial: Partial<TimelineEntry> = {}): TimelineEntry {
   };
 }
 
+/** A question row and a commande row of that id: the rows that carry the timelines' heads. */
 async function newTicket(): Promise<string> {
   const id = randomUUID();
-  await sql.query(`INSERT INTO scratch_ticket (id) VALUES ($1)`, [id]);
+  await sql.query('BEGIN');
+  try {
+    await sql.query(
+      `INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, statut, created_by, created_at, updated_at, version)
+       VALUES ($1, $2, $3, 'objet', 'description', 'guichet', 'normale', 'recue', $4, now(), now(), 1)`,
+      [id, `Q-T-${id}`.slice(0, 24), MAISON_A.id, AGENT.id],
+    );
+    await sql.query(
+      `INSERT INTO commande (id, reference, statut, livrables, contacts, maison_ids, urgent, emetteur_id, emetteur_unite_type, created_at, updated_at, version)
+       VALUES ($1, $2, 'brouillon', '[]', '[]', '{}', false, $3, 'cabinet', now(), now(), 1)`,
+      [id, `C-T-${id}`.slice(0, 24), AGENT.id],
+    );
+    await sql.query('COMMIT');
+  } catch (error) {
+    await sql.query('ROLLBACK');
+    throw error;
+  }
   return id;
 }
 
 /** What a command handler does: lock the ticket row (version bump), then append. */
 async function lockAndAppend(ticketId: string, entries: TimelineEntry[], beforeAppend?: (m: EntityManager) => Promise<void>): Promise<void> {
   await ds.transaction(async (manager) => {
-    await manager.query(`UPDATE scratch_ticket SET version = version + 1 WHERE id = $1`, [ticketId]);
+    await manager.query(`UPDATE question SET version = version + 1 WHERE id = $1`, [ticketId]);
     if (beforeAppend) await beforeAppend(manager);
     await appendToTimeline(manager, 'question', ticketId, entries);
   });
@@ -94,7 +123,7 @@ describe('appendToTimeline', () => {
     expect(events[5].acteur).toBeNull();
     expect(events[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: 6, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: 6, premiereAnomalie: null });
   });
 
   it('keeps one chain per ticket and per ticket type', async () => {
@@ -108,13 +137,13 @@ describe('appendToTimeline', () => {
     expect((await allEvents(b)).map((e) => e.seq)).toEqual([1]);
     const commande = await readTimeline(ds, 'commande', a, []);
     expect(commande.map((e) => [e.seq, e.type, e.previousHash])).toEqual([[1, 'commande.emise', null]]);
-    await expect(verifyTimeline(ds, 'commande', a)).resolves.toEqual({ valide: true, evenements: 1, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'commande', a)).resolves.toMatchObject({ valide: true, evenements: 1, premiereAnomalie: null });
   });
 
   it('writes nothing for no entries; a ticket without events verifies with 0 events', async () => {
     const ticket = await newTicket();
     await lockAndAppend(ticket, []);
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: 0, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: 0, premiereAnomalie: null });
   });
 
   it('refuses to append outside a transaction', async () => {
@@ -175,7 +204,7 @@ describe('appendToTimeline', () => {
 
     const [first] = await allEvents(ticket);
     expect(first.data).toEqual(JSON.parse(JSON.stringify(data)));
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: 2, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: 2, premiereAnomalie: null });
   });
 
   it('verifies when ids were given in upper case (PostgreSQL gives them back in lower case)', async () => {
@@ -184,7 +213,7 @@ describe('appendToTimeline', () => {
     await lockAndAppend(ticket.toUpperCase(), [
       entry({ eventId: randomUUID().toUpperCase(), acteur: { ...AGENT, id: AGENT.id.toUpperCase() }, visibilite: 'interne', unite: upper(MAISON_A) }),
     ]);
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: 1, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: 1, premiereAnomalie: null });
     expect(await readTimeline(ds, 'question', ticket, [MAISON_A])).toHaveLength(1);
   });
 });
@@ -213,10 +242,10 @@ describe('append-only, enforced by the database', () => {
     expect(await allEvents(ticket)).toHaveLength(2);
   });
 
-  it('refuses UPDATE from the application too (TypeORM)', async () => {
+  it('refuses UPDATE from the application too (TypeORM), by privilege before the trigger', async () => {
     await expect(ds.query(`UPDATE timeline_event SET type = 'autre' WHERE ticket_id = $1`, [ticket])).rejects.toMatchObject({
-      code: '23001',
-      message: expect.stringContaining('Le fil est en ajout seul'),
+      code: '42501',
+      message: expect.stringContaining('permission denied for table timeline_event'),
     });
   });
 });
@@ -233,7 +262,7 @@ describe('verifyTimeline detects tampering', () => {
     const ticket = await chainOfFour();
     await tamper(`UPDATE timeline_event SET data = '{"n": 2, "detail": {"texte": "après"}}' WHERE ticket_id = $1 AND seq = 2`, [ticket]);
     expect((await allEvents(ticket))[1].data).toEqual({ n: 2, detail: { texte: 'après' } });
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: false, evenements: 4, premiereAnomalie: 2 });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: false, evenements: 4, premiereAnomalie: 2 });
   });
 
   it.each([
@@ -245,11 +274,11 @@ describe('verifyTimeline detects tampering', () => {
   ])('flags %s', async (_what, statement, premiereAnomalie, evenements) => {
     const ticket = await chainOfFour();
     await tamper(statement, [ticket]);
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: false, evenements, premiereAnomalie });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: false, evenements, premiereAnomalie });
   });
 
-  it('flags the next event when the changed event’s hash was correctly recomputed', async () => {
-    // The attacker knows the algorithm: event 2 is self-consistent again, the link from 3 is not.
+  it('flags the changed event even when its SHA-256 was correctly recomputed: the chain is a MAC now', async () => {
+    // The attacker knows the old algorithm; without the key, event 2 no longer verifies at all.
     const ticket = await chainOfFour();
     const [row] = (
       await sql.query(
@@ -266,7 +295,12 @@ describe('verifyTimeline detects tampering', () => {
       JSON.stringify(forged.data),
       timelineEventHash(forged),
     ]);
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: false, evenements: 4, premiereAnomalie: 3 });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({
+      valide: false,
+      evenements: 4,
+      premiereAnomalie: 2,
+      anomalie: { seq: 2, raison: expect.stringContaining('MAC invalide') },
+    });
   });
 
   it('leaves the other tickets’ chains valid', async () => {
@@ -280,9 +314,9 @@ describe('verifyTimeline detects tampering', () => {
   it('verifies a chain longer than one page of reads', async () => {
     const ticket = await newTicket();
     await lockAndAppend(ticket, Array.from({ length: 1203 }, (_, i) => entry({ data: { i } })));
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: 1203, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: 1203, premiereAnomalie: null });
     await tamper(`UPDATE timeline_event SET data = '{"i": -1}' WHERE ticket_id = $1 AND seq = 1100`, [ticket]);
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: false, evenements: 1203, premiereAnomalie: 1100 });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: false, evenements: 1203, premiereAnomalie: 1100 });
   });
 });
 
@@ -358,7 +392,7 @@ describe('concurrent appends', () => {
       expect(events.slice(i, i + 3).map((e) => e.data.k)).toEqual([0, 1, 2]);
       expect(new Set(events.slice(i, i + 3).map((e) => e.data.w)).size).toBe(1);
     }
-    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toEqual({ valide: true, evenements: writers * 3, premiereAnomalie: null });
+    await expect(verifyTimeline(ds, 'question', ticket)).resolves.toMatchObject({ valide: true, evenements: writers * 3, premiereAnomalie: null });
   });
 
   it('turns a writer that forgot the lock into a 409 rather than a forked chain', async () => {
@@ -404,7 +438,8 @@ describe('the Timeline migration', () => {
   it('drops the table, triggers and function, and creates them again', async () => {
     const migration = MIGRATIONS.find((m) => m.name.startsWith('Timeline'))!;
     const instance = new (migration as new () => { up(qr: unknown): Promise<void>; down(qr: unknown): Promise<void> })();
-    const runner = ds.createQueryRunner();
+    const owner = await ownerDataSource();
+    const runner = owner.createQueryRunner();
     try {
       // The rows of the earlier tests go with the table: DROP TABLE is not DELETE.
       await instance.down(runner);
@@ -413,8 +448,12 @@ describe('the Timeline migration', () => {
       expect(n).toBe(0);
       await instance.up(runner);
       expect(await runner.hasTable('timeline_event')).toBe(true);
+      // What the later migration (FilScelle) and `migrate` add to the table.
+      await runner.query(`ALTER TABLE timeline_event ADD cle character varying(32)`);
+      await grantApplicationRole((q) => runner.query(q), TEST_APP_ROLE, new URL(db.ownerUrl).pathname.slice(1));
     } finally {
       await runner.release();
+      await owner.destroy();
     }
     const ticket = await newTicket();
     await lockAndAppend(ticket, [entry()]);

@@ -36,7 +36,7 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
   beforeAll(async () => {
     db = await createScratchDatabase('relais_test_volume');
     await seedDemoData(db.dataSource);
-    report = await seedVolume(db.url, options(7));
+    report = await seedVolume(db.ownerUrl, options(7));
     [digest] = await q(DIGEST);
   }, 180_000);
 
@@ -167,7 +167,7 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
     const again = await createScratchDatabase('relais_test_volume_again');
     try {
       await copyDirectory(db.dataSource, again.dataSource);
-      await seedVolume(again.url, options(7));
+      await seedVolume(again.ownerUrl, options(7));
       const [second] = await again.dataSource.query(DIGEST);
       expect(second).toEqual(digest);
     } finally {
@@ -177,14 +177,14 @@ describe('seed:volume (generated questions, 2,000 on a scratch database)', () =>
 
   it('with ifEmpty (npm start\'s demo questions), leaves a database that has questions as it is', async () => {
     const before = await q(DIGEST);
-    expect(await seedVolume(db.url, { ...options(8), ifEmpty: true })).toBeNull();
+    expect(await seedVolume(db.ownerUrl, { ...options(8), ifEmpty: true })).toBeNull();
     expect(await q(DIGEST)).toEqual(before);
-    await expect(seedVolume(db.url, { ...options(8), ifEmpty: true, append: true })).rejects.toThrow(/s’excluent/);
+    await expect(seedVolume(db.ownerUrl, { ...options(8), ifEmpty: true, append: true })).rejects.toThrow(/s’excluent/);
   });
 
   it('refuses a database that already has questions, unless appending', async () => {
-    await expect(seedVolume(db.url, options(7))).rejects.toThrow(/déjà des questions/);
-    const appended = await seedVolume(db.url, { ...options(7), questions: 300, append: true });
+    await expect(seedVolume(db.ownerUrl, options(7))).rejects.toThrow(/déjà des questions/);
+    const appended = await seedVolume(db.ownerUrl, { ...options(7), questions: 300, append: true });
     expect(appended.reconstructionIndexSecondes).toBeNull();
     // References go on from the sequence (the first test took one number: gaps are allowed, duplicates never).
     expect(await q(`SELECT count(*)::int AS n, max(substring(reference from 8)::int) AS last FROM question`)).toEqual([{ n: QUESTIONS + 300, last: QUESTIONS + 301 }]);

@@ -2,53 +2,107 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig, ConfigError, CoreModule, dataSourceOptions, loadConfig } from '@app/core';
+import {
+  AppConfig,
+  applicationRoleOf,
+  ConfigError,
+  CoreModule,
+  dataSourceOptions,
+  ensureApplicationRole,
+  grantApplicationRole,
+  loadConfig,
+  ownerDataSourceOptions,
+} from '@app/core';
 import { rebuildDashboardAggregates } from '@app/dashboards';
 import { seedDemoData } from '@app/directory';
 import { SlaModule, SlaRebuilder } from '@app/sla';
+import { anchorLegacyHeads, sealTimelines, verifyAllTimelines } from '@app/timeline';
 import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeRefused } from './volume/seed-volume';
 
 /**
  * Administration commands, run from the compiled worker:
  *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild|tdb:rebuild|seed:volume
- * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does).
+ * `setup` creates the database and (development) the application's role when missing, then
+ * migrates and seeds (what `npm start` does). `migrate` and `setup` connect as the owner
+ * (DATABASE_OWNER_URL), grant the application's role (DATABASE_URL's user) what it needs and
+ * anchor the heads of timelines older than the MAC (ADR 0002).
+ * `fil:verifier` checks every timeline and every seal, exit 1 on any anomaly; `fil:sceller`
+ * writes today's seal now (the worker does it every night).
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
  * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append | --if-empty]`
  * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
  */
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig();
-  if (command === 'setup' || command === 'createdb') await createDatabaseIfMissing(config.DATABASE_URL);
+  const COMMANDS = ['migrate', 'seed', 'setup', 'createdb', 'sla:rebuild', 'tdb:rebuild', 'seed:volume', 'fil:verifier', 'fil:sceller'];
+  if (!COMMANDS.includes(command ?? '')) {
+    console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | fil:verifier | fil:sceller | seed:volume [--questions N] [--seed S] [--now ISO] [--append | --if-empty]');
+    process.exitCode = 2;
+    return;
+  }
+  if (command === 'setup' || command === 'createdb') await createDatabaseIfMissing(config.databaseOwnerUrl);
   if (command === 'createdb') return;
+  const appRole = applicationRoleOf(config.DATABASE_URL, config.databaseOwnerUrl);
+  const owner = new DataSource(ownerDataSourceOptions(config));
+  await owner.initialize();
+  try {
+    if (command === 'migrate' || command === 'setup') {
+      const applied = await owner.runMigrations({ transaction: 'each' });
+      console.log(applied.length ? `Migrations appliquées : ${applied.map((m) => m.name).join(', ')}` : 'Schéma à jour.');
+      if (appRole) {
+        if (command === 'setup' && config.NODE_ENV !== 'production') await ensureApplicationRole((sql) => owner.query(sql), appRole);
+        await grantApplicationRole((sql) => owner.query(sql), appRole, decodeURIComponent(new URL(config.databaseOwnerUrl).pathname.slice(1)));
+        console.log(`Droits du rôle applicatif « ${appRole} » à jour (pas d’UPDATE ni de DELETE sur le fil).`);
+      } else {
+        console.warn('DATABASE_URL se connecte comme le propriétaire du schéma : donnez-lui un rôle à part (README, « Configuration »).');
+      }
+      const anchored = await anchorLegacyHeads(owner);
+      if (anchored > 0) console.log(`Têtes de fil ancrées (fils antérieurs au MAC) : ${anchored}`);
+    }
+    if (command === 'seed' || command === 'setup') {
+      const report = await seedDemoData(owner);
+      console.log(`Données de démonstration : ${JSON.stringify(report)}`);
+    }
+    if (command === 'seed:volume') {
+      const options = parseSeedVolumeArgs(args);
+      // The generator drops and restores indexes around its load: the owner's work.
+      const report = await seedVolume(config.databaseOwnerUrl, { ...options, keyring: config.timelineKeyring });
+      if (report) {
+        console.log(`Questions générées : ${JSON.stringify(report)}`);
+        await rebuildTableaux(owner);
+      } else {
+        console.log('La base contient déjà des questions : rien n’est ajouté.');
+      }
+    }
+  } finally {
+    await owner.destroy();
+  }
+  if (!['sla:rebuild', 'tdb:rebuild', 'fil:verifier', 'fil:sceller'].includes(command!)) return;
+
+  // The rest runs as the application does, with its role.
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
   try {
-    if (command === 'migrate' || command === 'setup') {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      console.log(applied.length ? `Migrations appliquées : ${applied.map((m) => m.name).join(', ')}` : 'Schéma à jour.');
-    }
-    if (command === 'seed' || command === 'setup') {
-      const report = await seedDemoData(dataSource);
-      console.log(`Données de démonstration : ${JSON.stringify(report)}`);
-    }
     if (command === 'sla:rebuild') {
       const report = await rebuildSla(config);
       console.log(`Horloges SLA recalculées : ${JSON.stringify(report)}`);
     }
     if (command === 'sla:rebuild' || command === 'tdb:rebuild') await rebuildTableaux(dataSource);
-    if (command === 'seed:volume') {
-      const options = parseSeedVolumeArgs(args);
-      const report = await seedVolume(config.DATABASE_URL, options);
-      if (report) {
-        console.log(`Questions générées : ${JSON.stringify(report)}`);
-        await rebuildTableaux(dataSource);
-      } else {
-        console.log('La base contient déjà des questions : rien n’est ajouté.');
-      }
+    if (command === 'fil:sceller') {
+      const report = await sealTimelines(dataSource, new Date());
+      console.log(`${report.cree ? 'Sceau écrit' : 'Sceau du jour déjà écrit'} : ${JSON.stringify(report)}`);
     }
-    if (!['migrate', 'seed', 'setup', 'sla:rebuild', 'tdb:rebuild', 'seed:volume'].includes(command ?? '')) {
-      console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | seed:volume [--questions N] [--seed S] [--now ISO] [--append | --if-empty]');
-      process.exitCode = 2;
+    if (command === 'fil:verifier') {
+      const started = Date.now();
+      const report = await verifyAllTimelines(dataSource, (a) =>
+        console.error(`ANOMALIE ${a.ticketType}${a.ticketId ? ` ${a.ticketId}` : ''}${a.seq !== null ? ` n° ${a.seq}` : ''} : ${a.raison}`),
+      );
+      const { anomalies, ...counts } = report;
+      console.log(
+        `Fils vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${JSON.stringify({ ...counts, anomalies: anomalies.length })}` +
+          (anomalies.length ? '' : ' — aucune anomalie.'),
+      );
+      if (anomalies.length > 0) process.exitCode = 1;
     }
   } finally {
     await dataSource.destroy();
@@ -64,6 +118,7 @@ async function rebuildTableaux(dataSource: DataSource): Promise<void> {
 
 /** Creates the configured database when the server has none of that name (fresh machine). */
 async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
+  // databaseUrl: the owner's connection, which may create databases.
   const { Client } = await import('pg');
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));

@@ -7,12 +7,15 @@ import { DataSource } from 'typeorm';
 import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, purgeIdempotencyKeys, QueueName } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
 import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
+import { SealReport, sealTimelines } from '@app/timeline';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
 /** Idempotency keys are kept 24 h (a client retries within minutes); purged every hour. */
 export const PURGE_IDEMPOTENCE_JOB = 'purge-idempotence';
 /** The dashboards' daily roll-up: yesterday and today recomputed every DASHBOARD_REFRESH_MS (ADR 0007). */
 export const TABLEAUX_DE_BORD_JOB = 'tableaux-de-bord';
+/** The timeline's daily seal (ADR 0002), just after midnight in Paris; a second run the same day is a no-op. */
+export const SCEAU_FIL_JOB = 'sceau-fil';
 
 /**
  * The periodic work of the `maintenance` queue (one worker per queue, so one processor that
@@ -44,6 +47,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     await this.schedule();
     await this.maintenance.upsertJobScheduler(PURGE_IDEMPOTENCE_JOB, { every: 3600_000 }, { name: PURGE_IDEMPOTENCE_JOB });
     await this.maintenance.upsertJobScheduler(TABLEAUX_DE_BORD_JOB, { every: this.config.DASHBOARD_REFRESH_MS }, { name: TABLEAUX_DE_BORD_JOB });
+    await this.maintenance.upsertJobScheduler(SCEAU_FIL_JOB, { pattern: '5 0 * * *', tz: 'Europe/Paris' }, { name: SCEAU_FIL_JOB });
     await this.reconcileNow('start');
     this.watchdog = setInterval(() => void this.checkScheduler(), this.config.SLA_RECONCILE_MS);
     this.watchdog.unref();
@@ -99,8 +103,25 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     }
   }
 
-  async process(job: Job): Promise<ReconcileReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
+  /**
+   * The seal's MAC goes to the log too: a copy outside the database (log shipping, an operator's
+   * notes) that a database writer cannot reach, to compare the `sceau` table with.
+   */
+  async seal(): Promise<SealReport> {
+    const report = await sealTimelines(this.dataSource, this.clock.now());
+    if (report.cree) {
+      this.logger.log(
+        { sceau: { jour: report.jour, mac: report.mac, cle: report.cle, tickets: report.tickets, evenements: report.evenements, precedentMac: report.precedentMac } },
+        'sceau du fil écrit',
+      );
+    }
+    if (report.tetesInvalides > 0) this.logger.error({ sceau: { jour: report.jour, tetesInvalides: report.tetesInvalides } }, 'têtes de fil invalides laissées hors du sceau : lancez fil:verifier');
+    return report;
+  }
+
+  async process(job: Job): Promise<ReconcileReport | SealReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconcile();
+    if (job.name === SCEAU_FIL_JOB) return this.seal();
     if (job.name === TABLEAUX_DE_BORD_JOB) return this.rollup.rafraichir();
     if (job.name === PURGE_IDEMPOTENCE_JOB) {
       const olderThan = new Date(this.clock.now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);

@@ -1,12 +1,16 @@
-/** The shared, append-only, hash-chained timeline of every ticket type. The lib's only door. */
+/** The shared, append-only, MAC-chained timeline of every ticket type (ADR 0002). The lib's only door. */
 export type { TicketType, Visibilite, Unite, Acteur, TimelineEntry, TimelineEventView, TimelineVerification } from './timeline.types';
 export { appendToTimeline, readTimeline, verifyTimeline } from './timeline.store';
 export { unitesOf } from './unites';
 
 import { TimelineEventEntity } from './timeline-event.entity';
-export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity];
+import { SceauEntity, SceauTeteEntity } from './sceau.entity';
+export const TIMELINE_ENTITIES: Function[] = [TimelineEventEntity, SceauEntity, SceauTeteEntity];
 export { recordTicketEvents, recordEventsOfTickets } from './record-events';
 export { appendToTimelines } from './timeline-batch';
 export type { TicketEvents } from './timeline-batch';
 export { timelineEventHash } from './timeline-hash';
 export type { TimelineRecord } from './timeline-hash';
+export { sealTimelines, anchorLegacyHeads, verifyAllTimelines, jourParis } from './timeline-seal';
+export type { SealReport, FullVerificationReport } from './timeline-seal';
+export { timelineEventMac, timelineHeadMac, keyringOf } from './timeline-mac';

@@ -4,7 +4,7 @@ import type { TicketType, TimelineEntry } from './timeline.types';
 
 /**
  * Records a ticket's new events where they must go, in the caller's transaction: the ticket's
- * timeline (hash-chained; the caller holds the ticket row's lock) and the outbox, one row per
+ * timeline (MAC-chained, its head on the ticket row; the caller holds the ticket row's lock) and the outbox, one row per
  * event under the same id, for the consumers (SLA clocks, notifications).
  */
 export async function recordTicketEvents<E extends TimelineEntry>(

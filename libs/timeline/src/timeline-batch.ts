@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { appendToOutbox, ConcurrentUpdateError, OutboxEntry, outboxInsert } from '@app/core';
-import { TimelineRecord, timelineEventHash } from './timeline-hash';
-import { TICKET_TYPES, TicketType, TimelineEntry, VISIBILITES } from './timeline.types';
+import { TimelineRecord } from './timeline-hash';
+import { keyringOf, sameMac, timelineEventMac, timelineHeadMac } from './timeline-mac';
+import { TICKET_TABLES, TICKET_TYPES, TicketType, TimelineEntry, VISIBILITES } from './timeline.types';
 
 /** One ticket's new events, in the order they happened. */
 export interface TicketEvents<E extends TimelineEntry = TimelineEntry> {
@@ -11,7 +12,7 @@ export interface TicketEvents<E extends TimelineEntry = TimelineEntry> {
 }
 
 /** Columns of one inserted row; the multi-row insert stays well under PostgreSQL's 65,535 parameters. */
-const COLUMNS_PER_ROW = 15;
+const COLUMNS_PER_ROW = 16;
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -34,21 +35,23 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
     if (!TICKET_TYPES.includes(g.ticketType)) throw new TypeError(`Unknown ticket type « ${g.ticketType} ».`);
   }
 
-  // LATERAL + LIMIT 1: one backward probe of the (ticket_type, ticket_id, seq) index per ticket.
-  const last: Array<{ ticket_type: string; ticket_id: string; seq: number | null; hash: string | null }> = await manager.query(
-    `SELECT t.ticket_type, t.ticket_id, e.seq, e.hash
-       FROM unnest($1::text[], $2::uuid[]) AS t(ticket_type, ticket_id)
-       LEFT JOIN LATERAL (
-         SELECT seq, hash FROM timeline_event
-          WHERE ticket_type = t.ticket_type AND ticket_id = t.ticket_id
-          ORDER BY seq DESC LIMIT 1) e ON true`,
-    [groups.map((g) => g.ticketType), groups.map((g) => g.ticketId)],
-  );
-  const heads = new Map(last.map((r) => [`${r.ticket_type}/${r.ticket_id}`, { seq: r.seq ?? 0, hash: r.hash }]));
+  const keyring = keyringOf(manager);
+  const key = keyring.keys.get(keyring.currentKeyId)!;
 
-  const rows: Array<TimelineRecord & { hash: string }> = [];
+  // The chain continues from the head anchored on the ticket row (which the caller holds
+  // locked), not from the last row of timeline_event: a tail deleted behind the application's
+  // back then shows as a gap, instead of being papered over by the next event.
+  const heads = await readHeads(manager, groups);
+
+  const rows: Array<TimelineRecord & { hash: string; cle: string }> = [];
+  const newHeads: Array<{ ticketType: TicketType; ticketId: string; seq: number; hash: string; mac: string }> = [];
   for (const g of groups) {
-    const head = heads.get(`${g.ticketType}/${g.ticketId}`) ?? { seq: 0, hash: null };
+    const head = heads.get(`${g.ticketType}/${g.ticketId}`);
+    if (!head) throw new Error(`appendToTimelines: no ${g.ticketType} row ${g.ticketId} to anchor its timeline on.`);
+    if (head.seq > 0 && !(head.cle && keyring.keys.has(head.cle) && sameMac(head.mac, timelineHeadMac(keyring.keys.get(head.cle)!, { ...g, seq: head.seq, hash: head.hash })))) {
+      // Appending would re-sign a head that someone changed without the key: refuse, loudly.
+      throw new Error(`Timeline of ${g.ticketType} ${g.ticketId}: its head anchor does not verify; nothing appended (see fil:verifier).`);
+    }
     let seq = head.seq;
     let previousHash = head.hash;
     for (const entry of g.events) {
@@ -70,29 +73,44 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
         data: entry.data,
         previousHash,
       };
-      const hash = timelineEventHash(record);
+      const hash = timelineEventMac(key, record);
       previousHash = hash;
-      rows.push({ ...record, hash });
+      rows.push({ ...record, hash, cle: keyring.currentKeyId });
     }
+    newHeads.push({ ticketType: g.ticketType, ticketId: g.ticketId, seq, hash: previousHash!, mac: timelineHeadMac(key, { ...g, seq, hash: previousHash }) });
   }
 
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    // The outbox rows ride with the first chunk, as a data-modifying CTE (run whether or not it is read).
+    // The outbox rows and the new heads ride with the first chunk, as data-modifying CTEs (run
+    // whether or not they are read): one round trip for the whole write.
     const withOutbox = i === 0 && outbox.length > 0 ? outboxInsert(outbox) : null;
     const params: unknown[] = withOutbox ? [...withOutbox.params] : [];
+    const ctes: string[] = withOutbox ? [`outbox_rows AS (${withOutbox.sql})`] : [];
+    if (i === 0) {
+      for (const type of TICKET_TYPES) {
+        const mine = newHeads.filter((h) => h.ticketType === type);
+        if (mine.length === 0) continue;
+        const b = params.length;
+        params.push(mine.map((h) => h.ticketId), mine.map((h) => h.seq), mine.map((h) => h.hash), mine.map((h) => h.mac), keyring.currentKeyId);
+        ctes.push(`head_${type} AS (
+          UPDATE ${TICKET_TABLES[type]} t SET fil_seq = h.seq, fil_hash = h.hash, fil_mac = h.mac, fil_cle = $${b + 5}
+            FROM unnest($${b + 1}::uuid[], $${b + 2}::int[], $${b + 3}::text[], $${b + 4}::text[]) AS h(id, seq, hash, mac)
+           WHERE t.id = h.id)`);
+      }
+    }
     const tuples = chunk.map((e) => {
       const b = params.length;
       // data as JSON.stringify writes it, which is what canonicalJson hashed.
       params.push(e.eventId, e.ticketType, e.ticketId, e.seq, e.type, e.at, e.acteurId, e.acteurNom, e.acteurRole,
-        e.visibilite, e.uniteType, e.uniteId, JSON.stringify(e.data), e.hash, e.previousHash);
+        e.visibilite, e.uniteType, e.uniteId, JSON.stringify(e.data), e.hash, e.previousHash, e.cle);
       const p = Array.from({ length: COLUMNS_PER_ROW }, (_, k) => `$${b + k + 1}${k === 12 ? '::jsonb' : ''}`);
       return `(${p.join(', ')})`;
     });
     try {
       await manager.query(
-        `${withOutbox ? `WITH outbox_rows AS (${withOutbox.sql}) ` : ''}INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
-           visibilite, unite_type, unite_id, data, hash, previous_hash)
+        `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
+           visibilite, unite_type, unite_id, data, hash, previous_hash, cle)
          VALUES ${tuples.join(', ')}`,
         params,
       );
@@ -101,6 +119,28 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
       throw error;
     }
   }
+}
+
+interface StoredHead {
+  seq: number;
+  hash: string | null;
+  mac: string | null;
+  cle: string | null;
+}
+
+/** The heads anchored on the tickets' rows, by `type/id`; a ticket without a row is absent. */
+async function readHeads(manager: EntityManager, groups: TicketEvents[]): Promise<Map<string, StoredHead>> {
+  const heads = new Map<string, StoredHead>();
+  for (const type of TICKET_TYPES) {
+    const ids = groups.filter((g) => g.ticketType === type).map((g) => g.ticketId);
+    if (ids.length === 0) continue;
+    const rows: Array<{ id: string; seq: number; hash: string | null; mac: string | null; cle: string | null }> = await manager.query(
+      `SELECT id, fil_seq AS seq, fil_hash AS hash, fil_mac AS mac, fil_cle AS cle FROM ${TICKET_TABLES[type]} WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    for (const r of rows) heads.set(`${type}/${r.id}`, { seq: r.seq, hash: r.hash, mac: r.mac, cle: r.cle });
+  }
+  return heads;
 }
 
 /** A ticket named twice gets one chain segment, its events in the order given (uuids lower-cased, as PostgreSQL returns them). */

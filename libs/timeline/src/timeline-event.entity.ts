@@ -64,4 +64,8 @@ export class TimelineEventEntity {
 
   @Column({ type: 'char', length: 64, nullable: true })
   previousHash: string | null;
+
+  /** Id of the key whose HMAC `hash` is; null for events chained with SHA-256 before the MAC. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  cle: string | null;
 }

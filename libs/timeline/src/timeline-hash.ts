@@ -23,7 +23,8 @@ export interface TimelineRecord {
 }
 
 /**
- * SHA-256 (hex) of the canonical JSON of the record. Used on write and on verification, from
+ * SHA-256 (hex) of the canonical JSON of the record: the chain of events written before the
+ * MAC (ADR 0002), still verified for them; new events use timelineEventMac. Both from
  * the same shape: `at` at millisecond precision in UTC (what a JavaScript Date holds, and what
  * timestamptz gives back), uuids in lower case (what PostgreSQL gives back).
  */

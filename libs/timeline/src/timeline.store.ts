@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { TimelineRecord, timelineEventHash } from './timeline-hash';
+import { TimelineRecord } from './timeline-hash';
+import { verifyOneTimeline } from './timeline-verify';
 import { appendToTimelines } from './timeline-batch';
 import {
   TICKET_TYPES,
@@ -19,9 +20,6 @@ interface StoredEvent extends TimelineRecord {
 const COLUMNS = `id AS "eventId", ticket_type AS "ticketType", ticket_id AS "ticketId", seq, type, at,
   acteur_id AS "acteurId", acteur_nom AS "acteurNom", acteur_role AS "acteurRole", visibilite,
   unite_type AS "uniteType", unite_id AS "uniteId", data, hash, previous_hash AS "previousHash"`;
-
-/** Rows read per round trip by verifyTimeline: bounds memory on a long timeline. */
-const VERIFY_PAGE = 500;
 
 /**
  * Appends in the caller's transaction. The caller must hold a lock on the ticket row (it just
@@ -80,34 +78,14 @@ export async function readTimeline(
 }
 
 /**
- * Recomputes every hash of the ticket's chain, in seq order. An event is anomalous when its
- * hash does not match its content, when its previousHash is not the hash stored on the event
- * before it, or when its seq does not follow (an event removed from the middle). Removing the
- * last events leaves a valid shorter chain: that needs an anchor outside the table.
+ * Verifies the ticket's timeline (ADR 0002): every event's MAC with its own key, the links and
+ * the numbering, the head anchored on the ticket row (a deleted tail, an appended forgery) and
+ * the latest seal covering the ticket (a chain shortened or rewritten since, even with its
+ * head). Reports what it checked and the first anomaly.
  */
 export async function verifyTimeline(manager: Queryable, ticketType: TicketType, ticketId: string): Promise<TimelineVerification> {
   assertTicketType(ticketType);
-  let evenements = 0;
-  let premiereAnomalie: number | null = null;
-  let expectedSeq = 1;
-  let previousHash: string | null = null;
-  let afterSeq = 0;
-  for (;;) {
-    const page: StoredEvent[] = await manager.query(
-      `SELECT ${COLUMNS} FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
-      [ticketType, ticketId, afterSeq, VERIFY_PAGE],
-    );
-    for (const event of page) {
-      evenements += 1;
-      const intact = event.seq === expectedSeq && event.previousHash === previousHash && timelineEventHash(event) === event.hash;
-      if (!intact && premiereAnomalie === null) premiereAnomalie = event.seq;
-      expectedSeq = event.seq + 1;
-      previousHash = event.hash;
-      afterSeq = event.seq;
-    }
-    if (page.length < VERIFY_PAGE) break;
-  }
-  return { valide: premiereAnomalie === null, evenements, premiereAnomalie };
+  return verifyOneTimeline(manager, ticketType, ticketId);
 }
 
 function toView(row: StoredEvent): TimelineEventView {

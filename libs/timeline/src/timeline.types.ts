@@ -1,5 +1,7 @@
 export type TicketType = 'question' | 'commande';
 export const TICKET_TYPES: readonly TicketType[] = ['question', 'commande'];
+/** The table whose row carries each ticket type's head anchor (fil_seq, fil_hash, fil_mac, fil_cle). */
+export const TICKET_TABLES: Record<TicketType, string> = { question: 'question', commande: 'commande' };
 
 /** `partage`: every participant of the ticket reads it; `interne`: only the author's unit. */
 export type Visibilite = 'partage' | 'interne';
@@ -52,6 +54,14 @@ export interface TimelineEventView {
 export interface TimelineVerification {
   valide: boolean;
   evenements: number;
-  /** seq of the first event whose hash, link or position is wrong; null when valid */
+  /** seq of the first event whose MAC, link or position is wrong, or where the chain stops short of its head or seal; null when valid */
   premiereAnomalie: number | null;
+  /** Events chained before the MAC (SHA-256 only, ADR 0002): trusted through the head anchored over them. */
+  anterieursAuMac: number;
+  /** The head anchored on the ticket row: its seq, the key that signed it, whether its MAC and the chain agree with it. */
+  tete: { seq: number; cle: string | null; valide: boolean };
+  /** The latest seal that covers the ticket (null: not sealed yet), and whether the chain still holds what it recorded. */
+  sceau: { jour: string; scelleA: string; seq: number; valide: boolean } | null;
+  /** The first anomaly, in words (absent when valid). */
+  anomalie?: { seq: number; raison: string };
 }

@@ -171,7 +171,7 @@ export class CommandesController {
   }
 
   @Get('commandes/:id/fil/verification')
-  @ApiOperation({ summary: 'Vérifier l’intégrité du fil (chaîne d’empreintes SHA-256)' })
+  @ApiOperation({ summary: 'Vérifier l’intégrité du fil : MAC de chaque événement, tête portée par le ticket, dernier sceau' })
   @ApiOkResponse({ type: FilVerificationDto })
   verifierFil(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto) {
     return this.queryBus.execute(new VerifyCommandeFilQuery(ctx, id));

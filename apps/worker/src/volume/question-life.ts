@@ -1,6 +1,7 @@
 import { Auteur, Canal, Destination, Priorite, Question, QuestionEvent } from '@app/questions';
 import type { BusinessTime, Holder } from '@app/sla';
-import { timelineEventHash, TimelineRecord } from '@app/timeline';
+import { TimelineRecord, timelineEventMac, timelineHeadMac } from '@app/timeline';
+import type { TimelineKeyring } from '@app/core';
 import { ClockBook, SANS_AFFECTATION } from './clock-book';
 import { Prng } from './prng';
 import { VolumeBatch } from './volume-batch';
@@ -87,6 +88,7 @@ export class QuestionLife {
     rng: Prng,
     private readonly seed: QuestionSeed,
     private readonly now: Date,
+    private readonly keyring: TimelineKeyring,
   ) {
     this.rng = rng;
     this.book = new ClockBook(setup, rng);
@@ -338,7 +340,8 @@ export class QuestionLife {
       data,
       previousHash: this.previousHash,
     };
-    const hash = timelineEventHash(record);
+    // The same MAC chain as the application's (libs/timeline), under the current key.
+    const hash = timelineEventMac(this.keyring.keys.get(this.keyring.currentKeyId)!, record);
     this.previousHash = hash;
     this.events.push({ ...record, hash });
   }
@@ -422,6 +425,10 @@ export class QuestionLife {
       escaladee_at: iso(s.escaladeeAt),
       closed_at: iso(s.closedAt),
       version: this.domainEvents,
+      fil_seq: this.seq,
+      fil_hash: this.previousHash,
+      fil_mac: timelineHeadMac(this.keyring.keys.get(this.keyring.currentKeyId)!, { ticketType: 'question', ticketId: id, seq: this.seq, hash: this.previousHash }),
+      fil_cle: this.keyring.currentKeyId,
     });
     // Every question has its usager row (the API requires one). Personal data is anonymised a
     // year after closing (DESIGN.md: erased after a retention period), so about half the rows,
@@ -458,6 +465,7 @@ export class QuestionLife {
         data: JSON.stringify(e.data),
         hash: e.hash,
         previous_hash: e.previousHash,
+        cle: this.keyring.currentKeyId,
       });
     for (const c of this.book.clocks) {
       const st = c.clock.state;

@@ -1,3 +1,4 @@
+import { DEV_TIMELINE_KEYS, parseTimelineKeys, TimelineKeyring } from '@app/core';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { CANAUX, Canal, Priorite } from '@app/questions';
@@ -32,6 +33,8 @@ export interface SeedVolumeOptions {
   /** On a database that already has questions, do nothing (`npm start`'s demo questions, loaded once). */
   ifEmpty?: boolean;
   log: (line: string) => void;
+  /** The timeline's keys (AppConfig.timelineKeyring); default: the development key. */
+  keyring?: TimelineKeyring;
 }
 
 export interface SeedVolumeReport {
@@ -77,6 +80,7 @@ export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions
 /** With `ifEmpty`: null when the database already had questions (nothing done). */
 export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport | null>;
 export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions): Promise<SeedVolumeReport | null> {
+  const keyring = options.keyring ?? (parseTimelineKeys(DEV_TIMELINE_KEYS, undefined) as TimelineKeyring);
   const started = process.hrtime.bigint();
   const { questions: total, now, log } = options;
   if (!Number.isInteger(total) || total < 0) throw new SeedVolumeRefused('--questions : un entier positif ou nul est attendu.');
@@ -168,7 +172,7 @@ export async function seedVolume(databaseUrl: string, options: SeedVolumeOptions
           priorite: draw.priorite(),
           canal: draw.canal(),
         };
-        const life = new QuestionLife(setup, rng, seed, now);
+        const life = new QuestionLife(setup, rng, seed, now, keyring);
         if (life.play(batch, stats)) breached++;
         i++;
         if (batch.questions >= options.batchSize) await flush();

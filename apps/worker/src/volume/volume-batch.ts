@@ -8,6 +8,7 @@ export const VOLUME_TABLES = {
     id: 'uuid', reference: 'text', maison_id: 'uuid', objet: 'text', description: 'text', canal: 'text', priorite: 'text',
     dispositif_id: 'uuid', theme_id: 'uuid', statut: 'text', direction_id: 'uuid', referent_id: 'uuid', reponse: 'text', issue: 'text',
     created_by: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz', escaladee_at: 'timestamptz', closed_at: 'timestamptz', version: 'int',
+    fil_seq: 'int', fil_hash: 'text', fil_mac: 'text', fil_cle: 'text',
   },
   question_usager: {
     question_id: 'uuid', nom: 'text', organisation: 'text', email: 'text', telephone: 'text', consentement: 'bool', consenti_le: 'timestamptz', anonymise_le: 'timestamptz',
@@ -16,7 +17,7 @@ export const VOLUME_TABLES = {
   question_acces_direction: { direction_id: 'uuid', question_created_at: 'timestamptz', question_id: 'uuid' },
   timeline_event: {
     id: 'uuid', ticket_type: 'text', ticket_id: 'uuid', seq: 'int', type: 'text', at: 'timestamptz', acteur_id: 'uuid', acteur_nom: 'text', acteur_role: 'text',
-    visibilite: 'text', unite_type: 'text', unite_id: 'uuid', data: 'jsonb', hash: 'text', previous_hash: 'text',
+    visibilite: 'text', unite_type: 'text', unite_id: 'uuid', data: 'jsonb', hash: 'text', previous_hash: 'text', cle: 'text',
   },
   sla_horloge: {
     id: 'uuid', ticket_type: 'text', ticket_id: 'uuid', affectation_id: 'uuid', horloge: 'text', cycle: 'int', etat: 'text', cible_minutes: 'float8',

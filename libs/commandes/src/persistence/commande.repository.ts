@@ -108,7 +108,7 @@ function outboxPayload(e: CommandeEvent, p: Readonly<CommandeProps>, commande: C
   };
 }
 
-function toRow(p: Readonly<CommandeProps>): Omit<CommandeRow, 'theme' | 'emetteur' | 'emetteurDirection'> {
+function toRow(p: Readonly<CommandeProps>): Omit<CommandeRow, 'theme' | 'emetteur' | 'emetteurDirection' | 'filSeq' | 'filHash' | 'filMac' | 'filCle'> {
   const b = p.brief;
   return {
     id: p.id,

@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, toPage } from '@app/core';
-import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
+import { readTimeline, TimelineEventView, TimelineVerification, unitesOf, verifyTimeline } from '@app/timeline';
 import { PolitiqueCommandes } from '../commandes.policy';
 import type { VerificationBrief } from '../domain/brief';
 import { uniteEmettriceOf } from '../domain/commande.access';
@@ -154,7 +154,7 @@ export class GetCommandeFilHandler implements IQueryHandler<GetCommandeFilQuery,
   }
 }
 
-export class VerifyCommandeFilQuery extends Query<{ valide: boolean; evenements: number; premiereAnomalie: number | null }> {
+export class VerifyCommandeFilQuery extends Query<TimelineVerification> {
   constructor(readonly ctx: AuthContext, readonly id: string) {
     super();
   }

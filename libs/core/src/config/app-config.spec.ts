@@ -3,7 +3,9 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('works with no environment at all: defaults fit the local PostgreSQL and Redis', () => {
     const config = loadConfig({});
-    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/relais');
+    expect(config.DATABASE_URL).toBe('postgres://relais_app@127.0.0.1:5432/relais');
+    expect(config.databaseOwnerUrl).toBe('postgres://postgres@127.0.0.1:5432/relais');
+    expect(config.timelineKeyring.currentKeyId).toBe('dev');
     expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(config.PORT).toBe(3000);
     expect(config.AUTH_DEV_LOGIN).toBe(false);
@@ -52,12 +54,13 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://redis:6379',
       OIDC_ISSUER: 'https://sso.example.org/realms/region',
       OIDC_AUDIENCE: 'relais-api',
+      TIMELINE_HMAC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     });
     expect(config.oidcEnabled).toBe(true);
     expect(config.OIDC_JWKS_URL).toBeUndefined();
   });
 
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32) };
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32), TIMELINE_HMAC_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}` };
 
   it('refuses the development login in production, with one line naming AUTH_DEV_LOGIN', () => {
     for (const value of ['true', '1', 'on']) {
@@ -92,5 +95,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api', AUTH_DEV_LOGIN: 'true' })).toThrow(
       /AUTH_DEV_LOGIN est incompatible avec OIDC_ISSUER/,
     );
+  });
+
+  describe('timeline keys and the owner connection', () => {
+    const key = (bytes = 32, fill = 'k') => Buffer.alloc(bytes, fill).toString('base64');
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://relais_app@db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32) };
+
+    it('reads several keys, the current one named, the others kept for old events', () => {
+      const config = loadConfig({ TIMELINE_HMAC_KEYS: `k1:${key()},k2:${key(48, 'z')}`, TIMELINE_HMAC_KEY_ID: 'k2' });
+      expect(config.timelineKeyring.currentKeyId).toBe('k2');
+      expect([...config.timelineKeyring.keys.keys()]).toEqual(['k1', 'k2']);
+      expect(config.timelineKeyring.keys.get('k2')!.length).toBe(48);
+    });
+
+    it.each([
+      [{ TIMELINE_HMAC_KEYS: 'sans-deux-points' }, 'TIMELINE_HMAC_KEYS', /identifiant:clé_base64/],
+      [{ TIMELINE_HMAC_KEYS: `k1:${key(16)}` }, 'TIMELINE_HMAC_KEYS', /au moins 32 octets/],
+      [{ TIMELINE_HMAC_KEYS: `k1:${key()},k1:${key()}` }, 'TIMELINE_HMAC_KEYS', /deux fois/],
+      [{ TIMELINE_HMAC_KEYS: `k1:${key()},k2:${key()}` }, 'TIMELINE_HMAC_KEYS', /précisez la clé courante/],
+      [{ TIMELINE_HMAC_KEYS: `k1:${key()}`, TIMELINE_HMAC_KEY_ID: 'k9' }, 'TIMELINE_HMAC_KEY_ID', /n’est pas l’une des clés/],
+      [{ ...production }, 'TIMELINE_HMAC_KEYS', /obligatoire en production/],
+      [{ ...production, TIMELINE_HMAC_KEYS: `prod:${Buffer.from('relais-dev-timeline-key-not-for-production-use').toString('base64')}` }, 'TIMELINE_HMAC_KEYS', /clé de développement/],
+    ])('refuses %j naming %s', (env, variable, message) => {
+      try {
+        loadConfig(env as NodeJS.ProcessEnv);
+        throw new Error('accepted');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).variable).toBe(variable);
+        expect((err as Error).message).toMatch(message);
+      }
+    });
+
+    it('takes a production key, and the owner connection from DATABASE_URL unless given', () => {
+      const config = loadConfig({ ...production, TIMELINE_HMAC_KEYS: `k1:${key()}` });
+      expect(config.timelineKeyring.currentKeyId).toBe('k1');
+      expect(config.databaseOwnerUrl).toBe('postgres://relais_app@db/relais');
+      expect(loadConfig({ ...production, TIMELINE_HMAC_KEYS: `k1:${key()}`, DATABASE_OWNER_URL: 'postgres://owner@db/relais' }).databaseOwnerUrl).toBe('postgres://owner@db/relais');
+      expect(loadConfig({ DATABASE_URL: 'postgres://app:secret@db:5433/autre' }).databaseOwnerUrl).toBe('postgres://postgres@db:5433/autre');
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { IsConnectionUrl } from './is-connection-url';
+import { DEV_TIMELINE_KEY_ID, DEV_TIMELINE_KEYS, parseTimelineKeys, TimelineKeyring } from './timeline-keyring';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())
@@ -30,8 +31,33 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
+  /** The application's connection: a role that owns nothing (`cli setup` creates it in development, ADR 0002). */
   @IsConnectionUrl(['postgres:', 'postgresql:'])
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relais';
+  DATABASE_URL = 'postgres://relais_app@127.0.0.1:5432/relais';
+
+  /**
+   * The connection that owns the schema: migrations, `setup` and the grants to the application's
+   * role (DATABASE_URL's user, which may not alter tables nor rewrite the timeline). Unset: in
+   * development and test, DATABASE_URL's server and database as the `postgres` superuser; in
+   * production, DATABASE_URL itself (run migrations with a separate environment).
+   */
+  @IsOptional()
+  @IsConnectionUrl(['postgres:', 'postgresql:'])
+  DATABASE_OWNER_URL?: string;
+
+  /**
+   * Keys of the timeline's MAC chain, `kid:base64key[,kid:base64key…]` (each at least 32 bytes):
+   * keep the old ones after a rotation, their events verify with them (ADR 0002). Required in
+   * production; development and test use a fixed, public key.
+   */
+  @IsOptional()
+  @IsString()
+  TIMELINE_HMAC_KEYS?: string;
+
+  /** Which of TIMELINE_HMAC_KEYS signs new events (optional when there is only one). */
+  @IsOptional()
+  @IsString()
+  TIMELINE_HMAC_KEY_ID?: string;
 
   /** PostgreSQL connections per process (the worker fires SLA timers in parallel on them). */
   @Transform(toInt)
@@ -167,6 +193,20 @@ export class AppConfig {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }
 
+  /** DATABASE_OWNER_URL, or its default (see there). */
+  get databaseOwnerUrl(): string {
+    if (this.DATABASE_OWNER_URL) return this.DATABASE_OWNER_URL;
+    if (this.NODE_ENV === 'production') return this.DATABASE_URL;
+    return Object.assign(new URL(this.DATABASE_URL), { username: 'postgres', password: '' }).toString();
+  }
+
+  /** The timeline's keys (validated by loadConfig, so this never fails on a loaded config). */
+  get timelineKeyring(): TimelineKeyring {
+    const parsed = parseTimelineKeys(this.TIMELINE_HMAC_KEYS ?? DEV_TIMELINE_KEYS, this.TIMELINE_HMAC_KEY_ID);
+    if (typeof parsed === 'string') throw new ConfigError('TIMELINE_HMAC_KEYS', parsed);
+    return parsed;
+  }
+
   get oidcEnabled(): boolean {
     return Boolean(this.OIDC_ISSUER);
   }
@@ -186,7 +226,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
   const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL', 'METRICS_TOKEN']) {
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID']) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');
@@ -199,6 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const reason = Object.values(first.constraints ?? {})[0] ?? 'est invalide';
     throw new ConfigError(first.property, reason.replace(new RegExp(`^${first.property}\\s*`), ''));
   }
+  const keyring = parseTimelineKeys(config.TIMELINE_HMAC_KEYS ?? DEV_TIMELINE_KEYS, config.TIMELINE_HMAC_KEY_ID);
+  if (typeof keyring === 'string') {
+    throw new ConfigError(keyring.startsWith(': TIMELINE_HMAC_KEY_ID') ? 'TIMELINE_HMAC_KEY_ID' : 'TIMELINE_HMAC_KEYS', keyring.replace(/^: TIMELINE_HMAC_KEY_ID /, '').replace(/^: /, ''));
+  }
   if (config.NODE_ENV === 'production') {
     if (config.AUTH_DEV_LOGIN)
       throw new ConfigError('AUTH_DEV_LOGIN', 'est interdit en production : n’importe quel visiteur pourrait s’y connecter comme administrateur');
@@ -206,6 +250,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
     if (!config.JWT_SECRET && !config.oidcEnabled)
       throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER (avec OIDC_AUDIENCE) est obligatoire en production');
+    if (!config.TIMELINE_HMAC_KEYS) throw new ConfigError('TIMELINE_HMAC_KEYS', 'est obligatoire en production (openssl rand -base64 32, précédé d’un identifiant : « k1:… »)');
+    const devKey = Buffer.from(DEV_TIMELINE_KEYS.slice(DEV_TIMELINE_KEY_ID.length + 1), 'base64');
+    if ([...keyring.keys.values()].some((k) => k.equals(devKey))) {
+      throw new ConfigError('TIMELINE_HMAC_KEYS', 'ne doit pas contenir la clé de développement en production');
+    }
   }
   assertOidcSettings(config);
   return config;

@@ -3,6 +3,9 @@ import { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
+/** Where dataSourceOptions puts the timeline's keys on a DataSource's options. */
+export const TIMELINE_KEYRING = Symbol.for('relais.timelineKeyring');
+
 /**
  * One place for the PostgreSQL settings. Schema changes only ever come from the explicit
  * migrations list: never `synchronize`; extensions are created by migrations, not at boot.
@@ -11,6 +14,9 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
   return {
     type: 'postgres',
     url: config.DATABASE_URL,
+    // Read by the timeline (libs/timeline, keyringOf): every DataSource made here chains and
+    // verifies with the configured keys, without each writer having to pass them along.
+    [TIMELINE_KEYRING]: config.timelineKeyring,
     entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
@@ -24,4 +30,9 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
     extra: { max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 5000 },
     logging: ['error'],
   } as DataSourceOptions;
+}
+
+/** The same, connected as the schema's owner (DATABASE_OWNER_URL): migrations, setup, grants. */
+export function ownerDataSourceOptions(config: AppConfig, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+  return { ...dataSourceOptions(config, entities), url: config.databaseOwnerUrl, applicationName: 'relais-owner' } as DataSourceOptions;
 }

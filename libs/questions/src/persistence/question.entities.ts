@@ -103,6 +103,18 @@ export class QuestionRow {
   /** Optimistic concurrency: every save is `UPDATE … WHERE version = <loaded>`. */
   @Column({ type: 'int' })
   version: number;
+  /** The timeline's head anchored on the row (ADR 0002): written only by libs/timeline, with the events. */
+  @Column({ type: 'int', default: 0, select: false, insert: false, update: false })
+  filSeq: number;
+
+  @Column({ type: 'char', length: 64, nullable: true, select: false, insert: false, update: false })
+  filHash: string | null;
+
+  @Column({ type: 'char', length: 64, nullable: true, select: false, insert: false, update: false })
+  filMac: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true, select: false, insert: false, update: false })
+  filCle: string | null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWhere, toPage } from '@app/core';
-import { readTimeline, TimelineEventView, unitesOf, verifyTimeline } from '@app/timeline';
+import { readTimeline, TimelineEventView, TimelineVerification, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
 import { questionPageSql, QuestionView, QuestionViewReader } from './question-view.reader';
@@ -177,7 +177,7 @@ export class GetQuestionFilHandler implements IQueryHandler<GetQuestionFilQuery,
   }
 }
 
-export class VerifyQuestionFilQuery extends Query<{ valide: boolean; evenements: number; premiereAnomalie: number | null }> {
+export class VerifyQuestionFilQuery extends Query<TimelineVerification> {
   constructor(readonly ctx: AuthContext, readonly id: string) {
     super();
   }
