@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './domain-error';
 
 /** Flattens class-validator errors to `{field: 'usager.consentement', message}` (French messages). */
@@ -41,13 +41,58 @@ function frenchMessage(field: string, message: string): string {
   return message;
 }
 
+/**
+ * A NUL (PostgreSQL text cannot hold it) or a lone UTF-16 surrogate (not a character: it has
+ * no UTF-8 form, so it cannot be stored, hashed or sent back faithfully).
+ */
+const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT.source, 'g');
+
+export const UNSAFE_TEXT_MESSAGE = 'contient un caractère interdit (caractère nul ou caractère Unicode invalide).';
+
+/**
+ * Every string of a request input (values and keys, at any depth) that holds a NUL or a lone
+ * surrogate, as `{field: 'usager.nom'}`. Runs before class-validator, whatever the DTO says,
+ * so no text field anywhere can let one reach the database. Walks iteratively: the JSON
+ * parser already bounds the depth, this bounds nothing else.
+ */
+export function unsafeTextErrors(value: unknown, root = ''): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: Array<[unknown, string]> = [[value, root]];
+  while (stack.length) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (UNSAFE_TEXT.test(current)) errors.push({ field: path || 'corps', message: UNSAFE_TEXT_MESSAGE });
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, child] of Object.entries(current)) {
+        // A key shown in the error must itself be printable.
+        const field = path ? `${path}.${key.replace(UNSAFE_TEXT_ALL, '\ufffd')}` : key.replace(UNSAFE_TEXT_ALL, '\ufffd');
+        if (UNSAFE_TEXT.test(key)) errors.push({ field, message: UNSAFE_TEXT_MESSAGE });
+        stack.push([child, field]);
+      }
+    }
+  }
+  return errors.reverse();
+}
+
 /** The one ValidationPipe of the API: whitelist, refuse unknown fields, transform, French errors. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RelaisValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
   });
+}
+
+/** Nest's ValidationPipe, after a pass that refuses unsafe text in bodies, query strings and paths. */
+class RelaisValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const errors = unsafeTextErrors(value, metadata.data ?? '');
+      if (errors.length) throw new ValidationFailedError(errors);
+    }
+    return super.transform(value, metadata);
+  }
 }
