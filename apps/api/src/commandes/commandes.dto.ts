@@ -10,6 +10,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -130,6 +131,7 @@ export class BriefDto {
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.livrables, { message: `Au plus ${LIMITES.livrables} livrables.` })
+  @IsObject({ each: true, message: 'Chaque livrable doit être un objet (libellé, échéance).' })
   @ValidateNested({ each: true })
   @Type(() => LivrableDto)
   livrables?: LivrableDto[];
@@ -160,6 +162,7 @@ export class BriefDto {
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.contacts, { message: `Au plus ${LIMITES.contacts} contacts.` })
+  @IsObject({ each: true, message: 'Chaque contact doit être un objet (nom, rôle, e-mail, téléphone).' })
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts?: ContactDto[];

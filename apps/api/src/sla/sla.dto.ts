@@ -36,7 +36,7 @@ export class UpdatePolitiqueDto {
 }
 
 export class CalendrierIdDto {
-  @Matches(/^(reseau|siege|maison-[0-9a-f-]{36})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
+  @Matches(/^(reseau|siege|maison-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
   id: string;
 }
 
