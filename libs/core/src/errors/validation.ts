@@ -19,7 +19,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  * and this turns the common leftovers into French so a user never reads English.
  */
 function frenchMessage(field: string, message: string): string {
-  const whitelist = /^property (\S+) should not exist$/.exec(message);
+  const whitelist = /^property (.*) should not exist$/s.exec(message);
   if (whitelist) return `Le champ « ${field} » n’est pas attendu.`;
   if (/must be a UUID$/.test(message)) return 'doit être un identifiant (UUID) valide.';
   if (/should not be empty$/.test(message)) return 'est obligatoire.';
@@ -38,6 +38,14 @@ function frenchMessage(field: string, message: string): string {
     return `doit contenir au moins ${/(\d+) characters$/.exec(message)![1]} caractères.`;
   if (/must be an array$/.test(message)) return 'doit être une liste.';
   if (/nested property .* must be either object or array$/.test(message)) return 'doit être un objet.';
+  if (/must contain no more than (\d+) elements$/.test(message)) return `ne doit pas contenir plus de ${/(\d+) elements$/.exec(message)![1]} éléments.`;
+  if (/must contain at least (\d+) elements$/.test(message)) return `doit contenir au moins ${/(\d+) elements$/.exec(message)![1]} éléments.`;
+  if (/must be a number conforming to the specified constraints$/.test(message)) return 'doit être un nombre.';
+  if (/must be an object$/.test(message)) return 'doit être un objet.';
+  if (/must be a URL address$/.test(message)) return 'doit être une adresse web complète (https://…).';
+  if (/must match .* regular expression$/.test(message)) return 'n’a pas le format attendu.';
+  // A default message of class-validator not translated above: never English to a user.
+  if (/\b(must|should)\b/.test(message)) return 'valeur invalide.';
   return message;
 }
 
