@@ -223,6 +223,7 @@ export class AvancementDto {
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Tous les livrables faits (remplace la liste précédente).' })
   @IsOptional()
+  @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.livrables)
   @IsUUID('all', { each: true, message: 'Chaque livrable doit être un identifiant (UUID) valide.' })
@@ -236,6 +237,7 @@ export class LivraisonDto {
 
   @ApiPropertyOptional({ type: [String], example: ['https://partage.laregion.fr/atelier-btp-foix.pdf'] })
   @IsOptional()
+  @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.liens, { message: `Au plus ${LIMITES.liens} liens.` })
   @MaxLength(LIMITES.lien, { each: true, message: `Un lien ne doit pas dépasser ${LIMITES.lien} caractères.` })
