@@ -182,7 +182,11 @@ export class BriefDto {
 
   @ApiPropertyOptional({ example: 1500, description: 'En euros.' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'doit être un montant en euros (deux décimales au plus).' })
+  // Not IsNumber's maxDecimalPlaces: it throws on 1e-7 (no '.' in its text), a 500.
+  @ValidateBy(
+    { name: 'isMontant', validator: { validate: (v: unknown) => typeof v === 'number' && /^-?\d+(\.\d{1,2})?$/.test(String(v)) } },
+    { message: 'doit être un montant en euros (deux décimales au plus).' },
+  )
   @Min(0, { message: 'doit être positif ou nul.' })
   @Max(999_999_999.99, { message: 'est trop élevé.' })
   budget?: number | null;
