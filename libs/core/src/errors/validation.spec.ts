@@ -53,3 +53,17 @@ describe('flattenValidationErrors', () => {
     ]);
   });
 });
+
+describe('a validator that throws', () => {
+  it('is a 400 on the field of the request it read, not a 500', async () => {
+    const { ValidateBy } = jest.requireActual('class-validator');
+    class Dto {
+      @ValidateBy({ name: 'boom', validator: { validate: () => { throw new TypeError('boom'); } } })
+      x: unknown;
+    }
+    const error = await createValidationPipe()
+      .transform({ x: 1 }, { type: 'body', metatype: Dto })
+      .catch((e) => e);
+    expect(error.details.errors).toEqual([{ field: 'corps', message: 'valeur invalide.' }]);
+  });
+});

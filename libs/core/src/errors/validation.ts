@@ -1,5 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationFailedError } from './domain-error';
+import { ArgumentMetadata, HttpException, Logger, ValidationError, ValidationPipe } from '@nestjs/common';
+import { DomainError, FieldError, ValidationFailedError } from './domain-error';
 
 /** Flattens class-validator errors to `{field: 'usager.consentement', message}` (French messages). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -101,6 +101,14 @@ class RelaisValidationPipe extends ValidationPipe {
       const errors = unsafeTextErrors(value, metadata.data ?? '');
       if (errors.length) throw new ValidationFailedError(errors);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof DomainError || error instanceof HttpException) throw error;
+      // A validator that throws (class-validator's own have on odd input) was thrown by what
+      // the client sent: a 400, not a 500. Logged without the value, so the validator gets fixed.
+      new Logger('ValidationPipe').warn({ err: { name: (error as Error)?.name, message: (error as Error)?.message }, dto: metadata.metatype?.name }, 'Validator threw');
+      throw new ValidationFailedError([{ field: metadata.type === 'body' ? (metadata.data ?? 'corps') : (metadata.data ?? metadata.type), message: 'valeur invalide.' }]);
+    }
   }
 }
