@@ -145,6 +145,10 @@ describe('bad input is a 4xx problem, never a 500', () => {
     });
   });
 
+  it.each([1e-7, 5e-324, 0.001])('a budget of %d (no "." in its text, or three decimals) is a 400 naming budget', async (budget) => {
+    await expectProblem(post('/commandes', { titre: 'Budget', budget }, conseiller), 400, 'budget');
+  });
+
   describe('path parameters', () => {
     it('a calendar id that only looks like one', async () => {
       const admin = await api.login(Q.admin);
