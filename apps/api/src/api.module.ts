@@ -7,6 +7,7 @@ import { QuestionsModule } from '@app/questions';
 import { CommandesModule } from '@app/commandes';
 import { CommandesController } from './commandes/commandes.controller';
 import { QuestionsController } from './questions/questions.controller';
+import { ReservedPathsController } from './questions/reserved-paths.controller';
 import { SlaModule } from '@app/sla';
 import { SlaController } from './sla/sla.controller';
 import { DashboardsModule } from '@app/dashboards';
@@ -43,7 +44,7 @@ export class ApiModule {
         OpsModule,
         MetricsModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, SHUTDOWN_SIGNALS } from '@app/core';
+import { AppConfig, Clock, createValidationPipe, problemClientErrorHandler, problemFrameworkErrorHandler, registerJsonBodyParser, SHUTDOWN_SIGNALS } from '@app/core';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
@@ -15,9 +15,19 @@ export const ROOT_PATHS = ['health', 'health/{*path}', 'metrics', 'public/{*path
 /** Builds the API application (also used by the e2e tests, with their own config and clock). */
 export async function createApiApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
   // Behind a reverse proxy, TRUST_PROXY lets the client address (rate limits, logs) come from X-Forwarded-For.
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: config.TRUST_PROXY, requestIdHeader: 'x-request-id' });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1_048_576,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    // What Node's HTTP parser and Fastify's router refuse answers problem+json too.
+    clientErrorHandler: problemClientErrorHandler,
+    frameworkErrors: problemFrameworkErrorHandler,
+  });
+  // JSON only, depth-checked before parsing (registerJsonBodyParser); Nest's own parsers off.
+  registerJsonBodyParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ config, clock: options.clock }), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   await app.register(helmet as never);

@@ -10,6 +10,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -130,6 +131,7 @@ export class BriefDto {
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.livrables, { message: `Au plus ${LIMITES.livrables} livrables.` })
+  @IsObject({ each: true, message: 'Chaque livrable doit être un objet (libellé, échéance).' })
   @ValidateNested({ each: true })
   @Type(() => LivrableDto)
   livrables?: LivrableDto[];
@@ -160,6 +162,7 @@ export class BriefDto {
   @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.contacts, { message: `Au plus ${LIMITES.contacts} contacts.` })
+  @IsObject({ each: true, message: 'Chaque contact doit être un objet (nom, rôle, e-mail, téléphone).' })
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts?: ContactDto[];
@@ -179,7 +182,11 @@ export class BriefDto {
 
   @ApiPropertyOptional({ type: Number, nullable: true, example: 1500, description: 'En euros.' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'doit être un montant en euros (deux décimales au plus).' })
+  // Not IsNumber's maxDecimalPlaces: it throws on 1e-7 (no '.' in its text), a 500.
+  @ValidateBy(
+    { name: 'isMontant', validator: { validate: (v: unknown) => typeof v === 'number' && /^-?\d+(\.\d{1,2})?$/.test(String(v)) } },
+    { message: 'doit être un montant en euros (deux décimales au plus).' },
+  )
   @Min(0, { message: 'doit être positif ou nul.' })
   @Max(999_999_999.99, { message: 'est trop élevé.' })
   budget?: number | null;
@@ -220,6 +227,7 @@ export class AvancementDto {
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Tous les livrables faits (remplace la liste précédente).' })
   @IsOptional()
+  @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.livrables)
   @IsUUID('all', { each: true, message: 'Chaque livrable doit être un identifiant (UUID) valide.' })
@@ -233,6 +241,7 @@ export class LivraisonDto {
 
   @ApiPropertyOptional({ type: [String], example: ['https://partage.laregion.fr/atelier-btp-foix.pdf'] })
   @IsOptional()
+  @Transform(nullToEmpty)
   @IsArray({ message: 'doit être une liste.' })
   @ArrayMaxSize(LIMITES.liens, { message: `Au plus ${LIMITES.liens} liens.` })
   @MaxLength(LIMITES.lien, { each: true, message: `Un lien ne doit pas dépasser ${LIMITES.lien} caractères.` })

@@ -27,13 +27,23 @@ export class PageQueryDto {
   cursor?: string;
 }
 
+/** A timeline's seq is a PostgreSQL integer: beyond this, the database would refuse it. */
+const SEQ_MAX = 2_147_483_647;
+
+/**
+ * Query strings: only plain digits are a seq (Number() would also read 1e30, 0x10 and '' as
+ * numbers); anything else is left as text for the validator to refuse.
+ */
+const toSeq = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value);
+
 /** `?apres=` of a timeline: only the events after that number (live follow-up). */
 export class FilQueryDto {
   @ApiPropertyOptional({ description: 'Seulement les événements après ce numéro (suivi en direct).' })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toSeq)
   @IsInt({ message: 'apres doit être un nombre entier.' })
-  @Min(0)
+  @Min(0, { message: 'apres doit être positif ou nul.' })
+  @Max(SEQ_MAX, { message: `apres ne doit pas dépasser ${SEQ_MAX}.` })
   apres?: number;
 }
 

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -99,6 +100,7 @@ export class CreateQuestionDto {
   @ValidateNested()
   @Type(() => UsagerDto)
   @IsNotEmpty({ message: 'L’usager est obligatoire.' })
+  @IsObject({ message: 'L’usager doit être un objet (nom, coordonnées, consentement).' })
   usager: UsagerDto;
 }
 

@@ -37,8 +37,8 @@ export class UpdatePolitiqueDto {
 }
 
 export class CalendrierIdDto {
-  @ApiProperty({ example: 'siege', description: 'reseau, siege ou maison-<identifiant de la Maison>.', pattern: '^(reseau|siege|maison-[0-9a-f-]{36})$' })
-  @Matches(/^(reseau|siege|maison-[0-9a-f-]{36})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
+  @ApiProperty({ example: 'siege', description: 'reseau, siege ou maison-<identifiant de la Maison>.', pattern: '^(reseau|siege|maison-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$' })
+  @Matches(/^(reseau|siege|maison-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: 'Calendrier inconnu : reseau, siege ou maison-<identifiant>.' })
   id: string;
 }
 

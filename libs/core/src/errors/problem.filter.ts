@@ -35,6 +35,9 @@ export function toProblem(exception: unknown, instance?: string): Problem {
       ...(instance ? { instance } : {}),
     };
   }
+  // Fastify's own errors (router, body parser), as thrown or as the adapter wraps them.
+  const fastifyError = asFastifyError(exception) ?? (exception instanceof HttpException ? asFastifyError(exception.cause) : undefined);
+  if (fastifyError) return fastifyProblem(fastifyError, instance);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     // The Fastify adapter rethrows body-parser errors as HttpExceptions with English messages.
@@ -50,21 +53,6 @@ export function toProblem(exception: unknown, instance?: string): Problem {
           : frenchHttpDetail(status);
     return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code, ...(instance ? { instance } : {}) };
   }
-  const fastifyError = exception as { statusCode?: number; code?: string } | undefined;
-  if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    // Fastify's own errors: malformed JSON body, wrong content type, body too large.
-    const status = fastifyError.statusCode;
-    const detail =
-      fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? 'Type de contenu non pris en charge : envoyez du JSON (application/json).'
-        : fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? 'Le corps de la requête est trop volumineux.'
-          : status === 400
-            ? 'Le corps de la requête n’est pas un JSON valide.'
-            : frenchHttpDetail(status);
-    const code = status === 400 ? 'CORPS_INVALIDE' : `HTTP_${status}`;
-    return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code };
-  }
   return {
     type: problemType('ERREUR_INTERNE'),
     title: TITLE_BY_STATUS[500],
@@ -73,6 +61,38 @@ export function toProblem(exception: unknown, instance?: string): Problem {
     code: 'ERREUR_INTERNE',
     ...(instance ? { instance } : {}),
   };
+}
+
+interface FastifyErrorLike {
+  statusCode: number;
+  code?: string;
+}
+
+/** A 4xx error of Fastify or a plugin, with its statusCode (a 5xx one is a server fault: it stays a 500, and is logged). */
+function asFastifyError(error: unknown): FastifyErrorLike | undefined {
+  const candidate = error as { statusCode?: unknown; code?: unknown } | undefined;
+  if (typeof candidate?.statusCode !== 'number' || candidate.statusCode < 400 || candidate.statusCode >= 500) return undefined;
+  return candidate as FastifyErrorLike;
+}
+
+/** Fastify's English messages name the URL or the body: never echoed, a French detail instead. */
+function fastifyProblem(error: FastifyErrorLike, instance?: string): Problem {
+  const status = error.statusCode;
+  const [code, detail] =
+    error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+      ? [`HTTP_${status}`, 'Type de contenu non pris en charge : envoyez du JSON (application/json).']
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? [`HTTP_${status}`, 'Le corps de la requête est trop volumineux.']
+        : error.code === 'FST_ERR_BAD_URL'
+          ? ['ADRESSE_INVALIDE', 'L’adresse de la requête est malformée (encodage en pourcentage invalide).']
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? ['ADRESSE_TROP_LONGUE', 'Un élément de l’adresse de la requête est trop long.']
+            : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+              ? ['CORPS_INVALIDE', 'Le corps de la requête est vide alors qu’il est déclaré en JSON.']
+              : status === 400
+                ? ['CORPS_INVALIDE', 'Le corps de la requête n’est pas un JSON valide.']
+                : [`HTTP_${status}`, frenchHttpDetail(status)];
+  return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code, ...(instance ? { instance } : {}) };
 }
 
 function frenchHttpDetail(status: number): string {

@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '../errors/domain-error';
-import { encodeCursor, pageOfList } from './pagination';
+import { decodeCursor, encodeCursor, pageOfList } from './pagination';
 
 const items = Array.from({ length: 7 }, (_, k) => ({ id: `00000000-0000-4000-8000-00000000000${k}`, n: k }));
 const idOf = (x: { id: string }) => x.id;
@@ -42,5 +42,33 @@ describe('pageOfList', () => {
         expect((err as ValidationFailedError).details.errors).toEqual([{ field: 'cursor', message: expect.stringMatching(/^Curseur invalide/) }]);
       }
     }
+  });
+});
+
+describe('decodeCursor', () => {
+  const id = '00000000-0000-4000-8000-000000000001';
+  const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  it('reads back what encodeCursor wrote', () => {
+    for (const cursor of [{ k: '2026-12-02T09:00:00.000Z', id }, { k: null, id }]) expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(decodeCursor(undefined)).toBeNull();
+    expect(decodeCursor('')).toBeNull();
+  });
+
+  it.each([
+    ['a sort key that is not an instant', { k: '1', id }],
+    ['a number', { k: 5, id }],
+    ['a year PostgreSQL cannot hold', { k: '+275760-09-13T00:00:00.000Z', id }],
+    ['a day that does not exist', { k: '2026-02-30T00:00:00.000Z', id }],
+    ['an id of dashes', { k: null, id: '-'.repeat(36) }],
+    ['no id', { k: '2026-12-02T09:00:00.000Z' }],
+    ['a list', [id]],
+    ['null', null],
+  ])('refuses %s, naming cursor', (_, value) => {
+    expect(() => decodeCursor(forge(value))).toThrow(ValidationFailedError);
+  });
+
+  it('refuses text that is not base64url', () => {
+    for (const raw of ['%%%', 'a b', 'é']) expect(() => decodeCursor(raw)).toThrow(ValidationFailedError);
   });
 });

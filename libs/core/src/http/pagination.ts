@@ -20,17 +20,35 @@ export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Exactly what encodeCursor writes (Date#toISOString): a four-digit year, UTC. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The cursor a client sends back. Only what encodeCursor could have written is accepted: the
+ * values go to SQL as ::uuid and ::timestamptz, and anything PostgreSQL would refuse (an id of
+ * dashes, a year 275760, "1") must be a 400 naming `cursor`, not a database error.
+ */
 export function decodeCursor(raw: string | undefined): KeysetCursor | null {
-  if (!raw) return null;
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || raw.length > 500 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalidCursor();
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (typeof value?.id === 'string' && /^[0-9a-f-]{36}$/i.test(value.id) && (value.k === null || !Number.isNaN(Date.parse(value.k)))) {
-      return { k: value.k, id: value.id };
-    }
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw invalidCursor();
   }
-  throw invalidCursor();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
+  const { k, id } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
+  if (k !== null && !(typeof k === 'string' && ISO_INSTANT.test(k) && isRealInstant(k))) throw invalidCursor();
+  return { k, id };
+}
+
+/** A real instant: 2026-02-30 or 25:00 would be moved by Date, so they do not survive the round trip. */
+function isRealInstant(k: string): boolean {
+  const time = Date.parse(k);
+  return !Number.isNaN(time) && new Date(time).toISOString() === k;
 }
 
 function invalidCursor(): ValidationFailedError {
