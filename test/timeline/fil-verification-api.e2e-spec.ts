@@ -1,38 +1,41 @@
-import { TestDb } from '../setup/db';
+import { seedDemoData } from '@app/directory';
+import { Client } from 'pg';
 import { TestApi } from '../setup/e2e-app';
+import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { EMAILS, recordQuestion } from '../questions/fixtures';
 import { briefComplet, commandeFixture, EMAILS as COMMANDE_EMAILS, rediger } from '../commandes/fixtures';
 
 /**
  * GET …/fil/verification through the API (connected as the application's role, like every e2e
  * suite): what it checked, and a tampering named. `db` is the superuser of the raw-SQL helpers.
+ * On a database of its own: it tampers with timelines, and its tickets must not show up in the
+ * shared database's lists that other suites page through.
  */
 describe('GET …/fil/verification', () => {
   let api: TestApi;
-  let db: TestDb;
+  let scratch: ScratchDatabase;
+  let db: Client;
 
   beforeAll(async () => {
-    api = await TestApi.start();
-    db = new TestDb();
+    scratch = await createScratchDatabase('relais_test_fil_api');
+    await seedDemoData(scratch.dataSource);
+    api = await TestApi.start({ config: { DATABASE_URL: scratch.url } });
+    db = await scratch.connect();
   });
 
   afterAll(async () => {
     await api?.close();
-    await db?.close();
+    await db?.end();
+    await scratch?.drop();
   });
 
   /** Deletes a timeline's last event as a superuser with the triggers off. */
   async function deleteLastEvent(ticketId: string): Promise<number> {
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL session_replication_role = replica`);
-      const { rows } = await client.query(`DELETE FROM timeline_event WHERE ticket_id = $1 AND seq = (SELECT max(seq) FROM timeline_event WHERE ticket_id = $1) RETURNING seq`, [ticketId]);
-      await client.query('COMMIT');
-      return rows[0].seq;
-    } finally {
-      client.release();
-    }
+    await db.query('BEGIN');
+    await db.query(`SET LOCAL session_replication_role = replica`);
+    const { rows } = await db.query(`DELETE FROM timeline_event WHERE ticket_id = $1 AND seq = (SELECT max(seq) FROM timeline_event WHERE ticket_id = $1) RETURNING seq`, [ticketId]);
+    await db.query('COMMIT');
+    return rows[0].seq;
   }
 
   it('a question: chain, head and seal reported; a deleted last event named', async () => {
@@ -41,7 +44,7 @@ describe('GET …/fil/verification', () => {
     await api.post(`/api/v1/questions/${q.id}/messages`, { texte: 'Pièces reçues.', visibilite: 'partage' }, { token });
     const ok = await api.get(`/api/v1/questions/${q.id}/fil/verification`, { token });
     expect(ok.status).toBe(200);
-    const { rows: [head] } = await db.pool.query(`SELECT fil_seq FROM question WHERE id = $1`, [q.id]);
+    const { rows: [head] } = await db.query(`SELECT fil_seq FROM question WHERE id = $1`, [q.id]);
     expect(ok.body).toEqual({
       valide: true,
       evenements: head.fil_seq,
@@ -64,7 +67,7 @@ describe('GET …/fil/verification', () => {
   });
 
   it('a commande: the same report', async () => {
-    const ids = await commandeFixture(db);
+    const ids = await commandeFixture({ query: async (sql, params) => (await db.query(sql, params)).rows });
     const draft = await rediger(api, briefComplet(ids));
     const token = await api.login(COMMANDE_EMAILS.conseiller);
     const ok = await api.get(`/api/v1/commandes/${draft.id}/fil/verification`, { token });
