@@ -3,10 +3,11 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, SHUTDOWN_SIGNALS } from '@app/core';
+import { AppConfig, Clock, createValidationPipe, requestId, SHUTDOWN_SIGNALS } from '@app/core';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
+import { registerResponseHeaders } from './ops/response-headers';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
@@ -15,12 +16,13 @@ export const ROOT_PATHS = ['health', 'health/{*path}', 'metrics', 'public/{*path
 /** Builds the API application (also used by the e2e tests, with their own config and clock). */
 export async function createApiApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
   // Behind a reverse proxy, TRUST_PROXY lets the client address (rate limits, logs) come from X-Forwarded-For.
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: config.TRUST_PROXY, requestIdHeader: 'x-request-id' });
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: config.TRUST_PROXY, requestIdHeader: false, genReqId: requestId });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot({ config, clock: options.clock }), adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   await app.register(helmet as never);
+  registerResponseHeaders(app);
   await setupQueueBoard(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });
   app.useGlobalPipes(createValidationPipe());

@@ -28,3 +28,4 @@ export * from './http/pagination';
 export * from './http/etag';
 export * from './lifecycle/bounded-shutdown';
 export * from './http/sql-where';
+export * from './logging/safe-error';
