@@ -1,11 +1,16 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@app/core';
+import { loadConfigOrExit, preflightOrExit, safeError } from '@app/core';
 import { createApiApp } from './app.factory';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  await preflightOrExit(config, ['postgres', 'redis']);
   const app = await createApiApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
 }
 
-void main();
+// One JSON line, like every other log line, and never a raw error (its fields may hold personal data).
+main().catch((err) => {
+  console.error(JSON.stringify({ level: 60, time: Date.now(), service: 'relais', err: safeError(err), msg: 'API start failed' }));
+  process.exit(1);
+});

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig, ConfigError, CoreModule, dataSourceOptions, loadConfig } from '@app/core';
+import { AppConfig, ConfigError, CoreModule, dataSourceOptions, DependencyUnreachable, loadConfig, preflight, safeError } from '@app/core';
 import { rebuildDashboardAggregates } from '@app/dashboards';
 import { seedDemoData } from '@app/directory';
 import { SlaModule, SlaRebuilder } from '@app/sla';
@@ -11,13 +11,17 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
 /**
  * Administration commands, run from the compiled worker:
  *   node dist/apps/worker/apps/worker/src/cli.js migrate|seed|setup|sla:rebuild|tdb:rebuild|seed:volume
- * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does).
+ * `setup` creates the database when it is missing, then migrates and seeds (what `npm start` does);
+ * it first checks that PostgreSQL and Redis answer, so that `npm start` stops with one line if not.
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
  * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append | --if-empty]`
  * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
  */
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig();
+  if (command === 'setup') await preflight(config, ['postgres-server', 'redis']);
+  else if (command === 'createdb') await preflight(config, ['postgres-server']);
+  else await preflight(config, ['postgres']);
   if (command === 'setup' || command === 'createdb') await createDatabaseIfMissing(config.DATABASE_URL);
   if (command === 'createdb') return;
   const dataSource = new DataSource(dataSourceOptions(config));
@@ -106,7 +110,8 @@ function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
 }
 
 main(process.argv[2], process.argv.slice(3)).catch((err) => {
-  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused ? err.message : err);
+  // A failed statement's parameters may be personal data: only allow-listed fields are printed.
+  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused || err instanceof DependencyUnreachable ? err.message : safeError(err));
   process.exit(1);
 });
 

@@ -29,3 +29,4 @@ export * from './http/etag';
 export * from './lifecycle/bounded-shutdown';
 export * from './http/sql-where';
 export * from './logging/safe-error';
+export * from './startup/preflight';
