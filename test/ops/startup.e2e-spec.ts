@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../setup/test-env';
-import { API_MAIN, CLI, ROOT, spawnNode, START, WORKER_MAIN } from './spawned';
+import { API_MAIN, CLI, freePort, ROOT, spawnNode, START, waitForHttp, WORKER_MAIN } from './spawned';
 
 /**
  * A newcomer's `npm start` (and the API, the worker, `cli.js setup`) with PostgreSQL or Redis
@@ -52,7 +52,8 @@ describe('start-up with PostgreSQL or Redis unreachable', () => {
     ['npm start', [START]],
   ] as const) {
     cases.push([name, 'DATABASE_URL', [...args], { DATABASE_URL: CLOSED_POSTGRES }]);
-    cases.push([name, 'REDIS_URL', [...args], { REDIS_URL: CLOSED_REDIS }]);
+    // The API alone serves without Redis (docs/operations.md): see the next test.
+    if (name !== 'the API') cases.push([name, 'REDIS_URL', [...args], { REDIS_URL: CLOSED_REDIS }]);
   }
 
   it.each(cases)('%s, %s unreachable: one line naming the variable, the address and the fix, exit 1 within 30 s', async (_name, variable, args, overrides) => {
@@ -69,5 +70,21 @@ describe('start-up with PostgreSQL or Redis unreachable', () => {
     expect(line).toContain('README');
     expect(line).not.toContain('s3cret');
     expect(result.stdout).toBe('');
+  }, 60_000);
+
+  it('the API with Redis unreachable: one warning line naming REDIS_URL, then it serves (PostgreSQL is the truth)', async () => {
+    const port = await freePort();
+    const api = spawnNode([API_MAIN], env({ REDIS_URL: CLOSED_REDIS, PORT: String(port) }));
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/live`, api, 30_000);
+      const [first] = api.stderr().split('\n');
+      expect(first).toContain('Relais démarre sans Redis : injoignable à redis://127.0.0.1:6529 (REDIS_URL) : connexion refusée');
+      expect(first).toContain('README');
+      expect(api.stderr()).not.toContain('s3cret');
+      expect(api.stdout()).not.toContain('s3cret');
+    } finally {
+      api.child.kill('SIGKILL');
+      await api.exited;
+    }
   }, 60_000);
 });

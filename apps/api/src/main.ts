@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, preflightOrExit, safeError } from '@app/core';
+import { loadConfigOrExit, preflightOrExit, safeError, warnIfRedisUnreachable } from '@app/core';
 import { createApiApp } from './app.factory';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  await preflightOrExit(config, ['postgres', 'redis']);
+  await preflightOrExit(config, ['postgres']);
+  await warnIfRedisUnreachable(config);
   const app = await createApiApp(config);
   await app.listen({ port: config.PORT, host: config.HOST });
 }

@@ -108,27 +108,31 @@ function serverUrl(url: string): string {
   return parsed.toString();
 }
 
+function unreachable(dependency: 'postgres' | 'redis', url: string, reason: string): DependencyUnreachable {
+  return dependency === 'redis'
+    ? new DependencyUnreachable(
+        'REDIS_URL',
+        `Relais ne peut pas démarrer : Redis injoignable à ${displayAddress(url)} (REDIS_URL) : ${reason}. ` +
+          `Démarrez Redis (redis-server, ou docker run -d -p 6379:6379 redis:7) ou corrigez REDIS_URL ; ${README_HINT}.`,
+      )
+    : new DependencyUnreachable(
+        'DATABASE_URL',
+        `Relais ne peut pas démarrer : PostgreSQL injoignable à ${displayAddress(url)} (DATABASE_URL) : ${reason}. ` +
+          `Démarrez PostgreSQL (ou docker compose -f docker/compose.yaml pour toute la pile) ou corrigez DATABASE_URL ; ${README_HINT}.`,
+      );
+}
+
 /** Throws DependencyUnreachable with the line to print; resolves when every dependency answers. */
 export async function preflight(config: AppConfig, dependencies: Dependency[], options: { retryForMs?: number } = {}): Promise<void> {
   const retryForMs = options.retryForMs ?? RETRY_FOR_MS;
   for (const dependency of dependencies) {
     if (dependency === 'redis') {
       const failure = await withRetries(() => tryRedis(config.REDIS_URL), retryForMs);
-      if (failure)
-        throw new DependencyUnreachable(
-          'REDIS_URL',
-          `Relais ne peut pas démarrer : Redis injoignable à ${displayAddress(config.REDIS_URL)} (REDIS_URL) : ${failure.reason}. ` +
-            `Démarrez Redis (redis-server, ou docker run -d -p 6379:6379 redis:7) ou corrigez REDIS_URL ; ${README_HINT}.`,
-        );
+      if (failure) throw unreachable('redis', config.REDIS_URL, failure.reason);
     } else {
       const url = dependency === 'postgres-server' ? serverUrl(config.DATABASE_URL) : config.DATABASE_URL;
       const failure = await withRetries(() => tryPostgres(url), retryForMs);
-      if (failure)
-        throw new DependencyUnreachable(
-          'DATABASE_URL',
-          `Relais ne peut pas démarrer : PostgreSQL injoignable à ${displayAddress(config.DATABASE_URL)} (DATABASE_URL) : ${failure.reason}. ` +
-            `Démarrez PostgreSQL (ou docker compose -f docker/compose.yaml pour toute la pile) ou corrigez DATABASE_URL ; ${README_HINT}.`,
-        );
+      if (failure) throw unreachable('postgres', config.DATABASE_URL, failure.reason);
     }
   }
 }
@@ -142,4 +146,18 @@ export async function preflightOrExit(config: AppConfig, dependencies: Dependenc
     console.error(err.line);
     process.exit(1);
   }
+}
+
+/**
+ * The API serves without Redis (docs/operations.md: PostgreSQL is the truth, the outbox catches
+ * up when Redis returns), so a missing Redis at boot is one warning line, not an exit.
+ */
+export async function warnIfRedisUnreachable(config: AppConfig): Promise<boolean> {
+  const failure = await withRetries(() => tryRedis(config.REDIS_URL), 0);
+  if (!failure) return true;
+  console.error(
+    `Relais démarre sans Redis : injoignable à ${displayAddress(config.REDIS_URL)} (REDIS_URL) : ${failure.reason}. ` +
+      `L’API répond ; files et échéances reprendront à son retour. Démarrez Redis ou corrigez REDIS_URL ; ${README_HINT}.`,
+  );
+  return false;
 }
