@@ -111,7 +111,7 @@ function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
 
 main(process.argv[2], process.argv.slice(3)).catch((err) => {
   // A failed statement's parameters may be personal data: only allow-listed fields are printed.
-  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused || err instanceof DependencyUnreachable ? err.message : safeError(err));
+  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused || err instanceof DependencyUnreachable ? err.message : { ...(safeError(err) as object) });
   process.exit(1);
 });
 

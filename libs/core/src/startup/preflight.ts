@@ -108,18 +108,17 @@ function serverUrl(url: string): string {
   return parsed.toString();
 }
 
-function unreachable(dependency: 'postgres' | 'redis', url: string, reason: string): DependencyUnreachable {
-  return dependency === 'redis'
-    ? new DependencyUnreachable(
-        'REDIS_URL',
-        `Relais ne peut pas démarrer : Redis injoignable à ${displayAddress(url)} (REDIS_URL) : ${reason}. ` +
-          `Démarrez Redis (redis-server, ou docker run -d -p 6379:6379 redis:7) ou corrigez REDIS_URL ; ${README_HINT}.`,
-      )
-    : new DependencyUnreachable(
-        'DATABASE_URL',
-        `Relais ne peut pas démarrer : PostgreSQL injoignable à ${displayAddress(url)} (DATABASE_URL) : ${reason}. ` +
-          `Démarrez PostgreSQL (ou docker compose -f docker/compose.yaml pour toute la pile) ou corrigez DATABASE_URL ; ${README_HINT}.`,
-      );
+function unreachable(dependency: 'postgres' | 'redis', url: string, failure: Failure): DependencyUnreachable {
+  const address = displayAddress(url);
+  if (dependency === 'redis') {
+    const what = failure.transient ? `Redis injoignable à ${address}` : `Redis refuse la connexion à ${address}`;
+    const fix = failure.transient ? 'Démarrez Redis (redis-server, ou docker run -d -p 6379:6379 redis:7) ou corrigez REDIS_URL' : 'Corrigez REDIS_URL';
+    return new DependencyUnreachable('REDIS_URL', `Relais ne peut pas démarrer : ${what} (REDIS_URL) : ${failure.reason}. ${fix} ; ${README_HINT}.`);
+  }
+  // Reachable but refusing (no such database, wrong credentials): starting it is not the fix.
+  const what = failure.transient ? `PostgreSQL injoignable à ${address}` : `PostgreSQL refuse la connexion à ${address}`;
+  const fix = failure.transient ? 'Démarrez PostgreSQL (ou docker compose -f docker/compose.yaml pour toute la pile) ou corrigez DATABASE_URL' : 'Corrigez DATABASE_URL';
+  return new DependencyUnreachable('DATABASE_URL', `Relais ne peut pas démarrer : ${what} (DATABASE_URL) : ${failure.reason}. ${fix} ; ${README_HINT}.`);
 }
 
 /** Throws DependencyUnreachable with the line to print; resolves when every dependency answers. */
@@ -128,11 +127,11 @@ export async function preflight(config: AppConfig, dependencies: Dependency[], o
   for (const dependency of dependencies) {
     if (dependency === 'redis') {
       const failure = await withRetries(() => tryRedis(config.REDIS_URL), retryForMs);
-      if (failure) throw unreachable('redis', config.REDIS_URL, failure.reason);
+      if (failure) throw unreachable('redis', config.REDIS_URL, failure);
     } else {
       const url = dependency === 'postgres-server' ? serverUrl(config.DATABASE_URL) : config.DATABASE_URL;
       const failure = await withRetries(() => tryPostgres(url), retryForMs);
-      if (failure) throw unreachable('postgres', config.DATABASE_URL, failure.reason);
+      if (failure) throw unreachable('postgres', config.DATABASE_URL, failure);
     }
   }
 }
