@@ -3,10 +3,11 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, problemClientErrorHandler, problemFrameworkErrorHandler, registerJsonBodyParser, SHUTDOWN_SIGNALS } from '@app/core';
+import { AppConfig, Clock, createValidationPipe, problemClientErrorHandler, problemFrameworkErrorHandler, registerJsonBodyParser, requestId, SHUTDOWN_SIGNALS } from '@app/core';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
+import { registerResponseHeaders } from './ops/response-headers';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
@@ -18,7 +19,9 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
   const adapter = new FastifyAdapter({
     bodyLimit: 1_048_576,
     trustProxy: config.TRUST_PROXY,
-    requestIdHeader: 'x-request-id',
+    // x-request-id: the client's when it is a short safe token, else a new UUID (requestId).
+    requestIdHeader: false,
+    genReqId: requestId,
     // What Node's HTTP parser and Fastify's router refuse answers problem+json too.
     clientErrorHandler: problemClientErrorHandler,
     frameworkErrors: problemFrameworkErrorHandler,
@@ -31,6 +34,7 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
   });
   app.useLogger(app.get(Logger));
   await app.register(helmet as never);
+  registerResponseHeaders(app);
   await setupQueueBoard(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });
   app.useGlobalPipes(createValidationPipe());

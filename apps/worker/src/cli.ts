@@ -8,10 +8,13 @@ import {
   ConfigError,
   CoreModule,
   dataSourceOptions,
+  DependencyUnreachable,
   ensureApplicationRole,
   grantApplicationRole,
   loadConfig,
   ownerDataSourceOptions,
+  preflight,
+  safeError,
 } from '@app/core';
 import { rebuildDashboardAggregates } from '@app/dashboards';
 import { seedDemoData } from '@app/directory';
@@ -28,6 +31,8 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
  * anchor the heads of timelines older than the MAC (ADR 0002).
  * `fil:verifier` checks every timeline and every seal, exit 1 on any anomaly; `fil:sceller`
  * writes today's seal now (the worker does it every night).
+ * Every command first checks that PostgreSQL (and, for `setup`, Redis) answer, so that `npm start`
+ * stops with one line if not.
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
  * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append | --if-empty]`
  * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
@@ -40,6 +45,11 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     process.exitCode = 2;
     return;
   }
+  // Every command below connects as the schema's owner (DATABASE_OWNER_URL, by default
+  // DATABASE_URL's server as postgres): that is the connection to check.
+  if (command === 'setup') await preflight(config, ['postgres-server', 'redis'], { owner: true });
+  else if (command === 'createdb') await preflight(config, ['postgres-server'], { owner: true });
+  else await preflight(config, ['postgres'], { owner: true });
   if (command === 'setup' || command === 'createdb') await createDatabaseIfMissing(config.databaseOwnerUrl);
   if (command === 'createdb') return;
   const appRole = applicationRoleOf(config.DATABASE_URL, config.databaseOwnerUrl);
@@ -161,7 +171,8 @@ function parseSeedVolumeArgs(args: string[]): SeedVolumeOptions {
 }
 
 main(process.argv[2], process.argv.slice(3)).catch((err) => {
-  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused ? err.message : err);
+  // A failed statement's parameters may be personal data: only allow-listed fields are printed.
+  console.error(err instanceof ConfigError || err instanceof SeedVolumeRefused || err instanceof DependencyUnreachable ? err.message : { ...(safeError(err) as object) });
   process.exit(1);
 });
 

@@ -33,3 +33,5 @@ export * from './http/json-body';
 export * from './http/etag';
 export * from './lifecycle/bounded-shutdown';
 export * from './http/sql-where';
+export * from './logging/safe-error';
+export * from './startup/preflight';

@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { SafeTypeOrmLogger } from '../logging/typeorm-logger';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -28,7 +29,9 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: 'relais',
     extra: { max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 5000 },
-    logging: ['error'],
+    // Failed statements are logged without their parameters (personal data): see SafeTypeOrmLogger.
+    logging: ['error', 'warn'],
+    logger: new SafeTypeOrmLogger(),
   } as DataSourceOptions;
 }
 

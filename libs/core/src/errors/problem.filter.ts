@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { safeError } from '../logging/safe-error';
 import { DomainError } from './domain-error';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_BY_KIND, TITLE_BY_STATUS } from './problem';
 
@@ -122,7 +123,8 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<ReplyLike>();
     const problem = toProblem(exception, request?.url?.split('?')[0]);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: request?.id }, 'Unhandled error');
+      // Allow-listed fields only: a failed write's parameters are personal data.
+      this.logger.error({ err: safeError(exception), requestId: request?.id }, 'Unhandled error');
     }
     reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
