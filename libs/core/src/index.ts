@@ -12,6 +12,7 @@ export * from './errors/problem.filter';
 export * from './errors/validation';
 export * from './idempotency';
 export * from './logging/logger.module';
+export * from './logging/outage-log';
 export * from './outbox/outbox-message.entity';
 export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';
