@@ -9,6 +9,7 @@ export * from './database/migrations';
 export * from './errors/domain-error';
 export * from './errors/problem';
 export * from './errors/problem.filter';
+export * from './errors/unavailable';
 export * from './errors/validation';
 export * from './idempotency';
 export * from './logging/logger.module';

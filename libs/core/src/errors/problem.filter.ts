@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { OutageLog } from '../logging/outage-log';
 import { DomainError } from './domain-error';
+import { isServiceUnavailable, UNAVAILABLE_RETRY_AFTER_S } from './unavailable';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_BY_KIND, TITLE_BY_STATUS } from './problem';
 
 interface ReplyLike {
@@ -65,6 +67,16 @@ export function toProblem(exception: unknown, instance?: string): Problem {
     const code = status === 400 ? 'CORPS_INVALIDE' : `HTTP_${status}`;
     return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code };
   }
+  if (isServiceUnavailable(exception)) {
+    return {
+      type: problemType('SERVICE_INDISPONIBLE'),
+      title: TITLE_BY_STATUS[503],
+      status: 503,
+      detail: 'Le service est momentanément indisponible. Réessayez dans quelques secondes.',
+      code: 'SERVICE_INDISPONIBLE',
+      ...(instance ? { instance } : {}),
+    };
+  }
   return {
     type: problemType('ERREUR_INTERNE'),
     title: TITLE_BY_STATUS[500],
@@ -95,13 +107,18 @@ function frenchHttpDetail(status: number): string {
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+  private readonly outage = new OutageLog(this.logger, 'requests', { quietEndsAfterMs: 30_000 });
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ url?: string; id?: string }>();
     const reply = http.getResponse<ReplyLike>();
     const problem = toProblem(exception, request?.url?.split('?')[0]);
-    if (problem.status >= 500) {
+    if (problem.code === 'SERVICE_INDISPONIBLE') {
+      // An outage fails every request: one line a minute, not a stack per request.
+      this.outage.failure(exception, 'database or Redis unavailable: answering 503');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request?.id }, 'Unhandled error');
     }
     reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
