@@ -20,6 +20,7 @@ export * from './outbox/outbox.relay';
 export * from './outbox/outbox-consumer';
 export * from './queue/queue-names';
 export * from './queue/redis';
+export * from './queue/queue-error-log';
 export * from './auth/auth-context';
 
 import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
