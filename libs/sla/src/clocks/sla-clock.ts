@@ -137,9 +137,15 @@ export class SlaClock {
     return true;
   }
 
-  /** The warning timer fired for this generation. */
+  /**
+   * The warning timer fired for this generation. A clock breached in this same generation still
+   * takes it: the warning was due before the breach (by construction) and came late, after it
+   * (PostgreSQL away when both were due, the breach's retry went through first). It is given
+   * once, late, rather than never. A clock met or cancelled since has moved on (generation).
+   */
   warn(at: Date, generation: number): boolean {
-    if (this.s.etat !== 'running' || generation !== this.s.generation || this.s.avertieA) return false;
+    if (generation !== this.s.generation || this.s.avertieA) return false;
+    if (this.s.etat !== 'running' && !(this.s.etat === 'breached' && this.s.avertissementA)) return false;
     this.s.avertieA = at;
     return true;
   }
