@@ -4,7 +4,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, purgeIdempotencyKeys, QueueName } from '@app/core';
+import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, redisOutageLog } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
 import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
 import { SealReport, sealTimelines } from '@app/timeline';
@@ -30,7 +30,13 @@ export const SCEAU_FIL_JOB = 'sceau-fil';
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceProcessor.name);
+  private readonly redisLog = redisOutageLog(this.logger, 'worker:maintenance');
+  private readonly watchdogLog = new OutageLog(this.logger, 'reconciler-watchdog');
+  private readonly reconcilerLog = new OutageLog(this.logger, 'reconciler');
   private watchdog: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** The reconciler run in progress in this process: a second caller joins it instead of starting another pass. */
+  private reconciling: Promise<ReconcileReport> | null = null;
 
   constructor(
     private readonly reconciler: SlaReconciler,
@@ -49,12 +55,23 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     await this.maintenance.upsertJobScheduler(TABLEAUX_DE_BORD_JOB, { every: this.config.DASHBOARD_REFRESH_MS }, { name: TABLEAUX_DE_BORD_JOB });
     await this.maintenance.upsertJobScheduler(SCEAU_FIL_JOB, { pattern: '5 0 * * *', tz: 'Europe/Paris' }, { name: SCEAU_FIL_JOB });
     await this.reconcileNow('start');
-    this.watchdog = setInterval(() => void this.checkScheduler(), this.config.SLA_RECONCILE_MS);
+    this.armWatchdog();
+  }
+
+  /**
+   * The next scheduler check, SLA_RECONCILE_MS after the previous one ended: never two at once.
+   * (A setInterval let checks pile up while Redis was away — each one waits for it — and run
+   * together when it came back: "scheduler missing" four times, two full passes.)
+   */
+  private armWatchdog(): void {
+    if (this.stopped) return;
+    this.watchdog = setTimeout(() => void this.checkScheduler().finally(() => this.armWatchdog()), this.config.SLA_RECONCILE_MS);
     this.watchdog.unref();
   }
 
   onApplicationShutdown(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.stopped = true;
+    if (this.watchdog) clearTimeout(this.watchdog);
   }
 
   private schedule() {
@@ -68,19 +85,26 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       await this.schedule();
       await this.reconcileNow('watchdog');
     } catch (err) {
-      this.logger.warn({ err }, 'SLA reconciler watchdog could not reach Redis');
+      this.watchdogLog.failure(err, 'SLA reconciler watchdog could not reach Redis');
+      return;
     }
+    this.watchdogLog.recovered('SLA reconciler watchdog reaches Redis again');
   }
 
   private reconcileNow(why: string): Promise<unknown> {
-    return this.reconcile().catch((err) => this.logger.error({ err, why }, 'SLA reconciler failed'));
+    return this.reconcile().catch((err) => this.reconcilerLog.failure(err, `SLA reconciler failed (${why})`));
   }
 
   /**
    * Every run of the reconciler goes through here, so that it is counted where the API's
    * /metrics reads it (SlaReconcilerStats says why Redis rather than a metrics port on the worker).
    */
-  private async reconcile(): Promise<ReconcileReport> {
+  private reconcile(): Promise<ReconcileReport> {
+    this.reconciling ??= this.reconcileOnce().finally(() => (this.reconciling = null));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<ReconcileReport> {
     let report: ReconcileReport;
     try {
       report = await this.reconciler.reconcile();
@@ -89,6 +113,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       throw err;
     }
     await this.recordRun(report);
+    this.reconcilerLog.recovered('SLA reconciler runs again');
     return report;
   }
 
@@ -131,9 +156,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     return undefined;
   }
 
-  /** Redis errors (a restart, a flush under a running job): logged; BullMQ reconnects and the reconciler repairs. */
+  /** Redis errors (a restart, a flush under a running job): logged once a minute; BullMQ reconnects and the reconciler repairs. */
   @OnWorkerEvent('error')
   onWorkerError(err: Error): void {
-    this.logger.warn({ err: err.message }, 'queue worker error');
+    this.redisLog.failure(err, 'queue worker error');
   }
 }

@@ -10,6 +10,7 @@ import { dataSourceOptions } from './database/database.options';
 import { loggerModule } from './logging/logger.module';
 import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
 import { redisOptions } from './queue/redis';
+import { QueueErrorLog } from './queue/queue-error-log';
 
 export interface CoreModuleOptions {
   config: AppConfig;
@@ -38,7 +39,7 @@ export class CoreModule {
         BullModule.forRoot({ connection: redisOptions(config.REDIS_URL, options.redisRole) as ConnectionOptions, prefix: config.QUEUE_PREFIX }),
         CqrsModule.forRoot(),
       ],
-      providers: [{ provide: Clock, useValue: options.clock ?? new SystemClock() }],
+      providers: [{ provide: Clock, useValue: options.clock ?? new SystemClock() }, QueueErrorLog],
       exports: [Clock, TypeOrmModule, BullModule, CqrsModule],
     };
   }

@@ -14,10 +14,27 @@ import { SLA_ENTITIES } from './persistence/sla.entities';
 import { SlaReader } from './queries/sla.reader';
 import { SLA_ADMIN_HANDLERS } from './admin/sla-admin';
 
-/** Timer jobs are removed once done: the rows are the record, and Redis must not grow. */
+/** Longest wait between two attempts of a failed fire. */
+export const SLA_TIMER_RETRY_CAP_MS = 5000;
+
+/**
+ * Wait before retrying a fire that failed (PostgreSQL away, most often): 200 ms doubling, capped
+ * at SLA_TIMER_RETRY_CAP_MS. A short outage costs a fraction of a second; a long one, a retry
+ * every 5 s. The worker uses it through its processor's `backoffStrategy` (the job names it).
+ */
+export function slaTimerBackoff(attemptsMade: number): number {
+  return Math.min(200 * 2 ** Math.max(0, attemptsMade - 1), SLA_TIMER_RETRY_CAP_MS);
+}
+
+/**
+ * Timer jobs are removed once done: the rows are the record, and Redis must not grow. 20
+ * attempts on slaTimerBackoff span about 76 s, so a fire outlasts a PostgreSQL outage of a
+ * minute (5 attempts, 200 ms apart and doubling, gave up after 3 s); beyond that the timer is
+ * dropped and the reconciler re-arms it from the rows within a period.
+ */
 export const SLA_TIMER_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 200 },
+  attempts: 20,
+  backoff: { type: 'sla-timer' },
   removeOnComplete: true,
   removeOnFail: true,
 };

@@ -3,16 +3,26 @@ import { Inject, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { claimEvent, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
+import { claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
 
 /**
  * Delivers one outbox event to every consumer interested in its type. Each consumer runs in its
  * own transaction with its idempotency key, so a retried job re-runs only the consumers that
  * failed, and a redelivered event is applied once.
  */
-@Processor(QueueName.Outbox, { concurrency: 8 })
+/**
+ * Lock and stalled check: a job takes milliseconds, so a short lock is safe, and a job held by
+ * a crashed worker is taken over within lockDuration + stalledInterval (7.5 s at most; BullMQ's
+ * defaults, 30 s + 30 s, made a question's clocks start after its warning was due). A job may
+ * stall twice (two workers killed in turn) before BullMQ fails it; a failed one is sent again
+ * by the relay's redelivery anyway (OutboxRelay.redeliverLost).
+ */
+export const OUTBOX_WORKER_OPTIONS = { concurrency: 8, lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 2 };
+
+@Processor(QueueName.Outbox, OUTBOX_WORKER_OPTIONS)
 export class OutboxProcessor extends WorkerHost {
   private readonly logger = new Logger(OutboxProcessor.name);
+  private readonly redisLog = redisOutageLog(this.logger, 'worker:outbox');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,9 +53,9 @@ export class OutboxProcessor extends WorkerHost {
     await this.dataSource.query(`UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`, [message.id]);
   }
 
-  /** Redis errors (a restart, a flush under a running job): logged; BullMQ reconnects and the reconciler repairs. */
+  /** Redis errors (a restart, a flush under a running job): logged once a minute; BullMQ reconnects and the relay redelivers. */
   @OnWorkerEvent('error')
   onWorkerError(err: Error): void {
-    this.logger.warn({ err: err.message }, 'queue worker error');
+    this.redisLog.failure(err, 'queue worker error');
   }
 }

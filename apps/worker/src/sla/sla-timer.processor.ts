@@ -1,8 +1,8 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { AppConfig, QueueName } from '@app/core';
-import { FireOutcome, SlaFirer, SlaTimerJob } from '@app/sla';
+import { AppConfig, QueueName, redisOutageLog } from '@app/core';
+import { FireOutcome, SlaFirer, slaTimerBackoff, SlaTimerJob } from '@app/sla';
 import { FireBatcher } from './fire-batcher';
 
 /**
@@ -26,9 +26,10 @@ const MAX_IN_FLIGHT = 1;
  * job retried after a failure fires alone: a timer that keeps failing cannot take the ones
  * batched with it down through all their attempts.
  */
-@Processor(QueueName.SlaTimers, { lockDuration: 10_000, stalledInterval: 10_000 })
+@Processor(QueueName.SlaTimers, { lockDuration: 10_000, stalledInterval: 10_000, settings: { backoffStrategy: slaTimerBackoff } })
 export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(SlaTimerProcessor.name);
+  private readonly redisLog = redisOutageLog(this.logger, 'worker:sla-timers');
   private readonly batcher: FireBatcher;
 
   constructor(
@@ -49,9 +50,9 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
     return this.batcher.fire({ horlogeId, generation, type });
   }
 
-  /** Redis errors (a restart, a flush under a running job): logged; BullMQ reconnects and the reconciler repairs. */
+  /** Redis errors (a restart, a flush under a running job): logged once a minute; BullMQ reconnects and the reconciler repairs. */
   @OnWorkerEvent('error')
   onWorkerError(err: Error): void {
-    this.logger.warn({ err: err.message }, 'queue worker error');
+    this.redisLog.failure(err, 'queue worker error');
   }
 }

@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { OutageLog } from '../logging/outage-log';
 import { safeError } from '../logging/safe-error';
 import { DomainError } from './domain-error';
+import { isServiceUnavailable, UNAVAILABLE_RETRY_AFTER_S } from './unavailable';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType, STATUS_BY_KIND, TITLE_BY_STATUS } from './problem';
 
 interface ReplyLike {
@@ -53,6 +55,16 @@ export function toProblem(exception: unknown, instance?: string): Problem {
             : 'Le corps de la requête n’est pas un JSON valide.'
           : frenchHttpDetail(status);
     return { type: problemType(code), title: TITLE_BY_STATUS[status] ?? 'Erreur', status, detail, code, ...(instance ? { instance } : {}) };
+  }
+  if (isServiceUnavailable(exception)) {
+    return {
+      type: problemType('SERVICE_INDISPONIBLE'),
+      title: TITLE_BY_STATUS[503],
+      status: 503,
+      detail: 'Le service est momentanément indisponible. Réessayez dans quelques secondes.',
+      code: 'SERVICE_INDISPONIBLE',
+      ...(instance ? { instance } : {}),
+    };
   }
   return {
     type: problemType('ERREUR_INTERNE'),
@@ -116,13 +128,18 @@ function frenchHttpDetail(status: number): string {
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+  private readonly outage = new OutageLog(this.logger, 'requests', { quietEndsAfterMs: 30_000 });
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<{ url?: string; id?: string }>();
     const reply = http.getResponse<ReplyLike>();
     const problem = toProblem(exception, request?.url?.split('?')[0]);
-    if (problem.status >= 500) {
+    if (problem.code === 'SERVICE_INDISPONIBLE') {
+      // An outage fails every request: one line a minute, not a stack per request.
+      this.outage.failure(exception, 'database or Redis unavailable: answering 503');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    } else if (problem.status >= 500) {
       // Allow-listed fields only: a failed write's parameters are personal data.
       this.logger.error({ err: safeError(exception), requestId: request?.id }, 'Unhandled error');
     }

@@ -1,9 +1,19 @@
 import { Logger } from '@nestjs/common';
+import { OutageLog } from '../logging/outage-log';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 export const OUTBOX_CHANNEL = 'relais_outbox';
+/** Between two attempts to reopen a lost LISTEN connection. */
+const LISTEN_RETRY_MS = 1000;
+/**
+ * States of an old job that will never run again: BullMQ ignores an add whose id exists, so
+ * such a job is removed before its event is sent again. `failed`: stalled too often (a worker
+ * killed twice in the middle) or out of attempts (a long PostgreSQL outage); `completed`: the
+ * row was not marked processed (possible only if that last statement was lost).
+ */
+const FINISHED_STATES = new Set(['failed', 'completed']);
 
 /** The job an outbox row becomes: ids only, the consumer re-reads what it needs. */
 export interface OutboxJob {
@@ -27,6 +37,10 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer: NodeJS.Timeout | null = null;
   private listener: Client | null = null;
+  private listenRetry: NodeJS.Timeout | null = null;
+  private readonly listenerLog = new OutageLog(this.logger, 'outbox-listener');
+  private readonly relayLog = new OutageLog(this.logger, 'outbox-relay');
+  private readonly redeliveryLog = new OutageLog(this.logger, 'outbox-redelivery');
   private running = false;
   private draining: Promise<void> | null = null;
   private wakeRequested = false;
@@ -46,27 +60,64 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    try {
-      this.listener = new Client({ connectionString: this.options.databaseUrl, application_name: 'relais-outbox-listener' });
-      await this.listener.connect();
-      this.listener.on('notification', () => this.wake());
-      this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener lost; polling only'));
-      await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    } catch (err) {
-      this.logger.warn({ err }, 'outbox LISTEN unavailable; polling only');
-      this.listener = null;
-    }
+    await this.listen();
     let ticks = 0;
     const tick = () => {
       if (!this.running) return;
       this.wake();
       // Every ~10 s, look for events whose job Redis lost.
       if (++ticks % Math.max(1, Math.round(10_000 / this.options.pollMs)) === 0) {
-        this.redeliverLost().catch((err) => this.logger.warn({ err }, 'outbox redelivery failed; will retry'));
+        this.redeliverLost().then(
+          () => this.redeliveryLog.recovered('outbox redelivery works again'),
+          (err) => this.redeliveryLog.failure(err, 'outbox redelivery failed; will retry'),
+        );
       }
       this.timer = setTimeout(tick, this.options.pollMs);
     };
     tick();
+  }
+
+  /** Whether the LISTEN connection is up (the relay then wakes on NOTIFY, not only by polling). */
+  get listening(): boolean {
+    return this.listener !== null;
+  }
+
+  /**
+   * Opens the LISTEN connection; when it fails or is lost later (a PostgreSQL restart), retries
+   * every LISTEN_RETRY_MS while polling carries the rows, so latency is back to NOTIFY's as soon
+   * as PostgreSQL is. Once reconnected it drains at once: a NOTIFY sent while it was away is lost.
+   */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'relais-outbox-listener' });
+    let lost = false;
+    const onLost = (err: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => undefined);
+      if (!this.running) return;
+      this.listenerLog.failure(err, 'outbox LISTEN unavailable; polling only until it is back');
+      this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost(new Error('LISTEN connection ended')));
+    client.on('notification', () => this.wake());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      onLost(err);
+      return;
+    }
+    if (lost) return;
+    if (!this.running) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    this.listenerLog.recovered('outbox LISTEN connection back');
+    void this.wake();
   }
 
   /** Relays everything pending now; resolves when the backlog is empty. */
@@ -83,8 +134,9 @@ export class OutboxRelay {
             /* keep draining */
           }
         } while (this.wakeRequested && this.running);
+        this.relayLog.recovered('outbox relay works again');
       } catch (err) {
-        this.logger.error({ err }, 'outbox relay batch failed; will retry');
+        this.relayLog.failure(err, 'outbox relay batch failed; will retry');
       } finally {
         this.draining = null;
       }
@@ -94,8 +146,10 @@ export class OutboxRelay {
 
   /**
    * Sends again the rows published long ago but never processed: their job was lost with Redis
-   * (a flush, a crash without persistence). The job id is the same, so a job that is merely
-   * slow or waiting in Redis is not duplicated; consumers are idempotent by event id anyway.
+   * (a flush, a crash without persistence) or ended without processing them (failed: stalled
+   * too often, or out of attempts during a long PostgreSQL outage). The job id is the same, so a
+   * job that is merely slow or waiting in Redis is not duplicated; an ended one is removed first
+   * (BullMQ would ignore the add); consumers are idempotent by event id anyway.
    */
   async redeliverLost(): Promise<number> {
     const after = this.options.redeliverAfterMs ?? 60_000;
@@ -108,10 +162,23 @@ export class OutboxRelay {
         [after / 1000],
       );
       if (rows.length === 0) return 0;
+      const finished = await this.removeFinishedJobs(rows.map((r) => outboxJobId(r.id)));
       await this.enqueue(manager, rows);
-      this.logger.warn({ count: rows.length }, 'outbox events sent again (their jobs were lost)');
+      this.logger.warn({ count: rows.length, finished }, 'outbox events sent again (their jobs were lost or ended without processing them)');
       return rows.length;
     });
+  }
+
+  /**
+   * Removes the jobs of these ids that ended (FINISHED_STATES) so that the add that follows
+   * creates them anew; a job waiting, delayed or active is left alone (it will run). The rows
+   * are locked by the caller, so no other relay re-adds them meanwhile. Returns how many.
+   */
+  private async removeFinishedJobs(jobIds: string[]): Promise<number> {
+    const states = await Promise.all(jobIds.map((id) => this.queue.getJobState(id)));
+    const finished = jobIds.filter((_, k) => FINISHED_STATES.has(states[k]));
+    await Promise.all(finished.map((id) => this.queue.remove(id)));
+    return finished.length;
   }
 
   /** One batch: claim, enqueue, mark. Returns how many rows it moved. */
@@ -162,7 +229,10 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.listenRetry) clearTimeout(this.listenRetry);
     await this.draining;
-    if (this.listener) await this.listener.end().catch(() => undefined);
+    const listener = this.listener;
+    this.listener = null;
+    if (listener) await listener.end().catch(() => undefined);
   }
 }

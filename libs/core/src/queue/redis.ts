@@ -1,6 +1,18 @@
 import { Redis, RedisOptions } from 'ioredis';
 
 /**
+ * Longest wait between two reconnection attempts to Redis. BullMQ's default backoff grows to
+ * 20 s, so a worker could come back up to 20 s after Redis did (beyond SLA_RECONCILE_MS); an
+ * attempt every 2 s at most costs nothing while Redis is away.
+ */
+export const REDIS_RETRY_MAX_MS = 2000;
+
+/** Reconnection delay after `times` failed attempts: 100 ms doubling, capped at REDIS_RETRY_MAX_MS. */
+export function redisRetryDelay(times: number): number {
+  return Math.min(100 * 2 ** Math.min(Math.max(times - 1, 0), 10), REDIS_RETRY_MAX_MS);
+}
+
+/**
  * ioredis options for BullMQ. Workers need `maxRetriesPerRequest: null` (blocking commands must
  * wait through a Redis restart instead of failing); producers in the API fail fast instead.
  */
@@ -16,6 +28,7 @@ export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOpt
     maxRetriesPerRequest: role === 'worker' ? null : 1,
     enableOfflineQueue: role === 'worker',
     lazyConnect: false,
+    retryStrategy: redisRetryDelay,
   };
 }
 

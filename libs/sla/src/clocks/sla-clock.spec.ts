@@ -40,6 +40,19 @@ describe('SlaClock', () => {
     expect(clock.state).toMatchObject({ etat: 'breached', depasseeA: at(110) });
   });
 
+  it('a warning that comes after the breach of its generation is still given, once; not after a meet', () => {
+    const clock = SlaClock.start(t0, 100, 75, always);
+    expect(clock.breach(at(101), 1)).toBe(true);
+    expect(clock.warn(at(102), 1)).toBe(true);
+    expect(clock.state).toMatchObject({ etat: 'breached', avertieA: at(102), depasseeA: at(101) });
+    expect(clock.warn(at(103), 1)).toBe(false);
+
+    const met = SlaClock.start(t0, 100, 75, always);
+    met.breach(at(101), 1);
+    met.meet(at(102), always);
+    expect(met.warn(at(103), 1)).toBe(false);
+  });
+
   it('a breached clock can still be met, late, and reports negative remaining time until then', () => {
     const clock = SlaClock.start(t0, 100, 75, always);
     clock.breach(at(100), 1);

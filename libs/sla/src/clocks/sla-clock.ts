@@ -144,12 +144,16 @@ export class SlaClock {
   }
 
   /**
-   * The warning timer fired for this generation. A breached clock still takes its warning, once:
-   * a clock started late (its event applied after its due time) arms both timers at once, and
-   * whichever fires first, the warning must not be lost.
+   * The warning timer fired for this generation. A clock breached in this same generation still
+   * takes it: the warning was due before the breach (by construction) and came late, after it
+   * (PostgreSQL away when both were due, the breach's retry went through first). It is given
+   * once, late, rather than never. So does a clock started late (its event applied after its
+   * due time), which arms both timers at once. A clock met or cancelled since has moved on
+   * (generation).
    */
   warn(at: Date, generation: number): boolean {
-    if ((this.s.etat !== 'running' && this.s.etat !== 'breached') || generation !== this.s.generation || this.s.avertieA) return false;
+    if (generation !== this.s.generation || this.s.avertieA) return false;
+    if (this.s.etat !== 'running' && !(this.s.etat === 'breached' && this.s.avertissementA)) return false;
     this.s.avertieA = at;
     return true;
   }

@@ -21,6 +21,17 @@ const PAGE = 2000;
  * processes. A pass the counts asked for (a flush) does not pause.
  */
 const ROUTINE_PAGE_PAUSE_MS = 50;
+/**
+ * A breached clock whose warning was not given yet (due before the breach, its fire failed until
+ * the breach came through): its idx_sla_horloge_avertissement_tardif predicate.
+ */
+const LATE_WARNING = `etat = 'breached' AND avertissement_a IS NOT NULL AND avertie_a IS NULL`;
+/**
+ * How long after its breach a clock's lost warning is still re-armed: long enough for any
+ * outage the reconciler outlives; not forever, so that warnings skipped before late warnings
+ * existed (or left by an outage of days) are not all sent at once, long after the fact.
+ */
+export const LATE_WARNING_WINDOW_MS = 24 * 3600_000;
 /** A full pass runs at least once per this many periods, whatever the counts say. */
 const FULL_PASS_EVERY_PERIODS = 10;
 
@@ -40,8 +51,9 @@ type Wanted = { horlogeId: string; generation: number; type: TimerType; at: Date
 
 /**
  * Re-arms the timers Redis lost (a flush, a restart without persistence): every running clock
- * must have its due timer, and its warning timer until the warning is given. Overdue ones are
- * armed with no delay, so they fire at once through the same exactly-once path.
+ * must have its due timer, and its warning timer until the warning is given; a clock breached
+ * before its warning was given (an outage) keeps its warning timer too (LATE_WARNING). Overdue
+ * ones are armed with no delay, so they fire at once through the same exactly-once path.
  *
  * Checking every clock each period costs in proportion to the clocks (100,000 running clocks:
  * 100,000 rows read and 100,000 keys looked up every period, on the database and the Redis that
@@ -68,8 +80,11 @@ export class SlaReconciler {
     // cannot make Redis look short; a timer armed in between can, which costs a needless full pass.
     const present = await this.timers.count();
     const [{ timers, running }]: Array<{ timers: number; running: number }> = await this.dataSource.query(
-      `SELECT count(*)::int + count(*) FILTER (WHERE avertissement_a IS NOT NULL AND avertie_a IS NULL)::int AS timers, count(*)::int AS running
+      `SELECT count(*)::int + count(*) FILTER (WHERE avertissement_a IS NOT NULL AND avertie_a IS NULL)::int
+              + (SELECT count(*)::int FROM sla_horloge WHERE ${LATE_WARNING} AND depassee_a > now() - make_interval(secs => $1)) AS timers,
+              count(*)::int AS running
          FROM sla_horloge WHERE etat = 'running' AND echeance IS NOT NULL`,
+      [LATE_WARNING_WINDOW_MS / 1000],
     );
     const periodic = await this.timers.claimFullPass(FULL_PASS_EVERY_PERIODS * this.config.SLA_RECONCILE_MS);
     const short = present < timers;
@@ -100,9 +115,33 @@ export class SlaReconciler {
       if (rows.length < PAGE) break;
       if (!short && !options.full) await new Promise((r) => setTimeout(r, ROUTINE_PAGE_PAUSE_MS));
     }
+    const late = await this.lostLateWarnings();
+    if (late.length > 0) {
+      await this.timers.arm(late);
+      rearmed += late.length;
+      overdue += late.length;
+    }
     const report = { running, rearmed, overdue, pass: 'full' as const };
     if (rearmed > 0) this.logger.warn(report, 'SLA timers re-armed');
     return report;
+  }
+
+  /**
+   * The warnings still to give of clocks breached within LATE_WARNING_WINDOW_MS whose timer
+   * Redis lost (its retries ran out during a PostgreSQL outage, or a flush): armed at once, they
+   * fire late, once (SlaClock.warn). Few or none: one read, one look-up.
+   */
+  private async lostLateWarnings(): Promise<Wanted[]> {
+    const rows: Array<{ id: string; generation: number; avertissement_a: Date }> = await this.dataSource.query(
+      `SELECT id, generation, avertissement_a FROM sla_horloge
+        WHERE ${LATE_WARNING} AND depassee_a > now() - make_interval(secs => $1) LIMIT ${PAGE}`,
+      [LATE_WARNING_WINDOW_MS / 1000],
+    );
+    if (rows.length === 0) return [];
+    const missing = await this.timers.missing(rows.map((r) => timerJobId(r.id, 'avertissement', r.generation)));
+    return rows
+      .filter((r) => missing.has(timerJobId(r.id, 'avertissement', r.generation)))
+      .map((r) => ({ horlogeId: r.id, generation: r.generation, type: 'avertissement' as const, at: new Date(r.avertissement_a) }));
   }
 
   /**

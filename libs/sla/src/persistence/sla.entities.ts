@@ -73,6 +73,7 @@ export class SlaCalendrierRow {
 @Index('idx_sla_horloge_running_due', ['echeance', 'avertissementA', 'avertieA'], { where: `etat = 'running'` })
 @Index('idx_sla_horloge_ouverte_ticket', ['ticketType', 'ticketId', 'etat', 'avertissementA'], { where: `etat IN ('running', 'paused', 'breached')` })
 @Index('idx_sla_horloge_atteinte', ['atteinteA'], { where: `etat = 'met'` })
+@Index('idx_sla_horloge_avertissement_tardif', ['depasseeA'], { where: `etat = 'breached' AND avertissement_a IS NOT NULL AND avertie_a IS NULL` })
 @Check('chk_sla_horloge_etat', `etat IN ('running', 'paused', 'met', 'breached', 'cancelled')`)
 export class SlaHorlogeRow {
   @PrimaryColumn('uuid')
