@@ -7,6 +7,7 @@ import { AppConfig, Clock, createValidationPipe, SHUTDOWN_SIGNALS } from '@app/c
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
+import { setupWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
@@ -22,6 +23,7 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
   app.useLogger(app.get(Logger));
   await app.register(helmet as never);
   await setupQueueBoard(app);
+  await setupWebApp(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });
   app.useGlobalPipes(createValidationPipe());
   // process.exit(0) once closed, rather than re-raising the signal (exit 143): a clean
