@@ -29,8 +29,8 @@ export async function setupWebApp(app: NestFastifyApplication, root = WEB_DIST):
     // One route per file present at boot, rather than a wildcard that would shadow the fallback.
     wildcard: false,
     index: false,
-    setHeaders: (res: { setHeader(name: string, value: string): void }, file: string) => {
-      res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    setHeaders: (reply: { header(name: string, value: string): unknown }, file: string) => {
+      reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
