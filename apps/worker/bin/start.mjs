@@ -53,11 +53,11 @@ for (let i = 0; i < 60 && !stopping; i++) {
   try {
     const res = await fetch(`${base}/health/ready`);
     if (res.ok) {
-      console.log(`\nRelais est prêt : ${base}/api/docs (API : ${base}/api/v1)`);
+      console.log(`\nRelais est prêt : ouvrez ${base}/ (application web) — API : ${base}/api/v1, documentation : ${base}/api/docs`);
       if (env.AUTH_DEV_LOGIN === 'true') {
         const users = await (await fetch(`${base}/api/v1/auth/dev-users`)).json().catch(() => []);
         const shown = ['agent.carcassonne@relais.demo', 'referent.tourisme@relais.demo', 'cabinet.conseiller@relais.demo', 'manager.reseau@relais.demo', 'admin@relais.demo'];
-        console.log('Connexion de démonstration : POST /api/v1/auth/dev-login {"email": "…"}, par exemple :');
+        console.log(`Connexion de démonstration : choisissez une personne sur ${base}/connexion (ou POST /api/v1/auth/dev-login {"email": "…"}), par exemple :`);
         for (const u of users.filter((u) => shown.includes(u.email)))
           console.log(`  ${u.email.padEnd(34)} ${u.role.padEnd(16)} ${u.displayName}${u.maisonNom ? ` — ${u.maisonNom}` : u.directionNom ? ` — ${u.directionNom}` : ''}`);
         console.log(`  (${users.length} comptes : GET /api/v1/auth/dev-users)\n`);
