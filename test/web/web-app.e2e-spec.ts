@@ -24,10 +24,15 @@ function newestMtime(dir: string): number {
 function ensureWebBuild(): void {
   const index = path.join(WEB_DIST, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(WEB_SRC)) return;
-  execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', path.join(WEB_SRC, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', path.join(WEB_SRC, 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    // Jest sets NODE_ENV=test, which would give React's development build: test what ships.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
-describe('web app: served by the API, and the Ec’Eau Tourisme question from the Foix agent to the tourism référent and back, in Chromium', () => {
+describe('web app: served by the API, and the Ec’Eau Tourisme question from the Foix agent to the tourism référent (with a request for information) and back, in Chromium', () => {
   let api: TestApi;
   let browser: Browser;
   let page: Page;
@@ -144,7 +149,7 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await shot('05-question-escaladee');
   }, 120_000);
 
-  it('the tourism référent finds it in the queue, claims it and answers', async () => {
+  it('the tourism référent finds it in the queue, claims it, asks the Maison for information, gets it and answers', async () => {
     const reference = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Question ', '');
     await signOut();
     await logInAs(referent.displayName);
@@ -160,12 +165,33 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await statut('prise en charge');
     await page.getByText(`${referent.displayName} a pris la question en charge`).waitFor();
 
+    // The référent asks the Maison for a detail; the agent provides it; the question comes back.
+    await page.getByRole('button', { name: 'Demander une information…' }).click();
+    await page.getByLabel('Information demandée à la Maison').fill('Combien d’emplacements compte le camping ?');
+    await page.getByRole('button', { name: 'Demander une information', exact: true }).click();
+    await statut('en attente d’information');
+    await signOut();
+    await logInAs(agent.displayName);
+    await page.getByRole('row').filter({ hasText: reference }).getByRole('link', { name: reference }).click();
+    await statut('en attente d’information');
+    await page.getByText('Combien d’emplacements compte le camping ?').waitFor();
+    await page.getByRole('button', { name: 'Fournir l’information…' }).click();
+    await page.getByLabel('Information fournie').fill('120 emplacements, dont 30 mobil-homes.');
+    await page.getByRole('button', { name: 'Fournir l’information', exact: true }).click();
+    await statut('prise en charge');
+    await shot('07-information-fournie');
+    await signOut();
+    await logInAs(referent.displayName);
+    await page.getByRole('row').filter({ hasText: reference }).getByRole('link', { name: reference }).click();
+    await statut('prise en charge');
+    await page.getByText('120 emplacements, dont 30 mobil-homes.').waitFor();
+
     await page.getByRole('button', { name: 'Répondre…', exact: true }).click();
     await page.getByLabel('Réponse', { exact: true }).fill('Le camping est éligible à Ec’Eau Tourisme : dépôt du dossier avant le 31 mars.');
     await page.getByRole('button', { name: 'Répondre', exact: true }).click();
     await statut('répondue');
     await page.getByText(`${referent.displayName} a répondu`, { exact: true }).waitFor();
-    await shot('07-question-repondue');
+    await shot('08-question-repondue');
   }, 120_000);
 
   it('the agent sees it answered and closes it', async () => {
@@ -183,9 +209,9 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await page.getByRole('button', { name: 'Clore la question', exact: true }).click();
     await statut('close');
     await page.getByText(`${agent.displayName} a clos la question`).waitFor();
-    // Recorded, escalated, claimed, answered, closed: the five links of the chain, refetched after the action.
-    await page.getByText('Fil intègre, 5 événements vérifiés').waitFor();
-    await shot('08-question-close');
+    // Recorded, escalated, claimed, asked, provided, answered, closed: seven links, refetched after the action.
+    await page.getByText('Fil intègre, 7 événements vérifiés').waitFor();
+    await shot('09-question-close');
     expect(errors).toEqual([]);
   }, 120_000);
 });
