@@ -1,7 +1,7 @@
 import { useParams } from 'react-router';
 import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
-import { SlaBadge } from '../shared/sla';
+import { SlaBadge } from '../shared/SlaBadge';
 import { CANAL_LIBELLE, STATUT_LIBELLE, STATUT_TONE } from './labels';
 import { useQuestion } from './queries';
 import { QuestionActions } from './QuestionActions';

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { Badge } from '../shared/page';
 import { formatDateTime } from '../shared/format';
-import { SlaBadge } from '../shared/sla';
+import { SlaBadge } from '../shared/SlaBadge';
 import { type Question, STATUT_LIBELLE, STATUT_TONE } from './labels';
 
 /** A list of questions: reference (link), subject, state and SLA in words, holder, dates. */

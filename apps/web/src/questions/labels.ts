@@ -1,7 +1,7 @@
-import type { Schemas } from '../api/client';
+import type { components } from '../api/schema';
 import type { Tone } from '../shared/page';
 
-export type Question = Schemas['QuestionDto'];
+export type Question = components['schemas']['QuestionDto'];
 export type Statut = Question['statut'];
 export type Action = NonNullable<Question['actions']>[number];
 
@@ -49,7 +49,8 @@ const EVENEMENT: Record<string, string> = {
 
 /** One timeline event in plain French: "Claire Vidal a transmis la question au siège". */
 export function phraseOf(type: string, acteur: string | null): string {
-  const text = EVENEMENT[type] ?? `Événement ${type}`;
+  const text = EVENEMENT[type];
+  if (!text) return `Événement « ${type} »${acteur ? ` (${acteur})` : ''}`;
   if (type.startsWith('sla.') || !acteur) return text.charAt(0).toUpperCase() + text.slice(1);
   return `${acteur} ${text}`;
 }

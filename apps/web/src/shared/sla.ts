@@ -1,10 +1,9 @@
-import type { Schemas } from '../api/client';
-import { Badge } from './page';
+import type { components } from '../api/schema';
 
-type Horloge = Schemas['SlaHorlogeDto'];
+type Horloge = components['schemas']['SlaHorlogeDto'];
 export type SlaEtat = 'depasse' | 'a_risque' | 'dans_les_temps' | null;
 
-/** The worst state of the running (or breached) clocks, as of `now`. */
+/** The worst state of the running (or breached) clocks, as of `now`; null when none runs. */
 export function slaEtat(clocks: Horloge[], now = Date.now()): SlaEtat {
   let etat: SlaEtat = null;
   for (const clock of clocks) {
@@ -17,16 +16,8 @@ export function slaEtat(clocks: Horloge[], now = Date.now()): SlaEtat {
   return etat;
 }
 
-/** The nearest due date of the running clocks (for sorting queues). */
+/** The nearest due date of the running clocks (for sorting queues); +∞ without one. */
 export function prochaineEcheance(clocks: Horloge[]): number {
   const dues = clocks.filter((c) => c.etat === 'running' && c.echeance).map((c) => Date.parse(c.echeance!));
   return dues.length ? Math.min(...dues) : Number.POSITIVE_INFINITY;
-}
-
-export function SlaBadge({ clocks }: { clocks: Horloge[] }) {
-  const etat = slaEtat(clocks);
-  if (etat === 'depasse') return <Badge tone="danger">Délai dépassé</Badge>;
-  if (etat === 'a_risque') return <Badge tone="warning">Délai à risque</Badge>;
-  if (etat === 'dans_les_temps') return <Badge tone="success">Dans les délais</Badge>;
-  return null;
 }
