@@ -73,7 +73,9 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await page.goto(`${api.baseUrl}/connexion`);
     await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     await page.getByRole('button', { name: new RegExp(`^${displayName}`) }).first().click();
-    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    // The header names who is logged in (a previous session may still show its own button).
+    await page.locator('header').getByText(displayName, { exact: true }).waitFor();
+    await page.getByRole('heading', { level: 1 }).filter({ hasNotText: 'Connexion' }).waitFor();
   }
 
   async function signOut() {
@@ -212,6 +214,40 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     // Recorded, escalated, claimed, asked, provided, answered, closed: seven links, refetched after the action.
     await page.getByText('Fil intègre, 7 événements vérifiés').waitFor();
     await shot('09-question-close');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('the référent reorients a question: the motif is required (message next to it), then the question leaves the queue', async () => {
+    const agentToken = await api.login(agent.email);
+    const created = await api.post('/api/v1/questions', {
+      objet: 'Aide à l’embauche d’un saisonnier',
+      description: 'Le camping demande une aide pour former un saisonnier.',
+      canal: 'telephone',
+      usager: { nom: 'Bernard Casals', consentement: true },
+    }, { token: agentToken });
+    expect(created.status).toBe(201);
+    const directions = (await api.get('/api/v1/directions?limit=100', { token: agentToken })).body.items as Array<{ id: string; code: string }>;
+    const tourisme = directions.find((d) => d.code === 'tourisme')!;
+    const def = directions.find((d) => d.code === 'def')!;
+    expect((await api.post(`/api/v1/questions/${created.body.id}/escalader`, { directionId: tourisme.id }, { token: agentToken })).status).toBe(200);
+
+    await logInAs(referent.displayName);
+    await page.getByRole('row').filter({ hasText: created.body.reference }).getByRole('link').click();
+    await statut('escaladée');
+    await page.getByRole('button', { name: 'Réorienter…' }).click();
+    await page.getByLabel('Direction', { exact: true }).selectOption(def.id);
+    await page.getByRole('button', { name: 'Réorienter', exact: true }).click();
+    await page.locator('#reorienter-motif-erreur').waitFor();
+    expect(await page.getByLabel('Motif').getAttribute('aria-invalid')).toBe('true');
+    await shot('10-reorienter-erreur');
+    await page.getByLabel('Motif').fill('Relève de la formation professionnelle, pas du tourisme.');
+    await page.getByRole('button', { name: 'Réorienter', exact: true }).click();
+    await page.getByText(`${referent.displayName} a réorienté la question`).waitFor();
+    await shot('11-reoriente');
+    await page.getByRole('navigation').getByRole('link', { name: 'File des questions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'File des questions' }).waitFor();
+    await page.locator('table, .empty').first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: created.body.reference }).count()).toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
 });

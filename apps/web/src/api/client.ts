@@ -16,7 +16,8 @@ export function configureAuth(options: { token: () => string | null; unauthorize
 const auth: Middleware = {
   onRequest({ request }) {
     const token = tokenSource();
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    // A call that brings its own token (the login's GET /me) keeps it.
+    if (token && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token}`);
     return request;
   },
   onResponse({ response }) {

@@ -1,8 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
-import { FieldError } from '../shared/page';
+import { ErrorMessage, FieldError, Loading } from '../shared/page';
 import type { Action, Question } from './labels';
 import { questionKeys } from './queries';
 
@@ -128,16 +128,91 @@ function ActionPanel({ question, action, form }: { question: Question; action: A
   );
 }
 
+/** Reorient to another direction, with the motif the receiving direction will read. */
+function ReorienterPanel({ question }: { question: Question }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const directions = useQuery({
+    queryKey: ['directions'],
+    queryFn: () => unwrap(api.GET('/api/v1/directions', { params: { query: { limit: 100 } } })),
+    enabled: open,
+    staleTime: 10 * 60_000,
+  });
+  const mutation = useMutation({
+    mutationFn: (body: { directionId: string; motif: string }) =>
+      unwrap(api.POST('/api/v1/questions/{id}/reorienter', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(questionKeys.one(question.id), updated);
+      setOpen(false);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
+  });
+  const problem = asProblem(mutation.error);
+  if (!open) {
+    return (
+      <div className="action">
+        <button type="button" className="button secondary" aria-expanded={false} onClick={() => setOpen(true)}>
+          Réorienter…
+        </button>
+      </div>
+    );
+  }
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    mutation.mutate({ directionId: String(form.get('directionId') ?? ''), motif: String(form.get('motif') ?? '').trim() });
+  };
+  const others = (directions.data?.items ?? []).filter((d) => !d.historique && d.id !== question.direction?.id);
+  return (
+    <form className="action action-form" onSubmit={submit} noValidate aria-label="Réorienter">
+      <div className="field">
+        <label htmlFor="reorienter-direction">Direction</label>
+        {directions.isPending && <Loading what="des directions" />}
+        {directions.isError && <ErrorMessage error={directions.error} />}
+        <select id="reorienter-direction" name="directionId" aria-describedby={problem?.field('directionId') ? 'reorienter-direction-erreur' : undefined}>
+          {others.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.nom}
+              {d.sigle ? ` (${d.sigle})` : ''}
+            </option>
+          ))}
+        </select>
+        <FieldError id="reorienter-direction-erreur" message={problem?.field('directionId')} />
+      </div>
+      <div className="field">
+        <label htmlFor="reorienter-motif">Motif</label>
+        <textarea id="reorienter-motif" name="motif" rows={3} required aria-invalid={Boolean(problem?.field('motif'))} aria-describedby={problem?.field('motif') ? 'reorienter-motif-erreur' : undefined} />
+        <FieldError id="reorienter-motif-erreur" message={problem?.field('motif')} />
+      </div>
+      {problem && !problem.field('motif') && !problem.field('directionId') && (
+        <p role="alert" className="field-error">
+          {problem.message}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="submit" className="button" disabled={mutation.isPending || others.length === 0}>
+          Réorienter
+        </button>
+        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** Only the actions the API allows now (the resource's `actions`), never re-derived here. */
 export function QuestionActions({ question }: { question: Question }) {
-  const actions = (question.actions ?? []).filter((a) => FORMS[a]);
+  const actions = (question.actions ?? []).filter((a) => FORMS[a] || a === 'reorienter');
   return (
     <section aria-labelledby="actions-titre" className="actions">
       <h2 id="actions-titre">Actions</h2>
       {actions.length === 0 ? (
         <p className="empty">Aucune action possible pour vous sur cette question maintenant.</p>
       ) : (
-        actions.map((action) => <ActionPanel key={action} question={question} action={action} form={FORMS[action]!} />)
+        actions.map((action) =>
+          action === 'reorienter' ? <ReorienterPanel key={action} question={question} /> : <ActionPanel key={action} question={question} action={action} form={FORMS[action]!} />,
+        )
       )}
     </section>
   );
