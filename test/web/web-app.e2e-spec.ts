@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { TestApi } from '../setup/e2e-app';
@@ -45,6 +45,7 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
       throw new Error(`Chromium est introuvable (${CHROMIUM}) : installez-le (apt-get install -y chromium) ; .ci/run le fait en CI.`);
     }
     ensureWebBuild();
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     api = await TestApi.start();
     const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string; role: string; maisonNom: string | null }>;

@@ -16,7 +16,7 @@ export function FileReferentPage() {
       {file.isPending && <Loading what="de la file" />}
       {file.isError && <ErrorMessage error={file.error} retry={() => file.refetch()} />}
       {file.data && file.data.length === 0 && <Empty>Aucune question en attente pour votre direction.</Empty>}
-      {file.data && file.data.length > 0 && <QuestionsTable questions={file.data} caption="Questions à traiter, l’échéance la plus proche d’abord" showMaison />}
+      {file.data && file.data.length > 0 && <QuestionsTable questions={file.data} caption="Questions à traiter, l’échéance la plus proche d’abord" showMaison showEcheance />}
     </Page>
   );
 }
