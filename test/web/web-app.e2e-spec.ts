@@ -215,6 +215,13 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     // Recorded, escalated, claimed, asked, provided, answered, closed: seven links, refetched after the action.
     await page.getByText('Fil intègre, 7 événements vérifiés').waitFor();
     await shot('09-question-close');
+
+    // The Maison's list filters by state (the API's statut parameter).
+    await page.getByRole('navigation').getByRole('link', { name: 'Questions de ma Maison' }).click();
+    await page.getByLabel('Statut').selectOption('close');
+    await page.getByRole('row').filter({ hasText: reference }).filter({ hasText: 'close' }).waitFor();
+    await page.getByLabel('Statut').selectOption('recue');
+    await page.getByRole('row').filter({ hasText: reference }).waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   }, 120_000);
 
