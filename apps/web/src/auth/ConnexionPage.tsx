@@ -49,21 +49,23 @@ export function ConnexionPage() {
         group(users.data).map(({ role, places }) => (
           <section key={role} className="picker-role" aria-labelledby={`role-${role}`}>
             <h2 id={`role-${role}`}>{ROLE_LIBELLE[role]}</h2>
-            {places.map(([place, list]) => (
-              <div key={place} className="picker-place">
-                <h3>{place}</h3>
-                <ul className="picker-users">
-                  {list.map((user) => (
-                    <li key={user.email}>
-                      <button type="button" className="picker-user" disabled={login.isPending} onClick={() => login.mutate(user.email)}>
-                        <span className="picker-name">{user.displayName}</span>
-                        {user.fonction && <span className="picker-fonction">{user.fonction}</span>}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
+            <div className="picker-places">
+              {places.map(([place, list]) => (
+                <div key={place} className="picker-place">
+                  <h3>{place}</h3>
+                  <ul className="picker-users">
+                    {list.map((user) => (
+                      <li key={user.email}>
+                        <button type="button" className="picker-user" disabled={login.isPending} onClick={() => login.mutate(user.email)}>
+                          <span className="picker-name">{user.displayName}</span>
+                          {user.fonction && <span className="picker-fonction">{user.fonction}</span>}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ))}
+            </div>
           </section>
         ))}
     </Page>

@@ -24,25 +24,25 @@ export function QuestionsMaisonPage() {
         </Link>
       </p>
       <div className="filters">
-      <div className="field inline">
-        <label htmlFor="filtre-statut">Statut</label>
-        <select id="filtre-statut" value={statut} onChange={(e) => setStatut(e.target.value as Statut | '')}>
-          <option value="">Tous</option>
-          {Object.entries(STATUT_LIBELLE).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field inline">
-        <label htmlFor="filtre-sla">Délai</label>
-        <select id="filtre-sla" value={sla} onChange={(e) => setSla(e.target.value as '' | 'a_risque' | 'depasse')}>
-          <option value="">Tous</option>
-          <option value="a_risque">À risque</option>
-          <option value="depasse">Dépassé</option>
-        </select>
-      </div>
+        <div className="field inline">
+          <label htmlFor="filtre-statut">Statut</label>
+          <select id="filtre-statut" value={statut} onChange={(e) => setStatut(e.target.value as Statut | '')}>
+            <option value="">Tous</option>
+            {Object.entries(STATUT_LIBELLE).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="filtre-sla">Délai</label>
+          <select id="filtre-sla" value={sla} onChange={(e) => setSla(e.target.value as '' | 'a_risque' | 'depasse')}>
+            <option value="">Tous</option>
+            <option value="a_risque">À risque</option>
+            <option value="depasse">Dépassé</option>
+          </select>
+        </div>
       </div>
       {list.isPending && <Loading what="des questions" />}
       {list.isError && <ErrorMessage error={list.error} retry={() => list.refetch()} />}
