@@ -323,7 +323,8 @@ describe('GET /metrics (Prometheus)', () => {
       });
       try {
         const res = await production.get('/metrics');
-        const absent = await production.get('/nulle-part');
+        // Outside the server's prefixes, an unknown path is the web app's (index.html) when it is built.
+        const absent = await production.get('/api/v1/nulle-part');
         expect(res.status).toBe(404);
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect({ ...res.body, instance: undefined }).toEqual({ ...absent.body, instance: undefined });

@@ -8,6 +8,7 @@ import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
 import { registerResponseHeaders } from './ops/response-headers';
+import { setupWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
@@ -36,6 +37,7 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
   await app.register(helmet as never);
   registerResponseHeaders(app);
   await setupQueueBoard(app);
+  await setupWebApp(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });
   app.useGlobalPipes(createValidationPipe());
   // process.exit(0) once closed, rather than re-raising the signal (exit 143): a clean

@@ -1,5 +1,5 @@
-// `npm start` compiles only when something that goes into dist/ changed since the last build it
-// made: a source or tsconfig under apps/ or libs/ (a directory's own mtime catches a deleted or
+// `npm start` compiles (both apps with nest, the web app with vite into dist/web) only when
+// something that goes into dist/ changed since the last build it made: a source or tsconfig under apps/ or libs/ (a directory's own mtime catches a deleted or
 // renamed file), nest-cli.json, tsconfig.json, package.json or package-lock.json. Otherwise the
 // 15–40 s `nest build` of both apps is skipped. The stamp takes the time the build started, so
 // an edit made during the build still triggers the next one. RELAIS_BUILD=always forces it.
@@ -27,7 +27,7 @@ export function buildIsCurrent(root, outputs) {
   );
 }
 
-/** Compiles both apps unless dist/ is current (cwd: the repository); exits when the build fails. */
+/** Compiles both apps and the web app unless dist/ is current (cwd: the repository); exits when the build fails. */
 export function buildIfStale(outputs, force = false) {
   const root = process.cwd();
   if (!force && buildIsCurrent(root, outputs)) return false;
@@ -40,6 +40,9 @@ export function buildIfStale(outputs, force = false) {
     const build = spawnSync(process.execPath, [nest, 'build', app], { stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
+  const vite = createRequire(path.join(root, 'package.json')).resolve('vite/bin/vite.js');
+  const web = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (web.status !== 0) process.exit(web.status ?? 1);
   writeFileSync(stampPath, `${startedAt.toISOString()}\n`);
   utimesSync(stampPath, startedAt, startedAt);
   return true;

@@ -14,7 +14,7 @@ const API = 'dist/apps/api/apps/api/src/main.js';
 const WORKER = 'dist/apps/worker/apps/worker/src/main.js';
 const CLI = 'dist/apps/worker/apps/worker/src/cli.js';
 
-buildIfStale([API, WORKER, CLI], env.RELAIS_BUILD === 'always');
+buildIfStale([API, WORKER, CLI, 'dist/web/index.html'], env.RELAIS_BUILD === 'always');
 
 const setup = spawnSync(process.execPath, [CLI, 'setup'], { env, stdio: 'inherit' });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
@@ -58,11 +58,11 @@ for (let i = 0; i < 60 && !stopping; i++) {
   try {
     const res = await fetch(`${base}/health/ready`);
     if (res.ok) {
-      const lines = [`Relais est prêt : ${base}/api/docs`, `API : ${base}/api/v1 — document OpenAPI : ${base}/api/docs-json`];
+      const lines = [`Relais est prêt : ouvrez ${base}/ (application web)`, `API : ${base}/api/v1 — documentation : ${base}/api/docs — document OpenAPI : ${base}/api/docs-json`];
       if (env.AUTH_DEV_LOGIN === 'true') {
         const users = await (await fetch(`${base}/api/v1/auth/dev-users`)).json().catch(() => []);
         const shown = ['agent.carcassonne@relais.demo', 'referent.tourisme@relais.demo', 'cabinet.conseiller@relais.demo', 'manager.reseau@relais.demo', 'admin@relais.demo'];
-        lines.push('', 'Connexion de démonstration : POST /api/v1/auth/dev-login {"email": "…"}, par exemple :');
+        lines.push('', `Connexion de démonstration : choisissez une personne sur ${base}/connexion (ou POST /api/v1/auth/dev-login {"email": "…"}), par exemple :`);
         for (const u of users.filter((u) => shown.includes(u.email)))
           lines.push(`  ${u.email.padEnd(34)} ${u.role.padEnd(16)} ${u.displayName}${u.maisonNom ? ` — ${u.maisonNom}` : u.directionNom ? ` — ${u.directionNom}` : ''}`);
         lines.push(`  (${users.length} comptes : GET /api/v1/auth/dev-users)`);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CANAUX, PRIORITES, QUESTION_STATUTS } from '@app/questions';
+import { CANAUX, PRIORITES, QUESTION_ACTIONS, QUESTION_STATUTS } from '@app/questions';
 import { PageOf } from '../common/page.responses';
 import { PersonneDto, RefLibelleDto, RefNomDto } from '../common/refs.responses';
 import { SlaHorlogeDto } from '../sla/sla.responses';
@@ -45,6 +45,12 @@ export class QuestionDto {
   @ApiProperty({ type: SlaHorlogeDto, isArray: true, description: 'Les horloges SLA, dernier cycle de chacune.' }) sla: SlaHorlogeDto[];
   @ApiPropertyOptional({ type: QuestionUsagerDto, description: 'Seulement pour la Maison qui l’a enregistrée et le référent qui la traite.' })
   usager?: QuestionUsagerDto;
+  @ApiPropertyOptional({
+    enum: QUESTION_ACTIONS,
+    isArray: true,
+    description: 'Ce que vous pouvez faire de la question maintenant (la question seule et les réponses de ses transitions ; pas dans les listes).',
+  })
+  actions?: string[];
 }
 
 export class QuestionPageDto extends PageOf(QuestionDto) {}

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
-import { canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import { canAct, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
 import type { Canal, Priorite } from '../domain/question.aggregate';
-import type { QuestionStatut } from '../domain/question.transitions';
+import { nextStatut, QUESTION_ACTIONS, QuestionAction, QuestionStatut } from '../domain/question.transitions';
 
 export interface QuestionView {
   id: string;
@@ -33,6 +33,8 @@ export interface QuestionView {
   sla: SlaView[];
   /** Only for the MdR that recorded it and the référent handling it. */
   usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
+  /** What the caller may do now (one question only: lists leave it out). */
+  actions?: QuestionAction[];
 }
 
 /**
@@ -113,6 +115,7 @@ export class QuestionViewReader {
     const scope = scopeOfRow(row);
     if (!canReadQuestion(ctx, scope)) return null;
     const [view] = await this.views(db, [row]);
+    view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
     if (canSeeUsager(ctx, scope)) {
       const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;

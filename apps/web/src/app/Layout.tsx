@@ -1,0 +1,58 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { ROLE_LIBELLE, setSession, useSession } from '../auth/session';
+import { navigationOf } from './navigation';
+
+/** Header with the user and sign-out, the role's navigation, and the page in <main>. */
+export function Layout() {
+  const session = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const signOut = () => {
+    setSession(null);
+    queryClient.clear();
+    navigate('/connexion', { replace: true });
+  };
+  return (
+    <>
+      <a className="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      <header className="site-header">
+        <div className="brand">
+          <span className="brand-name">Relais</span>
+          <span className="brand-tagline">Région Occitanie — Maisons de Ma Région et siège</span>
+        </div>
+        {session && (
+          <div className="user">
+            <span>
+              <strong>{session.user.displayName}</strong> · {ROLE_LIBELLE[session.user.role]}
+            </span>
+            <button type="button" className="button secondary" onClick={signOut}>
+              Se déconnecter
+            </button>
+          </div>
+        )}
+      </header>
+      {session && navigationOf(session.user.role).length > 0 && (
+        <nav aria-label="Navigation principale" className="site-nav">
+          <ul>
+            {navigationOf(session.user.role).map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end>
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="contenu" className="site-main">
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <p>Relais — application interne de la Région Occitanie.</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client';
+import { QuestionsTable } from '../questions/QuestionsTable';
+import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
+import { prochaineEcheance } from '../shared/sla';
+
+/** The référent's queue (GET /file-referent), nearest due date first. */
+export function FileReferentPage() {
+  const file = useQuery({
+    queryKey: ['questions', 'file-referent'],
+    queryFn: () => unwrap(api.GET('/api/v1/file-referent', { params: { query: { limit: 50 } } })),
+    select: (page) => [...page.items].sort((a, b) => prochaineEcheance(a.sla) - prochaineEcheance(b.sla)),
+  });
+  return (
+    <Page title="File des questions">
+      {file.isPending && <Loading what="de la file" />}
+      {file.isError && <ErrorMessage error={file.error} retry={() => file.refetch()} />}
+      {file.data && file.data.length === 0 && <Empty>Aucune question en attente pour votre direction.</Empty>}
+      {file.data && file.data.length > 0 && <QuestionsTable questions={file.data} caption="Questions à traiter, l’échéance la plus proche d’abord" showMaison showEcheance />}
+    </Page>
+  );
+}

@@ -1,0 +1,219 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, unwrap } from '../api/client';
+import { asProblem } from '../api/problem';
+import { ErrorMessage, FieldError, Loading } from '../shared/page';
+import type { Action, Question } from './labels';
+import { questionKeys } from './queries';
+
+interface ActionForm {
+  label: string;
+  /** The one text field of the action's body, if any. */
+  field?: { name: 'message' | 'reponse' | 'issue' | 'motif'; label: string; required: boolean };
+  primary?: boolean;
+}
+
+/** The actions this screen knows how to do; the resource's `actions` says which are allowed now. */
+const FORMS: Partial<Record<Action, ActionForm>> = {
+  prendre_en_charge: { label: 'Prendre en charge', primary: true },
+  repondre: { label: 'Répondre', field: { name: 'reponse', label: 'Réponse', required: true }, primary: true },
+  escalader: { label: 'Escalader au siège', field: { name: 'message', label: 'Message pour le siège (facultatif)', required: false }, primary: true },
+  repondre_localement: { label: 'Répondre sur place', field: { name: 'reponse', label: 'Réponse donnée à l’usager', required: true } },
+  demander_info: { label: 'Demander une information', field: { name: 'message', label: 'Information demandée à la Maison', required: true } },
+  fournir_info: { label: 'Fournir l’information', field: { name: 'message', label: 'Information fournie', required: true }, primary: true },
+  clore: { label: 'Clore la question', field: { name: 'issue', label: 'Issue (facultatif)', required: false }, primary: true },
+  rouvrir: { label: 'Rouvrir', field: { name: 'motif', label: 'Motif de la réouverture', required: true } },
+};
+
+function perform(q: Question, action: Action, text: string | null) {
+  const params = { path: { id: q.id } };
+  // The version read: refused (412) if someone changed the question meanwhile.
+  const headers = { 'If-Match': `"${q.version}"` };
+  switch (action) {
+    case 'prendre_en_charge':
+      return unwrap(api.POST('/api/v1/questions/{id}/prendre-en-charge', { params, headers }));
+    case 'repondre':
+      return unwrap(api.POST('/api/v1/questions/{id}/repondre', { params, headers, body: { reponse: text ?? '' } }));
+    case 'escalader':
+      return unwrap(api.POST('/api/v1/questions/{id}/escalader', { params, headers, body: { message: text } }));
+    case 'repondre_localement':
+      return unwrap(api.POST('/api/v1/questions/{id}/repondre-localement', { params, headers, body: { reponse: text ?? '' } }));
+    case 'demander_info':
+      return unwrap(api.POST('/api/v1/questions/{id}/demander-info', { params, headers, body: { message: text ?? '' } }));
+    case 'fournir_info':
+      return unwrap(api.POST('/api/v1/questions/{id}/fournir-info', { params, headers, body: { message: text ?? '' } }));
+    case 'clore':
+      return unwrap(api.POST('/api/v1/questions/{id}/clore', { params, headers, body: { issue: text } }));
+    case 'rouvrir':
+      return unwrap(api.POST('/api/v1/questions/{id}/rouvrir', { params, headers, body: { motif: text ?? '' } }));
+    default:
+      throw new Error(`action ${action} non prise en charge par cet écran`);
+  }
+}
+
+function ActionPanel({ question, action, form }: { question: Question; action: Action; form: ActionForm }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const mutation = useMutation({
+    mutationFn: (text: string | null) => perform(question, action, text),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(questionKeys.one(question.id), updated);
+      setOpen(false);
+    },
+    // After each action, fresh lists, timeline and verification (the server is the source of truth).
+    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
+  });
+  const problem = asProblem(mutation.error);
+  const fieldName = form.field?.name;
+  const fieldError = fieldName ? problem?.field(fieldName) : undefined;
+  const id = `action-${action}`;
+
+  if (!form.field) {
+    return (
+      <div className="action">
+        <button type="button" className={`button${form.primary ? '' : ' secondary'}`} disabled={mutation.isPending} onClick={() => mutation.mutate(null)}>
+          {form.label}
+        </button>
+        {problem && (
+          <p role="alert" className="field-error">
+            {problem.message}
+          </p>
+        )}
+      </div>
+    );
+  }
+  if (!open) {
+    return (
+      <div className="action">
+        <button type="button" className={`button${form.primary ? '' : ' secondary'}`} aria-expanded={false} aria-controls={id} onClick={() => setOpen(true)}>
+          {form.label}…
+        </button>
+      </div>
+    );
+  }
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = String(new FormData(event.currentTarget).get('texte') ?? '').trim();
+    mutation.mutate(text || null);
+  };
+  return (
+    <form id={id} className="action action-form" onSubmit={submit} noValidate aria-label={form.label}>
+      <div className="field">
+        <label htmlFor={`${id}-texte`}>{form.field.label}</label>
+        <textarea
+          id={`${id}-texte`}
+          name="texte"
+          rows={3}
+          autoFocus
+          required={form.field.required}
+          aria-invalid={Boolean(fieldError)}
+          aria-describedby={fieldError ? `${id}-erreur` : undefined}
+        />
+        <FieldError id={`${id}-erreur`} message={fieldError} />
+      </div>
+      {problem && !fieldError && (
+        <p role="alert" className="field-error">
+          {problem.message}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="submit" className="button" disabled={mutation.isPending}>
+          {form.label}
+        </button>
+        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Reorient to another direction, with the motif the receiving direction will read. */
+function ReorienterPanel({ question }: { question: Question }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const directions = useQuery({
+    queryKey: ['directions'],
+    queryFn: () => unwrap(api.GET('/api/v1/directions', { params: { query: { limit: 100 } } })),
+    enabled: open,
+    staleTime: 10 * 60_000,
+  });
+  const mutation = useMutation({
+    mutationFn: (body: { directionId: string; motif: string }) =>
+      unwrap(api.POST('/api/v1/questions/{id}/reorienter', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(questionKeys.one(question.id), updated);
+      setOpen(false);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
+  });
+  const problem = asProblem(mutation.error);
+  if (!open) {
+    return (
+      <div className="action">
+        <button type="button" className="button secondary" aria-expanded={false} onClick={() => setOpen(true)}>
+          Réorienter…
+        </button>
+      </div>
+    );
+  }
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    mutation.mutate({ directionId: String(form.get('directionId') ?? ''), motif: String(form.get('motif') ?? '').trim() });
+  };
+  const others = (directions.data?.items ?? []).filter((d) => !d.historique && d.id !== question.direction?.id);
+  return (
+    <form className="action action-form" onSubmit={submit} noValidate aria-label="Réorienter">
+      <div className="field">
+        <label htmlFor="reorienter-direction">Direction</label>
+        {directions.isPending && <Loading what="des directions" />}
+        {directions.isError && <ErrorMessage error={directions.error} />}
+        <select id="reorienter-direction" name="directionId" aria-describedby={problem?.field('directionId') ? 'reorienter-direction-erreur' : undefined}>
+          {others.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.nom}
+              {d.sigle ? ` (${d.sigle})` : ''}
+            </option>
+          ))}
+        </select>
+        <FieldError id="reorienter-direction-erreur" message={problem?.field('directionId')} />
+      </div>
+      <div className="field">
+        <label htmlFor="reorienter-motif">Motif</label>
+        <textarea id="reorienter-motif" name="motif" rows={3} required aria-invalid={Boolean(problem?.field('motif'))} aria-describedby={problem?.field('motif') ? 'reorienter-motif-erreur' : undefined} />
+        <FieldError id="reorienter-motif-erreur" message={problem?.field('motif')} />
+      </div>
+      {problem && !problem.field('motif') && !problem.field('directionId') && (
+        <p role="alert" className="field-error">
+          {problem.message}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="submit" className="button" disabled={mutation.isPending || others.length === 0}>
+          Réorienter
+        </button>
+        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Only the actions the API allows now (the resource's `actions`), never re-derived here. */
+export function QuestionActions({ question }: { question: Question }) {
+  const actions = (question.actions ?? []).filter((a) => FORMS[a] || a === 'reorienter');
+  return (
+    <section aria-labelledby="actions-titre" className="actions">
+      <h2 id="actions-titre">Actions</h2>
+      {actions.length === 0 ? (
+        <p className="empty">Aucune action possible pour vous sur cette question maintenant.</p>
+      ) : (
+        actions.map((action) =>
+          action === 'reorienter' ? <ReorienterPanel key={action} question={question} /> : <ActionPanel key={action} question={question} action={action} form={FORMS[action]!} />,
+        )
+      )}
+    </section>
+  );
+}

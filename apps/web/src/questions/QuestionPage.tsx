@@ -1,0 +1,68 @@
+import { useParams } from 'react-router';
+import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
+import { formatDateTime } from '../shared/format';
+import { SlaBadge } from '../shared/SlaBadge';
+import { CANAL_LIBELLE, STATUT_LIBELLE, STATUT_TONE } from './labels';
+import { useQuestion } from './queries';
+import { QuestionActions } from './QuestionActions';
+import { Timeline } from './Timeline';
+
+export function QuestionPage() {
+  const { id = '' } = useParams();
+  const question = useQuestion(id);
+  if (question.isPending) return <Loading what="de la question" />;
+  if (question.isError) {
+    return (
+      <Page title="Question introuvable">
+        <ErrorMessage error={question.error} retry={() => question.refetch()} />
+      </Page>
+    );
+  }
+  const q = question.data;
+  return (
+    <Page title={`Question ${q.reference}`}>
+      <p className="status-line">
+        Statut : <Badge tone={STATUT_TONE[q.statut]}>{STATUT_LIBELLE[q.statut]}</Badge> <SlaBadge clocks={q.sla} />
+      </p>
+      <div className="question-grid">
+        <section aria-labelledby="detail-titre" className="card">
+          <h2 id="detail-titre">{q.objet}</h2>
+          <p className="description">{q.description}</p>
+          <dl className="facts">
+            <dt>Maison</dt>
+            <dd>{q.maison.nom}</dd>
+            <dt>Reçue</dt>
+            <dd>
+              {formatDateTime(q.createdAt)} {CANAL_LIBELLE[q.canal]}, par {q.creePar.displayName}
+            </dd>
+            <dt>Dispositif</dt>
+            <dd>{q.dispositif?.nom ?? '—'}</dd>
+            <dt>Au siège</dt>
+            <dd>{q.direction ? `${q.direction.nom}${q.direction.sigle ? ` (${q.direction.sigle})` : ''}` : q.enCoordination ? 'Coordination du réseau' : '—'}</dd>
+            <dt>Référent</dt>
+            <dd>{q.referent?.displayName ?? 'personne pour l’instant'}</dd>
+            {q.usager && (
+              <>
+                <dt>Usager</dt>
+                <dd>{[q.usager.nom, q.usager.organisation, q.usager.telephone, q.usager.email].filter(Boolean).join(' · ')}</dd>
+              </>
+            )}
+          </dl>
+          {q.reponse && (
+            <div className="reponse">
+              <h3>Réponse</h3>
+              <p>{q.reponse}</p>
+            </div>
+          )}
+          {q.issue && (
+            <p>
+              <strong>Issue :</strong> {q.issue}
+            </p>
+          )}
+        </section>
+        <QuestionActions question={q} />
+      </div>
+      <Timeline questionId={q.id} />
+    </Page>
+  );
+}
