@@ -306,7 +306,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vérifier l’intégrité du fil (chaîne d’empreintes SHA-256) */
+        /** Vérifier l’intégrité du fil : MAC de chaque événement, tête portée par le ticket, dernier sceau */
         get: operations["CommandesController_verifierFil"];
         put?: never;
         post?: never;
@@ -596,7 +596,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vérifier l’intégrité du fil (chaîne d’empreintes SHA-256) */
+        /** Vérifier l’intégrité du fil : MAC de chaque événement, tête portée par le ticket, dernier sceau */
         get: operations["QuestionsController_verifierFil"];
         put?: never;
         post?: never;
@@ -1392,6 +1392,11 @@ export interface components {
             /** @example Donnez une adresse e-mail valide. */
             message: string;
         };
+        FilAnomalieDto: {
+            /** @example MAC invalide */
+            raison: string;
+            seq: number;
+        };
         FilEvenementDto: {
             /** @description null pour un événement du système (horloges SLA). */
             acteur: components["schemas"]["ActeurDto"] | null;
@@ -1426,11 +1431,40 @@ export interface components {
              */
             visibilite: "interne" | "partage";
         };
+        FilSceauDto: {
+            /**
+             * Format: date
+             * @example 2026-12-06
+             */
+            jour: string;
+            /** Format: date-time */
+            scelleA: string;
+            /** @description seq de la tête scellée. */
+            seq: number;
+            /** @description true si le fil contient toujours ce que le sceau a enregistré. */
+            valide: boolean;
+        };
+        FilTeteDto: {
+            /** @description Identifiant de la clé qui a signé la tête. */
+            cle: string | null;
+            /** @description seq du dernier événement selon le ticket. */
+            seq: number;
+            /** @description true si le MAC de la tête et la chaîne concordent. */
+            valide: boolean;
+        };
         FilVerificationDto: {
+            /** @description La première anomalie, en clair (absente si le fil est valide). */
+            anomalie?: components["schemas"]["FilAnomalieDto"];
+            /** @description Événements chaînés avant la signature par MAC (SHA-256 seul), couverts par la tête ancrée sur le ticket. */
+            anterieursAuMac: number;
             /** @description Nombre d’événements vérifiés. */
             evenements: number;
             /** @description seq du premier événement dont l’empreinte, le lien ou la position est faux ; null si le fil est valide. */
             premiereAnomalie: number | null;
+            /** @description Le dernier sceau quotidien qui couvre le ticket ; null s’il n’est pas encore scellé. */
+            sceau: components["schemas"]["FilSceauDto"] | null;
+            /** @description La tête du fil portée par le ticket. */
+            tete: components["schemas"]["FilTeteDto"];
             /** @description true si la chaîne du fil est intacte. */
             valide: boolean;
         };
