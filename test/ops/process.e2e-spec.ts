@@ -1,34 +1,18 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../setup/test-env';
+import { API_MAIN, build, freePort, Spawned, spawnNode } from './spawned';
 
 /**
  * The compiled API as production runs it: `node dist/…/main.js` in its own process, so that
  * signals, exit codes and stderr are the real ones.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
 const SHUTDOWN_TIMEOUT_MS = 8000;
 
-interface RunningApi {
-  child: ChildProcess;
+interface RunningApi extends Omit<Spawned, 'stdout'> {
   port: number;
   output: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Only what the API needs: never the developer's own DATABASE_URL and friends. */
@@ -48,15 +32,8 @@ function apiEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function spawnApi(env: NodeJS.ProcessEnv): Omit<RunningApi, 'port'> {
-  const child = spawn(process.execPath, [API_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  return { child, exited, output: () => out + err, stderr: () => err };
+  const api = spawnNode([API_MAIN], env);
+  return { ...api, output: () => api.stdout() + api.stderr() };
 }
 
 function get(port: number, urlPath: string): Promise<number> {
@@ -121,11 +98,7 @@ describe('the compiled API process', () => {
   const running: ChildProcess[] = [];
 
   beforeAll(() => {
-    const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`nest build api failed:\n${build.stdout}\n${build.stderr}`);
+    build('api');
   }, 180_000);
 
   afterEach(() => {

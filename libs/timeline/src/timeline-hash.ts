@@ -29,7 +29,12 @@ export interface TimelineRecord {
  * timestamptz gives back), uuids in lower case (what PostgreSQL gives back).
  */
 export function timelineEventHash(record: TimelineRecord): string {
-  return canonicalHash({
+  return canonicalHash(chainedFields(record));
+}
+
+/** What an event's hash or MAC covers: every column but the hash itself and its key id. */
+export function chainedFields(record: TimelineRecord): Record<string, unknown> {
+  return {
     eventId: record.eventId,
     ticketType: record.ticketType,
     ticketId: record.ticketId,
@@ -44,5 +49,5 @@ export function timelineEventHash(record: TimelineRecord): string {
     uniteId: record.uniteId,
     data: record.data,
     previousHash: record.previousHash,
-  });
+  };
 }

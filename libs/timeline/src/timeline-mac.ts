@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson, TIMELINE_KEYRING, TimelineKeyring } from '@app/core';
-import type { TimelineRecord } from './timeline-hash';
+import { chainedFields, type TimelineRecord } from './timeline-hash';
 
 /**
  * The keyed half of the chain (ADR 0002): HMAC-SHA-256 under a key the database never sees, so
@@ -32,23 +32,7 @@ export function sameMac(a: string | null, b: string | null): boolean {
 
 /** An event's MAC: every column but the MAC itself and its key id, as timelineEventHash covers them. */
 export function timelineEventMac(key: Buffer, record: TimelineRecord): string {
-  return mac(key, {
-    contexte: 'relais.fil.evenement.1',
-    eventId: record.eventId,
-    ticketType: record.ticketType,
-    ticketId: record.ticketId,
-    seq: record.seq,
-    type: record.type,
-    at: record.at.toISOString(),
-    acteurId: record.acteurId,
-    acteurNom: record.acteurNom,
-    acteurRole: record.acteurRole,
-    visibilite: record.visibilite,
-    uniteType: record.uniteType,
-    uniteId: record.uniteId,
-    data: record.data,
-    previousHash: record.previousHash,
-  });
+  return mac(key, { contexte: 'relais.fil.evenement.1', ...chainedFields(record) });
 }
 
 /** A ticket's head: its last seq and that event's MAC, stored on the ticket row. */
