@@ -40,7 +40,8 @@ export function buildIfStale(outputs, force = false) {
     const build = spawnSync(process.execPath, [nest, 'build', app], { stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-  const vite = createRequire(path.join(root, 'package.json')).resolve('vite/bin/vite.js');
+  // vite's package exports do not list its bin: find it beside its package.json.
+  const vite = path.join(path.dirname(createRequire(path.join(root, 'package.json')).resolve('vite/package.json')), 'bin/vite.js');
   const web = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (web.status !== 0) process.exit(web.status ?? 1);
   writeFileSync(stampPath, `${startedAt.toISOString()}\n`);
