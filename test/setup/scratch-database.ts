@@ -83,3 +83,15 @@ async function adminQuery(sql: string | ((run: (sql: string) => Promise<unknown>
     await admin.end();
   }
 }
+
+/**
+ * Drops the foreign keys of the ticket tables (question, commande), for timeline suites whose
+ * tickets refer to no directory (none is loaded in their database). `sql` is a superuser client.
+ */
+export async function dropTicketForeignKeys(sql: Client): Promise<void> {
+  const { rows } = await sql.query(
+    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop
+       FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('question'::regclass, 'commande'::regclass)`,
+  );
+  for (const { drop } of rows) await sql.query(drop);
+}

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/core';
 import { Acteur, anchorLegacyHeads, appendToTimeline, sealTimelines, TimelineEntry, verifyAllTimelines, verifyTimeline } from '@app/timeline';
-import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { createScratchDatabase, dropTicketForeignKeys, ScratchDatabase } from '../setup/scratch-database';
 import { testConfig } from '../setup/test-env';
 // Internal on purpose: the forgeries use the algorithms as an attacker would.
 import { timelineEventHash } from '../../libs/timeline/src/timeline-hash';
@@ -28,11 +28,7 @@ beforeAll(async () => {
   db = await createScratchDatabase('relais_test_forgeries', { poolSize: 6 });
   ds = db.dataSource;
   sql = await db.connect();
-  const { rows } = await sql.query(
-    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop
-       FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('question'::regclass, 'commande'::regclass)`,
-  );
-  for (const { drop } of rows) await sql.query(drop);
+  await dropTicketForeignKeys(sql);
 });
 
 afterAll(async () => {

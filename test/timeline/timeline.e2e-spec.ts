@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConcurrentUpdateError, dataSourceOptions, grantApplicationRole, MIGRATIONS } from '@app/core';
 import { Acteur, anchorLegacyHeads, appendToTimeline, readTimeline, TIMELINE_ENTITIES, TimelineEntry, Unite, verifyTimeline } from '@app/timeline';
-import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { createScratchDatabase, dropTicketForeignKeys, ScratchDatabase } from '../setup/scratch-database';
 import { TEST_APP_ROLE, testConfig } from '../setup/test-env';
 // Internal on purpose: only the forgery test needs the algorithm, as an attacker would.
 import { timelineEventHash } from '../../libs/timeline/src/timeline-hash';
@@ -29,12 +29,7 @@ beforeAll(async () => {
   db = await createScratchDatabase('relais_test_timeline', { poolSize: 14 });
   ds = db.dataSource;
   sql = await db.connect();
-  // The tickets here refer to no directory (not loaded in this database): their foreign keys go.
-  const { rows } = await sql.query(
-    `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop
-       FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('question'::regclass, 'commande'::regclass)`,
-  );
-  for (const { drop } of rows) await sql.query(drop);
+  await dropTicketForeignKeys(sql);
 });
 
 afterAll(async () => {
