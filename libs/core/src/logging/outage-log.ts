@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { safeError, SafeError } from './safe-error';
 
 /** How often an outage that lasts is logged again, per connection. */
 export const OUTAGE_LOG_EVERY_MS = 60_000;
@@ -64,11 +65,15 @@ export class OutageLog {
   }
 }
 
-/** What may be logged of an error: its message and code (pg, Node and ioredis errors have one). */
+/**
+ * What may be logged of an error here: its message, masked as safeError masks it (a database
+ * error may quote a value), and its code (pg, Node and ioredis errors have one).
+ */
 export function errorSummary(err: unknown): { message: string; code?: string } {
   if (err instanceof Error) {
+    const { message } = safeError(err) as SafeError;
     const code = (err as { code?: unknown }).code ?? (err as { driverError?: { code?: unknown } }).driverError?.code;
-    return { message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+    return { message, ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: String(err) };
 }
