@@ -59,4 +59,26 @@ describe('QuestionActions', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Prendre en charge' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('La question a changé entre-temps : rechargez-la.');
   });
+
+  it('escalates routed by the API by default, or to the direction the agent names', async () => {
+    const tourisme = '33333333-3333-4333-8333-333333333333';
+    vi.spyOn(api, 'GET').mockImplementation((() =>
+      Promise.resolve({ data: { items: [{ id: tourisme, nom: 'Direction du Tourisme', sigle: 'DT', historique: false }], nextCursor: null }, response: new Response(null, { status: 200 }) })) as never);
+    const post = vi.spyOn(api, 'POST').mockImplementation((() => Promise.resolve({ data: question({ statut: 'escaladee', version: 2 }), response: new Response(null, { status: 200 }) })) as never);
+    const q = question({ statut: 'recue', version: 1, actions: ['escalader'], dispositif: { id: 'd1', nom: "Ec'Eau Tourisme" } } as Partial<Question>);
+    renderInApp(<QuestionActions question={q} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège…' }));
+    expect(screen.getByText("Sans choix, la question va à la direction qui porte « Ec'Eau Tourisme ».")).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Message pour le siège (facultatif)'), 'Dossier complet.');
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège' }));
+    await screen.findByRole('button', { name: 'Escalader au siège…' });
+    expect((post.mock.calls[0] as unknown as Call)[1].body).toEqual({ message: 'Dossier complet.' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège…' }));
+    await screen.findByRole('option', { name: 'Direction du Tourisme (DT)' });
+    await userEvent.selectOptions(screen.getByLabelText('Direction (facultatif)'), tourisme);
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège' }));
+    await screen.findByRole('button', { name: 'Escalader au siège…' });
+    expect((post.mock.calls[1] as unknown as Call)[1].body).toEqual({ directionId: tourisme, message: null });
+  });
 });
