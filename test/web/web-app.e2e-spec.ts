@@ -91,7 +91,7 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await page.getByRole('button', { name: 'Enregistrer la question' }).click();
     await page.getByRole('heading', { level: 1, name: /^Question Q-/ }).waitFor();
     await statut('reçue');
-    await page.getByText(/Fil intègre, 1 événements vérifiés/).waitFor();
+    await page.getByText(/Fil intègre, 1 événement vérifié/).waitFor();
     await page.getByText(`${agent.displayName} a enregistré la question`).waitFor();
     expect(await page.getByRole('button', { name: 'Prendre en charge' }).count()).toBe(0);
     await shot('04-question-recue');

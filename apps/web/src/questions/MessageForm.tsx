@@ -112,7 +112,10 @@ export function MessageForm({ kind, id }: { kind: TicketKind; id: string }) {
             name="texte"
             rows={3}
             value={texte}
-            onChange={(e) => setTexte(e.target.value)}
+            onChange={(e) => {
+              setTexte(e.target.value);
+              setEnvoye(null);
+            }}
             aria-invalid={Boolean(texteError)}
             aria-describedby={texteError ? ids.texteError : undefined}
           />
