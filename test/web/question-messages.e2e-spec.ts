@@ -1,14 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
-import { TestApi } from '../setup/e2e-app';
 import { EMAILS } from '../questions/fixtures';
+import { SlaFixture } from '../sla/sla-fixture';
+import { TestApi } from '../setup/e2e-app';
 import * as web from './browser';
 
 /**
  * The question page's fil in Chromium: the Foix agent and the tourism référent write internal
  * notes and shared messages, each sees what is theirs to see, marked; the pause while the
- * Maison is asked for information shows in the timeline.
+ * Maison is asked for information shows in the timeline, and so do a real warning and breach
+ * (an API and a worker on a database of their own, always-open calendars, a 3-second target).
  */
 describe('question page: messages (note interne / message partagé) and the timeline, Foix agent and tourism référent, in Chromium', () => {
+  let f: SlaFixture;
   let api: TestApi;
   let browser: Browser;
   let page: Page;
@@ -23,7 +26,10 @@ describe('question page: messages (note interne / message partagé) and the time
 
   beforeAll(async () => {
     web.ensureWebBuild();
-    api = await TestApi.start();
+    f = await SlaFixture.start('relais_test_web_fil', 4);
+    api = f.api;
+    // Taking charge is due 3 s after escalation: the warning then the breach land on the fil.
+    await f.setTargets({ prise_en_charge: 0.05, reponse: 600, relais: 600 });
     const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string; role: string; maisonNom: string | null }>;
     agent = users.find((u) => u.role === 'agent_mdr' && /foix/i.test(u.maisonNom ?? ''))!;
     referent = users.find((u) => u.email === EMAILS.referentTourisme)!;
@@ -49,6 +55,10 @@ describe('question page: messages (note interne / message partagé) and the time
     const tourisme = directions.find((d) => d.code === 'tourisme')!;
     const step = async (path: string, body: object, token: string) => expect((await api.post(`/api/v1/questions/${question.id}/${path}`, body, { token })).status).toBe(200);
     await step('escalader', { directionId: tourisme.id }, agentToken);
+    await f.waitFor(async () => {
+      const rows = await f.query(`SELECT type FROM timeline_event WHERE ticket_id = $1 AND type LIKE 'sla.%' ORDER BY seq`, [question.id]);
+      return rows.map((r) => r.type).join() === 'sla.avertissement,sla.depassement';
+    }, 20_000, 'the warning and the breach of the prise en charge clock');
     await step('prendre-en-charge', {}, referentToken);
     await step('demander-info', { message: 'Combien d’emplacements compte le camping ?' }, referentToken);
 
@@ -58,7 +68,7 @@ describe('question page: messages (note interne / message partagé) and the time
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
+    await f?.close();
   });
 
   const shot = async (name: string) => {
@@ -76,7 +86,16 @@ describe('question page: messages (note interne / message partagé) and the time
     await web.logInAs(page, api.baseUrl, agent.displayName);
     await openQuestion();
     await page.getByText(/^Délai suspendu depuis le .*, en attendant l’information demandée à la Maison\.$/).waitFor();
-    await page.getByText('Fil intègre, 4 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 6 événements vérifiés').waitFor();
+    // The warning and the breach sit in line, in words and with their own look, before the claim.
+    const warning = page.locator('.timeline li.event-sla-avertissement');
+    expect(await warning.locator('.event-text').textContent()).toBe('Délai de prise en charge à risque : le seuil d’alerte est atteint');
+    expect(await warning.locator('.badge').textContent()).toBe('Délai à risque');
+    const breach = page.locator('.timeline li.event-sla-depassement');
+    expect(await breach.locator('.event-text').textContent()).toMatch(/^Délai de prise en charge dépassé : l’échéance du \d+ \S+ \d{4}, \d\d:\d\d est passée$/);
+    expect(await breach.locator('.badge').textContent()).toBe('Délai dépassé');
+    const texts = await page.locator('.timeline li .event-text').allTextContents();
+    expect(texts.indexOf(await breach.locator('.event-text').textContent() ?? '')).toBeLessThan(texts.indexOf(`${referent.displayName} a pris la question en charge`));
 
     // An empty message: the API's refusal sits next to the text field.
     await page.getByRole('button', { name: 'Publier le message' }).click();
@@ -106,7 +125,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await message.waitFor();
     expect(await message.textContent()).toContain(`${agent.displayName} a écrit un message`);
     expect(await message.getByText('Note interne').count()).toBe(0);
-    await page.getByText('Fil intègre, 6 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 8 événements vérifiés').waitFor();
 
     // Providing the information resumes the clock: the pause now has an end.
     await page.getByRole('button', { name: 'Fournir l’information…' }).click();
@@ -115,7 +134,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await page.locator('.status-line').filter({ hasText: 'prise en charge' }).waitFor();
     await page.getByText(/^Délai suspendu du .* au .*, le temps d’obtenir l’information demandée à la Maison\.$/).waitFor();
     await entry(`${agent.displayName} a fourni l’information demandée`).getByText('Le délai reprend.').waitFor();
-    await page.getByText('Fil intègre, 7 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 9 événements vérifiés').waitFor();
     await shot('qmsg-02-agent-note-et-message');
     expect(errors).toEqual([]);
   }, 120_000);
@@ -127,7 +146,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await entry(MESSAGE_AGENT).waitFor();
     expect(await page.getByText(NOTE_AGENT).count()).toBe(0);
     // The integrity check covers the whole fil, the Maison's note included, and says so.
-    await page.getByText('Fil intègre, 7 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 9 événements vérifiés').waitFor();
     await page.getByText(/1 événement ne vous est pas montré \(notes internes d’une autre unité\)/).waitFor();
 
     await page.getByRole('radio', { name: 'Note interne : votre direction seulement' }).check();
@@ -137,7 +156,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await note.waitFor();
     expect(await note.locator('.badge').textContent()).toBe('Note interne');
     expect(await note.textContent()).toContain(`${referent.displayName} a écrit une note interne`);
-    await page.getByText('Fil intègre, 8 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 10 événements vérifiés').waitFor();
     await shot('qmsg-03-referent-note-interne');
 
     // At tablet width the page stays usable and accessible.
@@ -154,7 +173,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await openQuestion();
     await entry(NOTE_AGENT).waitFor();
     await entry(MESSAGE_AGENT).waitFor();
-    await page.getByText('Fil intègre, 8 événements vérifiés').waitFor();
+    await page.getByText('Fil intègre, 10 événements vérifiés').waitFor();
     expect(await page.getByText(NOTE_REFERENT).count()).toBe(0);
     expect(await page.locator('.timeline li .badge', { hasText: 'Note interne' }).count()).toBe(1);
     expect(errors).toEqual([]);

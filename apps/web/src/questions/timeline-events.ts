@@ -88,12 +88,13 @@ export function describeEvent(event: FilEvent, noms: Noms = {}): EventDescriptio
     case 'sla.avertissement':
     case 'sla.depassement': {
       const horloge = HORLOGE_LIBELLE[String(data.horloge)] ?? null;
+      // data.echeance is when this timer was due: the due date for a breach, the alert threshold for a warning.
       const echeance = str(data.echeance);
       const quoi = horloge ? `Délai ${horloge}` : 'Délai';
       phrase =
         event.type === 'sla.depassement'
           ? `${quoi} dépassé : l’échéance${echeance ? ` du ${formatDateTime(echeance)}` : ''} est passée`
-          : `${quoi} à risque : le seuil d’alerte est atteint${echeance ? `, échéance le ${formatDateTime(echeance)}` : ''}`;
+          : `${quoi} à risque : le seuil d’alerte est atteint`;
       break;
     }
     case 'commande.redigee':
