@@ -38,6 +38,12 @@ export function describedBy(place: string, messages: FieldMessages, hint?: strin
   };
 }
 
+/** The same for a group (fieldset): described by its message, never aria-invalid (not a group's attribute). */
+function groupDescribedBy(place: string, messages: FieldMessages) {
+  const { id, 'aria-describedby': describedby } = describedBy(place, messages);
+  return { id, 'aria-describedby': describedby };
+}
+
 function Field({ place, label, messages, children, hint }: { place: string; label: string; messages: FieldMessages; children: ReactNode; hint?: string }) {
   return (
     <div className="field">
@@ -101,7 +107,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
         </Field>
       </div>
 
-      <fieldset className="field-group" {...describedBy('livrables', messages)}>
+      <fieldset className="field-group" {...groupDescribedBy('livrables', messages)}>
         <legend>Livrables</legend>
         <FieldMessage place="livrables" messages={messages} />
         <ol className="rows">
@@ -134,7 +140,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
         </button>
       </fieldset>
 
-      <fieldset className="field-group" {...describedBy('materiel', messages)}>
+      <fieldset className="field-group" {...groupDescribedBy('materiel', messages)}>
         <legend>Matériel fourni aux Maisons</legend>
         <FieldMessage place="materiel" messages={messages} />
         <div className="field checkbox">
@@ -168,7 +174,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
         )}
       </fieldset>
 
-      <fieldset className="field-group" {...describedBy('contacts', messages)}>
+      <fieldset className="field-group" {...groupDescribedBy('contacts', messages)}>
         <legend>Contacts</legend>
         <FieldMessage place="contacts" messages={messages} />
         <ol className="rows">
@@ -201,7 +207,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
         </button>
       </fieldset>
 
-      <fieldset className="field-group" {...describedBy('maisonIds', messages)}>
+      <fieldset className="field-group" {...groupDescribedBy('maisonIds', messages)}>
         <legend>Maisons de la Région destinataires</legend>
         <FieldMessage place="maisonIds" messages={messages} />
         <p className="hint" aria-live="polite">

@@ -44,7 +44,7 @@ export function RollupMatrix({ affectations, resume }: { affectations: Affectati
                 <span className="progress-text">{a.pourcentage} %</span>
                 <progress max={100} value={a.pourcentage} aria-label={`Avancement de ${a.maison.nom}`} />
               </td>
-              <td>{a.enRetard ? <Badge tone="danger">{pluriel(a.joursDeRetard, 'jour ouvré')} de retard</Badge> : a.joursDeRetard > 0 ? <Badge tone="warning">livrée avec {pluriel(a.joursDeRetard, 'jour')} de retard</Badge> : 'À l’heure'}</td>
+              <td>{a.enRetard ? <Badge tone="danger">{pluriel(a.joursDeRetard, 'jour ouvré', 'jours ouvrés')} de retard</Badge> : a.joursDeRetard > 0 ? <Badge tone="warning">livrée avec {pluriel(a.joursDeRetard, 'jour')} de retard</Badge> : 'À l’heure'}</td>
             </tr>
           ))}
         </tbody>
