@@ -2,6 +2,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { TestApi } from '../setup/e2e-app';
 import * as web from './browser';
 
+/** The page's document, in the functions Playwright runs in the browser (the tests' TypeScript has no DOM types). */
+declare const document: any;
+
 const EMAILS = {
   conseiller: 'cabinet.conseiller@relais.demo',
   agentFoix: 'agent.foix@relais.demo',
@@ -57,7 +60,7 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
       (el.getAttribute('aria-describedby') ?? '')
         .split(' ')
         .filter(Boolean)
-        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .map((id: string) => document.getElementById(id)?.textContent ?? '')
         .join(' | '),
     );
   const section = (maison: string) => page.getByRole('region', { name: new RegExp(maison) });
