@@ -210,6 +210,13 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
     await page.getByText('Il manque la liste des entreprises présentes.').first().waitFor();
     await shot('cmd-cab-08-suivi-apres-validation');
 
+    // A note inside the Cabinet, on the fil, marked as such.
+    await page.getByLabel('Message sur le fil').fill('Penser à remercier les Maisons à la clôture.');
+    await page.getByLabel(/votre unité seulement/).check();
+    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    await page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' }).getByText('Note interne').waitFor();
+    expect(await page.getByLabel('Message sur le fil').inputValue()).toBe('');
+
     // At tablet width the roll-up stays usable.
     await page.setViewportSize({ width: 768, height: 1024 });
     await shot('cmd-cab-09-suivi-tablette');

@@ -6,6 +6,7 @@ import { type ApiProblem, asProblem } from '../api/problem';
 import { ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { BriefEditor } from './BriefEditor';
+import { AnnulerCommande } from './CommandeActions';
 import { type BriefBody, type BriefForm, bodyOf, changesOf, emptyForm, type FieldMessages, formOf, placeMessages } from './brief-form';
 import type { Commande } from './labels';
 import { commandeKeys, useCommande, useMaisons, useThemes, useVerificationBrief } from './queries';
@@ -311,6 +312,11 @@ function EditerCommande({ id }: { id: string }) {
               <p id="emettre-explication" className="hint">
                 {explication}
               </p>
+            </div>
+          )}
+          {c.actions.includes('annuler') && (
+            <div className="card">
+              <AnnulerCommande commande={c} label="Abandonner le brouillon" />
             </div>
           )}
         </div>

@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router';
 import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { AffectationPanel, type QuestionEnAttente } from './AffectationPanel';
+import { AnnulerCommande, EcrireSurLeFil } from './CommandeActions';
 import { CommandeTimeline } from './CommandeTimeline';
 import { COMMANDE_STATUT_LIBELLE, COMMANDE_STATUT_TONE, type Commande, formatDate } from './labels';
 import { useCommande, useCommandeFil } from './queries';
@@ -151,6 +152,14 @@ export function CommandeSuiviPage() {
         </>
       )}
       <Brief c={c} />
+      {c.actions.includes('annuler') && c.statut !== 'brouillon' && (
+        <section aria-labelledby="commande-actions-titre" className="card actions">
+          <h2 id="commande-actions-titre">Annuler la commande</h2>
+          <p className="hint">Les affectations encore ouvertes sont annulées ; les Maisons lisent le motif.</p>
+          <AnnulerCommande commande={c} label="Annuler la commande" />
+        </section>
+      )}
+      {c.actions.includes('ecrire') && <EcrireSurLeFil commande={c} />}
       <CommandeTimeline commande={c} />
     </Page>
   );
