@@ -139,7 +139,7 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
 
     await emettre.click();
     await page.getByRole('heading', { level: 1, name: `Commande ${reference}` }).waitFor();
-    await page.locator('.status-line').getByText('émise', { exact: true }).waitFor();
+    await page.locator('.commande-status').getByText('émise', { exact: true }).waitFor();
     for (const maison of [FOIX, LIMOUX, PERPIGNAN]) expect(await etatDans(maison)).toBe('envoyée');
     await page.getByText(/a émis la commande vers 3 Maisons/).waitFor();
     await page.getByText(/Fil intègre, \d+ événements vérifiés/).waitFor();

@@ -106,7 +106,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
   const nom = a.maison.nom;
   const headingId = `affectation-${a.id}-titre`;
   return (
-    <section id={`affectation-${a.id}`} aria-labelledby={headingId} className="card affectation" tabIndex={-1}>
+    <section id={`affectation-${a.id}`} aria-labelledby={headingId} className="card cab-affectation" tabIndex={-1}>
       <h3 id={headingId}>
         {nom} <Badge tone={AFFECTATION_STATUT_TONE[a.statut]}>{AFFECTATION_STATUT_LIBELLE[a.statut]}</Badge>
         {a.enRetard && <Badge tone="danger">En retard de {pluriel(a.joursDeRetard, 'jour ouvré', 'jours ouvrés')}</Badge>}
@@ -118,7 +118,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
         {a.valideeAt && <> · validée le {formatDateTime(a.valideeAt)}</>}
       </p>
       {a.livrables.length > 0 && (
-        <ul className="livrables">
+        <ul className="cab-livrables">
           {a.livrables.map((l) => (
             <li key={l.id}>
               {l.fait ? <Badge tone="success">fait</Badge> : l.enRetard ? <Badge tone="danger">en retard</Badge> : <Badge tone="neutral">à faire</Badge>} {l.libelle}
@@ -128,7 +128,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
         </ul>
       )}
       {a.statut === 'clarification_demandee' && (
-        <div className="clarification">
+        <div className="cab-clarification">
           <h4>Question de la Maison</h4>
           {question ? (
             <>
@@ -143,7 +143,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
         </div>
       )}
       {a.livraison && (a.statut === 'livree' || a.statut === 'validee') && (
-        <div className="livraison">
+        <div className="cab-livraison">
           <h4>Livraison</h4>
           {a.livraison.note && <blockquote className="event-detail">{a.livraison.note}</blockquote>}
           {a.livraison.liens.length > 0 && (
@@ -165,7 +165,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
         </p>
       )}
       {a.actions.some((x) => x === 'clarifier' || x === 'valider' || x === 'renvoyer' || x === 'annuler') && (
-        <div className="affectation-actions">
+        <div className="cab-affectation-actions">
           {a.actions.includes('clarifier') && (
             <TexteAction affectation={a} action="clarifier" label="Envoyer la réponse" fieldLabel={`Votre réponse à ${nom}`} field="reponse" primary />
           )}

@@ -110,11 +110,11 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
       <fieldset className="field-group" {...groupDescribedBy('livrables', messages)}>
         <legend>Livrables</legend>
         <FieldMessage place="livrables" messages={messages} />
-        <ol className="rows">
+        <ol className="cab-rows">
           {form.livrables.map((l, i) => {
             const place = (sub: string) => `livrables.${l.key}.${sub}`;
             return (
-              <li key={l.key} className="row">
+              <li key={l.key} className="cab-row">
                 <div className="field">
                   <label htmlFor={inputIdOf(place('libelle'))}>Livrable {i + 1} : libellé</label>
                   <input {...describedBy(place('libelle'), messages)} value={l.libelle} onChange={(e) => setLivrable(l.key, { libelle: e.target.value })} />
@@ -128,7 +128,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
                   <input type="date" {...describedBy(place('echeance'), messages)} value={l.echeance} onChange={(e) => setLivrable(l.key, { echeance: e.target.value })} />
                   <FieldMessage place={place('echeance')} messages={messages} />
                 </div>
-                <button type="button" className="button secondary row-remove" onClick={() => set('livrables', form.livrables.filter((x) => x.key !== l.key))}>
+                <button type="button" className="button secondary cab-row-remove" onClick={() => set('livrables', form.livrables.filter((x) => x.key !== l.key))}>
                   Retirer le livrable {i + 1}
                 </button>
               </li>
@@ -149,9 +149,9 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
         </div>
         {!form.materielAucun && (
           <>
-            <ol className="rows">
+            <ol className="cab-rows">
               {form.materiel.map((m, i) => (
-                <li key={m.key} className="row">
+                <li key={m.key} className="cab-row">
                   <div className="field">
                     <label htmlFor={inputIdOf(`materiel.${m.key}`)}>Matériel {i + 1}</label>
                     <input
@@ -161,7 +161,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
                     />
                     <FieldMessage place={`materiel.${m.key}`} messages={messages} />
                   </div>
-                  <button type="button" className="button secondary row-remove" onClick={() => set('materiel', form.materiel.filter((x) => x.key !== m.key))}>
+                  <button type="button" className="button secondary cab-row-remove" onClick={() => set('materiel', form.materiel.filter((x) => x.key !== m.key))}>
                     Retirer le matériel {i + 1}
                   </button>
                 </li>
@@ -177,7 +177,7 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
       <fieldset className="field-group" {...groupDescribedBy('contacts', messages)}>
         <legend>Contacts</legend>
         <FieldMessage place="contacts" messages={messages} />
-        <ol className="rows">
+        <ol className="cab-rows">
           {form.contacts.map((c, i) => {
             const place = (sub: string) => `contacts.${c.key}.${sub}`;
             const input = (sub: 'nom' | 'role' | 'email' | 'telephone', label: string, type = 'text') => (
@@ -190,12 +190,12 @@ export function BriefEditor({ form, onChange, messages, maisons, themes, disable
               </div>
             );
             return (
-              <li key={c.key} className="row row-contact">
+              <li key={c.key} className="cab-row cab-row-contact">
                 {input('nom', 'nom')}
                 {input('role', 'rôle')}
                 {input('email', 'e-mail', 'email')}
                 {input('telephone', 'téléphone', 'tel')}
-                <button type="button" className="button secondary row-remove" onClick={() => set('contacts', form.contacts.filter((x) => x.key !== c.key))}>
+                <button type="button" className="button secondary cab-row-remove" onClick={() => set('contacts', form.contacts.filter((x) => x.key !== c.key))}>
                   Retirer le contact {i + 1}
                 </button>
               </li>

@@ -73,7 +73,7 @@ export function EcrireSurLeFil({ commande }: { commande: Commande }) {
   const error = problem?.field('texte');
   return (
     <form
-      className="card action-form message-form"
+      className="card action-form cab-message-form"
       noValidate
       aria-label="Écrire sur le fil"
       onSubmit={(event) => {

@@ -257,7 +257,7 @@ function EditerCommande({ id }: { id: string }) {
 
   return (
     <Page title={`Brouillon ${c.reference}`}>
-      <p className="status-line" aria-live="polite">
+      <p className="commande-status" aria-live="polite">
         <span>{c.titre ?? 'Sans titre'}</span>
         <span className="save-state">
           {state.status === 'saving' && 'Enregistrement…'}
@@ -305,7 +305,7 @@ function EditerCommande({ id }: { id: string }) {
           <VerificationPanel verification={verification.data} pending={verification.isPending} form={form} livrableKeys={livrableKeys} />
           {verification.isError && <ErrorMessage error={verification.error} retry={() => verification.refetch()} />}
           {c.actions.includes('modifier') && (
-            <div className="card emettre">
+            <div className="card cab-emettre">
               <button type="button" className="button" aria-disabled={!emettable} aria-describedby="emettre-explication" onClick={onEmettre} disabled={emettre.isPending}>
                 {emettre.isPending ? 'Émission…' : 'Émettre la commande'}
               </button>

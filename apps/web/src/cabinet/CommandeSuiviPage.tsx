@@ -22,7 +22,7 @@ function useQuestions(commandeId: string): Map<string, QuestionEnAttente> {
 
 function Brief({ c }: { c: Commande }) {
   return (
-    <details className="card brief">
+    <details className="card cab-brief">
       <summary>Cahier des charges</summary>
       <dl className="facts">
         <dt>Objectif</dt>
@@ -94,7 +94,7 @@ export function CommandeSuiviPage() {
   const aValider = c.affectations.filter((a) => a.statut === 'livree').length;
   return (
     <Page title={`Commande ${c.reference}`}>
-      <p className="status-line">
+      <p className="commande-status">
         <Badge tone={COMMANDE_STATUT_TONE[c.statut]}>{COMMANDE_STATUT_LIBELLE[c.statut]}</Badge>
         <span>{c.titre ?? 'Sans titre'}</span>
         <span>Échéance : {formatDate(c.echeance)}</span>
@@ -144,7 +144,7 @@ export function CommandeSuiviPage() {
           </dl>
           <h2>Suivi par Maison</h2>
           <RollupMatrix affectations={c.affectations} resume={r} />
-          <div className="affectations">
+          <div className="cab-affectations">
             {c.affectations.map((a) => (
               <AffectationPanel key={a.id} affectation={a} question={questions.get(a.id) ?? null} />
             ))}
