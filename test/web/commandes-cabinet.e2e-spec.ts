@@ -136,6 +136,15 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
     expect(await page.locator('.field-missing').count()).toBe(0);
     await page.getByText(/Brouillon enregistré/).waitFor();
     await shot('cmd-cab-04-brouillon-complet');
+    // At tablet width the check comes first, above the form.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const [panel, form] = await Promise.all([
+      page.getByRole('region', { name: 'Vérification du cahier des charges' }).boundingBox(),
+      page.getByRole('form', { name: 'Cahier des charges' }).boundingBox(),
+    ]);
+    expect(panel!.y).toBeLessThan(form!.y);
+    await shot('cmd-cab-04b-brouillon-tablette');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await emettre.click();
     await page.getByRole('heading', { level: 1, name: `Commande ${reference}` }).waitFor();
