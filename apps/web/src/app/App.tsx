@@ -13,6 +13,10 @@ const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage'
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
+// Cabinet: its commandes, the brief editor with the completeness check, the roll-up.
+const CommandesCabinetPage = lazy(() => import('../cabinet/CommandesCabinetPage').then((m) => ({ default: m.CommandesCabinetPage })));
+const CommandeEditeurPage = lazy(() => import('../cabinet/CommandeEditeurPage').then((m) => ({ default: m.CommandeEditeurPage })));
+const CommandeSuiviPage = lazy(() => import('../cabinet/CommandeSuiviPage').then((m) => ({ default: m.CommandeSuiviPage })));
 
 configureAuth({ token: () => getSession()?.token ?? null, unauthorized: () => setSession(null) });
 
@@ -64,6 +68,10 @@ const router = createBrowserRouter([
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'file-referent', element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
+      { path: 'cabinet/commandes', element: <RequireSession><Lazy><CommandesCabinetPage /></Lazy></RequireSession> },
+      { path: 'cabinet/commandes/nouvelle', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },
+      { path: 'cabinet/commandes/:id/modifier', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },
+      { path: 'cabinet/commandes/:id', element: <RequireSession><Lazy><CommandeSuiviPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -16,6 +16,11 @@ export function navigationOf(role: Me['role']): NavItem[] {
       ];
     case 'referent':
       return [{ to: '/file-referent', label: 'File des questions' }];
+    case 'cabinet':
+      return [
+        { to: '/cabinet/commandes', label: 'Commandes' },
+        { to: '/cabinet/commandes/nouvelle', label: 'Nouvelle commande' },
+      ];
     default:
       return [];
   }
