@@ -2,7 +2,8 @@
 // tests: `node test/auth/oidc-provider-process.mjs`, listening on 127.0.0.1. It issues JWT access tokens
 // (RFC 9068, through resource indicators) carrying `email` and `email_verified`, by the
 // client_credentials grant (one client per test persona, its e-mail in the client's metadata)
-// and by the authorization code flow (the provider's development login and consent pages).
+// and by the authorization code flow (the provider's development login and consent pages), for a
+// confidential client and for the web app's public client (PKCE, in the browser; `relais-web-spa`).
 //
 // Environment: OP_PORT (0: a free port), OP_JWKS (JSON array of private JWKs: the signing keys,
 // so that a test can restart the provider on the same port with rotated keys).
@@ -42,6 +43,17 @@ const CLIENTS = [
     redirect_uris: ['http://127.0.0.1/callback'],
     token_endpoint_auth_method: 'client_secret_post',
   },
+  // The web app as it really runs: a public client (no secret, PKCE required) of the browser.
+  // Native, so that its loopback redirect URIs match whatever port the test API listens on (RFC 8252 §7.3).
+  {
+    client_id: 'relais-web-spa',
+    application_type: 'native',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1/connexion/retour'],
+    post_logout_redirect_uris: ['http://127.0.0.1/connexion'],
+    token_endpoint_auth_method: 'none',
+  },
 ];
 
 const server = createServer();
@@ -65,7 +77,9 @@ const provider = new Provider(issuer, {
     if (!client) return undefined;
     return { email: client['urn:relais:test:email'], email_verified: client['urn:relais:test:email_verified'] };
   },
-  pkce: { required: () => false },
+  pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+  // The browser's calls (token endpoint) from the test API's origin, whatever its port.
+  clientBasedCORS: (_ctx, origin, client) => client.clientAuthMethod === 'none' && /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
   features: {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },

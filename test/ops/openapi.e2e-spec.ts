@@ -117,7 +117,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       .filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0)
       .map(({ path: p, method }) => `${method.toUpperCase()} ${p}`)
       .sort();
-    expect(publicOps).toEqual(['GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'POST /api/v1/auth/dev-login']);
+    expect(publicOps).toEqual(['GET /api/v1/auth/configuration', 'GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'POST /api/v1/auth/dev-login']);
     for (const { path: p, method, operation } of operations(document)) {
       if (publicOps.includes(`${method.toUpperCase()} ${p}`) || p === '/metrics') continue;
       expect({ op: `${method} ${p}`, security: operation.security }).toEqual({ op: `${method} ${p}`, security: [{ bearer: [] }] });
@@ -171,6 +171,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.post('/api/v1/auth/dev-login', { email: 'personne@relais.demo' }), 'POST', '/api/v1/auth/dev-login', 401);
       conforms(await api.post('/api/v1/auth/dev-login', { email: 'pas-une-adresse' }), 'POST', '/api/v1/auth/dev-login', 400);
       conforms(await api.get('/api/v1/auth/dev-users'), 'GET', '/api/v1/auth/dev-users', 200);
+      conforms(await api.get('/api/v1/auth/configuration'), 'GET', '/api/v1/auth/configuration', 200);
       conforms(await api.get('/api/v1/me'), 'GET', '/api/v1/me', 401);
       for (const email of [Q.agentCarcassonne, Q.referentTourisme, Q.cabinet, Q.admin]) {
         conforms(await api.get('/api/v1/me', { token: await api.login(email) }), 'GET', '/api/v1/me', 200);
