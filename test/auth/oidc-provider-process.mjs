@@ -6,7 +6,8 @@
 // confidential client and for the web app's public client (PKCE, in the browser; `relais-web-spa`).
 //
 // Environment: OP_PORT (0: a free port), OP_JWKS (JSON array of private JWKs: the signing keys,
-// so that a test can restart the provider on the same port with rotated keys).
+// so that a test can restart the provider on the same port with rotated keys), OP_WEB_TOKEN_TTL
+// (seconds: the lifetime of the web app's access tokens, for the expiry walk).
 // Prints one JSON line on stdout once listening: {"issuer": "http://127.0.0.1:<port>", "port": <port>}.
 import { createServer } from 'node:http';
 import Provider, { errors } from 'oidc-provider';
@@ -87,10 +88,11 @@ const provider = new Provider(issuer, {
       enabled: true,
       defaultResource: () => 'https://relais.test/api',
       useGrantedResource: () => true,
-      getResourceServerInfo(_ctx, resourceIndicator) {
+      getResourceServerInfo(_ctx, resourceIndicator, client) {
         const resource = RESOURCES[resourceIndicator];
         if (!resource) throw new errors.InvalidTarget();
-        return { scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, ...resource };
+        const webTtl = client?.clientId === 'relais-web-spa' && process.env.OP_WEB_TOKEN_TTL ? { accessTokenTTL: Number(process.env.OP_WEB_TOKEN_TTL) } : {};
+        return { scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, ...resource, ...webTtl };
       },
     },
   },

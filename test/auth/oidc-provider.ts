@@ -33,10 +33,11 @@ export class TestOidcProvider {
     private stderr: string[],
   ) {}
 
-  static async start(keys: JWK[], port = 0): Promise<TestOidcProvider> {
+  /** `env`: more of the script's settings (OP_WEB_TOKEN_TTL). */
+  static async start(keys: JWK[], port = 0, env: Record<string, string> = {}): Promise<TestOidcProvider> {
     const stderr: string[] = [];
     const child = spawn(process.execPath, [join(__dirname, 'oidc-provider-process.mjs')], {
-      env: { ...process.env, OP_PORT: String(port), OP_JWKS: JSON.stringify(keys), NODE_ENV: 'test' },
+      env: { ...process.env, ...env, OP_PORT: String(port), OP_JWKS: JSON.stringify(keys), NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
@@ -51,10 +52,10 @@ export class TestOidcProvider {
     return new TestOidcProvider(child, issuer, actual, stderr);
   }
 
-  /** Stops the provider and starts it again on the same port (same issuer) with these keys. */
-  async restart(keys: JWK[]): Promise<void> {
+  /** Stops the provider and starts it again on the same port (same issuer) with these keys (and settings). */
+  async restart(keys: JWK[], env: Record<string, string> = {}): Promise<void> {
     await this.stop();
-    const next = await TestOidcProvider.start(keys, this.port);
+    const next = await TestOidcProvider.start(keys, this.port, env);
     this.child = next.child;
     this.stderr = next.stderr;
   }

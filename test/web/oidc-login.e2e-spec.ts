@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { RELAIS_AUDIENCE, signingKey, TestOidcProvider, WEB_CLIENT_ID, WEB_SCOPES } from '../auth/oidc-provider';
 import { TestApi } from '../setup/e2e-app';
@@ -17,10 +18,12 @@ describe('web app: Connexion through the identity provider (authorization code +
   let page: Page;
   let errors: string[] = [];
   let displayName: string;
+  let key: JWK;
 
   beforeAll(async () => {
     web.ensureWebBuild();
-    op = await TestOidcProvider.start([await signingKey('cle-web')]);
+    key = await signingKey('cle-web');
+    op = await TestOidcProvider.start([key]);
     api = await TestApi.start({
       config: { OIDC_ISSUER: op.issuer, OIDC_AUDIENCE: RELAIS_AUDIENCE, OIDC_WEB_CLIENT_ID: WEB_CLIENT_ID, OIDC_WEB_SCOPES: WEB_SCOPES },
     });
@@ -119,6 +122,20 @@ describe('web app: Connexion through the identity provider (authorization code +
     await page.locator('input[name="login"]').waitFor();
     await page.goto(`${api.baseUrl}/connexion`);
     await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+  });
+
+  it('ends the session when the access token expires (no refresh token): back to Connexion, saying why', async () => {
+    // Same issuer and keys, the web app's access tokens now living 6 seconds.
+    await op.restart([key], { OP_WEB_TOKEN_TTL: '6' });
+    await page.getByRole('button', { name: 'Se connecter avec le compte de la Région' }).click();
+    await authenticateAtProvider();
+    await page.getByRole('heading', { level: 1, name: 'Questions de ma Maison' }).waitFor();
+    await page.locator('header').getByText(displayName, { exact: true }).waitFor();
+
+    await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor({ timeout: 20_000 });
+    await page.getByText('Votre session a pris fin : connectez-vous à nouveau.').waitFor();
+    expect(await page.locator('header').getByText(displayName).count()).toBe(0);
+    expect((await storageKeys('sessionStorage')).filter((k) => k.startsWith('oidc.user:') || k === 'relais.session')).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
