@@ -7,7 +7,8 @@
 //
 // Environment: OP_PORT (0: a free port), OP_JWKS (JSON array of private JWKs: the signing keys,
 // so that a test can restart the provider on the same port with rotated keys), OP_WEB_TOKEN_TTL
-// (seconds: the lifetime of the web app's access tokens, for the expiry walk).
+// (seconds: the lifetime of the web app's access tokens, for the expiry walk), OP_WEB_REFRESH=1
+// (the web app gets a refresh token, as from Keycloak, without asking for offline_access).
 // Prints one JSON line on stdout once listening: {"issuer": "http://127.0.0.1:<port>", "port": <port>}.
 import { createServer } from 'node:http';
 import Provider, { errors } from 'oidc-provider';
@@ -49,7 +50,7 @@ const CLIENTS = [
   {
     client_id: 'relais-web-spa',
     application_type: 'native',
-    grant_types: ['authorization_code'],
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     redirect_uris: ['http://127.0.0.1/connexion/retour'],
     post_logout_redirect_uris: ['http://127.0.0.1/connexion'],
@@ -78,6 +79,8 @@ const provider = new Provider(issuer, {
     if (!client) return undefined;
     return { email: client['urn:relais:test:email'], email_verified: client['urn:relais:test:email_verified'] };
   },
+  issueRefreshToken: async (_ctx, client, code) =>
+    client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || (client.clientId === 'relais-web-spa' && process.env.OP_WEB_REFRESH === '1')),
   pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
   // The browser's calls (token endpoint) from the test API's origin, whatever its port.
   clientBasedCORS: (_ctx, origin, client) => client.clientAuthMethod === 'none' && /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),

@@ -136,6 +136,32 @@ describe('web app: Connexion through the identity provider (authorization code +
     await page.getByText('Votre session a pris fin : connectez-vous à nouveau.').waitFor();
     expect(await page.locator('header').getByText(displayName).count()).toBe(0);
     expect((await storageKeys('sessionStorage')).filter((k) => k.startsWith('oidc.user:') || k === 'relais.session')).toEqual([]);
+  });
+
+  it('renews the access token with the refresh token before it expires, and the API takes the new one', async () => {
+    // Tokens of 65 s: oidc-client-ts announces the expiry 60 s ahead, so the renewal comes after ~5 s.
+    await op.restart([key], { OP_WEB_TOKEN_TTL: '65', OP_WEB_REFRESH: '1' });
+    const sessionToken = () => page.evaluate(`JSON.parse(sessionStorage.getItem('relais.session') ?? 'null')?.token ?? null`) as Promise<string | null>;
+    await page.getByRole('button', { name: 'Se connecter avec le compte de la Région' }).click();
+    await authenticateAtProvider();
+    await page.getByRole('heading', { level: 1, name: 'Questions de ma Maison' }).waitFor();
+    const first = await sessionToken();
+    expect(first).toEqual(expect.any(String));
+
+    const renewal = page.waitForResponse((r) => r.url() === `${op.issuer}/token` && r.request().method() === 'POST', { timeout: 20_000 });
+    expect((await renewal).status()).toBe(200);
+    expect((await renewal).request().postData()).toMatch(/grant_type=refresh_token/);
+    await page.waitForFunction(`JSON.parse(sessionStorage.getItem('relais.session') ?? 'null')?.token !== ${JSON.stringify(first)}`, undefined, { timeout: 5_000 });
+
+    // The next call carries a renewed token, and the API accepts it.
+    const questions = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/questions' && r.request().method() === 'GET');
+    await page.reload();
+    const answered = await questions;
+    expect(answered.status()).toBe(200);
+    const bearer = await answered.request().headerValue('authorization');
+    expect(bearer).toMatch(/^Bearer ey/);
+    expect(bearer).not.toBe(`Bearer ${first}`);
+    await page.locator('header').getByText(displayName, { exact: true }).waitFor();
     expect(errors).toEqual([]);
   });
 });
