@@ -53,9 +53,9 @@ describe('web app: Connexion through the identity provider (authorization code +
   };
 
   /** The provider's development login, then its consent page when it asks. */
-  async function authenticateAtProvider(): Promise<void> {
+  async function authenticateAtProvider(login = EMAIL): Promise<void> {
     await page.waitForURL((url) => url.origin === op.issuer);
-    await page.locator('input[name="login"]').fill(EMAIL);
+    await page.locator('input[name="login"]').fill(login);
     await page.locator('input[name="password"]').fill('mot-de-passe');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -162,6 +162,23 @@ describe('web app: Connexion through the identity provider (authorization code +
     expect(bearer).toMatch(/^Bearer ey/);
     expect(bearer).not.toBe(`Bearer ${first}`);
     await page.locator('header').getByText(displayName, { exact: true }).waitFor();
+  });
+
+  it('says so when the provider’s account is not in the directory, and a return without a sign-in under way is refused', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('button', { name: 'Se connecter avec le compte de la Région' }).click();
+    await authenticateAtProvider('inconnu@relais.demo');
+    await page.getByRole('heading', { level: 1, name: 'Connexion impossible' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Ce compte est inconnu ou désactivé.');
+    expect((await storageKeys('sessionStorage')).filter((k) => k.startsWith('oidc.user:') || k === 'relais.session')).toEqual([]);
+    await shot('oidc-03-compte-inconnu');
+
+    await page.goto(`${api.baseUrl}/connexion/retour?code=forge&state=inconnu`);
+    await page.getByRole('heading', { level: 1, name: 'Connexion impossible' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('ne correspond à aucune connexion en cours');
+    await page.getByRole('link', { name: 'Revenir à la page de connexion' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     expect(errors).toEqual([]);
   });
 });

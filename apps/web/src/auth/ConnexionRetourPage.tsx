@@ -7,11 +7,15 @@ import { ErrorMessage, Loading, Page } from '../shared/page';
 import { completeSignIn } from './oidc';
 import { setSession } from './session';
 
-/** The provider's error (`error_description`, or `error` such as access_denied), in a sentence. */
+/** Why the return from the provider failed, in a French sentence (oidc-client-ts's own messages are English). */
 function providerMessage(error: unknown): string {
   const e = error as { error?: string; error_description?: string; message?: string };
-  if (e?.error === 'access_denied') return 'La connexion a été refusée ou annulée chez le fournisseur d’identité.';
-  return e?.error_description ?? e?.message ?? 'une erreur inattendue est survenue.';
+  if (e?.error === 'access_denied') return 'la connexion a été refusée ou annulée chez le fournisseur d’identité.';
+  // An error the provider sent back (RFC 6749 §4.1.2.1).
+  if (e?.error) return `le fournisseur d’identité a refusé la connexion (${e.error_description ?? e.error}).`;
+  if (/state/i.test(e?.message ?? '')) return 'cette adresse ne correspond à aucune connexion en cours : recommencez depuis la page de connexion.';
+  if (/fetch|network/i.test(e?.message ?? '')) return 'le fournisseur d’identité ne répond pas. Réessayez dans un instant.';
+  return e?.message ?? 'une erreur inattendue est survenue.';
 }
 
 /** /connexion/retour: back from the identity provider, the sign-in completed, then home. */
