@@ -141,7 +141,7 @@ describe('identity through an OIDC provider (JWKS)', () => {
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     const port = (jwksServer.address() as AddressInfo).port;
     api = await TestApi.start({
-      config: { OIDC_ISSUER: issuer, OIDC_JWKS_URL: `http://127.0.0.1:${port}/certs`, OIDC_AUDIENCE: 'relais', AUTH_DEV_LOGIN: 'false' },
+      config: { OIDC_ISSUER: issuer, OIDC_JWKS_URL: `http://127.0.0.1:${port}/certs`, OIDC_AUDIENCE: 'relais', OIDC_WEB_CLIENT_ID: 'relais-web', AUTH_DEV_LOGIN: 'false' },
     });
   });
 

@@ -2,10 +2,13 @@
 // tests: `node test/auth/oidc-provider-process.mjs`, listening on 127.0.0.1. It issues JWT access tokens
 // (RFC 9068, through resource indicators) carrying `email` and `email_verified`, by the
 // client_credentials grant (one client per test persona, its e-mail in the client's metadata)
-// and by the authorization code flow (the provider's development login and consent pages).
+// and by the authorization code flow (the provider's development login and consent pages), for a
+// confidential client and for the web app's public client (PKCE, in the browser; `relais-web-spa`).
 //
 // Environment: OP_PORT (0: a free port), OP_JWKS (JSON array of private JWKs: the signing keys,
-// so that a test can restart the provider on the same port with rotated keys).
+// so that a test can restart the provider on the same port with rotated keys), OP_WEB_TOKEN_TTL
+// (seconds: the lifetime of the web app's access tokens, for the expiry walk), OP_WEB_REFRESH=1
+// (the web app gets a refresh token, as from Keycloak, without asking for offline_access).
 // Prints one JSON line on stdout once listening: {"issuer": "http://127.0.0.1:<port>", "port": <port>}.
 import { createServer } from 'node:http';
 import Provider, { errors } from 'oidc-provider';
@@ -42,6 +45,17 @@ const CLIENTS = [
     redirect_uris: ['http://127.0.0.1/callback'],
     token_endpoint_auth_method: 'client_secret_post',
   },
+  // The web app as it really runs: a public client (no secret, PKCE required) of the browser.
+  // Native, so that its loopback redirect URIs match whatever port the test API listens on (RFC 8252 §7.3).
+  {
+    client_id: 'relais-web-spa',
+    application_type: 'native',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1/connexion/retour'],
+    post_logout_redirect_uris: ['http://127.0.0.1/connexion'],
+    token_endpoint_auth_method: 'none',
+  },
 ];
 
 const server = createServer();
@@ -65,7 +79,11 @@ const provider = new Provider(issuer, {
     if (!client) return undefined;
     return { email: client['urn:relais:test:email'], email_verified: client['urn:relais:test:email_verified'] };
   },
-  pkce: { required: () => false },
+  issueRefreshToken: async (_ctx, client, code) =>
+    client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || (client.clientId === 'relais-web-spa' && process.env.OP_WEB_REFRESH === '1')),
+  pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+  // The browser's calls (token endpoint) from the test API's origin, whatever its port.
+  clientBasedCORS: (_ctx, origin, client) => client.clientAuthMethod === 'none' && /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
   features: {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
@@ -73,10 +91,11 @@ const provider = new Provider(issuer, {
       enabled: true,
       defaultResource: () => 'https://relais.test/api',
       useGrantedResource: () => true,
-      getResourceServerInfo(_ctx, resourceIndicator) {
+      getResourceServerInfo(_ctx, resourceIndicator, client) {
         const resource = RESOURCES[resourceIndicator];
         if (!resource) throw new errors.InvalidTarget();
-        return { scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, ...resource };
+        const webTtl = client?.clientId === 'relais-web-spa' && process.env.OP_WEB_TOKEN_TTL ? { accessTokenTTL: Number(process.env.OP_WEB_TOKEN_TTL) } : {};
+        return { scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, ...resource, ...webTtl };
       },
     },
   },

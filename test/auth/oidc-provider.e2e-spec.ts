@@ -11,6 +11,7 @@ import {
   RELAIS_RESOURCE_SHORT_LIVED,
   signingKey,
   TestOidcProvider,
+  WEB_CLIENT_ID,
 } from './oidc-provider';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,7 +46,7 @@ describe('identity through a real OpenID provider', () => {
   beforeAll(async () => {
     key1 = await signingKey('cle-1');
     op = await TestOidcProvider.start([key1]);
-    api = await TestApi.start({ config: { OIDC_ISSUER: op.issuer, OIDC_AUDIENCE: RELAIS_AUDIENCE, AUTH_DEV_LOGIN: 'false' } });
+    api = await TestApi.start({ config: { OIDC_ISSUER: op.issuer, OIDC_AUDIENCE: RELAIS_AUDIENCE, OIDC_WEB_CLIENT_ID: WEB_CLIENT_ID, AUTH_DEV_LOGIN: 'false' } });
   });
 
   afterAll(async () => {
@@ -88,13 +89,22 @@ describe('identity through a real OpenID provider', () => {
     const { idToken } = await op.codeFlow('admin@relais.demo');
     expectRefused(await api.get('/api/v1/me', { token: idToken }), /another audience/);
 
-    // Worst case: OIDC_AUDIENCE set to the web app's client id, so the ID token's `aud` matches.
-    const lax = await TestApi.start({ config: { OIDC_ISSUER: op.issuer, OIDC_AUDIENCE: 'relais-web', AUTH_DEV_LOGIN: 'false' } });
+    // Worst case: OIDC_AUDIENCE set to a web client's id, so the ID token's `aud` matches (the boot
+    // refuses OIDC_AUDIENCE equal to OIDC_WEB_CLIENT_ID; here the audience is another client's).
+    const lax = await TestApi.start({ config: { OIDC_ISSUER: op.issuer, OIDC_AUDIENCE: 'relais-web', OIDC_WEB_CLIENT_ID: WEB_CLIENT_ID, AUTH_DEV_LOGIN: 'false' } });
     try {
       expectRefused(await lax.get('/api/v1/me', { token: idToken }), /Not an access token/);
     } finally {
       await lax.close();
     }
+  });
+
+  it('accepts the access token the web app gets as a public client (PKCE, its own scopes, no resource parameter), never its ID token', async () => {
+    const { accessToken, idToken } = await op.codeFlow('agent.foix@relais.demo', { publicClient: true });
+    const me = await api.get('/api/v1/me', { token: accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: 'agent.foix@relais.demo', role: 'agent_mdr' });
+    expectRefused(await api.get('/api/v1/me', { token: idToken }), /another audience/);
   });
 
   it('never logs anyone in on an e-mail the provider says is unverified', async () => {
@@ -219,7 +229,7 @@ describe('boot against the provider’s discovery document', () => {
   });
   afterAll(() => op?.stop());
 
-  const configFor = (issuer: string) => testConfig({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: RELAIS_AUDIENCE, AUTH_DEV_LOGIN: 'false' });
+  const configFor = (issuer: string) => testConfig({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: RELAIS_AUDIENCE, OIDC_WEB_CLIENT_ID: WEB_CLIENT_ID, AUTH_DEV_LOGIN: 'false' });
 
   it('refuses to start when OIDC_ISSUER differs from the discovery document’s issuer (trailing slash), in one line naming it', async () => {
     const app = await createApiApp(configFor(`${op.issuer}/`));

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,6 +8,10 @@ import { exportJWK, generateKeyPair, JWK } from 'jose';
 export const RELAIS_RESOURCE = 'https://relais.test/api';
 export const RELAIS_RESOURCE_SHORT_LIVED = 'https://relais.test/api-court';
 export const OTHER_RESOURCE = 'https://autre.test/api';
+/** The web app's public client at the provider (authorization code + PKCE, loopback redirect URIs on any port). */
+export const WEB_CLIENT_ID = 'relais-web-spa';
+/** The scopes the web app asks for at this provider (`api`: the resource's scope, for a JWT access token for RELAIS_AUDIENCE). */
+export const WEB_SCOPES = 'openid email api';
 /** The `aud` of tokens for RELAIS_RESOURCE. */
 export const RELAIS_AUDIENCE = 'relais-api';
 
@@ -28,10 +33,11 @@ export class TestOidcProvider {
     private stderr: string[],
   ) {}
 
-  static async start(keys: JWK[], port = 0): Promise<TestOidcProvider> {
+  /** `env`: more of the script's settings (OP_WEB_TOKEN_TTL). */
+  static async start(keys: JWK[], port = 0, env: Record<string, string> = {}): Promise<TestOidcProvider> {
     const stderr: string[] = [];
     const child = spawn(process.execPath, [join(__dirname, 'oidc-provider-process.mjs')], {
-      env: { ...process.env, OP_PORT: String(port), OP_JWKS: JSON.stringify(keys), NODE_ENV: 'test' },
+      env: { ...process.env, ...env, OP_PORT: String(port), OP_JWKS: JSON.stringify(keys), NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
@@ -46,10 +52,10 @@ export class TestOidcProvider {
     return new TestOidcProvider(child, issuer, actual, stderr);
   }
 
-  /** Stops the provider and starts it again on the same port (same issuer) with these keys. */
-  async restart(keys: JWK[]): Promise<void> {
+  /** Stops the provider and starts it again on the same port (same issuer) with these keys (and settings). */
+  async restart(keys: JWK[], env: Record<string, string> = {}): Promise<void> {
     await this.stop();
-    const next = await TestOidcProvider.start(keys, this.port);
+    const next = await TestOidcProvider.start(keys, this.port, env);
     this.child = next.child;
     this.stderr = next.stderr;
   }
@@ -75,9 +81,22 @@ export class TestOidcProvider {
 
   /**
    * The authorization code flow of the web app, through the provider's development login and
-   * consent pages (cookies carried by hand): its ID token and its access token.
+   * consent pages (cookies carried by hand): its ID token and its access token. `publicClient`:
+   * as the browser does it (WEB_CLIENT_ID, PKCE, no secret, no resource parameter, WEB_SCOPES).
    */
-  async codeFlow(login: string): Promise<{ idToken: string; accessToken: string }> {
+  async codeFlow(login: string, options: { publicClient?: boolean } = {}): Promise<{ idToken: string; accessToken: string }> {
+    const verifier = randomBytes(32).toString('base64url');
+    const client: { redirectUri: string; authorize: Record<string, string>; token: Record<string, string> } = options.publicClient
+      ? {
+          redirectUri: 'http://127.0.0.1:4567/connexion/retour',
+          authorize: { client_id: WEB_CLIENT_ID, scope: WEB_SCOPES, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' },
+          token: { client_id: WEB_CLIENT_ID, code_verifier: verifier },
+        }
+      : {
+          redirectUri: 'http://127.0.0.1/callback',
+          authorize: { client_id: 'relais-web', scope: 'openid email api', resource: RELAIS_RESOURCE },
+          token: { client_id: 'relais-web', client_secret: 'secret-relais-web', resource: RELAIS_RESOURCE },
+        };
     const cookies = new Map<string, string>();
     const call = async (url: string, init: RequestInit = {}) => {
       const res = await fetch(new URL(url, this.issuer), {
@@ -98,11 +117,9 @@ export class TestOidcProvider {
       body: new URLSearchParams(fields),
     });
     const authorize = new URLSearchParams({
-      client_id: 'relais-web',
+      ...client.authorize,
       response_type: 'code',
-      scope: 'openid email api',
-      redirect_uri: 'http://127.0.0.1/callback',
-      resource: RELAIS_RESOURCE,
+      redirect_uri: client.redirectUri,
       nonce: 'nonce-de-test',
       state: 'etat',
     });
@@ -111,7 +128,7 @@ export class TestOidcProvider {
     for (let step = 0; step < 10 && !code; step++) {
       const location = res.headers.get('location');
       if (!location) throw new Error(`authorization flow stuck at ${res.status}: ${await res.text()}`);
-      if (location.startsWith('http://127.0.0.1/callback')) {
+      if (location.startsWith(client.redirectUri)) {
         const params = new URL(location).searchParams;
         code = params.get('code');
         if (!code) throw new Error(`authorization refused: ${location}`);
@@ -128,10 +145,8 @@ export class TestOidcProvider {
     const token = await call('/token', form({
       grant_type: 'authorization_code',
       code: code!,
-      redirect_uri: 'http://127.0.0.1/callback',
-      client_id: 'relais-web',
-      client_secret: 'secret-relais-web',
-      resource: RELAIS_RESOURCE,
+      redirect_uri: client.redirectUri,
+      ...client.token,
     }));
     const body = (await token.json()) as { id_token: string; access_token: string };
     if (!token.ok) throw new Error(`token endpoint ${token.status}: ${JSON.stringify(body)}`);

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, Clock, createValidationPipe, problemClientErrorHandler, problemFrameworkErrorHandler, registerJsonBodyParser, requestId, SHUTDOWN_SIGNALS } from '@app/core';
+import { AppConfig, Clock, OidcKeyStore, createValidationPipe, problemClientErrorHandler, problemFrameworkErrorHandler, registerJsonBodyParser, requestId, SHUTDOWN_SIGNALS } from '@app/core';
 import { ApiModule } from './api.module';
 import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
@@ -34,7 +34,12 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  await app.register(helmet as never);
+  // Helmet's defaults, except that with OIDC the web app's browser code may call the identity
+  // provider (discovery, token endpoint: authorization code + PKCE happens in the browser).
+  const oidcOrigins = config.oidcEnabled ? () => app.get(OidcKeyStore).browserOrigins().join(' ') : null;
+  await app.register(helmet as never, {
+    contentSecurityPolicy: { directives: { connectSrc: oidcOrigins ? ["'self'", oidcOrigins] : ["'self'"] } },
+  });
   registerResponseHeaders(app);
   await setupQueueBoard(app);
   await setupWebApp(app);

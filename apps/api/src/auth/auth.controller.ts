@@ -6,7 +6,7 @@ import { AppConfig, AuthContext, NotFoundError, TokenService, UnauthenticatedErr
 import { FindAuthUserQuery, ListDevUsersQuery } from '@app/directory';
 import { CurrentUser, Public } from './auth.decorators';
 import { ApiProblems } from '../common/problem.responses';
-import { AccessTokenDto, DevLoginDto, DevUserDto, MeDto } from './auth.dto';
+import { AccessTokenDto, AuthConfigurationDto, DevLoginDto, DevUserDto, MeDto } from './auth.dto';
 
 @ApiTags('Identité')
 @Controller()
@@ -16,6 +16,17 @@ export class AuthController {
     private readonly tokens: TokenService,
     private readonly queryBus: QueryBus,
   ) {}
+
+  @Public()
+  @Get('auth/configuration')
+  @ApiOperation({ summary: 'Comment l’application web connecte ses utilisateurs (démonstration ou fournisseur OpenID Connect)' })
+  @ApiOkResponse({ type: AuthConfigurationDto })
+  configuration(): AuthConfigurationDto {
+    if (this.config.oidcEnabled) {
+      return { mode: 'oidc', issuer: this.config.OIDC_ISSUER, clientId: this.config.OIDC_WEB_CLIENT_ID, scopes: this.config.OIDC_WEB_SCOPES };
+    }
+    return { mode: this.config.AUTH_DEV_LOGIN ? 'dev' : 'none' };
+  }
 
   @Public()
   @UseGuards(ThrottlerGuard)

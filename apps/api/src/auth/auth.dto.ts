@@ -40,3 +40,21 @@ export class DevUserDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) directionId: string | null;
   @ApiProperty({ type: String, nullable: true }) directionNom: string | null;
 }
+
+/** How the web app signs people in (read before anyone is signed in). */
+export class AuthConfigurationDto {
+  @ApiProperty({
+    enum: ['dev', 'oidc', 'none'],
+    description: '`dev` : connexion de démonstration (AUTH_DEV_LOGIN) ; `oidc` : fournisseur d’identité (code d’autorisation + PKCE) ; `none` : aucune connexion pour l’application web',
+  })
+  mode: 'dev' | 'oidc' | 'none';
+
+  @ApiProperty({ required: false, description: 'L’émetteur OpenID Connect (OIDC_ISSUER), en mode `oidc`' })
+  issuer?: string;
+
+  @ApiProperty({ required: false, description: 'L’identifiant du client public de l’application web (OIDC_WEB_CLIENT_ID), en mode `oidc`' })
+  clientId?: string;
+
+  @ApiProperty({ required: false, description: 'Les scopes demandés, séparés par des espaces (OIDC_WEB_SCOPES), en mode `oidc`' })
+  scopes?: string;
+}

@@ -154,6 +154,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comment l’application web connecte ses utilisateurs (démonstration ou fournisseur OpenID Connect) */
+        get: operations["AuthController_configuration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/dev-login": {
         parameters: {
             query?: never;
@@ -1008,6 +1025,19 @@ export interface components {
             /** Format: uuid */
             id: string;
             libelle: string;
+        };
+        AuthConfigurationDto: {
+            /** @description L’identifiant du client public de l’application web (OIDC_WEB_CLIENT_ID), en mode `oidc` */
+            clientId?: string;
+            /** @description L’émetteur OpenID Connect (OIDC_ISSUER), en mode `oidc` */
+            issuer?: string;
+            /**
+             * @description `dev` : connexion de démonstration (AUTH_DEV_LOGIN) ; `oidc` : fournisseur d’identité (code d’autorisation + PKCE) ; `none` : aucune connexion pour l’application web
+             * @enum {string}
+             */
+            mode: "dev" | "oidc" | "none";
+            /** @description Les scopes demandés, séparés par des espaces (OIDC_WEB_SCOPES), en mode `oidc` */
+            scopes?: string;
         };
         AvancementDto: {
             /** @description Tous les livrables faits (remplace la liste précédente). */
@@ -3080,6 +3110,34 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AuthController_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfigurationDto"];
                 };
             };
             /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */

@@ -17,8 +17,20 @@ const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').
 const CommandesCabinetPage = lazy(() => import('../cabinet/CommandesCabinetPage').then((m) => ({ default: m.CommandesCabinetPage })));
 const CommandeEditeurPage = lazy(() => import('../cabinet/CommandeEditeurPage').then((m) => ({ default: m.CommandeEditeurPage })));
 const CommandeSuiviPage = lazy(() => import('../cabinet/CommandeSuiviPage').then((m) => ({ default: m.CommandeSuiviPage })));
+// Sign-in through the identity provider: oidc-client-ts is loaded only in that mode.
+const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').then((m) => ({ default: m.ConnexionRetourPage })));
 
-configureAuth({ token: () => getSession()?.token ?? null, unauthorized: () => setSession(null) });
+configureAuth({
+  token: () => getSession()?.token ?? null,
+  unauthorized: () => {
+    // The API no longer accepts the token (expired, account closed): back to Connexion.
+    const oidc = getSession()?.oidc;
+    setSession(null, 'expiree');
+    if (oidc) void import('../auth/oidc').then((m) => m.forget());
+  },
+});
+// After a reload with a provider's session: its token's renewal and expiry watched again.
+if (getSession()?.oidc) void import('../auth/oidc').then((m) => m.resume());
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -63,6 +75,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <Home /> },
       { path: 'connexion', element: <ConnexionPage /> },
+      { path: 'connexion/retour', element: <Lazy><ConnexionRetourPage /></Lazy> },
       { path: 'bienvenue', element: <RequireSession><Bienvenue /></RequireSession> },
       { path: 'questions', element: <RequireSession><Lazy><QuestionsMaisonPage /></Lazy></RequireSession> },
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },

@@ -8,10 +8,13 @@ export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const signOut = () => {
+  const signOut = async () => {
+    const oidc = session?.oidc;
     setSession(null);
     queryClient.clear();
     navigate('/connexion', { replace: true });
+    // With the identity provider: its session ends too (the browser goes there and comes back to Connexion).
+    if (oidc) await import('../auth/oidc').then((m) => m.signOut());
   };
   return (
     <>
@@ -28,7 +31,7 @@ export function Layout() {
             <span>
               <strong>{session.user.displayName}</strong> · {ROLE_LIBELLE[session.user.role]}
             </span>
-            <button type="button" className="button secondary" onClick={signOut}>
+            <button type="button" className="button secondary" onClick={() => void signOut()}>
               Se déconnecter
             </button>
           </div>

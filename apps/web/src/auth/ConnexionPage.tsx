@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { ErrorMessage, Loading, Page } from '../shared/page';
 import { homeOf } from '../app/navigation';
-import { ROLE_LIBELLE, setSession } from './session';
+import type { OidcSettings } from './oidc';
+import { ROLE_LIBELLE, sessionEnd, setSession } from './session';
 
 type DevUser = Schemas['DevUserDto'];
 
@@ -21,8 +23,68 @@ function group(users: DevUser[]) {
   }).filter((g) => g.places.length > 0);
 }
 
-/** Demo login: one click on a seeded user (POST /auth/dev-login), then who they are (GET /me). */
+/**
+ * Connexion: how depends on the API (GET /auth/configuration): the Région's identity provider
+ * (authorization code + PKCE), or in the demo a picker of the seeded users.
+ */
 export function ConnexionPage() {
+  const configuration = useQuery({
+    queryKey: ['auth-configuration'],
+    queryFn: () => unwrap(api.GET('/api/v1/auth/configuration')),
+    staleTime: Infinity,
+  });
+  const [ended] = useState(sessionEnd);
+  return (
+    <Page title="Connexion">
+      {ended === 'expiree' && (
+        <p role="status" className="alert alert-info">
+          Votre session a pris fin : connectez-vous à nouveau.
+        </p>
+      )}
+      {configuration.isPending && <Loading what="de la connexion" />}
+      {configuration.isError && <ErrorMessage error={configuration.error} retry={() => configuration.refetch()} />}
+      {configuration.data?.mode === 'oidc' && (
+        <OidcConnexion settings={{ issuer: configuration.data.issuer!, clientId: configuration.data.clientId!, scopes: configuration.data.scopes! }} />
+      )}
+      {configuration.data?.mode === 'dev' && <DemoPicker />}
+      {configuration.data?.mode === 'none' && (
+        <p className="alert alert-error">
+          Aucune méthode de connexion n’est configurée pour l’application : l’administrateur doit renseigner le fournisseur d’identité (OIDC_ISSUER).
+        </p>
+      )}
+    </Page>
+  );
+}
+
+/** The Région's account: off to the provider's sign-in page; oidc-client-ts is loaded only now. */
+function OidcConnexion({ settings }: { settings: OidcSettings }) {
+  const signIn = useMutation({
+    mutationFn: async () => {
+      const { startSignIn } = await import('./oidc');
+      await startSignIn(settings);
+    },
+  });
+  return (
+    <>
+      <p>Connectez-vous avec votre compte professionnel de la Région Occitanie.</p>
+      {signIn.isError && (
+        <div role="alert" className="alert alert-error">
+          <p>
+            <strong>Connexion impossible</strong> : le fournisseur d’identité ne répond pas ({signIn.error.message}). Réessayez dans un instant.
+          </p>
+        </div>
+      )}
+      <p>
+        <button type="button" className="button" disabled={signIn.isPending || signIn.isSuccess} onClick={() => signIn.mutate()}>
+          Se connecter avec le compte de la Région
+        </button>
+      </p>
+    </>
+  );
+}
+
+/** Demo login: one click on a seeded user (POST /auth/dev-login), then who they are (GET /me). */
+function DemoPicker() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const users = useQuery({ queryKey: ['dev-users'], queryFn: () => unwrap(api.GET('/api/v1/auth/dev-users')) });
@@ -40,7 +102,7 @@ export function ConnexionPage() {
   });
 
   return (
-    <Page title="Connexion">
+    <>
       <p>Démonstration : choisissez la personne que vous incarnez. Un clic suffit.</p>
       {login.isError && <ErrorMessage error={login.error} />}
       {users.isPending && <Loading what="des comptes de démonstration" />}
@@ -68,6 +130,6 @@ export function ConnexionPage() {
             </div>
           </section>
         ))}
-    </Page>
+    </>
   );
 }

@@ -5,11 +5,17 @@ export type Me = Schemas['MeDto'];
 export interface Session {
   token: string;
   user: Me;
+  /** Signed in through the identity provider (its tokens held by oidc-client-ts, see oidc.ts). */
+  oidc?: boolean;
 }
+
+/** Why the last session ended when the user did not ask for it: Connexion says so. */
+export type SessionEnd = 'expiree';
 
 const KEY = 'relais.session';
 const listeners = new Set<() => void>();
 let current: Session | null = read();
+let ended: SessionEnd | null = null;
 
 function read(): Session | null {
   try {
@@ -21,8 +27,9 @@ function read(): Session | null {
 }
 
 /** The token lives in sessionStorage: gone with the tab, never shared with another tab. */
-export function setSession(session: Session | null): void {
+export function setSession(session: Session | null, end: SessionEnd | null = null): void {
   current = session;
+  ended = session ? null : end;
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
   else sessionStorage.removeItem(KEY);
   for (const listener of listeners) listener();
@@ -30,6 +37,10 @@ export function setSession(session: Session | null): void {
 
 export function getSession(): Session | null {
   return current;
+}
+
+export function sessionEnd(): SessionEnd | null {
+  return ended;
 }
 
 export function useSession(): Session | null {

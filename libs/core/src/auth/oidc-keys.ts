@@ -51,6 +51,8 @@ export class OidcKeyStore implements OnModuleInit {
   private lastError: string | null = null;
   private lastOutageLogAt = 0;
   private inFlight: Promise<void> | null = null;
+  /** Origins of the endpoints the web app calls from the browser, other than the issuer's (from discovery). */
+  private endpointOrigins: string[] = [];
 
   constructor(private readonly config: AppConfig) {}
 
@@ -92,6 +94,16 @@ export class OidcKeyStore implements OnModuleInit {
     }
   };
 
+  /**
+   * The origins the web app's browser code calls (discovery, token, userinfo, revocation): the
+   * issuer's, and those the discovery document names. The Content-Security-Policy's
+   * `connect-src` lists them.
+   */
+  browserOrigins(): string[] {
+    if (!this.config.OIDC_ISSUER) return [];
+    return [...new Set([new URL(this.config.OIDC_ISSUER).origin, ...this.endpointOrigins])];
+  }
+
   status(): OidcKeysStatus {
     this.refreshInBackgroundIfDue();
     return {
@@ -123,7 +135,7 @@ export class OidcKeyStore implements OnModuleInit {
   private async discover(issuer: string): Promise<string> {
     // OpenID Connect Discovery 1.0 §4: the issuer without its trailing slash, then the well-known path.
     const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    let doc: { issuer?: unknown; jwks_uri?: unknown };
+    let doc: { issuer?: unknown; jwks_uri?: unknown; token_endpoint?: unknown; userinfo_endpoint?: unknown; revocation_endpoint?: unknown };
     try {
       doc = (await getJson(url, OIDC_KEY_TIMINGS.bootTimeoutMs)) as typeof doc;
     } catch (err) {
@@ -139,6 +151,9 @@ export class OidcKeyStore implements OnModuleInit {
     if (typeof doc.jwks_uri !== 'string' || !/^https?:\/\//.test(doc.jwks_uri)) {
       throw new ConfigError('OIDC_ISSUER', `annonce un document de découverte sans jwks_uri (${url}) : donnez OIDC_JWKS_URL`);
     }
+    this.endpointOrigins = [doc.token_endpoint, doc.userinfo_endpoint, doc.revocation_endpoint]
+      .filter((endpoint): endpoint is string => typeof endpoint === 'string' && /^https?:\/\//.test(endpoint))
+      .map((endpoint) => new URL(endpoint).origin);
     return doc.jwks_uri;
   }
 

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://redis:6379',
       OIDC_ISSUER: 'https://sso.example.org/realms/region',
       OIDC_AUDIENCE: 'relais-api',
+      OIDC_WEB_CLIENT_ID: 'relais-web',
       TIMELINE_HMAC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     });
     expect(config.oidcEnabled).toBe(true);
@@ -86,13 +87,45 @@ describe('loadConfig', () => {
   });
 
   it('takes OIDC_ISSUER alone (keys from discovery), OIDC_JWKS_URL only as an override beside it', () => {
-    expect(loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api' }).oidcEnabled).toBe(true);
+    expect(loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api', OIDC_WEB_CLIENT_ID: 'relais-web' }).oidcEnabled).toBe(true);
     expect(() => loadConfig({ OIDC_JWKS_URL: 'https://sso.example.org/certs', OIDC_AUDIENCE: 'relais-api' })).toThrow(/OIDC_ISSUER est obligatoire/);
     expect(() => loadConfig({ OIDC_ISSUER: 'sso.example.org', OIDC_AUDIENCE: 'relais-api' })).toThrow(/OIDC_ISSUER doit être une URL/);
   });
 
+  it('requires the web app’s client id with OIDC, never equal to the audience, and scopes with openid', () => {
+    const oidc = { OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api' };
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as Error).message.split('\n')).toHaveLength(1);
+        return { variable: (err as ConfigError).variable, message: (err as Error).message };
+      }
+      throw new Error('accepted');
+    };
+    for (const env of [{}, production]) {
+      expect(refusal({ ...env, ...oidc })).toEqual({
+        variable: 'OIDC_WEB_CLIENT_ID',
+        message: expect.stringMatching(/^Configuration invalide : OIDC_WEB_CLIENT_ID est obligatoire avec OIDC_ISSUER/),
+      });
+    }
+    expect(refusal({ ...oidc, OIDC_WEB_CLIENT_ID: 'relais-api' })).toEqual({
+      variable: 'OIDC_WEB_CLIENT_ID',
+      message: expect.stringMatching(/OIDC_WEB_CLIENT_ID ne doit pas être égal à OIDC_AUDIENCE/),
+    });
+    expect(refusal({ ...oidc, OIDC_WEB_CLIENT_ID: 'relais-web', OIDC_WEB_SCOPES: 'email api' })).toEqual({
+      variable: 'OIDC_WEB_SCOPES',
+      message: expect.stringMatching(/OIDC_WEB_SCOPES doit contenir « openid »/),
+    });
+    expect(refusal({ OIDC_WEB_CLIENT_ID: 'relais-web' })).toEqual({ variable: 'OIDC_ISSUER', message: expect.stringMatching(/OIDC_ISSUER est obligatoire avec OIDC_WEB_CLIENT_ID/) });
+    const config = loadConfig({ ...oidc, OIDC_WEB_CLIENT_ID: 'relais-web' });
+    expect([config.OIDC_WEB_CLIENT_ID, config.OIDC_WEB_SCOPES]).toEqual(['relais-web', 'openid profile email']);
+    expect(loadConfig({ ...oidc, OIDC_WEB_CLIENT_ID: 'relais-web', OIDC_WEB_SCOPES: 'openid email api://relais/.default' }).OIDC_WEB_SCOPES).toBe('openid email api://relais/.default');
+  });
+
   it('refuses the development login beside OIDC (its tokens are refused there; it would only publish the directory)', () => {
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api', AUTH_DEV_LOGIN: 'true' })).toThrow(
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.example.org', OIDC_AUDIENCE: 'relais-api', OIDC_WEB_CLIENT_ID: 'relais-web', AUTH_DEV_LOGIN: 'true' })).toThrow(
       /AUTH_DEV_LOGIN est incompatible avec OIDC_ISSUER/,
     );
   });

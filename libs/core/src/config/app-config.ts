@@ -121,6 +121,19 @@ export class AppConfig {
   @IsConnectionUrl(['https:', 'http:'])
   OIDC_JWKS_URL?: string;
 
+  /**
+   * The web app's client id at the provider: a public client (no secret) allowed the
+   * authorization code flow with PKCE, its redirect URI `<Relais>/connexion/retour`. Required with
+   * OIDC_ISSUER, and never equal to OIDC_AUDIENCE (the API's identifier).
+   */
+  @IsOptional()
+  @IsString()
+  OIDC_WEB_CLIENT_ID?: string;
+
+  /** The scopes the web app asks for (space-separated, `openid` among them): add the API's scope where the provider needs one for the access token to name OIDC_AUDIENCE. */
+  @IsString()
+  OIDC_WEB_SCOPES = 'openid profile email';
+
   /** Claim of an OIDC token that carries the user's e-mail (matched against the directory). */
   @IsString()
   OIDC_EMAIL_CLAIM = 'email';
@@ -226,7 +239,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
   const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID']) {
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID']) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');
@@ -268,9 +281,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
  */
 function assertOidcSettings(config: AppConfig): void {
   if (config.OIDC_JWKS_URL && !config.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'est obligatoire avec OIDC_JWKS_URL');
+  if (config.OIDC_WEB_CLIENT_ID && !config.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER', 'est obligatoire avec OIDC_WEB_CLIENT_ID');
   if (!config.OIDC_ISSUER) return;
   if (!config.OIDC_AUDIENCE)
     throw new ConfigError('OIDC_AUDIENCE', 'est obligatoire avec OIDC_ISSUER : sans elle, les jetons émis pour d’autres applications du fournisseur seraient acceptés');
+  if (!config.OIDC_WEB_CLIENT_ID)
+    throw new ConfigError('OIDC_WEB_CLIENT_ID', 'est obligatoire avec OIDC_ISSUER : l’identifiant du client public de l’application web chez le fournisseur (sans lui, personne ne peut se connecter à l’application)');
+  if (config.OIDC_WEB_CLIENT_ID === config.OIDC_AUDIENCE)
+    throw new ConfigError('OIDC_WEB_CLIENT_ID', 'ne doit pas être égal à OIDC_AUDIENCE : l’audience est l’identifiant de l’API, pas celui de l’application web (ses jetons pour elle-même seraient refusés)');
+  if (!config.OIDC_WEB_SCOPES.split(/\s+/).includes('openid'))
+    throw new ConfigError('OIDC_WEB_SCOPES', `doit contenir « openid » (reçu : « ${config.OIDC_WEB_SCOPES} »)`);
   if (config.AUTH_DEV_LOGIN)
     throw new ConfigError('AUTH_DEV_LOGIN', 'est incompatible avec OIDC_ISSUER : retirez-la (les jetons de démonstration n’y sont pas acceptés)');
 }
