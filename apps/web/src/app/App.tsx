@@ -13,6 +13,9 @@ const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage'
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
+// Dashboards: recharts is loaded with these routes only.
+const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
+const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
 
 configureAuth({ token: () => getSession()?.token ?? null, unauthorized: () => setSession(null) });
 
@@ -64,6 +67,8 @@ const router = createBrowserRouter([
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'file-referent', element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
+      { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
+      { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },
