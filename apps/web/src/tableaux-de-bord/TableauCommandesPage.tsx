@@ -119,7 +119,7 @@ export function parEtat(parStatut: LigneCommande['parStatut']): string {
 
 function TableCommandes({ commandes }: { commandes: LigneCommande[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Les commandes de la période">
       <table>
         <caption>Les commandes de la période, les plus récentes d’abord</caption>
         <thead>

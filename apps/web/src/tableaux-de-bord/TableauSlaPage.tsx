@@ -152,7 +152,7 @@ function Periode({ t }: { t: TableauSla }) {
                 <XAxis dataKey="libelle" tick={AXE} />
                 <YAxis domain={[0, 100]} unit=" %" tick={AXE} />
                 <Tooltip formatter={(v) => formatPct(Number(v))} />
-                <Line type="monotone" dataKey="tauxPct" name="Conformité" stroke={COULEURS.principal} strokeWidth={3} connectNulls isAnimationActive={false} />
+                <Line type="monotone" dataKey="tauxPct" name="Conformité" stroke={COULEURS.principal} strokeWidth={3} dot={{ r: 5, fill: COULEURS.principal }} connectNulls isAnimationActive={false} />
               </LineChart>
             </Graphique>
             <Graphique

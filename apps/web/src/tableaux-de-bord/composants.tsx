@@ -22,7 +22,8 @@ export type Cellule = string | number;
 /** A table of figures: the first column names the row. */
 export function TableauChiffres({ caption, colonnes, lignes, legende = false }: { caption: string; colonnes: string[]; lignes: Cellule[][]; legende?: boolean }) {
   return (
-    <div className="table-wrap">
+    // Focusable so a keyboard can scroll a wide table on a tablet; named by its caption.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table className="figures">
         <caption className={legende ? undefined : 'visually-hidden'}>{caption}</caption>
         <thead>
