@@ -94,7 +94,7 @@ export function TableauCommandesPage() {
                     <XAxis type="number" allowDecimals={false} tick={AXE} />
                     <YAxis type="category" dataKey="libelle" width={200} tick={AXE} />
                     <Tooltip />
-                    <Legend />
+                    <Legend itemSorter={null} />
                     <Bar dataKey="aTemps" name="Dans les délais" stackId="a" fill={COULEURS.aTemps} isAnimationActive={false} />
                     <Bar dataKey="enRetard" name="En retard" stackId="a" fill={COULEURS.depasse} isAnimationActive={false} />
                     <Bar dataKey="enCours" name="En cours" stackId="a" fill={COULEURS.neutre} isAnimationActive={false} />

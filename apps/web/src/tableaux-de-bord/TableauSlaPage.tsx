@@ -82,9 +82,9 @@ function Maintenant({ t }: { t: TableauSla }) {
         resume={`Ancienneté des ouverts, en jours ouvrés : ${m.anciennete.map((a) => `${a.libelle} ${a.ouverts}`).join(', ')}.`}
         table={<TableauChiffres caption="Ancienneté des ouverts, en jours ouvrés" colonnes={['Ancienneté', 'Ouverts']} lignes={m.anciennete.map((a) => [a.libelle, formatNumber(a.ouverts)])} />}
       >
-        <BarChart data={m.anciennete} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <BarChart data={m.anciennete.map((a) => ({ ...a, court: TRANCHE_COURTE[a.tranche] ?? a.libelle }))} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="libelle" tick={AXE} interval={0} />
+          <XAxis dataKey="court" tick={AXE} interval={0} />
           <YAxis allowDecimals={false} tick={AXE} />
           <Tooltip />
           <Bar dataKey="ouverts" name="Ouverts" fill={COULEURS.principal} isAnimationActive={false} />
@@ -98,7 +98,7 @@ function Periode({ t }: { t: TableauSla }) {
   const rien = t.conformite.every((c) => c.termines === 0);
   const tendance = t.tendance.map((s) => ({ ...s, libelle: formatSemaine(s.semaine) }));
   const conformite = t.conformite.map((c) => ({ ...c, libelle: horlogeLibelle(c.horloge) }));
-  const detenteurs = DETENTEURS.map((d) => ({ libelle: d.libelle, minutes: t.tempsParDetenteur[d.cle], heures: enHeures(t.tempsParDetenteur[d.cle]) }));
+  const detenteurs = DETENTEURS.map((d) => ({ libelle: d.libelle, court: d.court, minutes: t.tempsParDetenteur[d.cle], heures: enHeures(t.tempsParDetenteur[d.cle]) }));
   const delais = [
     { libelle: `Première réponse (${horlogeLibelle(t.delais.premiereReponse.horloge).toLowerCase()})`, d: t.delais.premiereReponse },
     { libelle: `Résolution (${horlogeLibelle(t.delais.resolution.horloge).toLowerCase()})`, d: t.delais.resolution },
@@ -168,7 +168,7 @@ function Periode({ t }: { t: TableauSla }) {
             >
               <BarChart data={detenteurs} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="libelle" tick={AXE} interval={0} />
+                <XAxis dataKey="court" tick={AXE} interval={0} />
                 <YAxis unit=" h" tick={AXE} />
                 <Tooltip formatter={(v) => `${formatNumber(Number(v))} h`} />
                 <Bar dataKey="heures" name="Heures ouvrées" fill={COULEURS.marque} isAnimationActive={false} />
@@ -180,6 +180,15 @@ function Periode({ t }: { t: TableauSla }) {
     </section>
   );
 }
+
+/** Short axis labels of the age bands (the table says them in full). */
+const TRANCHE_COURTE: Record<string, string> = {
+  moins_1: '< 1 j',
+  de_1_a_3: '1 à 3 j',
+  de_3_a_5: '3 à 5 j',
+  de_5_a_10: '5 à 10 j',
+  plus_de_10: '10 j et +',
+};
 
 const REPARTITIONS = [
   { cle: 'directions', titre: 'Par direction', colonne: 'Direction' },
@@ -216,7 +225,7 @@ function Repartition({ t }: { t: TableauSla }) {
               <XAxis type="number" allowDecimals={false} tick={AXE} />
               <YAxis type="category" dataKey="libelle" width={200} tick={AXE} />
               <Tooltip />
-              <Legend />
+              <Legend itemSorter={null} />
               <Bar dataKey="depasses" name="Délai dépassé" stackId="o" fill={COULEURS.depasse} isAnimationActive={false} />
               <Bar dataKey="aRisque" name="À risque" stackId="o" fill={COULEURS.aRisque} isAnimationActive={false} />
               <Bar dataKey="autres" name="Autres ouverts" stackId="o" fill={COULEURS.neutre} isAnimationActive={false} />

@@ -14,10 +14,10 @@ export const horlogeLibelle = (horloge: string) => HORLOGE_LIBELLE[horloge] ?? h
 
 /** Who held a ticket, in the order the dashboard shows them. */
 export const DETENTEURS = [
-  { cle: 'maison', libelle: 'Maison de la Région' },
-  { cle: 'siege', libelle: 'Siège' },
-  { cle: 'usager', libelle: 'En attente de l’usager' },
-  { cle: 'cabinet', libelle: 'En attente du Cabinet' },
+  { cle: 'maison', libelle: 'Maison de la Région', court: 'Maison' },
+  { cle: 'siege', libelle: 'Siège', court: 'Siège' },
+  { cle: 'usager', libelle: 'En attente de l’usager', court: 'Usager' },
+  { cle: 'cabinet', libelle: 'En attente du Cabinet', court: 'Cabinet' },
 ] as const;
 
 export const STATUT_AFFECTATION_LIBELLE: Record<string, string> = {
