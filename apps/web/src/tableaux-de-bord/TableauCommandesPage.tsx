@@ -1,13 +1,12 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { asProblem } from '../api/problem';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { Badge, Empty, ErrorMessage, Loading, Page } from '../shared/page';
-import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres } from './composants';
+import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, useFiltresUrl } from './composants';
 import { telechargerCsv } from './csv';
-import { ecrireFiltres, lireFiltres, nomFichierCsv, perimetreDe, tableauKeys, type FiltresTableau } from './filtres';
+import { nomFichierCsv, perimetreDe, tableauKeys, type FiltresTableau } from './filtres';
 import { formatJour, formatPct, STATUT_AFFECTATION_LIBELLE, STATUT_COMMANDE_LIBELLE } from './libelles';
 
 type TableauCommandes = Schemas['TableauCommandesDto'];
@@ -17,9 +16,9 @@ const AXE = { fontSize: 13, fill: '#33333a' };
 
 /** The commandes dashboard: per commande and per MdR, on time, late, progress; filters in the URL; CSV. */
 export function TableauCommandesPage() {
-  const [search, setSearch] = useSearchParams();
+  const { filtres: tous, cle, setFiltres } = useFiltresUrl();
   // This dashboard has no flux: only the perimeter and the period.
-  const { flux: _flux, ...filtres }: FiltresTableau = lireFiltres(search);
+  const { flux: _flux, ...filtres }: FiltresTableau = tous;
   const tableau = useInfiniteQuery({
     queryKey: tableauKeys.commandes(filtres),
     queryFn: ({ pageParam }) =>
@@ -33,10 +32,10 @@ export function TableauCommandesPage() {
   return (
     <Page title="Tableau de bord des commandes">
       <FiltresForm
-        key={search.toString() + (t ? perimetreDe(t.perimetre) : '')}
+        key={cle + (t ? perimetreDe(t.perimetre) : '')}
         filtres={filtres}
         perimetreActuel={t ? perimetreDe(t.perimetre) : undefined}
-        onChange={(f) => setSearch(ecrireFiltres(f))}
+        onChange={setFiltres}
         probleme={asProblem(tableau.error)}
       />
       {tableau.isPending && <Loading what="du tableau des commandes" />}

@@ -1,13 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { asProblem } from '../api/problem';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
-import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres } from './composants';
+import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, useFiltresUrl } from './composants';
 import { telechargerCsv } from './csv';
-import { ecrireFiltres, lireFiltres, nomFichierCsv, perimetreDe, tableauKeys } from './filtres';
+import { nomFichierCsv, perimetreDe, tableauKeys } from './filtres';
 import { DETENTEURS, enHeures, formatJour, formatMinutes, formatPct, formatSemaine, horlogeLibelle } from './libelles';
 
 type TableauSla = Schemas['TableauSlaDto'];
@@ -21,8 +20,7 @@ const AXE = { fontSize: 13, fill: '#33333a' };
  * breakdowns, each chart with its table; filters in the URL; the same as CSV.
  */
 export function TableauSlaPage() {
-  const [search, setSearch] = useSearchParams();
-  const filtres = lireFiltres(search);
+  const { filtres, cle, setFiltres } = useFiltresUrl();
   const tableau = useQuery({
     queryKey: tableauKeys.sla(filtres),
     queryFn: () => unwrap(api.GET('/api/v1/tableaux-de-bord/sla', { params: { query: filtres } })) as Promise<TableauSla>,
@@ -33,10 +31,10 @@ export function TableauSlaPage() {
   return (
     <Page title="Tableau de bord SLA">
       <FiltresForm
-        key={search.toString() + (t ? perimetreDe(t.perimetre) : '')}
+        key={cle + (t ? perimetreDe(t.perimetre) : '')}
         filtres={filtres}
         perimetreActuel={t ? perimetreDe(t.perimetre) : undefined}
-        onChange={(f) => setSearch(ecrireFiltres(f))}
+        onChange={setFiltres}
         probleme={probleme}
         avecFlux
       />

@@ -1,11 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
+import { useId, useMemo, useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import { ResponsiveContainer } from 'recharts';
 import { api, unwrap } from '../api/client';
 import type { ApiProblem } from '../api/problem';
 import { useSession } from '../auth/session';
 import { ErrorMessage, FieldError } from '../shared/page';
-import { choixPerimetres, type FiltresTableau } from './filtres';
+import { choixPerimetres, ecrireFiltres, lireFiltres, type FiltresTableau } from './filtres';
+
+/**
+ * The dashboard's filters as kept in the URL's query string, and a way to change them (a new
+ * history entry: Back returns to the previous choice). Built on useLocation/useNavigate, which
+ * the app shell already ships, so the first screen's bundle does not grow.
+ */
+export function useFiltresUrl(): { filtres: FiltresTableau; cle: string; setFiltres: (f: FiltresTableau) => void } {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const filtres = useMemo(() => lireFiltres(new URLSearchParams(location.search)), [location.search]);
+  const setFiltres = (f: FiltresTableau) => {
+    const search = ecrireFiltres(f).toString();
+    navigate({ pathname: location.pathname, search: search ? `?${search}` : '' });
+  };
+  return { filtres, cle: location.search, setFiltres };
+}
 
 /** Chart colours: each at least 3:1 against white (WCAG 1.4.11); words and tables say the same. */
 export const COULEURS = {
