@@ -202,4 +202,22 @@ describe('web app: the manager’s SLA and commandes dashboards, in Chromium', (
     await shot('tdb-05-sla-tablette');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a direction’s manager is offered their direction only, and another perimeter in the URL gets the API’s refusal', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const users = (await fx.api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    await web.signOut(page);
+    await web.logInAs(page, fx.api.baseUrl, users.find((u) => u.email === EMAILS.managerTourisme)!.displayName);
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord SLA' }).waitFor();
+    await page.getByText('Direction du Tourisme', { exact: true }).and(page.locator('strong')).waitFor();
+    expect(await chiffre('Questions ouvertes').textContent()).toBe('4');
+    const options = await page.getByLabel('Périmètre', { exact: true }).locator('option').allTextContents();
+    expect(options).toEqual(['Direction du Tourisme']);
+
+    await page.goto(`${fx.api.baseUrl}/tableaux-de-bord/sla?perimetre=reseau`);
+    await page.getByRole('alert').filter({ hasText: 'hors de votre périmètre' }).waitFor();
+    await shot('tdb-06-sla-hors-perimetre');
+    // The browser logs the expected 403 as a failed resource; nothing else went wrong.
+    expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  }, 60_000);
 });
