@@ -4,7 +4,7 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { asProblem } from '../api/problem';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { Badge, Empty, ErrorMessage, Loading, Page } from '../shared/page';
-import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, useFiltresUrl } from './composants';
+import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, peutReessayer, useFiltresUrl } from './composants';
 import { telechargerCsv } from './csv';
 import { nomFichierCsv, perimetreDe, tableauKeys, type FiltresTableau } from './filtres';
 import { formatJour, formatPct, STATUT_AFFECTATION_LIBELLE, STATUT_COMMANDE_LIBELLE } from './libelles';
@@ -39,7 +39,7 @@ export function TableauCommandesPage() {
         probleme={asProblem(tableau.error)}
       />
       {tableau.isPending && <Loading what="du tableau des commandes" />}
-      {tableau.isError && <ErrorMessage error={tableau.error} retry={() => tableau.refetch()} />}
+      {tableau.isError && <ErrorMessage error={tableau.error} retry={peutReessayer(tableau.error) ? () => tableau.refetch() : undefined} />}
       {t && !tableau.isError && (
         <div aria-busy={tableau.isFetching || undefined} className="dashboard">
           <div className="dashboard-head">

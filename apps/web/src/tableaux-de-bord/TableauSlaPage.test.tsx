@@ -178,6 +178,8 @@ describe('SLA dashboard page', { timeout: 20_000 }, () => {
     expect(du).toHaveAttribute('aria-invalid', 'true');
     expect(du).toHaveAttribute('aria-describedby', message.id);
     expect(screen.getByRole('alert')).toHaveTextContent('Requête invalide');
+    // A refused request would be refused again: no retry offered.
+    expect(screen.queryByRole('button', { name: 'Réessayer' })).toBeNull();
   });
 
   it('downloads the same figures as CSV (Accept: text/csv, with the token) under a French file name', async () => {

@@ -4,7 +4,7 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { asProblem } from '../api/problem';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
-import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, useFiltresUrl } from './composants';
+import { BoutonCsv, Chiffres, COULEURS, FiltresForm, Graphique, TableauChiffres, peutReessayer, useFiltresUrl } from './composants';
 import { telechargerCsv } from './csv';
 import { nomFichierCsv, perimetreDe, tableauKeys } from './filtres';
 import { DETENTEURS, enHeures, formatJour, formatMinutes, formatPct, formatSemaine, horlogeLibelle } from './libelles';
@@ -39,7 +39,7 @@ export function TableauSlaPage() {
         avecFlux
       />
       {tableau.isPending && <Loading what="du tableau de bord" />}
-      {tableau.isError && <ErrorMessage error={tableau.error} retry={() => tableau.refetch()} />}
+      {tableau.isError && <ErrorMessage error={tableau.error} retry={peutReessayer(tableau.error) ? () => tableau.refetch() : undefined} />}
       {t && !tableau.isError && (
         <div aria-busy={tableau.isFetching || undefined} className="dashboard">
           <div className="dashboard-head">

@@ -3,7 +3,7 @@ import { useId, useMemo, useState, type FormEvent, type ReactElement, type React
 import { useLocation, useNavigate } from 'react-router';
 import { ResponsiveContainer } from 'recharts';
 import { api, unwrap } from '../api/client';
-import type { ApiProblem } from '../api/problem';
+import { asProblem, type ApiProblem } from '../api/problem';
 import { useSession } from '../auth/session';
 import { ErrorMessage, FieldError } from '../shared/page';
 import { choixPerimetres, ecrireFiltres, lireFiltres, type FiltresTableau } from './filtres';
@@ -23,6 +23,12 @@ export function useFiltresUrl(): { filtres: FiltresTableau; cle: string; setFilt
   };
   return { filtres, cle: location.search, setFiltres };
 }
+
+/** A retry helps when the server or the network failed, not when the API refused the request. */
+export const peutReessayer = (error: unknown) => {
+  const status = asProblem(error)?.status ?? 0;
+  return status === 0 || status >= 500;
+};
 
 /** Chart colours: each at least 3:1 against white (WCAG 1.4.11); words and tables say the same. */
 export const COULEURS = {
@@ -186,7 +192,7 @@ export function FiltresForm({
         <label htmlFor="filtre-perimetre">Périmètre</label>
         <select id="filtre-perimetre" value={perimetre} onChange={(e) => setPerimetre(e.target.value)} {...champ('perimetre')}>
           {perimetre === '' && <option value="">Mon périmètre</option>}
-          {!connu && <option value={perimetre}>Périmètre demandé</option>}
+          {!connu && <option value={perimetre}>{perimetre === 'reseau' ? 'Tout le réseau' : 'Périmètre demandé'}</option>}
           {choix.reseau && <option value={choix.reseau.value}>{choix.reseau.label}</option>}
           {choix.directions.length > 0 && (
             <optgroup label="Directions">
