@@ -19,6 +19,9 @@ const CommandeEditeurPage = lazy(() => import('../cabinet/CommandeEditeurPage').
 const CommandeSuiviPage = lazy(() => import('../cabinet/CommandeSuiviPage').then((m) => ({ default: m.CommandeSuiviPage })));
 // Sign-in through the identity provider: oidc-client-ts is loaded only in that mode.
 const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').then((m) => ({ default: m.ConnexionRetourPage })));
+// Dashboards: recharts is loaded with these routes only.
+const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
+const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
 
 configureAuth({
   token: () => getSession()?.token ?? null,
@@ -85,6 +88,8 @@ const router = createBrowserRouter([
       { path: 'cabinet/commandes/nouvelle', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes/:id/modifier', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes/:id', element: <RequireSession><Lazy><CommandeSuiviPage /></Lazy></RequireSession> },
+      { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
+      { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

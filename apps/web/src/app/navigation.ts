@@ -5,8 +5,32 @@ export interface NavItem {
   label: string;
 }
 
-/** The navigation of each role (the screens of this first version). */
+/** The navigation of each role (the screens of this first version), the dashboards last. */
 export function navigationOf(role: Me['role']): NavItem[] {
+  return [...screensOf(role), ...tableauxDeBordOf(role)];
+}
+
+/**
+ * The dashboards each role may open (the API scopes them: a manager, the Cabinet or an admin
+ * their perimeter, the head of an MdR their MdR, a référent their own line; agents none).
+ */
+function tableauxDeBordOf(role: Me['role']): NavItem[] {
+  const sla = { to: '/tableaux-de-bord/sla', label: 'Tableau de bord SLA' };
+  const commandes = { to: '/tableaux-de-bord/commandes', label: 'Tableau des commandes' };
+  switch (role) {
+    case 'manager':
+    case 'cabinet':
+    case 'admin':
+    case 'responsable_mdr':
+      return [sla, commandes];
+    case 'referent':
+      return [sla];
+    default:
+      return [];
+  }
+}
+
+function screensOf(role: Me['role']): NavItem[] {
   switch (role) {
     case 'agent_mdr':
     case 'responsable_mdr':
