@@ -34,7 +34,10 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  await app.register(helmet as never);
+  // helmet's default CSP, without `upgrade-insecure-requests`: on a LAN over plain HTTP
+  // (http://relais.mdr.local:3000) it would send the browser to https:// for every asset.
+  // registerResponseHeaders adds it back when the request came over HTTPS (ADR 0008).
+  await app.register(helmet as never, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } } as never);
   registerResponseHeaders(app);
   await setupQueueBoard(app);
   await setupWebApp(app);
