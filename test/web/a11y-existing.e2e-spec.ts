@@ -3,6 +3,9 @@ import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
 import * as web from './browser';
 
+// Evaluated in the page: the browser's globals, untyped here (the tests' tsconfig has no DOM lib).
+declare const window: any, document: any, requestAnimationFrame: any, getComputedStyle: any;
+
 interface DemoUser {
   email: string;
   displayName: string;
@@ -75,7 +78,7 @@ describe('web app: accessibility of the existing screens, by role, at 1280 and 7
   async function expectSkipLink(page: Page, mainHasControls = true) {
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement;
+      const el = document.activeElement as any;
       const box = el.getBoundingClientRect();
       return { text: el.textContent, visible: box.left >= 0 && box.top >= 0 && box.width > 0, outline: getComputedStyle(el).outlineStyle };
     });
@@ -92,7 +95,7 @@ describe('web app: accessibility of the existing screens, by role, at 1280 and 7
   async function tabTo(page: Page, text: RegExp, max = 40): Promise<string> {
     for (let i = 0; i < max; i++) {
       await page.keyboard.press('Tab');
-      const current = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
+      const current = await page.evaluate(() => (document.activeElement as any)?.innerText ?? '');
       if (text.test(current)) return current;
     }
     throw new Error(`${text} not reached with ${max} Tab presses`);
@@ -236,9 +239,9 @@ describe('web app: accessibility of the existing screens, by role, at 1280 and 7
     // Every element of <main> fits within the viewport's width (no element pushed off-screen).
     const offscreen = await page.evaluate(() =>
       [...document.querySelectorAll('main *')]
-        .filter((el) => !el.closest('.table-wrap'))
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`)
+        .filter((el: any) => !el.closest('.table-wrap'))
+        .filter((el: any) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((el: any) => `${el.tagName.toLowerCase()}.${el.className}`)
         .slice(0, 5),
     );
     expect(offscreen).toEqual([]);
