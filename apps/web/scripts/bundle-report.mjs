@@ -45,7 +45,7 @@ function routes() {
     lazy.set(name, path.posix.normalize(path.posix.join('src/app', source)));
   }
   const out = [];
-  for (const [, route, element] of app.matchAll(/\{ (?:path: '([^']*)'|index: true), element: (.*?) \}(?:,|$)/gm)) {
+  for (const [, route, element] of app.matchAll(/\{ (?:path: '([^']*)'|index: true),(.*)$/gm)) {
     const components = [...element.matchAll(/<(\w+)\b/g)].map((m) => m[1]).filter((n) => lazy.has(n));
     out.push({ route: route === undefined ? '/' : `/${route}`, sources: components.map((n) => lazy.get(n)) });
   }
