@@ -96,7 +96,7 @@ function table(series: Array<{ name: string; samples: Sample[] }>): string {
     for (const [label, key] of [
       ['first byte of index.html', 'ttfb'],
       ['DOMContentLoaded', 'domContentLoaded'],
-      ['`GET /api/v1/file-referent` sent (by the route's loader, beside the page's chunk)', 'apiStart'],
+      ['`GET /api/v1/file-referent` sent (by the route’s loader, beside the page’s chunk)', 'apiStart'],
       ['`GET /api/v1/file-referent` answered', 'apiEnd'],
       [`50 rows rendered (mark \`${MARK}\`)`, 'rendered'],
       ['**interactive** (next frame painted, main thread free)', 'interactive'],
