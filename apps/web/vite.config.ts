@@ -13,6 +13,8 @@ export default defineConfig({
     // Browsers of the Région's tablets and desktops: evergreen, ES2022.
     target: 'es2022',
     reportCompressedSize: true,
+    // dist/web/.vite/manifest.json: which chunk each route loads (apps/web/scripts/bundle-report.mjs).
+    manifest: true,
   },
   server: {
     // `npm run dev:web` next to `npm start`: the API answers on its own port.

@@ -136,4 +136,34 @@ describe('HTTP surface: OpenAPI, security headers, CSP', () => {
       assertRenderableUnderCsp(page.text);
     });
   });
+
+  describe('CSP upgrade-insecure-requests: only for requests that came over HTTPS', () => {
+    let proxied: TestApi;
+    beforeAll(async () => {
+      proxied = await TestApi.start({ config: { TRUST_PROXY: 'true' } });
+    });
+    afterAll(() => proxied.close());
+
+    it('is absent over plain HTTP (a LAN host such as http://relais.mdr.local:3000 keeps its assets on http)', async () => {
+      for (const path of ['/', '/connexion', '/api/v1/me', '/health/live']) {
+        const res = await api.get(path);
+        expect({ path, csp: res.headers.get('content-security-policy') }).toEqual({ path, csp: expect.stringMatching(/default-src 'self'/) });
+        expect(res.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
+      }
+      // Without TRUST_PROXY a client's X-Forwarded-Proto is not believed.
+      const spoofed = await api.get('/', { headers: { 'x-forwarded-proto': 'https' } });
+      expect(spoofed.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
+    });
+
+    it('is sent once behind a TLS proxy (TRUST_PROXY, X-Forwarded-Proto: https), not for its plain-HTTP requests', async () => {
+      for (const path of ['/', '/api/v1/me']) {
+        const https = await proxied.get(path, { headers: { 'x-forwarded-proto': 'https' } });
+        const csp = https.headers.get('content-security-policy') ?? '';
+        expect(csp).toMatch(/default-src 'self'/);
+        expect(csp.match(/upgrade-insecure-requests/g)).toEqual(['upgrade-insecure-requests']);
+        const http = await proxied.get(path, { headers: { 'x-forwarded-proto': 'http' } });
+        expect(http.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
+      }
+    });
+  });
 });

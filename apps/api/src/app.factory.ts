@@ -34,12 +34,15 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // Helmet's defaults, except that with OIDC the web app's browser code may call the identity
-  // provider (discovery, token endpoint: authorization code + PKCE happens in the browser).
+  // helmet's default CSP with two changes. With OIDC the web app's browser code may call the
+  // identity provider (discovery, token endpoint: authorization code + PKCE happens in the
+  // browser). Without `upgrade-insecure-requests`: on a LAN over plain HTTP
+  // (http://relais.mdr.local:3000) it would send the browser to https:// for every asset;
+  // registerResponseHeaders adds it back when the request came over HTTPS (ADR 0008).
   const oidcOrigins = config.oidcEnabled ? () => app.get(OidcKeyStore).browserOrigins().join(' ') : null;
   await app.register(helmet as never, {
-    contentSecurityPolicy: { directives: { connectSrc: oidcOrigins ? ["'self'", oidcOrigins] : ["'self'"] } },
-  });
+    contentSecurityPolicy: { directives: { connectSrc: oidcOrigins ? ["'self'", oidcOrigins] : ["'self'"], upgradeInsecureRequests: null } },
+  } as never);
   registerResponseHeaders(app);
   await setupQueueBoard(app);
   await setupWebApp(app);

@@ -4,6 +4,7 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { configureAuth } from '../api/client';
 import { ConnexionPage } from '../auth/ConnexionPage';
 import { getSession, setSession, useSession } from '../auth/session';
+import { fileReferentQuery } from '../file-referent/query';
 import { Loading, Page } from '../shared/page';
 import { Layout } from './Layout';
 import { homeOf } from './navigation';
@@ -72,6 +73,14 @@ function Bienvenue() {
   );
 }
 
+/** A route loader that starts its screen's main request at once, in parallel with the screen's chunk (never waits for it). */
+function prefetch(query: Parameters<QueryClient['prefetchQuery']>[0]) {
+  return () => {
+    if (getSession()) void queryClient.prefetchQuery(query);
+    return null;
+  };
+}
+
 const router = createBrowserRouter([
   {
     element: <Layout />,
@@ -83,7 +92,7 @@ const router = createBrowserRouter([
       { path: 'questions', element: <RequireSession><Lazy><QuestionsMaisonPage /></Lazy></RequireSession> },
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
-      { path: 'file-referent', element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
+      { path: 'file-referent', loader: prefetch(fileReferentQuery), element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes', element: <RequireSession><Lazy><CommandesCabinetPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes/nouvelle', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes/:id/modifier', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },

@@ -18,7 +18,15 @@ export function Layout() {
   };
   return (
     <>
-      <a className="skip-link" href="#contenu">
+      <a
+        className="skip-link"
+        href="#contenu"
+        onClick={(event) => {
+          // Focus <main> itself (the next Tab goes to its first control), without a #contenu in the address.
+          event.preventDefault();
+          document.getElementById('contenu')?.focus();
+        }}
+      >
         Aller au contenu
       </a>
       <header className="site-header">
@@ -50,7 +58,7 @@ export function Layout() {
           </ul>
         </nav>
       )}
-      <main id="contenu" className="site-main">
+      <main id="contenu" className="site-main" tabIndex={-1}>
         <Outlet />
       </main>
       <footer className="site-footer">

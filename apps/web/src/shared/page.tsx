@@ -1,12 +1,22 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { asProblem } from '../api/problem';
 
-/** Sets the document title and moves focus to the page heading (screen readers hear the new page). */
+/** The path of the page last shown: focus moves only when a navigation changes it. */
+let shownPath: string | null = null;
+
+/**
+ * Sets the document title and, when the page was reached by navigating within the app, moves
+ * focus to its heading (screen readers hear the new page; Tab continues from there). The
+ * document's first page leaves focus where the browser put it, so that the skip link is the
+ * first Tab stop.
+ */
 export function Page({ title, children }: { title: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} — Relais`;
-    heading.current?.focus();
+    const path = window.location.pathname;
+    if (shownPath !== null && shownPath !== path) heading.current?.focus();
+    shownPath = path;
   }, [title]);
   return (
     <>
