@@ -144,6 +144,32 @@ describe('SLA administration: policies and calendars', () => {
     expect((await f.api.get('/api/v1/calendriers/nulle-part', { token: agent })).status).toBe(400);
   });
 
+  it('lists the calendars an admin can edit: the network’s, the siège’s, then each MdR (own or inherited), in pages', async () => {
+    const res = await f.api.get('/api/v1/calendriers?limit=200', { token: admin });
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<{ id: string; maisonId: string | null; maisonNom: string | null; herite: boolean; version: number; libelle: string }>;
+    expect(items.slice(0, 2).map((c) => [c.id, c.herite, c.maisonId])).toEqual([
+      ['reseau', false, null],
+      ['siege', false, null],
+    ]);
+    const maisons = await f.query(`SELECT id, nom FROM maison`);
+    expect(items.length).toBe(2 + maisons.length);
+    const foix = maisons.find((m: any) => /foix/i.test(m.nom));
+    const foixItem = items.find((c) => c.maisonId === foix.id)!;
+    expect(foixItem).toMatchObject({ id: `maison-${foix.id}`, maisonNom: foix.nom, herite: true, version: 0 });
+    // Its first PUT (If-Match "0") gives the MdR a calendar of its own: the list says so.
+    const { id: _id, ...spec } = (await f.api.get(`/api/v1/calendriers/${foixItem.id}`, { token: admin })).body.spec;
+    const own = await f.api.request('PUT', `/api/v1/calendriers/${foixItem.id}`, { token: admin, body: { ...spec, libelle: 'Maison de Foix' }, headers: { 'if-match': '"0"' } });
+    expect(own.status).toBe(200);
+    const after = (await f.api.get('/api/v1/calendriers?limit=200', { token: admin })).body.items.find((c: any) => c.id === foixItem.id);
+    expect(after).toMatchObject({ herite: false, version: 1, libelle: 'Maison de Foix', maisonNom: foix.nom });
+
+    const paged = (await walkPages((cursor) => f.api.get(`/api/v1/calendriers?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: admin }), 3)).map((c) => c.id);
+    expect(paged).toEqual(items.map((c) => c.id));
+    expect((await f.api.get('/api/v1/calendriers?cursor=nimporte-quoi', { token: admin })).status).toBe(400);
+    expect((await f.api.get('/api/v1/calendriers')).status).toBe(401);
+  });
+
   it('the maintenance queue purges idempotency keys older than 24 hours, and only those', async () => {
     const [{ id: userId }] = await f.query(`SELECT id FROM users WHERE email = 'agent.carcassonne@relais.demo'`);
     await f.query(

@@ -81,3 +81,15 @@ export class CalendrierDto {
   @ApiProperty({ type: CalendrierSpecDto }) spec: CalendrierSpecDto;
   @ApiProperty({ type: JourFermeDto, isArray: true, description: 'Jours fériés et fermetures de cette année et de la suivante.' }) joursFermes: JourFermeDto[];
 }
+
+/** A calendar in the list: enough to choose one and know whether it is the MdR's own. */
+export class CalendrierResumeDto {
+  @ApiProperty({ example: 'siege', description: 'reseau, siege ou maison-<identifiant de la Maison>.' }) id: string;
+  @ApiProperty({ example: 'Siège de la Région' }) libelle: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'La Maison que sert ce calendrier ; null pour le réseau et le siège.' }) maisonId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Le nom de cette Maison.' }) maisonNom: string | null;
+  @ApiProperty({ description: 'Une Maison sans calendrier propre suit celui du réseau (version 0).' }) herite: boolean;
+  @ApiProperty({ type: 'integer' }) version: number;
+}
+
+export class CalendrierPageDto extends PageOf(CalendrierResumeDto) {}

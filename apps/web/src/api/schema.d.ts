@@ -188,6 +188,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les calendriers ouvrés : réseau, siège, puis chaque Maison (le sien ou celui du réseau, hérité) */
+        get: operations["SlaController_calendriers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendriers/{id}": {
         parameters: {
             query?: never;
@@ -1060,6 +1077,30 @@ export interface components {
             /** @description Jours fériés et fermetures de cette année et de la suivante. */
             joursFermes: components["schemas"]["JourFermeDto"][];
             spec: components["schemas"]["CalendrierSpecDto"];
+            version: number;
+        };
+        CalendrierPageDto: {
+            items: components["schemas"]["CalendrierResumeDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+        };
+        CalendrierResumeDto: {
+            /** @description Une Maison sans calendrier propre suit celui du réseau (version 0). */
+            herite: boolean;
+            /**
+             * @description reseau, siege ou maison-<identifiant de la Maison>.
+             * @example siege
+             */
+            id: string;
+            /** @example Siège de la Région */
+            libelle: string;
+            /**
+             * Format: uuid
+             * @description La Maison que sert ce calendrier ; null pour le réseau et le siège.
+             */
+            maisonId: string | null;
+            /** @description Le nom de cette Maison. */
+            maisonNom: string | null;
             version: number;
         };
         CalendrierSpecDto: {
@@ -3198,6 +3239,56 @@ export interface operations {
             };
             /** @description La connexion de démonstration est fermée (AUTH_DEV_LOGIN n’est pas activé). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    SlaController_calendriers: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendrierPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
