@@ -5,6 +5,7 @@ import { configureAuth } from '../api/client';
 import { ConnexionPage } from '../auth/ConnexionPage';
 import { getSession, setSession, useSession } from '../auth/session';
 import { Loading, Page } from '../shared/page';
+import { RequireAdmin } from '../admin/RequireAdmin';
 import { Layout } from './Layout';
 import { homeOf } from './navigation';
 
@@ -13,6 +14,11 @@ const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage'
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
+// Admin screens (SLA policies, calendars, queue board).
+const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => ({ default: m.PolitiquesPage })));
+const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
+const CalendrierPage = lazy(() => import('../admin/CalendrierPage').then((m) => ({ default: m.CalendrierPage })));
+const FilesPage = lazy(() => import('../admin/FilesPage').then((m) => ({ default: m.FilesPage })));
 
 configureAuth({ token: () => getSession()?.token ?? null, unauthorized: () => setSession(null) });
 
@@ -64,6 +70,11 @@ const router = createBrowserRouter([
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'file-referent', element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
+      { path: 'admin/politiques-sla', element: <RequireSession><RequireAdmin><Lazy><PolitiquesPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/calendriers', element: <RequireSession><RequireAdmin><Lazy><CalendriersPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/files', element: <RequireSession><RequireAdmin><Lazy><FilesPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/*', element: <RequireSession><RequireAdmin><NotFound /></RequireAdmin></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -16,6 +16,12 @@ export function navigationOf(role: Me['role']): NavItem[] {
       ];
     case 'referent':
       return [{ to: '/file-referent', label: 'File des questions' }];
+    case 'admin':
+      return [
+        { to: '/admin/politiques-sla', label: 'Politiques SLA' },
+        { to: '/admin/calendriers', label: 'Calendriers' },
+        { to: '/admin/files', label: 'Tableau des files' },
+      ];
     default:
       return [];
   }
