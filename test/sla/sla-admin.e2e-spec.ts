@@ -131,10 +131,29 @@ describe('SLA administration: policies and calendars', () => {
     await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
     expect(await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${before.generation}`)).toBe(0);
 
+    // A named closure period: every day of it closed, shown under its libellé; a bad one refused next to its field.
+    const period = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, closures: [today], fermetures: [{ du: '2027-08-09', au: '2027-08-13', libelle: 'Fermeture estivale' }] },
+      headers: { 'if-match': changed.headers.get('etag')! },
+    });
+    expect(period.status).toBe(200);
+    expect(period.body.spec.fermetures).toEqual([{ du: '2027-08-09', au: '2027-08-13', libelle: 'Fermeture estivale' }]);
+    expect(period.body.joursFermes.filter((d: any) => d.libelle === 'Fermeture estivale').map((d: any) => d.date)).toEqual(['2027-08-09', '2027-08-10', '2027-08-11', '2027-08-12', '2027-08-13']);
+    const badPeriod = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, fermetures: [{ du: '2027-08-13', au: '2027-08-09', libelle: '' }] },
+      headers: { 'if-match': period.headers.get('etag')! },
+    });
+    expect(badPeriod.status).toBe(400);
+    expect(badPeriod.body.errors.map((e: any) => e.field).sort()).toEqual(['fermetures[0].au', 'fermetures[0].libelle']);
+    const cleared = await f.api.request('PUT', '/api/v1/calendriers/siege', { token: admin, body: { ...spec, closures: [today], fermetures: [] }, headers: { 'if-match': period.headers.get('etag')! } });
+    expect(cleared.status).toBe(200);
+
     const bad = await f.api.request('PUT', '/api/v1/calendriers/siege', {
       token: admin,
       body: { ...spec, hours: { ...spec.hours, 1: [{ start: '25:00', end: '12:00' }] } },
-      headers: { 'if-match': changed.headers.get('etag')! },
+      headers: { 'if-match': cleared.headers.get('etag')! },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.length).toBeGreaterThan(0);

@@ -109,7 +109,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await page.getByRole('button', { name: 'Enregistrer la politique' }).click();
     await page.getByText(/Cette politique a été modifiée entre-temps par quelqu’un d’autre/).waitFor();
     // Reloaded: the other admin's threshold is shown, and the list says the new version.
-    await page.waitForFunction(() => (document.getElementById('seuilAvertissementPct') as HTMLInputElement | null)?.value === '60');
+    await page.waitForFunction(`document.getElementById('seuilAvertissementPct')?.value === '60'`);
     await shot('admin-05-politique-modifiee-entre-temps');
     expect((await politique()).cibleMinutesOuvrees).toBe(450);
 

@@ -10,11 +10,11 @@ import { PageQueryDto } from '../common/dto';
 import { ETAG_HEADER } from '../common/page.responses';
 import { ApiProblems } from '../common/problem.responses';
 import { CalendrierIdDto, PolitiqueIdDto, UpdateCalendrierDto, UpdatePolitiqueDto } from './sla.dto';
-import { CalendrierDto, CalendrierPageDto, PlageHoraireDto, PolitiqueDto, PolitiquePageDto } from './sla.responses';
+import { CalendrierDto, CalendrierPageDto, FermetureDto, PlageHoraireDto, PolitiqueDto, PolitiquePageDto } from './sla.responses';
 
 @ApiTags('SLA')
 @ApiBearerAuth()
-@ApiExtraModels(PlageHoraireDto)
+@ApiExtraModels(PlageHoraireDto, FermetureDto)
 @Controller()
 export class SlaController {
   constructor(

@@ -83,8 +83,8 @@ describe('PolitiqueForm', () => {
         title: 'Données invalides',
         detail: 'La requête contient des données invalides.',
         errors: [
-          { field: 'cibleMinutesOuvrees', message: 'cibleMinutesOuvrees doit être positive.' },
-          { field: 'seuilAvertissementPct', message: 'seuilAvertissementPct ne doit pas dépasser 99.' },
+          { field: 'cibleMinutesOuvrees', message: 'La cible doit être positive.' },
+          { field: 'seuilAvertissementPct', message: 'Le seuil d’alerte ne doit pas dépasser 99 %.' },
         ],
       }),
     );
@@ -95,7 +95,7 @@ describe('PolitiqueForm', () => {
     await userEvent.type(screen.getByLabelText('Seuil d’alerte (% de la cible)'), '150');
     await userEvent.click(screen.getByRole('button', { name: 'Enregistrer la politique' }));
 
-    const cibleError = await screen.findByText('cibleMinutesOuvrees doit être positive.');
+    const cibleError = await screen.findByText('La cible doit être positive.');
     expect(cibleError).toHaveAttribute('id', 'cibleMinutesOuvrees-error');
     const cible = screen.getByLabelText('Cible');
     expect(cible).toHaveAttribute('aria-invalid', 'true');
@@ -109,12 +109,12 @@ describe('PolitiqueForm', () => {
   });
 
   it('sends what is not a number as typed, so that the API’s own message comes back to the field', async () => {
-    put.mockResolvedValue(answer(400, { status: 400, title: 'Données invalides', detail: '…', errors: [{ field: 'cibleMinutesOuvrees', message: 'cibleMinutesOuvrees doit être un nombre.' }] }));
+    put.mockResolvedValue(answer(400, { status: 400, title: 'Données invalides', detail: '…', errors: [{ field: 'cibleMinutesOuvrees', message: 'La cible doit être un nombre (en minutes ouvrées).' }] }));
     renderForm();
     await userEvent.clear(screen.getByLabelText('Cible'));
     await userEvent.type(screen.getByLabelText('Cible'), 'deux');
     await userEvent.click(screen.getByRole('button', { name: 'Enregistrer la politique' }));
-    expect(await screen.findByText('cibleMinutesOuvrees doit être un nombre.')).toHaveAttribute('id', 'cibleMinutesOuvrees-error');
+    expect(await screen.findByText('La cible doit être un nombre (en minutes ouvrées).')).toHaveAttribute('id', 'cibleMinutesOuvrees-error');
     expect(put.mock.calls[0][1].body.cibleMinutesOuvrees).toBe('deux');
   });
 

@@ -1111,6 +1111,8 @@ export interface components {
              *     ]
              */
             closures: string[];
+            /** @description Périodes de fermeture nommées (du … au inclus). */
+            fermetures?: components["schemas"]["FermetureDto"][];
             /**
              * @description FR : jours fériés français ; null : aucun.
              * @enum {string|null}
@@ -1423,6 +1425,20 @@ export interface components {
              * @description Un référent précis (identifiant de référent ou d’utilisateur).
              */
             referentId?: string;
+        };
+        FermetureDto: {
+            /**
+             * @description Dernier jour fermé, inclus.
+             * @example 2027-01-02
+             */
+            au: string;
+            /**
+             * @description Premier jour fermé (date locale).
+             * @example 2026-12-28
+             */
+            du: string;
+            /** @example Fermeture de fin d’année */
+            libelle: string;
         };
         FieldErrorDto: {
             /**
@@ -2075,6 +2091,17 @@ export interface components {
              *     ]
              */
             closures: string[];
+            /**
+             * @description Périodes de fermeture nommées (du … au inclus, au plus 366 jours), en plus des jours de closures.
+             * @example [
+             *       {
+             *         "du": "2026-12-28",
+             *         "au": "2027-01-02",
+             *         "libelle": "Fermeture de fin d’année"
+             *       }
+             *     ]
+             */
+            fermetures?: components["schemas"]["FermetureDto"][];
             /** @enum {string|null} */
             holidays: "FR" | null;
             /**
