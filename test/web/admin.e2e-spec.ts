@@ -18,7 +18,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
   const RELAIS = 'Question : relais à l’usager';
   /** What the walk changes, put back afterwards: the database is shared with other suites. */
   let politiqueAvant: { id: string; libelle: string; cibleMinutesOuvrees: number; seuilAvertissementPct: number; actif: boolean };
-  let closuresAvant: string[];
+  let closuresAvant: { closures: string[]; fermetures: unknown[] };
 
   beforeAll(async () => {
     web.ensureWebBuild();
@@ -28,7 +28,8 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     admin = users.find((u) => u.role === 'admin')!;
     adminToken = await api.login(admin.email);
     politiqueAvant = (await api.get('/api/v1/sla/politiques', { token: adminToken })).body.items.find((p: any) => p.horloge === 'relais');
-    closuresAvant = (await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec.closures;
+    const siege = (await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec;
+    closuresAvant = { closures: siege.closures, fermetures: siege.fermetures ?? [] };
     browser = await web.launchChromium();
     ({ page, errors } = await web.openPage(browser));
   }, 180_000);
@@ -40,7 +41,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
       await api.request('PUT', `/api/v1/sla/politiques/${id}`, { token: adminToken, body: values, headers: { 'if-match': `"${now.version}"` } });
       const cal = await api.get('/api/v1/calendriers/siege', { token: adminToken });
       const { id: _id, ...spec } = cal.body.spec;
-      await api.request('PUT', '/api/v1/calendriers/siege', { token: adminToken, body: { ...spec, closures: closuresAvant }, headers: { 'if-match': cal.headers.get('etag')! } });
+      await api.request('PUT', '/api/v1/calendriers/siege', { token: adminToken, body: { ...spec, ...closuresAvant }, headers: { 'if-match': cal.headers.get('etag')! } });
     }
     await browser?.close();
     await api?.close();
@@ -133,19 +134,26 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await shot('admin-07-calendrier');
 
     const next = new Date().getFullYear() + 1;
+    // The libellé is required: said next to its field before anything is sent.
     await page.getByLabel('Premier jour fermé').fill(`${next}-08-10`);
+    await page.getByRole('button', { name: 'Ajouter la fermeture' }).click();
+    await page.locator('#fermeture-libelle-error').waitFor();
+    expect(await page.getByLabel('Libellé de la fermeture').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Libellé de la fermeture').fill('Fermeture estivale');
     await page.getByLabel('Dernier jour fermé (facultatif)').fill(`${next}-08-11`);
     await page.getByRole('button', { name: 'Ajouter la fermeture' }).click();
-    const periode = page.getByRole('list', { name: 'Fermetures exceptionnelles' }).getByRole('listitem').filter({ hasText: `10 août ${next}` });
+    const periode = page.getByRole('list', { name: 'Fermetures exceptionnelles' }).getByRole('listitem').filter({ hasText: 'Fermeture estivale' });
     await periode.waitFor();
-    expect(await periode.textContent()).toMatch(new RegExp(`Du \\w+ 10 août ${next} au \\w+ 11 août ${next} \\(2 jours\\)`));
-    await page.getByText(`11 août ${next} — Fermeture exceptionnelle`).waitFor();
-    expect((await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec.closures).toEqual(expect.arrayContaining([`${next}-08-10`, `${next}-08-11`]));
+    expect(await periode.textContent()).toMatch(new RegExp(`du \\w+ 10 août ${next} au \\w+ 11 août ${next} \\(2 jours\\)`));
+    await page.getByText(`11 août ${next} — Fermeture estivale`).waitFor();
+    expect(await page.getByLabel('Libellé de la fermeture').inputValue()).toBe('');
+    expect((await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec.fermetures).toEqual([{ du: `${next}-08-10`, au: `${next}-08-11`, libelle: 'Fermeture estivale' }]);
     await shot('admin-08-fermeture-ajoutee');
 
-    await periode.getByRole('button', { name: /^Retirer la fermeture/ }).click();
+    await periode.getByRole('button', { name: /^Retirer la fermeture Fermeture estivale/ }).click();
     await periode.waitFor({ state: 'detached' });
-    expect((await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec.closures).not.toContain(`${next}-08-10`);
+    await page.getByText(`11 août ${next} — Fermeture estivale`).waitFor({ state: 'detached' });
+    expect((await api.get('/api/v1/calendriers/siege', { token: adminToken })).body.spec.fermetures).toEqual([]);
 
     // A wrong opening hour comes back from the API next to its field.
     await page.getByLabel('Lundi, plage 1 : début').fill('25:00');

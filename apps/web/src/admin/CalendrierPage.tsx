@@ -7,12 +7,12 @@ import { ErrorMessage, Loading, Page } from '../shared/page';
 import { FermeturesEditor } from './FermeturesEditor';
 import { HorairesForm } from './HorairesForm';
 import { adminKeys, ifMatch, useCalendrier } from './queries';
-import { formatJour, hoursOf, type Calendrier, type Hours } from './sla-admin';
+import { formatJour, hoursOf, type Calendrier, type Fermeture, type Hours } from './sla-admin';
 
 export const CALENDRIER_MODIFIE_ENTRE_TEMPS =
   'Ce calendrier a été modifié entre-temps par quelqu’un d’autre. Il vient d’être rechargé : vérifiez-le, puis refaites votre modification.';
 
-type Change = { libelle?: string; hours?: Hours; holidays?: 'FR' | null; closures?: string[] };
+type Change = { libelle?: string; hours?: Hours; holidays?: 'FR' | null; closures?: string[]; fermetures?: Fermeture[] };
 
 /** One calendar: its opening hours, public holidays and closures, editable by an admin. */
 export function CalendrierPage() {
@@ -24,8 +24,8 @@ export function CalendrierPage() {
 
   const save = useMutation({
     mutationFn: ({ base, change }: { base: Calendrier; change: Change; what: string }) => {
-      const { libelle, timeZone, holidays, closures } = base.spec;
-      const body = { libelle, timeZone, holidays, closures, hours: hoursOf(base.spec), ...change };
+      const { libelle, timeZone, holidays, closures, fermetures = [] } = base.spec;
+      const body = { libelle, timeZone, holidays, closures, fermetures, hours: hoursOf(base.spec), ...change };
       return unwrap(api.PUT('/api/v1/calendriers/{id}', { params: { path: { id }, header: ifMatch(base.version) }, body }));
     },
     onMutate: () => {
@@ -99,7 +99,12 @@ export function CalendrierPage() {
               onSave={(change) => apply(change, 'Horaires enregistrés.')}
             />
             <div>
-              <FermeturesEditor closures={calendrier.data.spec.closures} pending={save.isPending} problem={fieldProblem} onChange={(closures, what) => apply({ closures }, what)} />
+              <FermeturesEditor
+                value={{ closures: calendrier.data.spec.closures, fermetures: calendrier.data.spec.fermetures ?? [] }}
+                pending={save.isPending}
+                problem={fieldProblem}
+                onChange={(next, what) => apply(next, what)}
+              />
               <section className="card admin-section" aria-labelledby="jours-fermes-titre">
                 <h2 id="jours-fermes-titre">Jours fermés cette année et l’an prochain</h2>
                 <p className="hint">{calendrier.data.spec.holidays === 'FR' ? 'Jours fériés français (calculés) et fermetures exceptionnelles.' : 'Fermetures exceptionnelles (ce calendrier ne suit pas les jours fériés).'}</p>

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiProblem } from '../api/problem';
-import { FermeturesEditor } from './FermeturesEditor';
+import { FermeturesEditor, type Fermetures } from './FermeturesEditor';
 import { enPeriodes, joursEntre } from './sla-admin';
 
 describe('closure periods', () => {
@@ -19,54 +19,75 @@ describe('closure periods', () => {
 });
 
 describe('FermeturesEditor', () => {
-  const setup = (closures: string[], problem: ApiProblem | null = null) => {
+  const setup = (value: Fermetures, problem: ApiProblem | null = null) => {
     const onChange = vi.fn();
-    render(<FermeturesEditor closures={closures} onChange={onChange} pending={false} problem={problem} />);
-    return onChange;
+    const view = render(<FermeturesEditor value={value} onChange={onChange} pending={false} problem={problem} />);
+    return { onChange, ...view };
   };
+  const estivale = { du: '2027-08-09', au: '2027-08-13', libelle: 'Fermeture estivale' };
 
-  it('lists the closures as periods in French, and removes a whole period with its button', async () => {
-    const onChange = setup(['2026-12-24', '2026-12-31', '2027-01-01']);
-    const items = screen.getAllByRole('listitem');
-    expect(items.map((li) => li.querySelector('span')!.textContent)).toEqual([
-      'Le jeudi 24 décembre 2026',
-      'Du jeudi 31 décembre 2026 au vendredi 1 janvier 2027 (2 jours)',
+  it('lists named periods and unnamed days in French, and removes one with its button', async () => {
+    const { onChange } = setup({ closures: ['2026-12-24', '2026-12-31', '2027-01-01'], fermetures: [estivale] });
+    expect(screen.getAllByRole('listitem').map((li) => li.querySelector('span')!.textContent)).toEqual([
+      'Fermeture estivale — du lundi 9 août 2027 au vendredi 13 août 2027 (5 jours)',
+      'Fermeture exceptionnelle (sans libellé) — le jeudi 24 décembre 2026',
+      'Fermeture exceptionnelle (sans libellé) — du jeudi 31 décembre 2026 au vendredi 1 janvier 2027 (2 jours)',
     ]);
-    await userEvent.click(screen.getByRole('button', { name: /Retirer la fermeture : du jeudi 31 décembre 2026/ }));
-    expect(onChange).toHaveBeenCalledWith(['2026-12-24'], expect.stringMatching(/^Fermeture retirée : du jeudi 31 décembre 2026/));
+    await userEvent.click(screen.getByRole('button', { name: /^Retirer la fermeture Fermeture estivale/ }));
+    expect(onChange).toHaveBeenLastCalledWith({ closures: ['2026-12-24', '2026-12-31', '2027-01-01'], fermetures: [] }, 'Fermeture « Fermeture estivale » retirée.');
+    await userEvent.click(screen.getByRole('button', { name: /^Retirer la fermeture sans libellé du jeudi 31 décembre 2026/ }));
+    expect(onChange).toHaveBeenLastCalledWith({ closures: ['2026-12-24'], fermetures: [estivale] }, expect.stringMatching(/^Fermeture retirée : du jeudi 31 décembre 2026/));
   });
 
-  it('adds one day, or every day of a period, to the sorted list', async () => {
-    const onChange = setup(['2026-12-24']);
-    expect(screen.queryByText('Aucune fermeture exceptionnelle.')).toBeNull();
-    await userEvent.type(screen.getByLabelText('Premier jour fermé'), '2026-11-10');
-    await userEvent.type(screen.getByLabelText('Dernier jour fermé (facultatif)'), '2026-11-12');
-    await userEvent.click(screen.getByRole('button', { name: 'Ajouter la fermeture' }));
-    expect(onChange).toHaveBeenLastCalledWith(['2026-11-10', '2026-11-11', '2026-11-12', '2026-12-24'], 'Fermeture ajoutée du mardi 10 novembre 2026 au jeudi 12 novembre 2026.');
-    expect(screen.getByLabelText('Premier jour fermé')).toHaveValue('');
-  });
-
-  it('says next to the field what is wrong with a period, and sends nothing', async () => {
-    const onChange = setup([]);
+  it('adds a named period, and empties its form once the calendar holds it', async () => {
+    const { onChange, rerender } = setup({ closures: [], fermetures: [] });
     expect(screen.getByText('Aucune fermeture exceptionnelle.')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Libellé de la fermeture'), 'Pont du 11 novembre');
+    await userEvent.type(screen.getByLabelText('Premier jour fermé'), '2026-11-10');
     await userEvent.click(screen.getByRole('button', { name: 'Ajouter la fermeture' }));
+    const next = { closures: [], fermetures: [{ du: '2026-11-10', au: '2026-11-10', libelle: 'Pont du 11 novembre' }] };
+    expect(onChange).toHaveBeenLastCalledWith(next, 'Fermeture « Pont du 11 novembre » ajoutée, le mardi 10 novembre 2026.');
+    expect(screen.getByLabelText('Libellé de la fermeture')).toHaveValue('Pont du 11 novembre');
+    rerender(<FermeturesEditor value={next} onChange={onChange} pending={false} problem={null} />);
+    expect(screen.getByLabelText('Libellé de la fermeture')).toHaveValue('');
+    expect(screen.getByText('Pont du 11 novembre')).toBeInTheDocument();
+  });
+
+  it('says next to each field what is missing or wrong, and sends nothing', async () => {
+    const { onChange } = setup({ closures: [], fermetures: [] });
+    await userEvent.click(screen.getByRole('button', { name: 'Ajouter la fermeture' }));
+    const libelle = screen.getByLabelText('Libellé de la fermeture');
+    expect(libelle).toHaveAttribute('aria-invalid', 'true');
+    expect(libelle).toHaveAttribute('aria-describedby', 'fermeture-libelle-error');
     const du = screen.getByLabelText('Premier jour fermé');
-    expect(du).toHaveAttribute('aria-invalid', 'true');
     expect(du).toHaveAttribute('aria-describedby', 'fermeture-du-error');
     expect(screen.getByText('Indiquez le premier jour de fermeture.')).toHaveAttribute('id', 'fermeture-du-error');
 
+    await userEvent.type(libelle, 'Inventaire');
     await userEvent.type(du, '2026-11-12');
     await userEvent.type(screen.getByLabelText('Dernier jour fermé (facultatif)'), '2026-11-10');
     await userEvent.click(screen.getByRole('button', { name: 'Ajouter la fermeture' }));
     expect(screen.getByLabelText('Dernier jour fermé (facultatif)')).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByText('Le dernier jour doit être le premier jour ou un jour suivant.')).toBeInTheDocument();
+    expect(libelle).toHaveAttribute('aria-invalid', 'false');
     expect(onChange).not.toHaveBeenCalled();
   });
 
-  it('shows the API’s message about a closure day next to the list (closures[0] → closures)', () => {
-    setup(['2026-12-24'], new ApiProblem({ status: 400, title: 'Données invalides', detail: 'Le calendrier est invalide.', errors: [{ field: 'closures[0]', message: 'closures[0] (2026-02-30) doit être une date valide au format yyyy-mm-dd' }] }));
-    const message = screen.getByText(/doit être une date valide/);
-    expect(message).toHaveAttribute('id', 'closures-error');
+  it('puts the API’s message about the period just added next to its field (fermetures[1].libelle → libellé)', () => {
+    setup(
+      { closures: [], fermetures: [estivale] },
+      new ApiProblem({ status: 400, title: 'Données invalides', detail: 'Le calendrier est invalide.', errors: [{ field: 'fermetures[1].libelle', message: 'fermetures[1].libelle ne doit pas dépasser 200 caractères' }] }),
+    );
+    expect(screen.getByText(/ne doit pas dépasser 200 caractères/)).toHaveAttribute('id', 'fermeture-libelle-error');
+    expect(screen.getByLabelText('Libellé de la fermeture')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('puts a message about a day already listed next to the list (closures[0] → the list)', () => {
+    setup(
+      { closures: ['2026-12-24'], fermetures: [] },
+      new ApiProblem({ status: 400, title: 'Données invalides', detail: 'Le calendrier est invalide.', errors: [{ field: 'closures[0]', message: 'closures[0] (2026-02-30) doit être une date valide au format yyyy-mm-dd' }] }),
+    );
+    expect(screen.getByText(/doit être une date valide/)).toHaveAttribute('id', 'closures-error');
     expect(screen.getByRole('list', { name: 'Fermetures exceptionnelles' })).toHaveAttribute('aria-describedby', 'closures-error');
   });
 });

@@ -27,6 +27,9 @@ export function PolitiqueForm({ politique, journee, onDone }: { politique: Polit
   const [seuil, setSeuil] = useState(String(politique.seuilAvertissementPct));
   const [actif, setActif] = useState(politique.actif);
   const [stale, setStale] = useState(false);
+  // Opened from a row's button: keyboard and screen-reader users land on the form.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   // A newer version arrived (after a 412, the list refetched): the form shows it as it now is.
   const shownVersion = useRef(politique.version);
   useEffect(() => {
@@ -74,7 +77,7 @@ export function PolitiqueForm({ politique, journee, onDone }: { politique: Polit
   const jour = politique.horloge === 'prise_en_charge' || politique.horloge === 'reponse' ? journee.siege : journee.maison;
   return (
     <form onSubmit={submit} noValidate className="form admin-form" aria-labelledby="politique-form-titre">
-      <h2 id="politique-form-titre">Modifier « {politique.libelle} »</h2>
+      <h2 id="politique-form-titre" tabIndex={-1} ref={heading}>Modifier « {politique.libelle} »</h2>
       <p className="hint">
         Horloge <strong>{horloge.nom.toLowerCase()}</strong> : {horloge.mesure}. Version {politique.version} lue.
       </p>

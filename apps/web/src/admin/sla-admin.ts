@@ -4,6 +4,7 @@ export type Politique = Schemas['PolitiqueDto'];
 export type Calendrier = Schemas['CalendrierDto'];
 export type CalendrierSpec = Schemas['CalendrierSpecDto'];
 export type Plage = Schemas['PlageHoraireDto'];
+export type Fermeture = Schemas['FermetureDto'];
 /** Opening intervals by ISO weekday, '1' (Monday) to '7' (Sunday). */
 export type Hours = Record<string, Plage[]>;
 
