@@ -162,6 +162,18 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await hourError.waitFor();
     expect(await page.getByLabel('Lundi, plage 1 : début').getAttribute('aria-describedby')).toBe('hours-1-0-error');
     await shot('admin-09-horaires-erreur');
+
+    // On a tablet (768 px) the page keeps to the screen's width: the hours table scrolls in its box.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(`${api.baseUrl}/admin/calendriers/siege`);
+    await h1('Calendrier : Siège de la Région');
+    await page.getByLabel('Lundi, plage 1 : début').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await shot('admin-09b-calendrier-tablette');
+    await page.goto(`${api.baseUrl}/admin/politiques-sla`);
+    await page.getByRole('row').filter({ hasText: RELAIS }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 120_000);
 
   it('the queue board opens from its page with the admin’s session', async () => {

@@ -5,6 +5,9 @@ import { ApiProblem } from '../api/problem';
 import { FermeturesEditor, type Fermetures } from './FermeturesEditor';
 import { enPeriodes, joursEntre } from './sla-admin';
 
+// The first render of a file loads React and Testing Library: several seconds on a busy 2-core machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 describe('closure periods', () => {
   it('groups consecutive days into periods, across a month’s end, once each', () => {
     expect(enPeriodes(['2026-12-31', '2026-12-24', '2027-01-01', '2026-12-24', '2026-12-26'])).toEqual([

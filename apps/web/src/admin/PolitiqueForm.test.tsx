@@ -25,6 +25,9 @@ const politique: Politique = {
 
 const answer = (status: number, body: unknown) => ({ data: status < 300 ? body : undefined, error: status >= 300 ? body : undefined, response: new Response(null, { status }) });
 
+// The first render of a file loads React and Testing Library: several seconds on a busy 2-core machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 describe('minutes ↔ hours', () => {
   it('shows a target in hours when it is a whole number of quarter hours, in minutes otherwise', () => {
     expect(cibleAffichee(1440)).toEqual({ valeur: '24', unite: 'heures' });
