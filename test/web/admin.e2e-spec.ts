@@ -110,7 +110,8 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await page.getByRole('button', { name: 'Enregistrer la politique' }).click();
     await page.getByText(/Cette politique a été modifiée entre-temps par quelqu’un d’autre/).waitFor();
     // Reloaded: the other admin's threshold is shown, and the list says the new version.
-    await page.waitForFunction(`document.getElementById('seuilAvertissementPct')?.value === '60'`);
+    // (a function, not a string: the app's CSP forbids evaluating strings)
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('seuilAvertissementPct')?.value === '60');
     await shot('admin-05-politique-modifiee-entre-temps');
     expect((await politique()).cibleMinutesOuvrees).toBe(450);
 
