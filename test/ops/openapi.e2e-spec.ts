@@ -316,6 +316,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
         '/api/v1/sla/politiques/{id}',
         200,
       );
+      conforms(await api.get('/api/v1/calendriers', { token: admin }), 'GET', '/api/v1/calendriers', 200);
       conforms(await api.get('/api/v1/calendriers/siege', { token: admin }), 'GET', '/api/v1/calendriers/{id}', 200);
       conforms(await api.get(`/api/v1/calendriers/maison-${ids.foix}`, { token: admin }), 'GET', '/api/v1/calendriers/{id}', 200);
       conforms(await api.get('/api/v1/sla/politiques', { token: await api.login(C.agentFoix) }), 'GET', '/api/v1/sla/politiques', 403);

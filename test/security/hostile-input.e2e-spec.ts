@@ -240,7 +240,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/dispositifs/, as: Q.agentCarcassonne, id: dir.eceau },
       { match: /\/(themes|referents)$/, as: Q.agentCarcassonne },
       { match: /\/sla\/politiques/, as: Q.admin, id: politique },
-      { match: /\/calendriers\//, as: Q.admin, id: 'reseau' },
+      { match: /\/calendriers(\/|$)/, as: Q.admin, id: 'reseau' },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },

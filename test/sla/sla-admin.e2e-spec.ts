@@ -131,10 +131,29 @@ describe('SLA administration: policies and calendars', () => {
     await f.waitFor(async () => (await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${after.generation}`)) === 1, 5000, 'new timer');
     expect(await f.redis.exists(`${prefix}:sla-timers:sla-${after.id}-depassement-${before.generation}`)).toBe(0);
 
+    // A named closure period: every day of it closed, shown under its libellé; a bad one refused next to its field.
+    const period = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, closures: [today], fermetures: [{ du: '2027-08-09', au: '2027-08-13', libelle: 'Fermeture estivale' }] },
+      headers: { 'if-match': changed.headers.get('etag')! },
+    });
+    expect(period.status).toBe(200);
+    expect(period.body.spec.fermetures).toEqual([{ du: '2027-08-09', au: '2027-08-13', libelle: 'Fermeture estivale' }]);
+    expect(period.body.joursFermes.filter((d: any) => d.libelle === 'Fermeture estivale').map((d: any) => d.date)).toEqual(['2027-08-09', '2027-08-10', '2027-08-11', '2027-08-12', '2027-08-13']);
+    const badPeriod = await f.api.request('PUT', '/api/v1/calendriers/siege', {
+      token: admin,
+      body: { ...spec, fermetures: [{ du: '2027-08-13', au: '2027-08-09', libelle: '' }] },
+      headers: { 'if-match': period.headers.get('etag')! },
+    });
+    expect(badPeriod.status).toBe(400);
+    expect(badPeriod.body.errors.map((e: any) => e.field).sort()).toEqual(['fermetures[0].au', 'fermetures[0].libelle']);
+    const cleared = await f.api.request('PUT', '/api/v1/calendriers/siege', { token: admin, body: { ...spec, closures: [today], fermetures: [] }, headers: { 'if-match': period.headers.get('etag')! } });
+    expect(cleared.status).toBe(200);
+
     const bad = await f.api.request('PUT', '/api/v1/calendriers/siege', {
       token: admin,
       body: { ...spec, hours: { ...spec.hours, 1: [{ start: '25:00', end: '12:00' }] } },
-      headers: { 'if-match': changed.headers.get('etag')! },
+      headers: { 'if-match': cleared.headers.get('etag')! },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.length).toBeGreaterThan(0);
@@ -142,6 +161,32 @@ describe('SLA administration: policies and calendars', () => {
     expect(blind.status).toBe(428);
     expect((await f.api.get('/api/v1/calendriers/siege', { token: agent })).body.joursFermes.map((d: any) => d.date)).toContain(today);
     expect((await f.api.get('/api/v1/calendriers/nulle-part', { token: agent })).status).toBe(400);
+  });
+
+  it('lists the calendars an admin can edit: the network’s, the siège’s, then each MdR (own or inherited), in pages', async () => {
+    const res = await f.api.get('/api/v1/calendriers?limit=200', { token: admin });
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<{ id: string; maisonId: string | null; maisonNom: string | null; herite: boolean; version: number; libelle: string }>;
+    expect(items.slice(0, 2).map((c) => [c.id, c.herite, c.maisonId])).toEqual([
+      ['reseau', false, null],
+      ['siege', false, null],
+    ]);
+    const maisons = await f.query(`SELECT id, nom FROM maison`);
+    expect(items.length).toBe(2 + maisons.length);
+    const foix = maisons.find((m: any) => /foix/i.test(m.nom));
+    const foixItem = items.find((c) => c.maisonId === foix.id)!;
+    expect(foixItem).toMatchObject({ id: `maison-${foix.id}`, maisonNom: foix.nom, herite: true, version: 0 });
+    // Its first PUT (If-Match "0") gives the MdR a calendar of its own: the list says so.
+    const { id: _id, ...spec } = (await f.api.get(`/api/v1/calendriers/${foixItem.id}`, { token: admin })).body.spec;
+    const own = await f.api.request('PUT', `/api/v1/calendriers/${foixItem.id}`, { token: admin, body: { ...spec, libelle: 'Maison de Foix' }, headers: { 'if-match': '"0"' } });
+    expect(own.status).toBe(200);
+    const after = (await f.api.get('/api/v1/calendriers?limit=200', { token: admin })).body.items.find((c: any) => c.id === foixItem.id);
+    expect(after).toMatchObject({ herite: false, version: 1, libelle: 'Maison de Foix', maisonNom: foix.nom });
+
+    const paged = (await walkPages((cursor) => f.api.get(`/api/v1/calendriers?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: admin }), 3)).map((c) => c.id);
+    expect(paged).toEqual(items.map((c) => c.id));
+    expect((await f.api.get('/api/v1/calendriers?cursor=nimporte-quoi', { token: admin })).status).toBe(400);
+    expect((await f.api.get('/api/v1/calendriers')).status).toBe(401);
   });
 
   it('the maintenance queue purges idempotency keys older than 24 hours, and only those', async () => {

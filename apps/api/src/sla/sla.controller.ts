@@ -3,18 +3,18 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { etagOf, Page, pageOfList, requireIfMatch } from '@app/core';
-import { GetCalendrierQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
-import type { BusinessCalendarSpec, PolitiqueView } from '@app/sla';
+import { calendrierCursorId, GetCalendrierQuery, ListCalendriersQuery, ListPolitiquesQuery, UpdateCalendrierCommand, UpdatePolitiqueCommand } from '@app/sla';
+import type { BusinessCalendarSpec, CalendrierResume, PolitiqueView } from '@app/sla';
 import { Roles } from '../auth/auth.decorators';
 import { PageQueryDto } from '../common/dto';
 import { ETAG_HEADER } from '../common/page.responses';
 import { ApiProblems } from '../common/problem.responses';
 import { CalendrierIdDto, PolitiqueIdDto, UpdateCalendrierDto, UpdatePolitiqueDto } from './sla.dto';
-import { CalendrierDto, PlageHoraireDto, PolitiqueDto, PolitiquePageDto } from './sla.responses';
+import { CalendrierDto, CalendrierPageDto, FermetureDto, PlageHoraireDto, PolitiqueDto, PolitiquePageDto } from './sla.responses';
 
 @ApiTags('SLA')
 @ApiBearerAuth()
-@ApiExtraModels(PlageHoraireDto)
+@ApiExtraModels(PlageHoraireDto, FermetureDto)
 @Controller()
 export class SlaController {
   constructor(
@@ -47,6 +47,14 @@ export class SlaController {
     const view = await this.commandBus.execute(new UpdatePolitiqueCommand(id, body, requireIfMatch(ifMatch)));
     reply.header('etag', etagOf(view.version));
     return view;
+  }
+
+  @Get('calendriers')
+  @ApiOperation({ summary: 'Les calendriers ouvrés : réseau, siège, puis chaque Maison (le sien ou celui du réseau, hérité)' })
+  @ApiOkResponse({ type: CalendrierPageDto })
+  async calendriers(@Query() query: PageQueryDto): Promise<Page<CalendrierResume>> {
+    const all: CalendrierResume[] = await this.queryBus.execute(new ListCalendriersQuery());
+    return pageOfList(all, (c) => calendrierCursorId(c.id), query);
   }
 
   @Get('calendriers/:id')

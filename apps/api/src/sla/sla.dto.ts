@@ -18,16 +18,16 @@ export class UpdatePolitiqueDto {
 
   @ApiPropertyOptional({ description: 'Cible en minutes ouvrées (une journée au siège : 480).', minimum: 0.01, maximum: 100000 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'cibleMinutesOuvrees doit être un nombre.' })
-  @Min(0.01, { message: 'cibleMinutesOuvrees doit être positive.' })
-  @Max(100000, { message: 'cibleMinutesOuvrees ne doit pas dépasser 100000.' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'La cible doit être un nombre (en minutes ouvrées).' })
+  @Min(0.01, { message: 'La cible doit être positive.' })
+  @Max(100000, { message: 'La cible ne doit pas dépasser 100 000 minutes ouvrées.' })
   cibleMinutesOuvrees?: number;
 
   @ApiPropertyOptional({ description: 'Seuil d’alerte, en % de la cible.', minimum: 1, maximum: 99 })
   @IsOptional()
-  @IsNumber({}, { message: 'seuilAvertissementPct doit être un nombre.' })
-  @Min(1, { message: 'seuilAvertissementPct doit être au moins 1.' })
-  @Max(99, { message: 'seuilAvertissementPct ne doit pas dépasser 99.' })
+  @IsNumber({}, { message: 'Le seuil d’alerte doit être un nombre (en % de la cible).' })
+  @Min(1, { message: 'Le seuil d’alerte doit être d’au moins 1 %.' })
+  @Max(99, { message: 'Le seuil d’alerte ne doit pas dépasser 99 %.' })
   seuilAvertissementPct?: number;
 
   @ApiPropertyOptional()
@@ -72,4 +72,14 @@ export class UpdateCalendrierDto {
   @IsArray({ message: 'closures doit être une liste de dates.' })
   @Type(() => String)
   closures: string[];
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { $ref: '#/components/schemas/FermetureDto' },
+    description: 'Périodes de fermeture nommées (du … au inclus, au plus 366 jours), en plus des jours de closures.',
+    example: [{ du: '2026-12-28', au: '2027-01-02', libelle: 'Fermeture de fin d’année' }],
+  })
+  @IsOptional()
+  @IsArray({ message: 'fermetures doit être une liste de périodes { du, au, libelle }.' })
+  fermetures?: Array<{ du: string; au: string; libelle: string }>;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CLOCK_ETATS, HORLOGES } from '@app/sla';
 import { PageOf } from '../common/page.responses';
 
@@ -54,6 +54,13 @@ export class PlageHoraireDto {
 
 const JOURS = ['1', '2', '3', '4', '5', '6', '7'];
 
+/** A named closure period of a calendar. */
+export class FermetureDto {
+  @ApiProperty({ example: '2026-12-28', description: 'Premier jour fermé (date locale).' }) du: string;
+  @ApiProperty({ example: '2027-01-02', description: 'Dernier jour fermé, inclus.' }) au: string;
+  @ApiProperty({ example: 'Fermeture de fin d’année', maxLength: 200 }) libelle: string;
+}
+
 export class CalendrierSpecDto {
   @ApiProperty({ example: 'siege' }) id: string;
   @ApiProperty({ example: 'Siège de la Région' }) libelle: string;
@@ -67,6 +74,7 @@ export class CalendrierSpecDto {
   hours: Record<string, PlageHoraireDto[]>;
   @ApiProperty({ type: String, enum: ['FR'], nullable: true, description: 'FR : jours fériés français ; null : aucun.' }) holidays: 'FR' | null;
   @ApiProperty({ type: String, isArray: true, example: ['2026-12-24'], description: 'Jours de fermeture en plus, dates locales.' }) closures: string[];
+  @ApiPropertyOptional({ type: FermetureDto, isArray: true, description: 'Périodes de fermeture nommées (du … au inclus).' }) fermetures?: FermetureDto[];
 }
 
 export class JourFermeDto {
@@ -81,3 +89,15 @@ export class CalendrierDto {
   @ApiProperty({ type: CalendrierSpecDto }) spec: CalendrierSpecDto;
   @ApiProperty({ type: JourFermeDto, isArray: true, description: 'Jours fériés et fermetures de cette année et de la suivante.' }) joursFermes: JourFermeDto[];
 }
+
+/** A calendar in the list: enough to choose one and know whether it is the MdR's own. */
+export class CalendrierResumeDto {
+  @ApiProperty({ example: 'siege', description: 'reseau, siege ou maison-<identifiant de la Maison>.' }) id: string;
+  @ApiProperty({ example: 'Siège de la Région' }) libelle: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'La Maison que sert ce calendrier ; null pour le réseau et le siège.' }) maisonId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Le nom de cette Maison.' }) maisonNom: string | null;
+  @ApiProperty({ description: 'Une Maison sans calendrier propre suit celui du réseau (version 0).' }) herite: boolean;
+  @ApiProperty({ type: 'integer' }) version: number;
+}
+
+export class CalendrierPageDto extends PageOf(CalendrierResumeDto) {}

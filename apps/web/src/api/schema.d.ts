@@ -205,6 +205,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les calendriers ouvrés : réseau, siège, puis chaque Maison (le sien ou celui du réseau, hérité) */
+        get: operations["SlaController_calendriers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendriers/{id}": {
         parameters: {
             query?: never;
@@ -1092,6 +1109,30 @@ export interface components {
             spec: components["schemas"]["CalendrierSpecDto"];
             version: number;
         };
+        CalendrierPageDto: {
+            items: components["schemas"]["CalendrierResumeDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+        };
+        CalendrierResumeDto: {
+            /** @description Une Maison sans calendrier propre suit celui du réseau (version 0). */
+            herite: boolean;
+            /**
+             * @description reseau, siege ou maison-<identifiant de la Maison>.
+             * @example siege
+             */
+            id: string;
+            /** @example Siège de la Région */
+            libelle: string;
+            /**
+             * Format: uuid
+             * @description La Maison que sert ce calendrier ; null pour le réseau et le siège.
+             */
+            maisonId: string | null;
+            /** @description Le nom de cette Maison. */
+            maisonNom: string | null;
+            version: number;
+        };
         CalendrierSpecDto: {
             /**
              * @description Jours de fermeture en plus, dates locales.
@@ -1100,6 +1141,8 @@ export interface components {
              *     ]
              */
             closures: string[];
+            /** @description Périodes de fermeture nommées (du … au inclus). */
+            fermetures?: components["schemas"]["FermetureDto"][];
             /**
              * @description FR : jours fériés français ; null : aucun.
              * @enum {string|null}
@@ -1412,6 +1455,20 @@ export interface components {
              * @description Un référent précis (identifiant de référent ou d’utilisateur).
              */
             referentId?: string;
+        };
+        FermetureDto: {
+            /**
+             * @description Dernier jour fermé, inclus.
+             * @example 2027-01-02
+             */
+            au: string;
+            /**
+             * @description Premier jour fermé (date locale).
+             * @example 2026-12-28
+             */
+            du: string;
+            /** @example Fermeture de fin d’année */
+            libelle: string;
         };
         FieldErrorDto: {
             /**
@@ -2064,6 +2121,17 @@ export interface components {
              *     ]
              */
             closures: string[];
+            /**
+             * @description Périodes de fermeture nommées (du … au inclus, au plus 366 jours), en plus des jours de closures.
+             * @example [
+             *       {
+             *         "du": "2026-12-28",
+             *         "au": "2027-01-02",
+             *         "libelle": "Fermeture de fin d’année"
+             *       }
+             *     ]
+             */
+            fermetures?: components["schemas"]["FermetureDto"][];
             /** @enum {string|null} */
             holidays: "FR" | null;
             /**
@@ -3256,6 +3324,56 @@ export interface operations {
             };
             /** @description La connexion de démonstration est fermée (AUTH_DEV_LOGIN n’est pas activé). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    SlaController_calendriers: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendrierPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ import { ConnexionPage } from '../auth/ConnexionPage';
 import { getSession, setSession, useSession } from '../auth/session';
 import { fileReferentQuery } from '../file-referent/query';
 import { Loading, Page } from '../shared/page';
+import { RequireAdmin } from '../admin/RequireAdmin';
 import { Layout } from './Layout';
 import { homeOf } from './navigation';
 
@@ -23,6 +24,11 @@ const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').the
 // Dashboards: recharts is loaded with these routes only.
 const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
 const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
+// Admin screens (SLA policies, calendars, queue board).
+const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => ({ default: m.PolitiquesPage })));
+const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
+const CalendrierPage = lazy(() => import('../admin/CalendrierPage').then((m) => ({ default: m.CalendrierPage })));
+const FilesPage = lazy(() => import('../admin/FilesPage').then((m) => ({ default: m.FilesPage })));
 
 configureAuth({
   token: () => getSession()?.token ?? null,
@@ -99,6 +105,11 @@ const router = createBrowserRouter([
       { path: 'cabinet/commandes/:id', element: <RequireSession><Lazy><CommandeSuiviPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
+      { path: 'admin/politiques-sla', element: <RequireSession><RequireAdmin><Lazy><PolitiquesPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/calendriers', element: <RequireSession><RequireAdmin><Lazy><CalendriersPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/files', element: <RequireSession><RequireAdmin><Lazy><FilesPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/*', element: <RequireSession><RequireAdmin><NotFound /></RequireAdmin></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -45,6 +45,12 @@ function screensOf(role: Me['role']): NavItem[] {
         { to: '/cabinet/commandes', label: 'Commandes' },
         { to: '/cabinet/commandes/nouvelle', label: 'Nouvelle commande' },
       ];
+    case 'admin':
+      return [
+        { to: '/admin/politiques-sla', label: 'Politiques SLA' },
+        { to: '/admin/calendriers', label: 'Calendriers' },
+        { to: '/admin/files', label: 'Tableau des files' },
+      ];
     default:
       return [];
   }

@@ -31,7 +31,11 @@ export function setSession(session: Session | null, end: SessionEnd | null = nul
   current = session;
   ended = session ? null : end;
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(KEY);
+  else {
+    sessionStorage.removeItem(KEY);
+    // The queue board's cookie (set by the admin's link to it) goes with the session.
+    document.cookie = 'relais_token=; Path=/admin/queues; Max-Age=0; SameSite=Strict';
+  }
   for (const listener of listeners) listener();
 }
 

@@ -151,6 +151,41 @@ export class GetCalendrierHandler implements IQueryHandler<GetCalendrierQuery, C
   }
 }
 
+/** One calendar in the list: the network's, the siège's, and one per MdR (its own or inherited). */
+export interface CalendrierResume {
+  id: string;
+  libelle: string;
+  /** The MdR it serves; null for the network's and the siège's. */
+  maisonId: string | null;
+  maisonNom: string | null;
+  herite: boolean;
+  version: number;
+}
+
+export class ListCalendriersQuery extends Query<CalendrierResume[]> {}
+
+/**
+ * Every calendar an administrator can edit: 'reseau', 'siege', then each MdR by name. An MdR
+ * without a calendar of its own is listed as inheriting the network's (version 0), since its
+ * id already accepts a first PUT.
+ */
+@QueryHandler(ListCalendriersQuery)
+export class ListCalendriersHandler implements IQueryHandler<ListCalendriersQuery, CalendrierResume[]> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async execute(): Promise<CalendrierResume[]> {
+    const rows: Array<{ id: string; libelle: string; maison_id: string | null; maison_nom: string | null; herite: boolean; version: number }> = await this.dataSource.query(
+      `SELECT c.id, c.spec->>'libelle' AS libelle, NULL::uuid AS maison_id, NULL::text AS maison_nom, false AS herite, c.version, 0 AS rang, '' AS nom
+         FROM sla_calendrier c WHERE c.id IN ('reseau', 'siege')
+       UNION ALL
+       SELECT 'maison-' || m.id, coalesce(c.spec->>'libelle', m.nom), m.id, m.nom::text, c.id IS NULL, coalesce(c.version, 0), 1, m.nom
+         FROM maison m LEFT JOIN sla_calendrier c ON c.id = 'maison-' || m.id
+       ORDER BY rang, nom, id`,
+    );
+    return rows.map((r) => ({ id: r.id, libelle: r.libelle, maisonId: r.maison_id, maisonNom: r.maison_nom, herite: r.herite, version: Number(r.version) }));
+  }
+}
+
 /**
  * Replaces a calendar's opening hours and closure days (a new version). The change goes to the
  * outbox with the previous spec, so that the worker re-plans every running clock on it: time
@@ -206,7 +241,12 @@ export class UpdateCalendrierHandler implements ICommandHandler<UpdateCalendrier
   }
 }
 
-export const SLA_ADMIN_HANDLERS = [ListPolitiquesHandler, UpdatePolitiqueHandler, GetCalendrierHandler, UpdateCalendrierHandler];
+export const SLA_ADMIN_HANDLERS = [ListPolitiquesHandler, UpdatePolitiqueHandler, ListCalendriersHandler, GetCalendrierHandler, UpdateCalendrierHandler];
+
+/** The uuid a list cursor names a calendar by (cursors carry uuids; calendar ids are text). */
+export function calendrierCursorId(id: string): string {
+  return stableUuid(`calendrier:${id}`);
+}
 
 /** A uuid that is always the same for a name (calendars have text ids, outbox rows want a uuid). */
 function stableUuid(name: string): string {

@@ -275,6 +275,39 @@ describe('BusinessCalendar — closure days', () => {
   });
 });
 
+describe('BusinessCalendar — named closure periods (fermetures)', () => {
+  const mdr = new BusinessCalendar({
+    ...NETWORK_CALENDAR,
+    id: 'mdr-foix',
+    closures: ['2026-12-24'],
+    fermetures: [
+      { du: '2026-12-28', au: '2027-01-02', libelle: 'Fermeture de fin d’année' },
+      { du: '2026-11-10', au: '2026-11-10', libelle: 'Inventaire' },
+    ],
+  });
+
+  it('closes every day of a period, both ends included, across the year’s end', () => {
+    for (const day of ['2026-11-10', '2026-12-28', '2026-12-31', '2027-01-02']) expect(mdr.isBusinessDay(day)).toBe(false);
+    expect(mdr.isBusinessDay('2026-11-09')).toBe(true);
+    // Wed 23 Dec 16:30 + 60: 24 closed, 25 Christmas, weekend, 28 Dec–2 Jan closed, weekend → Mon 4 Jan 09:30.
+    expect(shown(mdr.addBusinessMinutes(paris('2026-12-23T16:30'), 60))).toBe('2027-01-04T09:30+01:00');
+  });
+
+  it('shows each day of a period under its libellé, the holiday’s name still winning', () => {
+    const days = [...mdr.closedDays(2026), ...mdr.closedDays(2027)];
+    expect(days.find((d) => d.date === '2026-11-10')?.libelle).toBe('Inventaire');
+    expect(days.find((d) => d.date === '2026-12-24')?.libelle).toBe('Fermeture exceptionnelle');
+    expect(days.filter((d) => d.date >= '2026-12-28' && d.date <= '2027-01-02')).toEqual([
+      { date: '2026-12-28', libelle: 'Fermeture de fin d’année' },
+      { date: '2026-12-29', libelle: 'Fermeture de fin d’année' },
+      { date: '2026-12-30', libelle: 'Fermeture de fin d’année' },
+      { date: '2026-12-31', libelle: 'Fermeture de fin d’année' },
+      { date: '2027-01-01', libelle: 'Nouvel An' },
+      { date: '2027-01-02', libelle: 'Fermeture de fin d’année' },
+    ]);
+  });
+});
+
 describe('BusinessCalendar — DST (opening hours are local wall-clock times)', () => {
   it('a 24/7 calendar counts real elapsed minutes: 23 h on the spring-forward day, 25 h on the fall-back one', () => {
     expect(alwaysOpen.businessMinutesBetween(paris('2026-03-28T12:00'), paris('2026-03-29T12:00'))).toBe(23 * 60);

@@ -68,6 +68,8 @@ export class BusinessCalendar {
   /** Opening intervals indexed by ISO weekday (index 0 unused). */
   private readonly intervalsByWeekday: ReadonlyArray<readonly WallInterval[]>;
   private readonly closures: ReadonlySet<string>;
+  /** The libellé of each day of a named closure period. */
+  private readonly fermetureLibelles: ReadonlyMap<string, string>;
   private readonly windowsByDay = new Map<string, readonly Window[]>();
 
   constructor(spec: BusinessCalendarSpec) {
@@ -90,7 +92,14 @@ export class BusinessCalendar {
       );
     }
     this.intervalsByWeekday = byWeekday;
-    this.closures = new Set(spec.closures);
+    const named = new Map<string, string>();
+    for (const f of spec.fermetures ?? []) {
+      for (let day = DateTime.fromISO(f.du, { zone: 'utc' }); day.toISODate()! <= f.au; day = day.plus({ days: 1 })) {
+        if (!named.has(day.toISODate()!)) named.set(day.toISODate()!, f.libelle.trim());
+      }
+    }
+    this.fermetureLibelles = named;
+    this.closures = new Set([...spec.closures, ...named.keys()]);
   }
 
   /** A local date ('yyyy-mm-dd' in the calendar's zone, or the local day of an instant) that has opening hours and is neither a public holiday nor a closure. */
@@ -196,7 +205,7 @@ export class BusinessCalendar {
     const prefix = `${String(year).padStart(4, '0')}-`;
     for (const date of this.closures) {
       // A closure on a public holiday adds nothing to show: the holiday's name is clearer.
-      if (date.startsWith(prefix) && !byDate.has(date)) byDate.set(date, CLOSURE_LIBELLE);
+      if (date.startsWith(prefix) && !byDate.has(date)) byDate.set(date, this.fermetureLibelles.get(date) ?? CLOSURE_LIBELLE);
     }
     return [...byDate]
       .map(([date, libelle]) => ({ date, libelle }))

@@ -19,4 +19,16 @@ export interface BusinessCalendarSpec {
   holidays: 'FR' | null;
   /** Extra closure days, local dates 'yyyy-mm-dd'. */
   closures: string[];
+  /** Named closure periods (a bridge, the end-of-year closure), local dates, both days included. */
+  fermetures?: Fermeture[];
 }
+
+/** A closure period an administrator names: from `du` to `au` included, local dates 'yyyy-mm-dd'. */
+export interface Fermeture {
+  du: string;
+  au: string;
+  libelle: string;
+}
+
+/** The longest closure period accepted (a year): longer is a typing error, not a closure. */
+export const FERMETURE_MAX_JOURS = 366;

@@ -151,4 +151,27 @@ describe('validateCalendarSpec', () => {
       validateCalendarSpec({ id: 'x', libelle: 'X', timeZone: 'Mars/Olympus', hours: {}, holidays: 'FR', closures: ['x'] }),
     ).toHaveLength(1 + 7 + 1);
   });
+
+  it('checks named closure periods: real dates in order, at most a year, a libellé', () => {
+    expect(validateCalendarSpec(networkWith({ fermetures: [{ du: '2026-12-28', au: '2027-01-02', libelle: 'Fin d’année' }] }))).toEqual([]);
+    expect(validateCalendarSpec(networkWith({ fermetures: 'noël' }))).toEqual(['fermetures doit être une liste de périodes { du, au, libelle }']);
+    expect(
+      validateCalendarSpec(
+        networkWith({
+          fermetures: [
+            { du: '2026-02-30', au: '2026-03-01', libelle: 'x' },
+            { du: '2026-12-02', au: '2026-12-01', libelle: ' ' },
+            { du: '2026-01-01', au: '2027-01-02', libelle: 'Trop long' },
+            'nope',
+          ],
+        }),
+      ),
+    ).toEqual([
+      'fermetures[0].du doit être une date valide au format yyyy-mm-dd',
+      'fermetures[1].libelle : le libellé de la fermeture est obligatoire',
+      'fermetures[1].au doit être le même jour que du ou un jour suivant',
+      'fermetures[2].au : une fermeture dure au plus 366 jours',
+      'fermetures[3] doit être un objet { du, au, libelle }',
+    ]);
+  });
 });

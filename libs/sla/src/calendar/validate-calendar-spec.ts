@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { FERMETURE_MAX_JOURS } from './business-calendar.types';
 import { END_TIME_PATTERN, START_TIME_PATTERN, wallClockMs } from './time-of-day';
 
 const WEEKDAY_KEYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
@@ -59,6 +60,34 @@ export function validateCalendarSpec(spec: unknown): string[] {
     });
   }
 
+  errors.push(...validateFermetures(spec.fermetures));
+
+  return errors;
+}
+
+/** Optional named periods: real dates, in order, at most a year long, each with a libellé. */
+function validateFermetures(fermetures: unknown): string[] {
+  if (fermetures === undefined) return [];
+  if (!Array.isArray(fermetures)) return ['fermetures doit être une liste de périodes { du, au, libelle }'];
+  const errors: string[] = [];
+  fermetures.forEach((f, index) => {
+    const path = `fermetures[${index}]`;
+    if (!isRecord(f)) {
+      errors.push(`${path} doit être un objet { du, au, libelle }`);
+      return;
+    }
+    const duOk = isLocalDate(f.du);
+    const auOk = isLocalDate(f.au);
+    if (!duOk) errors.push(`${path}.du doit être une date valide au format yyyy-mm-dd`);
+    if (!auOk) errors.push(`${path}.au doit être une date valide au format yyyy-mm-dd`);
+    if (typeof f.libelle !== 'string' || f.libelle.trim() === '') errors.push(`${path}.libelle : le libellé de la fermeture est obligatoire`);
+    else if (f.libelle.length > 200) errors.push(`${path}.libelle ne doit pas dépasser 200 caractères`);
+    if (duOk && auOk) {
+      const days = DateTime.fromISO(f.au as string, { zone: 'utc' }).diff(DateTime.fromISO(f.du as string, { zone: 'utc' }), 'days').days + 1;
+      if (days < 1) errors.push(`${path}.au doit être le même jour que du ou un jour suivant`);
+      else if (days > FERMETURE_MAX_JOURS) errors.push(`${path}.au : une fermeture dure au plus ${FERMETURE_MAX_JOURS} jours`);
+    }
+  });
   return errors;
 }
 
