@@ -13,6 +13,9 @@ const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage'
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
+// Commandes, the Maison's side (received commandes, an affectation page).
+const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
+const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
 
 configureAuth({ token: () => getSession()?.token ?? null, unauthorized: () => setSession(null) });
 
@@ -64,6 +67,9 @@ const router = createBrowserRouter([
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'file-referent', element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
+      // Commandes, the Maison's side.
+      { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },
+      { path: 'commandes-recues/:affectationId', element: <RequireSession><Lazy><AffectationPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },
