@@ -193,10 +193,17 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
   it('the list shows the new state and filters by the commande’s state; the page holds at tablet width', async () => {
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Commandes reçues' }).click();
     await ligne().filter({ hasText: 'livrée' }).filter({ hasText: '100 %' }).waitFor();
-    await page.getByLabel('Commandes').selectOption('emise');
-    await ligne().waitFor();
-    await page.getByLabel('Commandes').selectOption('close');
+    // By the Maison's own affectation (the API's statutAffectation), and by the commande's state.
+    await page.getByLabel('Pour votre Maison').selectOption('a_traiter');
     await ligne().waitFor({ state: 'detached' });
+    await page.getByLabel('Pour votre Maison').selectOption('livree');
+    await ligne().waitFor();
+    await page.getByLabel('Commandes', { exact: true }).selectOption('emise');
+    await ligne().waitFor();
+    await shot('cmd-mdr-08-liste-filtree');
+    await page.getByLabel('Commandes', { exact: true }).selectOption('close');
+    await ligne().waitFor({ state: 'detached' });
+    await page.getByText('Aucune commande reçue par votre Maison pour ces critères.').waitFor();
     expect(errors).toEqual([]);
 
     const tablet = await web.openPage(browser, { viewport: { width: 768, height: 1024 } });
@@ -204,8 +211,8 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     await tablet.page.goto(`${api.baseUrl}/commandes-recues/${affectationFoix}`);
     await tablet.page.locator('.status-line').filter({ hasText: 'livrée' }).waitFor();
     // No horizontal scrolling of the page at 768 px.
-    expect(await tablet.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
-    await web.shot(tablet.page, 'cmd-mdr-08-tablette');
+    expect(await tablet.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await web.shot(tablet.page, 'cmd-mdr-09-tablette');
     expect(await web.seriousA11yViolations(tablet.page)).toEqual([]);
     await tablet.context.close();
     expect(tablet.errors).toEqual([]);

@@ -7,6 +7,7 @@ import {
   affectationDe,
   AFFECTATION_STATUT_LIBELLE,
   AFFECTATION_STATUT_TONE,
+  type AffectationStatut,
   type Commande,
   COMMANDE_STATUT_LIBELLE,
   type CommandeStatut,
@@ -20,6 +21,15 @@ const FILTRES: Array<[CommandeStatut, string]> = [
   ['emise', 'En cours'],
   ['close', 'Closes'],
   ['annulee', 'Annulées'],
+];
+
+/** Where the Maison's own affectation stands: what is still expected of it first. */
+const A_TRAITER: AffectationStatut[] = ['envoyee', 'accusee', 'en_cours', 'clarification_demandee', 'renvoyee'];
+const FILTRES_AFFECTATION: Array<[string, string, AffectationStatut[]]> = [
+  ['a_traiter', 'À traiter (attendues de la Maison)', A_TRAITER],
+  ...(Object.entries(AFFECTATION_STATUT_LIBELLE) as Array<[AffectationStatut, string]>).map(
+    ([value, label]): [string, string, AffectationStatut[]] => [value, label.charAt(0).toUpperCase() + label.slice(1), [value]],
+  ),
 ];
 
 function Ligne({ commande, maisonId }: { commande: Commande; maisonId: string | null }) {
@@ -71,12 +81,26 @@ function Ligne({ commande, maisonId }: { commande: Commande; maisonId: string | 
 export function CommandesRecuesPage() {
   const session = useSession();
   const [statut, setStatut] = useState<CommandeStatut | ''>('');
-  const list = useCommandesRecues(statut);
+  const [filtreAffectation, setFiltreAffectation] = useState('');
+  const statutsAffectation = FILTRES_AFFECTATION.find(([value]) => value === filtreAffectation)?.[2] ?? [];
+  const list = useCommandesRecues(statut, statutsAffectation);
+  const filtre = Boolean(statut || filtreAffectation);
   const maisonId = session?.user.maisonId ?? null;
   return (
     <Page title="Commandes reçues">
       <p>Les commandes du siège adressées à votre Maison : accusez réception, posez vos questions, signalez l’avancement et livrez.</p>
       <div className="filters">
+        <div className="field inline">
+          <label htmlFor="filtre-affectation">Pour votre Maison</label>
+          <select id="filtre-affectation" value={filtreAffectation} onChange={(e) => setFiltreAffectation(e.target.value)}>
+            <option value="">Toutes</option>
+            {FILTRES_AFFECTATION.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field inline">
           <label htmlFor="filtre-commande-statut">Commandes</label>
           <select id="filtre-commande-statut" value={statut} onChange={(e) => setStatut(e.target.value as CommandeStatut | '')}>
@@ -91,7 +115,7 @@ export function CommandesRecuesPage() {
       </div>
       {list.isPending && <Loading what="des commandes" />}
       {list.isError && <ErrorMessage error={list.error} retry={() => list.refetch()} />}
-      {list.data && list.data.items.length === 0 && <Empty>Aucune commande {statut ? 'dans cet état ' : ''}pour votre Maison.</Empty>}
+      {list.data && list.data.items.length === 0 && <Empty>{filtre ? 'Aucune commande reçue par votre Maison pour ces critères.' : 'Votre Maison n’a reçu aucune commande pour l’instant.'}</Empty>}
       {list.data && list.data.items.length > 0 && (
         <div className="table-wrap">
           <table>
