@@ -124,7 +124,7 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     await page.getByText(/Vincent Carrère a apporté une clarification \(Foix\)/).waitFor();
   }, 120_000);
 
-  it('ticks a deliverable and reports progress (a percentage over 100 is refused next to the field)', async () => {
+  it('ticks a deliverable and reports progress (a percentage over 100 is refused next to the field), and writes an internal note', async () => {
     await page.getByLabel('Liste des entreprises participantes').check();
     await page.getByLabel('Avancement (en %)').fill('150');
     await page.getByRole('button', { name: 'Signaler l’avancement' }).click();
@@ -142,6 +142,19 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     expect(await page.getByLabel('Liste des entreprises participantes').isChecked()).toBe(true);
     expect(await page.locator('.progress-line').textContent()).toContain('60 %');
     await page.getByRole('group', { name: 'Livrables faits (1 sur 2)' }).waitFor();
+
+    // An internal note stays inside the Maison: marked on its fil, absent from the Cabinet's.
+    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    await page.locator('#message-texte-erreur').waitFor();
+    await page.getByRole('textbox', { name: 'Votre message sur le fil' }).fill('Penser à relancer la fédération du BTP avant jeudi.');
+    await page.getByLabel(/Votre Maison seulement/).check();
+    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    const note = page.locator('.event-interne').filter({ hasText: 'Penser à relancer la fédération du BTP avant jeudi.' });
+    await note.getByText('Note interne').waitFor();
+    expect(await note.textContent()).toContain(`${agent.displayName} a écrit un message`);
+    expect(await page.getByRole('textbox', { name: 'Votre message sur le fil' }).inputValue()).toBe('');
+    const filCabinet = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: conseiller });
+    expect(JSON.stringify(filCabinet.body)).not.toContain('fédération du BTP');
   }, 120_000);
 
   it('delivers (the note is required, next to the field)', async () => {

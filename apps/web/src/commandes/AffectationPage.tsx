@@ -277,7 +277,7 @@ export function AffectationPage() {
       </div>
       <AvancementSection affectation={a} echeanceCommande={c.echeance} />
       <AutresMaisons commande={c} mine={a.id} />
-      <CommandeTimeline commandeId={c.id} contexte={contexte} />
+      <CommandeTimeline commandeId={c.id} contexte={contexte} peutEcrire={c.actions.includes('ecrire')} />
     </Page>
   );
 }

@@ -1,13 +1,14 @@
 import { Badge, ErrorMessage, Loading } from '../shared/page';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { detailsCommande, type FilContexte, phraseCommande } from './labels';
+import { MessageForm } from './MessageForm';
 import { useCommandeFil, useCommandeFilVerification } from './queries';
 
 /**
  * The shared timeline of a commande (every Maison's events, the issuer's), in plain French,
  * with its integrity check. Internal notes of other units never reach the client (the API hides them).
  */
-export function CommandeTimeline({ commandeId, contexte = {} }: { commandeId: string; contexte?: FilContexte }) {
+export function CommandeTimeline({ commandeId, contexte = {}, peutEcrire = false }: { commandeId: string; contexte?: FilContexte; peutEcrire?: boolean }) {
   const fil = useCommandeFil(commandeId);
   const verification = useCommandeFilVerification(commandeId);
   return (
@@ -27,6 +28,7 @@ export function CommandeTimeline({ commandeId, contexte = {} }: { commandeId: st
           ))}
         {verification.isError && <ErrorMessage error={verification.error} />}
       </div>
+      {peutEcrire && <MessageForm commandeId={commandeId} />}
       {fil.isPending && <Loading what="du fil" />}
       {fil.isError && <ErrorMessage error={fil.error} retry={() => fil.refetch()} />}
       {fil.data && fil.data.length === 0 && <p className="empty">Aucun événement pour l’instant.</p>}
