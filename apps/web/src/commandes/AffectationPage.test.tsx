@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
+import { setSession } from '../auth/session';
 import { AffectationPage } from './AffectationPage';
 import type { Affectation, Commande, FilEvenement } from './labels';
 
@@ -98,6 +99,7 @@ let current: Affectation;
 let posted: Array<{ url: string; ifMatch: string | null; body: unknown }>;
 
 beforeEach(() => {
+  setSession({ token: 't', user: { id: 'u1', email: 'agent.foix@relais.demo', displayName: 'Claire Vidal', role: 'agent_mdr', maisonId: FOIX, directionId: null, perimetre: 'maison' } });
   current = affectation();
   posted = [];
   fetchMock.mockReset();
@@ -118,6 +120,11 @@ beforeEach(() => {
           version: current.version + 1,
         });
         return json({ ...current, commande: { id: COMMANDE, reference: 'C-2026-000042', titre: 'x', statut: 'emise', echeance: null, version: 2 } });
+      }
+      if (path.endsWith('/messages')) {
+        const b = body as { texte: string };
+        if (!b.texte) return json({ type: 'about:blank', title: 'Requête invalide', status: 400, detail: 'texte', errors: [{ field: 'texte', message: 'Le texte est obligatoire.' }] }, 400);
+        return json(commande(current), 201);
       }
       return json({ type: 'about:blank', title: 'Conflit', status: 409, detail: 'Non.' }, 409);
     }
@@ -156,7 +163,10 @@ describe('AffectationPage (the Maison’s share of a commande)', () => {
     expect(within(actions).getByRole('button', { name: 'Demander une clarification…' })).toBeInTheDocument();
     expect(within(actions).queryByRole('button', { name: 'Accuser réception' })).toBeNull();
     // The other Maison's row, for everyone involved follows progress.
-    expect(within(screen.getByRole('region', { name: 'Avancement des Maisons' })).getByText('Limoux')).toBeInTheDocument();
+    const maisons = screen.getByRole('region', { name: 'Avancement des Maisons' });
+    expect(within(maisons).getByText('Limoux')).toBeInTheDocument();
+    expect(within(maisons).getByText('Foix').closest('tr')).toHaveTextContent('(votre Maison)');
+    expect(screen.getByText(/Votre Maison \(Foix\)/)).toBeInTheDocument();
     await screen.findByText('Fil intègre, 4 événements vérifiés');
     expect(screen.getByText('Vincent Carrère a renvoyé la livraison (Foix)')).toBeInTheDocument();
   });
@@ -173,6 +183,19 @@ describe('AffectationPage (the Maison’s share of a commande)', () => {
     expect(posted).toEqual([{ url: `/api/v1/affectations/${AFF}/avancement`, ifMatch: '"7"', body: { pourcentage: 95, note: null, livrablesFaits: [CR, LISTE] } }]);
     await waitFor(() => expect(screen.getByText(/Avancement de votre Maison/).textContent).toContain('95 %'));
     expect(screen.getByRole('group', { name: 'Livrables faits (2 sur 2)' })).toBeInTheDocument();
+  });
+
+  it('writes an internal note on the fil (the text required, next to the field), then empties the field', async () => {
+    const user = userEvent.setup();
+    renderPage();
+    const texte = await screen.findByRole('textbox', { name: 'Votre message sur le fil' });
+    await user.click(screen.getByRole('button', { name: 'Publier sur le fil' }));
+    await waitFor(() => expect(texte).toHaveAccessibleDescription('Le texte est obligatoire.'));
+    await user.type(texte, 'Relancer la fédération du BTP.');
+    await user.click(screen.getByLabelText(/Votre Maison seulement/));
+    await user.click(screen.getByRole('button', { name: 'Publier sur le fil' }));
+    await waitFor(() => expect(texte).toHaveValue(''));
+    expect(posted.at(-1)).toEqual({ url: `/api/v1/commandes/${COMMANDE}/messages`, ifMatch: null, body: { texte: 'Relancer la fédération du BTP.', visibilite: 'interne' } });
   });
 
   it('offers no action when the affectation allows none (a Maison head reading another’s, a closed commande)', async () => {

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
+import { useSession } from '../auth/session';
 import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { SlaBadge } from '../shared/SlaBadge';
@@ -116,7 +117,7 @@ function Brief({ commande }: { commande: Commande }) {
 }
 
 /** Where every targeted Maison stands (everyone involved follows progress). */
-function AutresMaisons({ commande, mine }: { commande: Commande; mine: string }) {
+function AutresMaisons({ commande, mine }: { commande: Commande; mine: string | null }) {
   return (
     <section aria-labelledby="maisons-titre" className="card">
       <h2 id="maisons-titre">Avancement des Maisons</h2>
@@ -135,10 +136,10 @@ function AutresMaisons({ commande, mine }: { commande: Commande; mine: string })
           </thead>
           <tbody>
             {commande.affectations.map((a) => (
-              <tr key={a.id} className={a.id === mine ? 'row-mine' : undefined}>
+              <tr key={a.id} className={a.maison.id === mine ? 'row-mine' : undefined}>
                 <td>
                   {nomCourtMaison(a.maison.nom)}
-                  {a.id === mine && <span className="hint"> (votre Maison)</span>}
+                  {a.maison.id === mine && <span className="hint"> (votre Maison)</span>}
                 </td>
                 <td>
                   <Badge tone={AFFECTATION_STATUT_TONE[a.statut]}>{AFFECTATION_STATUT_LIBELLE[a.statut]}</Badge>
@@ -229,6 +230,7 @@ function Situation({ affectation, commandeId }: { affectation: Affectation; comm
 /** An affectation page: the Maison's share of a commande, from the brief to the delivery. */
 export function AffectationPage() {
   const { affectationId = '' } = useParams();
+  const maisonId = useSession()?.user.maisonId ?? null;
   const affectation = useAffectation(affectationId);
   const commande = useCommande(affectation.data?.commandeId);
   const contexte = useMemo(() => (commande.data ? contexteDe(commande.data) : {}), [commande.data]);
@@ -250,7 +252,7 @@ export function AffectationPage() {
   return (
     <Page title={c.titre ?? `Commande ${c.reference}`}>
       <p className="status-line">
-        <span className="nowrap">{c.reference}</span> · Commande {COMMANDE_STATUT_LIBELLE[c.statut]} · Votre Maison ({nomCourtMaison(a.maison.nom)}) :{' '}
+        <span className="nowrap">{c.reference}</span> · Commande {COMMANDE_STATUT_LIBELLE[c.statut]} · {a.maison.id === maisonId ? 'Votre Maison' : 'La Maison'} ({nomCourtMaison(a.maison.nom)}) :{' '}
         <Badge tone={AFFECTATION_STATUT_TONE[a.statut]}>{AFFECTATION_STATUT_LIBELLE[a.statut]}</Badge> <SlaBadge clocks={a.sla} />
         {a.enRetard && (
           <>
@@ -276,7 +278,7 @@ export function AffectationPage() {
         <AffectationActions affectation={a} />
       </div>
       <AvancementSection affectation={a} echeanceCommande={c.echeance} />
-      <AutresMaisons commande={c} mine={a.id} />
+      <AutresMaisons commande={c} mine={maisonId} />
       <CommandeTimeline commandeId={c.id} contexte={contexte} peutEcrire={c.actions.includes('ecrire')} />
     </Page>
   );
