@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TestApi } from '../setup/e2e-app';
 import { EMAILS } from '../questions/fixtures';
@@ -14,7 +13,6 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
 
   beforeAll(async () => {
     web.ensureWebBuild();
-    rmSync(web.ARTIFACTS, { recursive: true, force: true });
     api = await TestApi.start();
     const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string; role: string; maisonNom: string | null }>;
     agent = users.find((u) => u.role === 'agent_mdr' && /foix/i.test(u.maisonNom ?? ''))!;
@@ -91,7 +89,7 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await page.getByRole('button', { name: 'Enregistrer la question' }).click();
     await page.getByRole('heading', { level: 1, name: /^Question Q-/ }).waitFor();
     await statut('reçue');
-    await page.getByText(/Fil intègre, 1 événements vérifiés/).waitFor();
+    await page.getByText(/Fil intègre, 1 événement vérifié/).waitFor();
     await page.getByText(`${agent.displayName} a enregistré la question`).waitFor();
     expect(await page.getByRole('button', { name: 'Prendre en charge' }).count()).toBe(0);
     await shot('04-question-recue');

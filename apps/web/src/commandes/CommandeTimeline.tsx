@@ -37,7 +37,7 @@ export function CommandeTimeline({ commandeId, contexte = {}, peutEcrire = false
           {fil.data.map((event) => {
             const sla = event.type.startsWith('sla.');
             return (
-              <li key={event.seq} className={`event${sla ? ' event-sla' : ''}${event.visibilite === 'interne' ? ' event-interne' : ''}`}>
+              <li key={event.seq} className={`event${sla ? ` event-sla event-${event.type.replace('.', '-')}` : ''}${event.visibilite === 'interne' ? ' event-interne' : ''}`}>
                 <p className="event-head">
                   <time dateTime={event.at}>{formatDateTime(event.at)}</time>
                   {event.visibilite === 'interne' && <Badge tone="neutral">Note interne</Badge>}

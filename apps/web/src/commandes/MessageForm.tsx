@@ -29,7 +29,7 @@ export function MessageForm({ commandeId }: { commandeId: string }) {
     mutation.mutate({ texte: texte.trim(), visibilite });
   };
   return (
-    <form className="action-form message-form" onSubmit={submit} noValidate aria-label="Écrire un message sur le fil">
+    <form className="action-form commande-message-form" onSubmit={submit} noValidate aria-label="Écrire un message sur le fil">
       <div className="field">
         <label htmlFor="message-texte">Votre message sur le fil</label>
         <textarea
@@ -42,7 +42,7 @@ export function MessageForm({ commandeId }: { commandeId: string }) {
         />
         <FieldError id="message-texte-erreur" message={errTexte} />
       </div>
-      <fieldset className="visibilite" aria-describedby={errVisibilite ? 'message-visibilite-erreur' : undefined}>
+      <fieldset className="commande-visibilite" aria-describedby={errVisibilite ? 'message-visibilite-erreur' : undefined}>
         <legend>Qui le lira</legend>
         <label className="choice-inline">
           <input type="radio" name="visibilite" value="partage" checked={visibilite === 'partage'} onChange={() => setVisibilite('partage')} /> Tous les participants

@@ -17,7 +17,6 @@ interface ActionForm {
 const FORMS: Partial<Record<Action, ActionForm>> = {
   prendre_en_charge: { label: 'Prendre en charge', primary: true },
   repondre: { label: 'Répondre', field: { name: 'reponse', label: 'Réponse', required: true }, primary: true },
-  escalader: { label: 'Escalader au siège', field: { name: 'message', label: 'Message pour le siège (facultatif)', required: false }, primary: true },
   repondre_localement: { label: 'Répondre sur place', field: { name: 'reponse', label: 'Réponse donnée à l’usager', required: true } },
   demander_info: { label: 'Demander une information', field: { name: 'message', label: 'Information demandée à la Maison', required: true } },
   fournir_info: { label: 'Fournir l’information', field: { name: 'message', label: 'Information fournie', required: true }, primary: true },
@@ -34,8 +33,6 @@ function perform(q: Question, action: Action, text: string | null) {
       return unwrap(api.POST('/api/v1/questions/{id}/prendre-en-charge', { params, headers }));
     case 'repondre':
       return unwrap(api.POST('/api/v1/questions/{id}/repondre', { params, headers, body: { reponse: text ?? '' } }));
-    case 'escalader':
-      return unwrap(api.POST('/api/v1/questions/{id}/escalader', { params, headers, body: { message: text } }));
     case 'repondre_localement':
       return unwrap(api.POST('/api/v1/questions/{id}/repondre-localement', { params, headers, body: { reponse: text ?? '' } }));
     case 'demander_info':
@@ -128,16 +125,106 @@ function ActionPanel({ question, action, form }: { question: Question; action: A
   );
 }
 
+function useDirections(enabled: boolean) {
+  return useQuery({
+    queryKey: ['directions'],
+    queryFn: () => unwrap(api.GET('/api/v1/directions', { params: { query: { limit: 100 } } })),
+    enabled,
+    staleTime: 10 * 60_000,
+  });
+}
+
+/**
+ * Escalate to the siège: by default the API routes it (the dispositif's direction, then the
+ * thème's, else the network coordination); the agent may name a direction instead.
+ */
+function EscaladerPanel({ question }: { question: Question }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const directions = useDirections(open);
+  const mutation = useMutation({
+    mutationFn: (body: { directionId?: string; message: string | null }) =>
+      unwrap(api.POST('/api/v1/questions/{id}/escalader', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(questionKeys.one(question.id), updated);
+      setOpen(false);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
+  });
+  const problem = asProblem(mutation.error);
+  if (!open) {
+    return (
+      <div className="action">
+        <button type="button" className="button" aria-expanded={false} onClick={() => setOpen(true)}>
+          Escalader au siège…
+        </button>
+      </div>
+    );
+  }
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const directionId = String(form.get('directionId') ?? '');
+    const message = String(form.get('message') ?? '').trim();
+    mutation.mutate({ ...(directionId ? { directionId } : {}), message: message || null });
+  };
+  const directionError = problem?.field('directionId');
+  const messageError = problem?.field('message');
+  const routage = question.dispositif ? `la direction qui porte « ${question.dispositif.nom} »` : 'la direction du thème, sinon la coordination du réseau';
+  return (
+    <form className="action action-form" onSubmit={submit} noValidate aria-label="Escalader au siège">
+      <div className="field">
+        <label htmlFor="escalader-direction">Direction (facultatif)</label>
+        <p className="hint" id="escalader-direction-aide">
+          Sans choix, la question va à {routage}.
+        </p>
+        {directions.isError && <ErrorMessage error={directions.error} />}
+        <select
+          id="escalader-direction"
+          name="directionId"
+          defaultValue=""
+          aria-invalid={Boolean(directionError)}
+          aria-describedby={directionError ? 'escalader-direction-aide escalader-direction-erreur' : 'escalader-direction-aide'}
+        >
+          <option value="">Routage automatique (recommandé)</option>
+          {(directions.data?.items ?? [])
+            .filter((d) => !d.historique)
+            .map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.nom}
+                {d.sigle ? ` (${d.sigle})` : ''}
+              </option>
+            ))}
+        </select>
+        <FieldError id="escalader-direction-erreur" message={directionError} />
+      </div>
+      <div className="field">
+        <label htmlFor="escalader-message">Message pour le siège (facultatif)</label>
+        <textarea id="escalader-message" name="message" rows={3} autoFocus aria-invalid={Boolean(messageError)} aria-describedby={messageError ? 'escalader-message-erreur' : undefined} />
+        <FieldError id="escalader-message-erreur" message={messageError} />
+      </div>
+      {problem && !directionError && !messageError && (
+        <p role="alert" className="field-error">
+          {problem.message}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="submit" className="button" disabled={mutation.isPending}>
+          Escalader au siège
+        </button>
+        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** Reorient to another direction, with the motif the receiving direction will read. */
 function ReorienterPanel({ question }: { question: Question }) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const directions = useQuery({
-    queryKey: ['directions'],
-    queryFn: () => unwrap(api.GET('/api/v1/directions', { params: { query: { limit: 100 } } })),
-    enabled: open,
-    staleTime: 10 * 60_000,
-  });
+  const directions = useDirections(open);
   const mutation = useMutation({
     mutationFn: (body: { directionId: string; motif: string }) =>
       unwrap(api.POST('/api/v1/questions/{id}/reorienter', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
@@ -203,7 +290,7 @@ function ReorienterPanel({ question }: { question: Question }) {
 
 /** Only the actions the API allows now (the resource's `actions`), never re-derived here. */
 export function QuestionActions({ question }: { question: Question }) {
-  const actions = (question.actions ?? []).filter((a) => FORMS[a] || a === 'reorienter');
+  const actions = (question.actions ?? []).filter((a) => FORMS[a] || a === 'reorienter' || a === 'escalader');
   return (
     <section aria-labelledby="actions-titre" className="actions">
       <h2 id="actions-titre">Actions</h2>
@@ -211,7 +298,13 @@ export function QuestionActions({ question }: { question: Question }) {
         <p className="empty">Aucune action possible pour vous sur cette question maintenant.</p>
       ) : (
         actions.map((action) =>
-          action === 'reorienter' ? <ReorienterPanel key={action} question={question} /> : <ActionPanel key={action} question={question} action={action} form={FORMS[action]!} />,
+          action === 'reorienter' ? (
+            <ReorienterPanel key={action} question={question} />
+          ) : action === 'escalader' ? (
+            <EscaladerPanel key={action} question={question} />
+          ) : (
+            <ActionPanel key={action} question={question} action={action} form={FORMS[action]!} />
+          ),
         )
       )}
     </section>

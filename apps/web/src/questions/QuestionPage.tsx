@@ -4,6 +4,7 @@ import { formatDateTime } from '../shared/format';
 import { SlaBadge } from '../shared/SlaBadge';
 import { CANAL_LIBELLE, STATUT_LIBELLE, STATUT_TONE } from './labels';
 import { useQuestion } from './queries';
+import { MessageForm } from './MessageForm';
 import { QuestionActions } from './QuestionActions';
 import { Timeline } from './Timeline';
 
@@ -62,7 +63,8 @@ export function QuestionPage() {
         </section>
         <QuestionActions question={q} />
       </div>
-      <Timeline questionId={q.id} />
+      <Timeline kind="questions" id={q.id} />
+      <MessageForm kind="questions" id={q.id} />
     </Page>
   );
 }

@@ -1,61 +1,167 @@
+import { useQuery } from '@tanstack/react-query';
+import { Fragment, useId, useMemo, type ReactNode } from 'react';
+import { api, unwrap } from '../api/client';
 import { Badge, ErrorMessage, Loading } from '../shared/page';
 import { formatDateTime, formatNumber } from '../shared/format';
-import { phraseOf } from './labels';
-import { useFil, useVerification } from './queries';
+import { type TicketKind, useFil, useVerification } from './queries';
+import { describeEvent, type FilEvent, type FilVerification, type Noms, plural, suspensionPhrase, suspensionsOf } from './timeline-events';
 
-const DETAILS: Array<[string, string]> = [
-  ['message', 'Message'],
-  ['reponse', 'Réponse'],
-  ['motif', 'Motif'],
-  ['issue', 'Issue'],
-];
+export type { FilEvent, FilVerification } from './timeline-events';
 
-/** The shared timeline of a question, in plain French, with its integrity check. */
-export function Timeline({ questionId }: { questionId: string }) {
-  const fil = useFil(questionId);
-  const verification = useVerification(questionId);
+/** The fil's integrity, in words: "Fil intègre, 17 événements vérifiés" or where it breaks. */
+export function VerificationLine({ verification }: { verification: FilVerification }) {
+  const n = verification.evenements;
+  if (verification.valide) {
+    return (
+      <p className="verification ok">
+        <span aria-hidden="true">✓ </span>
+        Fil intègre, {formatNumber(n)} {plural(n, 'événement vérifié', 'événements vérifiés')}
+      </p>
+    );
+  }
+  const seq = verification.anomalie?.seq ?? verification.premiereAnomalie;
   return (
-    <section aria-labelledby="fil-titre" className="timeline">
-      <h2 id="fil-titre">Fil de la question</h2>
+    <p className="verification ko" role="alert">
+      <span aria-hidden="true">⚠ </span>
+      Fil altéré : anomalie à l’événement n° {seq ?? '?'}
+      {verification.anomalie?.raison ? ` (${verification.anomalie.raison})` : ''}, {formatNumber(n)} {plural(n, 'événement examiné', 'événements examinés')}
+    </p>
+  );
+}
+
+export interface TimelineViewProps {
+  /** The events as GET …/fil lists them (seq order). */
+  events: readonly FilEvent[];
+  /** GET …/fil/verification; omitted while it loads. */
+  verification?: FilVerification | null;
+  /** Shown where the verification line goes when it could not be read (error, loading). */
+  verificationSlot?: ReactNode;
+  titre?: string;
+  noms?: Noms;
+}
+
+/**
+ * A ticket's shared timeline (question or commande), from data: who did what when in plain
+ * French, SLA warnings and breaches in line, paused periods, internal notes marked, and the
+ * integrity check. `Timeline` fetches the data; this renders it (a commande page may pass its own).
+ */
+export function TimelineView({ events, verification, verificationSlot, titre = 'Fil', noms = {} }: TimelineViewProps) {
+  const titleId = useId();
+  const suspensions = useMemo(() => suspensionsOf(events), [events]);
+  const pauseApres = new Map(suspensions.map((s) => [s.debutSeq, s]));
+  const reprises = new Set(suspensions.flatMap((s) => (s.finSeq === null ? [] : [s.finSeq])));
+  const masques = verification ? verification.evenements - events.length : 0;
+  return (
+    <section aria-labelledby={titleId} className="timeline">
+      <h2 id={titleId}>{titre}</h2>
       <div aria-live="polite">
-        {verification.data &&
-          (verification.data.valide ? (
-            <p className="verification ok">
-              <span aria-hidden="true">✓</span> Fil intègre, {formatNumber(verification.data.evenements)} événements vérifiés
-            </p>
-          ) : (
-            <p className="verification ko" role="alert">
-              Fil altéré : anomalie à l’événement n° {verification.data.premiereAnomalie} ({formatNumber(verification.data.evenements)} événements examinés)
-            </p>
-          ))}
-        {verification.isError && <ErrorMessage error={verification.error} />}
+        {verification && <VerificationLine verification={verification} />}
+        {!verification && verificationSlot}
       </div>
-      {fil.isPending && <Loading what="du fil" />}
-      {fil.isError && <ErrorMessage error={fil.error} retry={() => fil.refetch()} />}
-      {fil.data && (
+      {masques > 0 && (
+        <p className="hint">
+          {formatNumber(masques)} {plural(masques, 'événement ne vous est pas montré', 'événements ne vous sont pas montrés')} (notes internes d’une autre unité) : la
+          vérification porte sur le fil entier.
+        </p>
+      )}
+      {events.length === 0 ? (
+        <p className="empty">Aucun événement pour l’instant.</p>
+      ) : (
         <ol className="events">
-          {fil.data.map((event) => {
-            const sla = event.type.startsWith('sla.');
+          {events.map((event) => {
+            const d = describeEvent(event, noms);
+            const pause = pauseApres.get(event.seq);
+            const classes = ['event', d.sla ? `event-sla event-sla-${d.sla}` : '', d.interne ? 'event-interne' : ''].filter(Boolean).join(' ');
             return (
-              <li key={event.seq} className={`event${sla ? ' event-sla' : ''}${event.visibilite === 'interne' ? ' event-interne' : ''}`}>
-                <p className="event-head">
-                  <time dateTime={event.at}>{formatDateTime(event.at)}</time>
-                  {event.visibilite === 'interne' && <Badge tone="neutral">Note interne</Badge>}
-                  {event.type === 'sla.depassement' && <Badge tone="danger">Dépassé</Badge>}
-                  {event.type === 'sla.avertissement' && <Badge tone="warning">À risque</Badge>}
-                </p>
-                <p className="event-text">{phraseOf(event.type, event.acteur?.displayName ?? null)}</p>
-                {DETAILS.filter(([key]) => typeof event.data[key] === 'string' && event.data[key]).map(([key, label]) => (
-                  <blockquote key={key} className="event-detail">
-                    <span className="visually-hidden">{label} : </span>
-                    {String(event.data[key])}
-                  </blockquote>
-                ))}
-              </li>
+              <Fragment key={event.seq}>
+                <li className={classes}>
+                  <p className="event-head">
+                    <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+                    {d.interne && (
+<Badge tone="neutral">Note interne</Badge>
+                    )}
+                    {d.sla === 'depassement' && <Badge tone="danger">Délai dépassé</Badge>}
+                    {d.sla === 'avertissement' && <Badge tone="warning">Délai à risque</Badge>}
+                  </p>
+                  <p className="event-text">{d.phrase}</p>
+                  {d.details.map((detail) => (
+                    <blockquote key={detail.label} className="event-detail">
+                      <span className="visually-hidden">{detail.label} : </span>
+                      {detail.text}
+                    </blockquote>
+                  ))}
+                  {d.interne && <p className="event-note">Visible de votre unité seulement.</p>}
+                  {reprises.has(event.seq) && <p className="event-note">Le délai reprend.</p>}
+                </li>
+                {pause && (
+                  <li className={`event event-pause${pause.fin ? '' : ' event-pause-en-cours'}`}>
+                    <p className="event-text">
+                      {suspensionPhrase(pause)}.
+                    </p>
+                  </li>
+                )}
+              </Fragment>
             );
           })}
         </ol>
       )}
     </section>
+  );
+}
+
+/** Names of the directions and Maisons the events name by id (fetched only when some do). */
+function useNoms(events: readonly FilEvent[] | undefined): Noms {
+  const needs = (key: string) => (events ?? []).some((e) => typeof e.data?.[key] === 'string');
+  const directions = useQuery({
+    queryKey: ['annuaire', 'directions'],
+    queryFn: () => unwrap(api.GET('/api/v1/directions', { params: { query: { limit: 200 } } })),
+    enabled: needs('directionId'),
+    staleTime: 10 * 60_000,
+  });
+  const maisons = useQuery({
+    queryKey: ['annuaire', 'maisons'],
+    queryFn: () => unwrap(api.GET('/api/v1/maisons', { params: { query: { limit: 200 } } })),
+    enabled: needs('maisonId') && (events ?? []).some((e) => e.type.startsWith('affectation.')),
+    staleTime: 10 * 60_000,
+  });
+  return useMemo(
+    () => ({
+      directions: new Map((directions.data?.items ?? []).map((d) => [d.id, d.nom])),
+      maisons: new Map((maisons.data?.items ?? []).map((m) => [m.id, m.nom])),
+    }),
+    [directions.data, maisons.data],
+  );
+}
+
+export interface TimelineProps {
+  /** Which ticket: `questions` or `commandes` (their …/fil and …/fil/verification routes). */
+  kind?: TicketKind;
+  id: string;
+  titre?: string;
+}
+
+/** The shared timeline of a ticket, fetched from GET /{kind}/{id}/fil and its verification. */
+export function Timeline({ kind = 'questions', id, titre }: TimelineProps) {
+  const fil = useFil(kind, id);
+  const verification = useVerification(kind, id);
+  const noms = useNoms(fil.data);
+  const title = titre ?? (kind === 'questions' ? 'Fil de la question' : 'Fil de la commande');
+  if (!fil.data) {
+    return (
+      <section aria-label={title} className="timeline">
+        <h2>{title}</h2>
+        {fil.isPending && <Loading what="du fil" />}
+        {fil.isError && <ErrorMessage error={fil.error} retry={() => fil.refetch()} />}
+      </section>
+    );
+  }
+  return (
+    <TimelineView
+      events={fil.data}
+      verification={verification.data}
+      verificationSlot={verification.isError ? <ErrorMessage error={verification.error} retry={() => verification.refetch()} /> : verification.isPending ? <Loading what="de la vérification du fil" /> : null}
+      titre={title}
+      noms={noms}
+    />
   );
 }

@@ -12,13 +12,38 @@ export function useQuestion(id: string) {
   return useQuery({ queryKey: questionKeys.one(id), queryFn: () => unwrap(api.GET('/api/v1/questions/{id}', { params: { path: { id } } })) });
 }
 
-export function useFil(id: string) {
-  return useQuery({ queryKey: questionKeys.fil(id), queryFn: () => unwrap(api.GET('/api/v1/questions/{id}/fil', { params: { path: { id } } })) });
+/** The two kinds of ticket that have a fil (timeline): the path segment of their routes. */
+export type TicketKind = 'questions' | 'commandes';
+
+/**
+ * Keys under the ticket's own: invalidating ['questions'] or ['commandes'] (what every action
+ * does) refetches the fil and its verification too.
+ */
+export const filKeys = {
+  fil: (kind: TicketKind, id: string) => [kind, id, 'fil'] as const,
+  verification: (kind: TicketKind, id: string) => [kind, id, 'verification'] as const,
+};
+
+export function useFil(kind: TicketKind, id: string) {
+  return useQuery({
+    queryKey: filKeys.fil(kind, id),
+    queryFn: () =>
+      unwrap(
+        kind === 'questions'
+          ? api.GET('/api/v1/questions/{id}/fil', { params: { path: { id } } })
+          : api.GET('/api/v1/commandes/{id}/fil', { params: { path: { id } } }),
+      ),
+  });
 }
 
-export function useVerification(id: string) {
+export function useVerification(kind: TicketKind, id: string) {
   return useQuery({
-    queryKey: questionKeys.verification(id),
-    queryFn: () => unwrap(api.GET('/api/v1/questions/{id}/fil/verification', { params: { path: { id } } })),
+    queryKey: filKeys.verification(kind, id),
+    queryFn: () =>
+      unwrap(
+        kind === 'questions'
+          ? api.GET('/api/v1/questions/{id}/fil/verification', { params: { path: { id } } })
+          : api.GET('/api/v1/commandes/{id}/fil/verification', { params: { path: { id } } }),
+      ),
   });
 }
