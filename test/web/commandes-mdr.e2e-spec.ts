@@ -150,8 +150,8 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     await page.getByLabel(/Votre Maison seulement/).check();
     await page.getByRole('button', { name: 'Publier sur le fil' }).click();
     const note = page.locator('.event-interne').filter({ hasText: 'Penser à relancer la fédération du BTP avant jeudi.' });
-    await note.getByText('Note interne').waitFor();
-    expect(await note.textContent()).toContain(`${agent.displayName} a écrit un message`);
+    await note.getByText('Note interne', { exact: true }).waitFor();
+    expect(await note.textContent()).toContain(`${agent.displayName} a écrit une note interne`);
     expect(await page.getByRole('textbox', { name: 'Votre message sur le fil' }).inputValue()).toBe('');
     const filCabinet = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: conseiller });
     expect(JSON.stringify(filCabinet.body)).not.toContain('fédération du BTP');

@@ -51,6 +51,8 @@ describe('commande timeline phrases in plain French', () => {
     expect(phraseCommande(event('affectation.accusee', { affectationId: AFF_FOIX, maisonId: FOIX }), contexte)).toBe('Claire Vidal a accusé réception (Foix)');
     expect(phraseCommande(event('affectation.livree', { affectationId: AFF_LIMOUX, maisonId: LIMOUX }, 'Jean Roux'), contexte)).toBe('Jean Roux a livré (Limoux)');
     expect(phraseCommande(event('commande.emise', {}, 'Vincent Carrère'), contexte)).toBe('Vincent Carrère a émis la commande');
+    expect(phraseCommande(event('commande.message', { texte: 'x' }), contexte)).toBe('Claire Vidal a écrit un message');
+    expect(phraseCommande({ ...event('commande.message', { texte: 'x' }), visibilite: 'interne' }, contexte)).toBe('Claire Vidal a écrit une note interne');
     expect(phraseCommande(event('affectation.renvoyee', { affectationId: AFF_FOIX, maisonId: FOIX, motif: 'x' }, 'Vincent Carrère'), contexte)).toBe(
       'Vincent Carrère a renvoyé la livraison (Foix)',
     );

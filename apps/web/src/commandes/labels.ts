@@ -143,8 +143,8 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
  * One commande timeline event in plain French, naming the Maison of an affectation event:
  * "Claire Vidal a accusé réception (Foix)", "Avancement signalé : 60 %" comes in the details.
  */
-export function phraseCommande(event: Pick<FilEvenement, 'type' | 'data' | 'acteur'>, contexte: FilContexte = {}): string {
-  const text = EVENEMENT[event.type];
+export function phraseCommande(event: Pick<FilEvenement, 'type' | 'data' | 'acteur'> & { visibilite?: FilEvenement['visibilite'] }, contexte: FilContexte = {}): string {
+  const text = event.type === 'commande.message' && event.visibilite === 'interne' ? 'a écrit une note interne' : EVENEMENT[event.type];
   const acteur = event.acteur?.displayName ?? null;
   const affectationId = typeof event.data.affectationId === 'string' ? event.data.affectationId : null;
   const maisonId = typeof event.data.maisonId === 'string' ? event.data.maisonId : affectationId ? (contexte.affectations?.[affectationId] ?? null) : null;
