@@ -96,6 +96,28 @@ describe('commande lists and scopes', () => {
     expect((await list(EMAILS.responsableLimoux, '?recues=true&statut=close')).body.items.every((c: any) => c.statut === 'close')).toBe(true);
   });
 
+  it('filters by the state of the affectations: for an MdR its own, for an issuer any of the commande’s', async () => {
+    clock.set('2026-12-04T10:00:00+01:00');
+    const c = await emise(api, ids, { titre: 'Filtre par affectation', maisonIds: [ids.limoux, ids.perpignan] });
+    const perpignan = c.affectations.find((a: any) => a.maison.id === ids.perpignan);
+    const acked = await api.post(`/api/v1/affectations/${perpignan.id}/accuser-reception`, {}, { token: await api.login(EMAILS.responsablePerpignan) });
+    expect(acked.status).toBe(200);
+    const seen = (res: any) => res.body.items.map((x: any) => x.id);
+    // Limoux's own affectation is still to acknowledge; Perpignan's is acknowledged.
+    expect(seen(await list(EMAILS.responsableLimoux, '?recues=true&statutAffectation=envoyee&limit=200'))).toContain(c.id);
+    expect(seen(await list(EMAILS.responsableLimoux, '?recues=true&statutAffectation=accusee&limit=200'))).not.toContain(c.id);
+    expect(seen(await list(EMAILS.responsablePerpignan, '?recues=true&statutAffectation=accusee,en_cours&limit=200'))).toContain(c.id);
+    expect(seen(await list(EMAILS.responsablePerpignan, '?recues=true&statutAffectation=envoyee&limit=200'))).not.toContain(c.id);
+    const limoux = await list(EMAILS.responsableLimoux, '?recues=true&statutAffectation=envoyee&limit=200');
+    expect(limoux.body.items.every((x: any) => x.affectations.find((a: any) => a.maison.id === ids.limoux).statut === 'envoyee')).toBe(true);
+    // The issuer: commandes with at least one affectation in one of the states.
+    expect(seen(await list(EMAILS.conseiller, '?statutAffectation=accusee&limit=200'))).toContain(c.id);
+    expect(seen(await list(EMAILS.conseiller, '?statutAffectation=livree&limit=200'))).not.toContain(c.id);
+    const bad = await list(EMAILS.responsableLimoux, '?recues=true&statutAffectation=perdue');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]).toMatchObject({ field: 'statutAffectation', message: expect.stringMatching(/envoyee/) });
+  });
+
   it('network managers follow every issued commande; référents and admins have no list', async () => {
     const draft = await rediger(api, briefSansMaterielNiContacts(ids, { titre: 'Brouillon du Cabinet' }));
     const issued = await emise(api, ids, { titre: 'Émise pour le réseau' });

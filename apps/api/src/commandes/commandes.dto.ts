@@ -22,8 +22,8 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { COMMANDE_STATUTS, estEcheanceLisible, MATERIEL_AUCUN } from '@app/commandes';
-import type { CommandeStatut } from '@app/commandes';
+import { AFFECTATION_STATUTS, COMMANDE_STATUTS, estEcheanceLisible, MATERIEL_AUCUN } from '@app/commandes';
+import type { AffectationStatut, CommandeStatut } from '@app/commandes';
 import { PageQueryDto, Texte, toBool, toList, trim, trimOrNull } from '../common/dto';
 
 export { FilMessageDto as CommandeMessageDto, FilQueryDto, IdParamDto, MotifDto } from '../common/dto';
@@ -261,4 +261,14 @@ export class ListCommandesQueryDto extends PageQueryDto {
   @Transform(toList)
   @IsIn(COMMANDE_STATUTS, { each: true, message: `statut doit valoir ${COMMANDE_STATUTS.join(', ')}.` })
   statut?: CommandeStatut[];
+
+  @ApiPropertyOptional({
+    description:
+      'Un ou plusieurs états d’affectation séparés par des virgules : pour une Maison, l’état de la sienne ; pour une unité émettrice, les commandes dont au moins une affectation est dans l’un de ces états.',
+    example: 'envoyee,renvoyee',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(AFFECTATION_STATUTS, { each: true, message: `statutAffectation doit valoir ${AFFECTATION_STATUTS.join(', ')}.` })
+  statutAffectation?: AffectationStatut[];
 }

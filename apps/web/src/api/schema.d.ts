@@ -3574,6 +3574,8 @@ export interface operations {
                 recues?: boolean;
                 /** @description Un ou plusieurs statuts séparés par des virgules. */
                 statut?: string[];
+                /** @description Un ou plusieurs états d’affectation séparés par des virgules : pour une Maison, l’état de la sienne ; pour une unité émettrice, les commandes dont au moins une affectation est dans l’un de ces états. */
+                statutAffectation?: string[];
             };
             header?: never;
             path?: never;

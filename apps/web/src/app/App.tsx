@@ -29,6 +29,9 @@ const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => 
 const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
 const CalendrierPage = lazy(() => import('../admin/CalendrierPage').then((m) => ({ default: m.CalendrierPage })));
 const FilesPage = lazy(() => import('../admin/FilesPage').then((m) => ({ default: m.FilesPage })));
+// Commandes, the Maison's side (received commandes, an affectation page).
+const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
+const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
 
 configureAuth({
   token: () => getSession()?.token ?? null,
@@ -110,6 +113,9 @@ const router = createBrowserRouter([
       { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/files', element: <RequireSession><RequireAdmin><Lazy><FilesPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/*', element: <RequireSession><RequireAdmin><NotFound /></RequireAdmin></RequireSession> },
+      // Commandes, the Maison's side.
+      { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },
+      { path: 'commandes-recues/:affectationId', element: <RequireSession><Lazy><AffectationPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

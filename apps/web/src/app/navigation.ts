@@ -37,6 +37,7 @@ function screensOf(role: Me['role']): NavItem[] {
       return [
         { to: '/questions', label: 'Questions de ma Maison' },
         { to: '/questions/nouvelle', label: 'Nouvelle question' },
+        { to: '/commandes-recues', label: 'Commandes reçues' },
       ];
     case 'referent':
       return [{ to: '/file-referent', label: 'File des questions' }];

@@ -21,7 +21,8 @@ export type TicketKind = 'questions' | 'commandes';
  */
 export const filKeys = {
   fil: (kind: TicketKind, id: string) => [kind, id, 'fil'] as const,
-  verification: (kind: TicketKind, id: string) => [kind, id, 'verification'] as const,
+  // Under 'fil': a commande's own 'verification' key is its brief's completeness check.
+  verification: (kind: TicketKind, id: string) => [kind, id, 'fil', 'verification'] as const,
 };
 
 export function useFil(kind: TicketKind, id: string) {

@@ -6,7 +6,7 @@ import { readTimeline, TimelineEventView, TimelineVerification, unitesOf, verify
 import { PolitiqueCommandes } from '../commandes.policy';
 import type { VerificationBrief } from '../domain/brief';
 import { uniteEmettriceOf } from '../domain/commande.access';
-import { CommandeStatut } from '../domain/commande.transitions';
+import { AffectationStatut, CommandeStatut } from '../domain/commande.transitions';
 import { AffectationIntrouvableError, CommandeIntrouvableError } from '../domain/commandes.errors';
 import { CommandeRepository } from '../persistence/commande.repository';
 import { ReferencesReader } from '../persistence/references.reader';
@@ -78,6 +78,8 @@ export interface ListCommandesFilter {
   /** An MdR's received commandes (the default, and the only list, for MdR users). */
   recues?: boolean;
   statut?: CommandeStatut[];
+  /** For an MdR, the state of its own affectation; otherwise, commandes with at least one affectation in one of these states. */
+  statutAffectation?: AffectationStatut[];
   limit?: number;
   cursor?: string;
 }
@@ -127,6 +129,10 @@ export class ListCommandesHandler implements IQueryHandler<ListCommandesQuery, P
       throw new ForbiddenError('Votre rôle ne donne pas accès à la liste des commandes.');
     }
     if (filter.statut?.length) where.push(filter.statut.length === 1 ? `c.statut = ${p(filter.statut[0])}` : `c.statut = ANY(${p(filter.statut)}::varchar[])`);
+    if (filter.statutAffectation?.length) {
+      const statuts = `${p(filter.statutAffectation)}::varchar[]`;
+      where.push(from.startsWith('affectation') ? `a.statut = ANY(${statuts})` : `EXISTS (SELECT 1 FROM affectation x WHERE x.commande_id = c.id AND x.statut = ANY(${statuts}))`);
+    }
     const id = key === 'a.created_at' ? 'a.commande_id' : 'c.id';
     if (cursor) where.push(`(${key}, ${id}) < (${p(cursor.k)}::timestamptz, ${p(cursor.id)}::uuid)`);
     const sql = `WITH page AS (SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${key} DESC, ${id} DESC LIMIT ${p(limit + 1)})
