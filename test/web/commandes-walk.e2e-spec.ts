@@ -71,11 +71,16 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     await api?.close();
   });
 
-  /** A screenshot of a main screen and its axe check. */
+  /**
+   * A screenshot of a main screen and its axe check. An axe run costs about 5 s on the CI's two
+   * cores, so it is made once per screen and state that brings new elements (errors next to
+   * fields, an open form, an alert); the other states get a screenshot only (`picture`).
+   */
   const shot = async (page: Page, name: string) => {
     await web.shot(page, name);
     expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
   };
+  const picture = (page: Page, name: string) => web.shot(page, name);
   /** The text an element's aria-describedby points at (the message next to it). */
   const description = (locator: Locator) =>
     locator.evaluate((el) =>
@@ -128,7 +133,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     await cabinet.getByText('3 Maisons choisies.').waitFor();
     // Deliberately incomplete: no material, a contact with a name only.
     await cabinet.getByLabel('Contact 1 : nom').fill('Accueil du Cabinet');
-    await shot(cabinet, 'cmdw-01-cabinet-nouvelle');
+    await picture(cabinet, 'cmdw-01-cabinet-nouvelle');
     await cabinet.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 
     await cabinet.getByRole('heading', { level: 1, name: /^Brouillon C-\d{4}-\d+$/ }).waitFor();
@@ -165,14 +170,14 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     await cabinet.waitForFunction(() => document.querySelector('button[aria-describedby="emettre-explication"]')?.getAttribute('aria-disabled') === 'false');
     expect(await cabinet.locator('.field-missing').count()).toBe(0);
     await cabinet.getByText(/Brouillon enregistré/).waitFor();
-    await shot(cabinet, 'cmdw-03-cabinet-brouillon-complet');
+    await picture(cabinet, 'cmdw-03-cabinet-brouillon-complet');
 
     await cabinet.getByRole('button', { name: 'Émettre la commande' }).click();
     await cabinet.getByRole('heading', { level: 1, name: `Commande ${reference}` }).waitFor();
     await cabinet.locator('.commande-status').getByText('émise', { exact: true }).waitFor();
     expect(await etats()).toEqual(['envoyée', 'envoyée', 'envoyée']);
     await cabinet.getByText(FIL_INTEGRE).waitFor();
-    await shot(cabinet, 'cmdw-04-cabinet-suivi-emise');
+    await picture(cabinet, 'cmdw-04-cabinet-suivi-emise');
   }, 120_000);
 
   it('Foix’s agent finds it in "Commandes reçues", acknowledges it and asks a clarification (the question is required)', async () => {
@@ -192,7 +197,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     expect(await actions.getByRole('button', { name: /Livrer/ }).count()).toBe(0);
     expect(await foix.getByRole('checkbox').count()).toBe(0);
     await foix.getByText(FIL_INTEGRE).waitFor();
-    await shot(foix, 'cmdw-06-foix-affectation-recue');
+    await picture(foix, 'cmdw-06-foix-affectation-recue');
 
     await actions.getByRole('button', { name: 'Accuser réception' }).click();
     await statut(foix, 'réception accusée');
@@ -208,7 +213,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     const clarifications = foix.getByRole('region', { name: 'Clarifications' });
     await clarifications.getByText(QUESTION).waitFor();
     await clarifications.getByText('En attente de réponse').waitFor();
-    await shot(foix, 'cmdw-07-foix-clarification-demandee');
+    await picture(foix, 'cmdw-07-foix-clarification-demandee');
   }, 120_000);
 
   it('the adviser reads the question on her follow-up page and answers it', async () => {
@@ -285,7 +290,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
       // Every Maison follows where the others stand.
       const maisons = autres.getByRole('region', { name: 'Avancement des Maisons' });
       await maisons.getByRole('row').filter({ hasText: 'Foix' }).filter({ hasText: 'livrée' }).waitFor();
-      if (ville === 'Limoux') await shot(autres, 'cmdw-11-limoux-livree');
+      if (ville === 'Limoux') await picture(autres, 'cmdw-11-limoux-livree');
     }
   }, 120_000);
 
@@ -296,7 +301,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     const panel = section(FOIX);
     await panel.getByText('Compte rendu de l’atelier joint.').waitFor();
     await panel.getByRole('link', { name: 'https://partage.laregion.fr/atelier-btp-foix.pdf' }).waitFor();
-    await shot(cabinet, 'cmdw-12-cabinet-livraisons');
+    await picture(cabinet, 'cmdw-12-cabinet-livraisons');
 
     await panel.getByRole('button', { name: 'Renvoyer la livraison…' }).click();
     await panel.getByRole('button', { name: 'Renvoyer la livraison', exact: true }).click();
@@ -359,7 +364,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     await foix.reload();
     await statut(foix, 'validée');
     await foix.locator('.alert-success').waitFor();
-    await shot(foix, 'cmdw-16-foix-validee');
+    await picture(foix, 'cmdw-16-foix-validee');
 
     const read = await api.get(`/api/v1/affectations/${affectationFoix}`, { token: await api.login(EMAILS.conseiller) });
     expect(read.body).toMatchObject({ statut: 'validee', motifRenvoi: null, livraison: { liens: ['https://partage.laregion.fr/atelier-btp-foix.pdf', 'https://partage.laregion.fr/participants-btp-foix.pdf'] } });
