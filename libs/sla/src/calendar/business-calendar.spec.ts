@@ -124,13 +124,10 @@ describe('BusinessCalendar — network calendar (Mon–Fri 09:00–12:30, 13:30�
     });
 
     it('computes a whole year day by day: 252 business days in 2026 (9 holidays fall on weekdays)', () => {
-      // Cold caches, and a generous bound: a minute-by-minute walk of a year (525,600 luxon
-      // conversions) takes several seconds, the day-by-day arithmetic a few hundred ms at worst.
+      // Cold caches. Not timed: speed targets belong in benchmarks (test/bench), not in tests.
       const fresh = new BusinessCalendar(NETWORK_CALENDAR);
-      const startedAt = performance.now();
       expect(fresh.businessMinutesBetween(paris('2026-01-01T00:00'), paris('2027-01-01T00:00'))).toBe(252 * 420);
       expect(shown(fresh.addBusinessMinutes(paris('2027-01-01T00:00'), 252 * 420))).toBe('2027-12-29T17:00+01:00');
-      expect(performance.now() - startedAt).toBeLessThan(2_000);
       expect(siege.businessMinutesBetween(paris('2026-01-01T00:00'), paris('2027-01-01T00:00'))).toBe(252 * 480);
     });
   });
