@@ -181,7 +181,7 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
       const row = [...document.querySelectorAll('table.rollup tbody tr')].find((r) => r.querySelector('th')?.textContent === nom);
       return row?.querySelector('.rollup-cell .visually-hidden')?.textContent === 'accusée';
     }, FOIX);
-    await page.getByText(/a répondu à la demande de clarification de Maison de Ma Région – Foix/).waitFor();
+    await page.getByText(/a répondu à la demande de clarification \(Foix\)/).waitFor();
     expect(await foix.getByRole('button', { name: 'Envoyer la réponse' }).count()).toBe(0);
   }, 120_000);
 
@@ -215,16 +215,18 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
     expect([await etatDans(FOIX), await etatDans(LIMOUX), await etatDans(PERPIGNAN)]).toEqual(['validée', 'renvoyée', 'validée']);
     const totals = page.getByRole('table', { name: /Où en est chaque Maison/ }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Total' }) });
     expect(await totals.getByRole('cell').allTextContents()).toEqual(['0', '0', '0', '0', '0', '1', '2', '0', expect.stringMatching(/% en moyenne$/), 'Aucun retard']);
-    await page.getByText(/a renvoyé la livraison de Maison de Ma Région – Limoux/).waitFor();
+    await page.getByText(/a renvoyé la livraison \(Limoux\)/).waitFor();
     await page.getByText('Il manque la liste des entreprises présentes.').first().waitFor();
     await shot('cmd-cab-08-suivi-apres-validation');
 
     // A note inside the Cabinet, on the fil, marked as such.
-    await page.getByLabel('Message sur le fil').fill('Penser à remercier les Maisons à la clôture.');
-    await page.getByLabel(/votre unité seulement/).check();
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    const ecrire = page.getByRole('region', { name: 'Écrire sur le fil' });
+    await ecrire.getByRole('radio', { name: 'Note interne : le Cabinet seulement' }).check();
+    await ecrire.getByLabel('Texte de la note interne').fill('Penser à remercier les Maisons à la clôture.');
+    await ecrire.getByRole('button', { name: 'Enregistrer la note interne' }).click();
+    await ecrire.getByText('Note interne enregistrée, visible du Cabinet seulement.').waitFor();
     await page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' }).getByText('Note interne').waitFor();
-    expect(await page.getByLabel('Message sur le fil').inputValue()).toBe('');
+    expect(await ecrire.getByLabel('Texte de la note interne').inputValue()).toBe('');
 
     // At tablet width the roll-up stays usable.
     await page.setViewportSize({ width: 768, height: 1024 });

@@ -121,7 +121,7 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     await page.reload();
     await statut('réception accusée');
     await clarifications.getByText('Oui : toutes les entreprises du BTP du territoire, inscrites ou non.').waitFor();
-    await page.getByText(/Vincent Carrère a apporté une clarification \(Foix\)/).waitFor();
+    await page.getByText('Vincent Carrère a répondu à la demande de clarification (Foix)').waitFor();
   }, 120_000);
 
   it('ticks a deliverable and reports progress (a percentage over 100 is refused next to the field), and writes an internal note', async () => {
@@ -144,15 +144,18 @@ describe('web app: a commande received by a Maison, from acknowledgement to a de
     await page.getByRole('group', { name: 'Livrables faits (1 sur 2)' }).waitFor();
 
     // An internal note stays inside the Maison: marked on its fil, absent from the Cabinet's.
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
-    await page.locator('#message-texte-erreur').waitFor();
-    await page.getByRole('textbox', { name: 'Votre message sur le fil' }).fill('Penser à relancer la fédération du BTP avant jeudi.');
-    await page.getByLabel(/Votre Maison seulement/).check();
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    const ecrire = page.getByRole('region', { name: 'Écrire sur le fil' });
+    await ecrire.getByRole('button', { name: 'Publier le message' }).click();
+    await ecrire.locator('.field-error').waitFor();
+    expect(await ecrire.getByRole('textbox', { name: 'Texte du message' }).getAttribute('aria-invalid')).toBe('true');
+    await ecrire.getByRole('radio', { name: 'Note interne : votre Maison seulement' }).check();
+    await ecrire.getByRole('textbox', { name: 'Texte de la note interne' }).fill('Penser à relancer la fédération du BTP avant jeudi.');
+    await ecrire.getByRole('button', { name: 'Enregistrer la note interne' }).click();
+    await ecrire.getByText('Note interne enregistrée, visible de votre Maison seulement.').waitFor();
     const note = page.locator('.event-interne').filter({ hasText: 'Penser à relancer la fédération du BTP avant jeudi.' });
     await note.getByText('Note interne', { exact: true }).waitFor();
     expect(await note.textContent()).toContain(`${agent.displayName} a écrit une note interne`);
-    expect(await page.getByRole('textbox', { name: 'Votre message sur le fil' }).inputValue()).toBe('');
+    expect(await ecrire.getByRole('textbox', { name: 'Texte de la note interne' }).inputValue()).toBe('');
     const filCabinet = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: conseiller });
     expect(JSON.stringify(filCabinet.body)).not.toContain('fédération du BTP');
   }, 120_000);

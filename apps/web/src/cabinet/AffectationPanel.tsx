@@ -6,12 +6,7 @@ import { Badge, FieldError } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { type Affectation, AFFECTATION_STATUT_LIBELLE, AFFECTATION_STATUT_TONE, formatDate, pluriel } from './labels';
 import { commandeKeys } from './queries';
-
-export interface QuestionEnAttente {
-  question: string;
-  at: string;
-  auteur: string | null;
-}
+import type { Clarification } from '../fil/clarifications';
 
 type Action = Affectation['actions'][number];
 
@@ -102,7 +97,7 @@ function Valider({ affectation }: { affectation: Affectation }) {
 }
 
 /** One Maison's share: its state, progress, deliverables, pending question, delivery, and the issuer's actions allowed now. */
-export function AffectationPanel({ affectation: a, question }: { affectation: Affectation; question: QuestionEnAttente | null }) {
+export function AffectationPanel({ affectation: a, question }: { affectation: Affectation; question: Clarification | null }) {
   const nom = a.maison.nom;
   const headingId = `affectation-${a.id}-titre`;
   return (
@@ -134,7 +129,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
             <>
               <blockquote className="event-detail">{question.question}</blockquote>
               <p className="hint">
-                {question.auteur ? `${question.auteur}, ` : ''}le {formatDateTime(question.at)}
+                {question.demandeePar ? `${question.demandeePar}, ` : ''}le {formatDateTime(question.demandeeAt)}
               </p>
             </>
           ) : (

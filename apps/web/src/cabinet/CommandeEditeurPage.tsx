@@ -9,6 +9,7 @@ import { BriefEditor } from './BriefEditor';
 import { AnnulerCommande } from './CommandeActions';
 import { type BriefBody, type BriefForm, bodyOf, changesOf, emptyForm, type FieldMessages, formOf, placeMessages } from './brief-form';
 import type { Commande } from './labels';
+import { filKeys } from '../fil/queries';
 import { commandeKeys, useCommande, useMaisons, useThemes, useVerificationBrief } from './queries';
 import { focusPlace, VerificationPanel } from './VerificationPanel';
 
@@ -125,7 +126,7 @@ function EditerCommande({ id }: { id: string }) {
   const afterSave = () => {
     void queryClient.invalidateQueries({ queryKey: commandeKeys.verification(id) });
     void queryClient.invalidateQueries({ queryKey: ['commandes', 'cabinet'] });
-    void queryClient.invalidateQueries({ queryKey: commandeKeys.fil(id) });
+    void queryClient.invalidateQueries({ queryKey: filKeys.fil('commandes', id) });
   };
 
   /** Saves what changed; resolves true when the API holds the form as it was when called. */
