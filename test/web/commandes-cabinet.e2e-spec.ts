@@ -225,7 +225,9 @@ describe('web app: the Cabinet drafts, issues and follows a three-MdR commande, 
     await ecrire.getByLabel('Texte de la note interne').fill('Penser à remercier les Maisons à la clôture.');
     await ecrire.getByRole('button', { name: 'Enregistrer la note interne' }).click();
     await ecrire.getByText('Note interne enregistrée, visible du Cabinet seulement.').waitFor();
-    await page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' }).getByText('Note interne').waitFor();
+    const note = page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' });
+    await note.getByText('Note interne', { exact: true }).waitFor();
+    expect(await note.locator('.event-text').textContent()).toBe(`${conseiller.displayName} a écrit une note interne`);
     expect(await ecrire.getByLabel('Texte de la note interne').inputValue()).toBe('');
 
     // At tablet width the roll-up stays usable.
