@@ -200,6 +200,21 @@ describe('Timeline (fetching)', () => {
     expect(paths.some((p) => String(p).startsWith('/api/v1/questions'))).toBe(false);
   });
 
+  it('names a commande’s Maisons from what the page knows, without asking the directory', async () => {
+    seq = 0;
+    const maison = '44444444-4444-4444-8444-444444444444';
+    const events = [event('affectation.accusee', '2026-12-07T09:00:00Z', { data: { affectationId: 'a1', maisonId: maison } })];
+    const get = vi.spyOn(api, 'GET').mockImplementation(((path: string) => {
+      if (path === '/api/v1/commandes/{id}/fil') return ok(events);
+      if (path === '/api/v1/commandes/{id}/fil/verification') return ok(valide(1));
+      if (path === '/api/v1/maisons') return ok({ items: [{ id: maison, nom: 'Maison de Ma Région – Annuaire' }], nextCursor: null });
+      throw new Error(`unexpected ${path}`);
+    }) as never);
+    renderInApp(<Timeline kind="commandes" id="c1" noms={{ maisons: new Map([[maison, 'Maison de Ma Région – Foix']]) }} />);
+    await screen.findByText('Claire Vidal a accusé réception (Foix)');
+    expect(get.mock.calls.map((call) => call[0])).not.toContain('/api/v1/maisons');
+  });
+
   it('shows the API’s refusal when the fil cannot be read, with a retry', async () => {
     vi.spyOn(api, 'GET').mockImplementation((() =>
       Promise.resolve({ error: { type: 'about:blank', title: 'Introuvable', status: 404, detail: 'Question introuvable.' }, response: new Response(null, { status: 404 }) })) as never);

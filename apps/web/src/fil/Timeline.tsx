@@ -116,8 +116,8 @@ export function TimelineView({ events, verification, verificationSlot, titre = '
                     {d.sla === 'avertissement' && <Badge tone="warning">Délai à risque</Badge>}
                   </p>
                   <p className="event-text">{d.phrase}</p>
-                  {d.details.map((detail) => (
-                    <Detail key={detail.label} detail={detail} />
+                  {d.details.map((detail, i) => (
+                    <Detail key={`${i}-${detail.label}`} detail={detail} />
                   ))}
                   {d.interne && <p className="event-note">Visible de votre unité seulement.</p>}
                   {reprises.has(event.seq) && <p className="event-note">Le délai reprend.</p>}
@@ -140,12 +140,10 @@ export function TimelineView({ events, verification, verificationSlot, titre = '
 
 /**
  * Names of what the events name by id: the screen's own (a commande page knows its Maisons and
- * deliverables), the fil's (an issued commande lists its affectations and deliverables), and the
- * directory's directions and Maisons, fetched only when an event names one nobody knows.
+ * deliverables), then the directory's directions and Maisons, fetched only when an event names
+ * one the screen does not know. (TimelineView adds the names the fil itself carries.)
  */
-function useNoms(events: readonly FilEvent[] | undefined, connus: Noms): Noms {
-  const duFil = useMemo(() => nomsDuFil(events ?? []), [events]);
-  const base = useMemo(() => fusionnerNoms(duFil, connus), [duFil, connus]);
+function useNoms(events: readonly FilEvent[] | undefined, base: Noms): Noms {
   const inconnu = (key: 'directionId' | 'maisonId', map: ReadonlyMap<string, string> | undefined) =>
     (events ?? []).some((e) => typeof e.data?.[key] === 'string' && !map?.has(e.data[key] as string));
   const directions = useQuery({
