@@ -1,24 +1,28 @@
 import { ManualClock } from '@app/core';
+import { seedDemoData } from '@app/directory';
 import { TestApi } from '../setup/e2e-app';
-import { TestDb } from '../setup/db';
+import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { briefSansMaterielNiContacts, CommandeIds, commandeFixture, DEBUT, emise, EMAILS, rediger } from './fixtures';
 
 /** Who sees which commandes in which list, and a direction that sends its own commandes. */
 describe('commande lists and scopes', () => {
   let api: TestApi;
-  let db: TestDb;
+  // A database of its own: these lists are ordered by creation, and the browser walks create
+  // commandes for the same Maisons at the real time, after this suite's manual clock.
+  let scratch: ScratchDatabase;
   let ids: CommandeIds;
   const clock = new ManualClock(new Date(DEBUT));
 
   beforeAll(async () => {
-    api = await TestApi.start({ clock });
-    db = new TestDb();
-    ids = await commandeFixture(db);
+    scratch = await createScratchDatabase('relais_test_cmd_lists');
+    await seedDemoData(scratch.dataSource);
+    api = await TestApi.start({ clock, config: { DATABASE_URL: scratch.url } });
+    ids = await commandeFixture({ query: (sql, params) => scratch.ownerQuery(sql, params) });
   });
 
   afterAll(async () => {
-    await api.close();
-    await db.close();
+    await api?.close();
+    await scratch?.drop();
   });
 
   const list = async (email: string, query = '') => {
