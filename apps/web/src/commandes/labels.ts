@@ -1,21 +1,12 @@
 import type { components } from '../api/schema';
 import type { Tone } from '../shared/page';
+import type { Affectation, AffectationStatut, Commande } from '../shared/commande';
 
 export { nomCourtMaison } from '../fil/events';
+export { type Affectation, type AffectationStatut, type Commande, type CommandeStatut, COMMANDE_STATUT_LIBELLE } from '../shared/commande';
 
-export type Commande = components['schemas']['CommandeDto'];
-export type Affectation = components['schemas']['AffectationDto'];
 export type AffectationAvecCommande = components['schemas']['AffectationAvecCommandeDto'];
-export type AffectationStatut = Affectation['statut'];
 export type AffectationAction = Affectation['actions'][number];
-export type CommandeStatut = Commande['statut'];
-
-export const COMMANDE_STATUT_LIBELLE: Record<CommandeStatut, string> = {
-  brouillon: 'brouillon',
-  emise: 'émise',
-  close: 'close',
-  annulee: 'annulée',
-};
 
 /** The Maison's side of a commande (its affectation), as the Maison reads it. */
 export const AFFECTATION_STATUT_LIBELLE: Record<AffectationStatut, string> = {
