@@ -4,11 +4,6 @@ import { TestDb } from '../setup/db';
 import { briefComplet, commandeFixture, type CommandeIds, EMAILS } from '../commandes/fixtures';
 import * as web from './browser';
 
-/** A calendar date in Paris, `days` from now: the brief's deadlines stay ahead whenever the walk runs. */
-function dansJours(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 /**
  * The Maison's commande screens beyond the walk (test/web/commandes-walk.e2e-spec.ts, which takes
  * a commande from the draft to its closure through every role): the brief in full (budget,
@@ -32,15 +27,15 @@ describe('web app: a commande received by a Maison, beyond the walk (brief, inte
     api = await TestApi.start();
     db = new TestDb();
     ids = await commandeFixture(db);
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    const users = await web.devUsers(api);
     agent = users.find((u) => u.email === EMAILS.agentFoix)!;
     expect(agent).toBeDefined();
 
     // The Cabinet's adviser drafts a complete brief and issues it to three Maisons.
     conseiller = await api.login(EMAILS.conseiller);
     const brief = briefComplet(ids, {
-      echeance: dansJours(30),
-      livrables: [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: dansJours(20) }],
+      echeance: web.parisDayIn(30),
+      livrables: [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: web.parisDayIn(20) }],
     });
     const draft = await api.post('/api/v1/commandes', brief, { token: conseiller });
     expect(draft.status).toBe(201);
@@ -62,10 +57,7 @@ describe('web app: a commande received by a Maison, beyond the walk (brief, inte
     await db?.close();
   });
 
-  const shot = async (name: string) => {
-    await web.shot(page, name);
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  const shot = (name: string) => web.checkedShot(page, name);
   const statut = (text: string) => page.locator('.status-line').filter({ hasText: text }).waitFor();
   const ligne = () => page.getByRole('row').filter({ hasText: commande.reference });
 
