@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
 import { ErrorMessage, FieldError, Loading } from '../shared/page';
-import { ProblemAlert, TextActionForm } from '../shared/TextActionForm';
+import { ProblemAlert, TextActionForm, TextareaField } from '../shared/TextActionForm';
 import type { Action, Question } from './labels';
 import { questionKeys } from './queries';
 
@@ -177,11 +177,7 @@ function EscaladerPanel({ question }: { question: Question }) {
         </select>
         <FieldError id="escalader-direction-erreur" message={directionError} />
       </div>
-      <div className="field">
-        <label htmlFor="escalader-message">Message pour le siège (facultatif)</label>
-        <textarea id="escalader-message" name="message" rows={3} autoFocus aria-invalid={Boolean(messageError)} aria-describedby={messageError ? 'escalader-message-erreur' : undefined} />
-        <FieldError id="escalader-message-erreur" message={messageError} />
-      </div>
+      <TextareaField id="escalader-message" errorId="escalader-message-erreur" label="Message pour le siège (facultatif)" error={messageError} name="message" autoFocus />
       <ProblemAlert problem={problem} shownByField={Boolean(directionError || messageError)} />
       <div className="buttons">
         <button type="submit" className="button" disabled={mutation.isPending}>
@@ -241,11 +237,7 @@ function ReorienterPanel({ question }: { question: Question }) {
         </select>
         <FieldError id="reorienter-direction-erreur" message={problem?.field('directionId')} />
       </div>
-      <div className="field">
-        <label htmlFor="reorienter-motif">Motif</label>
-        <textarea id="reorienter-motif" name="motif" rows={3} required aria-invalid={Boolean(problem?.field('motif'))} aria-describedby={problem?.field('motif') ? 'reorienter-motif-erreur' : undefined} />
-        <FieldError id="reorienter-motif-erreur" message={problem?.field('motif')} />
-      </div>
+      <TextareaField id="reorienter-motif" errorId="reorienter-motif-erreur" label="Motif" error={problem?.field('motif')} name="motif" required />
       <ProblemAlert problem={problem} shownByField={Boolean(problem?.field('motif') || problem?.field('directionId'))} />
       <div className="buttons">
         <button type="submit" className="button" disabled={mutation.isPending || others.length === 0}>

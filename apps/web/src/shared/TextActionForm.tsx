@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode, TextareaHTMLAttributes } from 'react';
 import type { ApiProblem } from '../api/problem';
 import { FieldError } from './page';
 
@@ -9,6 +9,17 @@ export function ProblemAlert({ problem, shownByField }: { problem: ApiProblem | 
     <p role="alert" className="field-error">
       {problem.message}
     </p>
+  );
+}
+
+/** A labelled textarea with the API's message for it next to it (aria-invalid, aria-describedby); 3 rows unless told. */
+export function TextareaField({ id, errorId, label, error, ...textarea }: { id: string; errorId: string; label: ReactNode; error?: string } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'>) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} rows={3} {...textarea} aria-invalid={Boolean(error)} aria-describedby={error ? errorId : undefined} />
+      <FieldError id={errorId} message={error} />
+    </div>
   );
 }
 
@@ -51,19 +62,15 @@ export function TextActionForm(props: TextActionFormProps) {
   };
   return (
     <form id={props.id} className={props.className ?? 'action-form'} onSubmit={submit} noValidate aria-label={props.label}>
-      <div className="field">
-        <label htmlFor={props.fieldId}>{props.fieldLabel}</label>
-        <textarea
-          id={props.fieldId}
-          name={props.name}
-          rows={3}
-          required={props.required}
-          autoFocus={props.autoFocus}
-          aria-invalid={Boolean(error)}
-          aria-describedby={error ? props.errorId : undefined}
-        />
-        <FieldError id={props.errorId} message={error} />
-      </div>
+      <TextareaField
+        id={props.fieldId}
+        errorId={props.errorId}
+        label={props.fieldLabel}
+        error={error}
+        name={props.name}
+        required={props.required}
+        autoFocus={props.autoFocus}
+      />
       <ProblemAlert problem={problem} shownByField={Boolean(error)} />
       <div className="buttons">
         <button type="submit" className={props.submitClassName ?? 'button'} disabled={props.pending}>
