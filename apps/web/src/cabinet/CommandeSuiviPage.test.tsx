@@ -4,11 +4,11 @@ import { Route, Routes } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
 import { CommandeSuiviPage } from './CommandeSuiviPage';
-import { json } from './fake-api.test-utils';
+import { json } from '../../test/fake-api';
 import { affectation, commande, MAISONS } from './fixtures.test-utils';
 import { RollupMatrix } from './RollupMatrix';
 
-const server = await vi.hoisted(async () => (await import('./fake-api.test-utils')).installFakeApi());
+const server = await vi.hoisted(async () => (await import('../../test/fake-api')).installFakeApi());
 const ID = 'c0000000-0000-4000-8000-000000000001';
 const [FOIX, LIMOUX, PERPIGNAN] = MAISONS;
 

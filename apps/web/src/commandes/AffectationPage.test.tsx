@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { json } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { setSession } from '../auth/session';
 import { AffectationPage } from './AffectationPage';
@@ -94,7 +95,6 @@ const fil: FilEvenement[] = [
   { seq: 4, type: 'affectation.renvoyee', at: '2026-12-09T10:00:00Z', acteur: acteur('Vincent Carrère'), visibilite: 'partage', data: { affectationId: AFF, maisonId: FOIX, motif: 'La liste des entreprises participantes manque.' }, hash: 'd', previousHash: 'c' },
 ];
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' } });
 
 let current: Affectation;
 let posted: Array<{ url: string; ifMatch: string | null; body: unknown }>;
