@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { type ApiProblem, asProblem } from '../api/problem';
+import { QueryGate } from '../shared/lists';
 import { ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { BriefEditor } from './BriefEditor';
@@ -207,14 +208,7 @@ function EditerCommande({ id }: { id: string }) {
     },
   });
 
-  if (commande.isPending) return <Page title="Commande"><Loading what="de la commande" /></Page>;
-  if (commande.isError) {
-    return (
-      <Page title="Commande">
-        <ErrorMessage error={commande.error} retry={() => commande.refetch()} />
-      </Page>
-    );
-  }
+  if (commande.isPending || commande.isError) return <QueryGate query={commande} title="Commande" what="de la commande" />;
   const c = commande.data;
   if (!estBrouillon || state.status === 'plus-brouillon') {
     return (

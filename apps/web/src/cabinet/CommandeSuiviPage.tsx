@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router';
-import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
+import { QueryGate } from '../shared/lists';
+import { Badge, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { useMemo } from 'react';
 import { useClarifications } from '../fil/clarifications';
@@ -73,14 +74,7 @@ export function CommandeSuiviPage() {
   const commande = useCommande(id);
   const clarifications = useClarifications(id);
   const noms = useMemo(() => (commande.data ? nomsDeCommande(commande.data) : undefined), [commande.data]);
-  if (commande.isPending) return <Page title="Commande"><Loading what="de la commande" /></Page>;
-  if (commande.isError) {
-    return (
-      <Page title="Commande">
-        <ErrorMessage error={commande.error} retry={() => commande.refetch()} />
-      </Page>
-    );
-  }
+  if (commande.isPending || commande.isError) return <QueryGate query={commande} title="Commande" what="de la commande" />;
   const c = commande.data;
   const r = c.resume;
   const attente = c.affectations.filter((a) => a.statut === 'clarification_demandee').length;

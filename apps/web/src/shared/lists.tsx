@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Empty, ErrorMessage, Loading } from './page';
+import { Empty, ErrorMessage, Loading, Page } from './page';
 
 /**
  * A list screen's states: loading, the error (with a retry), empty (`empty` says why), else the
@@ -46,4 +46,23 @@ export function FilterSelect<V extends string>({
       </select>
     </div>
   );
+}
+
+/** A detail screen while its resource loads or fails: the page with its loading state or error (retry); null once the data is there. */
+export function QueryGate({ query, title, what }: { query: UseQueryResult<unknown>; title: string; what: string }) {
+  if (query.isPending) {
+    return (
+      <Page title={title}>
+        <Loading what={what} />
+      </Page>
+    );
+  }
+  if (query.isError) {
+    return (
+      <Page title={title}>
+        <ErrorMessage error={query.error} retry={() => query.refetch()} />
+      </Page>
+    );
+  }
+  return null;
 }
