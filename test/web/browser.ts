@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { TestApi } from '../setup/e2e-app';
 
 /**
  * What every browser walk needs: the built web app, Debian's Chromium driven by playwright-core,
@@ -75,6 +76,29 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** A main screen's screenshot and its axe check: no serious or critical violation (the failure names the screen). */
+export async function checkedShot(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  expect({ screen: name, violations: await seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
+}
+
+/** A Paris calendar day `days` from now, as a date input takes it ("2026-12-18"): deadlines stay ahead whenever a walk runs. */
+export function parisDayIn(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+export interface DevUser {
+  email: string;
+  displayName: string;
+  role: string;
+  maisonNom: string | null;
+}
+
+/** The demo users the login picker lists. */
+export async function devUsers(api: TestApi): Promise<DevUser[]> {
+  return (await api.get('/api/v1/auth/dev-users')).body as DevUser[];
 }
 
 /** Logs in through the demo picker as the user shown under `displayName`. */

@@ -4,11 +4,6 @@ import { TestDb } from '../setup/db';
 import { briefSansMaterielNiContacts, commandeFixture, emise, EMAILS, rediger } from '../commandes/fixtures';
 import * as web from './browser';
 
-/** A Paris calendar day `days` from now: the brief's deadlines stay ahead whenever the test runs. */
-function dayIn(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 /**
  * The Cabinet's commande screens beyond the walk (test/web/commandes-walk.e2e-spec.ts, which
  * drafts, issues and follows a commande through every role): the list's filter by state, the
@@ -30,9 +25,9 @@ describe('web app: the Cabinet’s commande list, editor and follow-up, beyond t
     api = await TestApi.start();
     db = new TestDb();
     const ids = await commandeFixture(db);
-    const livrables = [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: dayIn(20) }];
-    brouillon = await rediger(api, briefSansMaterielNiContacts(ids, { echeance: dayIn(30), livrables }));
-    commande = await emise(api, ids, { echeance: dayIn(30), livrables });
+    const livrables = [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: web.parisDayIn(20) }];
+    brouillon = await rediger(api, briefSansMaterielNiContacts(ids, { echeance: web.parisDayIn(30), livrables }));
+    commande = await emise(api, ids, { echeance: web.parisDayIn(30), livrables });
     // Limoux has delivered: the roll-up holds more than one state.
     const limoux = commande.affectations.find((a) => a.maison.id === ids.limoux)!.id;
     const token = await api.login(EMAILS.responsableLimoux);
@@ -40,7 +35,7 @@ describe('web app: the Cabinet’s commande list, editor and follow-up, beyond t
       const res = await api.post(`/api/v1/affectations/${limoux}/${verb}`, body, { token });
       expect({ verb, status: res.status }).toEqual({ verb, status: 200 });
     }
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    const users = await web.devUsers(api);
     browser = await web.launchChromium();
     ({ page, errors } = await web.openPage(browser));
     await web.logInAs(page, api.baseUrl, users.find((u) => u.email === EMAILS.conseiller)!.displayName);
@@ -52,10 +47,7 @@ describe('web app: the Cabinet’s commande list, editor and follow-up, beyond t
     await db?.close();
   });
 
-  const shot = async (name: string) => {
-    await web.shot(page, name);
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  const shot = (name: string) => web.checkedShot(page, name);
   const ligne = (reference: string) => page.getByRole('row').filter({ hasText: reference });
 
   it('the list filters the commandes by state', async () => {
@@ -100,11 +92,15 @@ describe('web app: the Cabinet’s commande list, editor and follow-up, beyond t
     await page.goto(`${api.baseUrl}/cabinet/commandes/${commande.id}`);
     await page.getByRole('heading', { level: 1, name: `Commande ${commande.reference}` }).waitFor();
     await page.getByText('1 livraison à valider').waitFor();
-    await page.getByLabel('Message sur le fil').fill('Penser à remercier les Maisons à la clôture.');
-    await page.getByLabel(/votre unité seulement/).check();
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
-    await page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' }).getByText('Note interne').waitFor();
-    expect(await page.getByLabel('Message sur le fil').inputValue()).toBe('');
+    const ecrire = page.getByRole('region', { name: 'Écrire sur le fil' });
+    await ecrire.getByRole('radio', { name: 'Note interne : le Cabinet seulement' }).check();
+    await ecrire.getByLabel('Texte de la note interne').fill('Penser à remercier les Maisons à la clôture.');
+    await ecrire.getByRole('button', { name: 'Enregistrer la note interne' }).click();
+    await ecrire.getByText('Note interne enregistrée, visible du Cabinet seulement.').waitFor();
+    const note = page.locator('.event-interne').filter({ hasText: 'Penser à remercier les Maisons à la clôture.' });
+    await note.getByText('Note interne', { exact: true }).waitFor();
+    expect(await note.locator('.event-text').textContent()).toMatch(/ a écrit une note interne$/);
+    expect(await ecrire.getByLabel('Texte de la note interne').inputValue()).toBe('');
     const filMaison = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: await api.login(EMAILS.agentFoix) });
     expect(filMaison.status).toBe(200);
     expect(JSON.stringify(filMaison.body)).not.toContain('remercier les Maisons');

@@ -4,11 +4,6 @@ import { TestDb } from '../setup/db';
 import { briefComplet, commandeFixture, type CommandeIds, EMAILS } from '../commandes/fixtures';
 import * as web from './browser';
 
-/** A calendar date in Paris, `days` from now: the brief's deadlines stay ahead whenever the walk runs. */
-function dansJours(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 /**
  * The Maison's commande screens beyond the walk (test/web/commandes-walk.e2e-spec.ts, which takes
  * a commande from the draft to its closure through every role): the brief in full (budget,
@@ -32,15 +27,15 @@ describe('web app: a commande received by a Maison, beyond the walk (brief, inte
     api = await TestApi.start();
     db = new TestDb();
     ids = await commandeFixture(db);
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    const users = await web.devUsers(api);
     agent = users.find((u) => u.email === EMAILS.agentFoix)!;
     expect(agent).toBeDefined();
 
     // The Cabinet's adviser drafts a complete brief and issues it to three Maisons.
     conseiller = await api.login(EMAILS.conseiller);
     const brief = briefComplet(ids, {
-      echeance: dansJours(30),
-      livrables: [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: dansJours(20) }],
+      echeance: web.parisDayIn(30),
+      livrables: [{ libelle: 'Compte rendu de l’atelier' }, { libelle: 'Liste des entreprises participantes', echeance: web.parisDayIn(20) }],
     });
     const draft = await api.post('/api/v1/commandes', brief, { token: conseiller });
     expect(draft.status).toBe(201);
@@ -62,10 +57,7 @@ describe('web app: a commande received by a Maison, beyond the walk (brief, inte
     await db?.close();
   });
 
-  const shot = async (name: string) => {
-    await web.shot(page, name);
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  const shot = (name: string) => web.checkedShot(page, name);
   const statut = (text: string) => page.locator('.status-line').filter({ hasText: text }).waitFor();
   const ligne = () => page.getByRole('row').filter({ hasText: commande.reference });
 
@@ -80,14 +72,18 @@ describe('web app: a commande received by a Maison, beyond the walk (brief, inte
     expect(await brief.textContent()).toMatch(/1\s500,00\s€/);
 
     // The message is required, said next to the field.
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
-    await page.locator('#message-texte-erreur').waitFor();
-    await page.getByRole('textbox', { name: 'Votre message sur le fil' }).fill('Penser à relancer la fédération du BTP avant jeudi.');
-    await page.getByLabel(/Votre Maison seulement/).check();
-    await page.getByRole('button', { name: 'Publier sur le fil' }).click();
+    const ecrire = page.getByRole('region', { name: 'Écrire sur le fil' });
+    await ecrire.getByRole('button', { name: 'Publier le message' }).click();
+    await ecrire.locator('.field-error').waitFor();
+    expect(await ecrire.getByRole('textbox', { name: 'Texte du message' }).getAttribute('aria-invalid')).toBe('true');
+    await ecrire.getByRole('radio', { name: 'Note interne : votre Maison seulement' }).check();
+    await ecrire.getByRole('textbox', { name: 'Texte de la note interne' }).fill('Penser à relancer la fédération du BTP avant jeudi.');
+    await ecrire.getByRole('button', { name: 'Enregistrer la note interne' }).click();
+    await ecrire.getByText('Note interne enregistrée, visible de votre Maison seulement.').waitFor();
     const note = page.locator('.event-interne').filter({ hasText: 'Penser à relancer la fédération du BTP avant jeudi.' });
     await note.getByText('Note interne', { exact: true }).waitFor();
-    expect(await page.getByRole('textbox', { name: 'Votre message sur le fil' }).inputValue()).toBe('');
+    expect(await note.locator('.event-text').textContent()).toBe(`${agent.displayName} a écrit une note interne`);
+    expect(await ecrire.getByRole('textbox', { name: 'Texte de la note interne' }).inputValue()).toBe('');
     await shot('cmd-mdr-01-note-interne');
     const filCabinet = await api.get(`/api/v1/commandes/${commande.id}/fil`, { token: conseiller });
     expect(filCabinet.status).toBe(200);

@@ -22,11 +22,6 @@ const MOTIF = 'La liste des entreprises participantes manque : joignez-la au com
 /** The fil's integrity line (the shared timeline's; its other phrases are not asserted here). */
 const FIL_INTEGRE = /Fil intègre, \d+ événements? vérifiés?/;
 
-/** A Paris calendar day `days` from now, as a date input takes it. */
-function dayIn(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
-}
-
 /**
  * Issue #12's walk, in Chromium against the real API, PostgreSQL and Redis, each step through
  * the screens of the user who takes it: the Cabinet's adviser drafts a three-MdR commande with
@@ -53,7 +48,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
   beforeAll(async () => {
     web.ensureWebBuild();
     api = await TestApi.start();
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    const users = await web.devUsers(api);
     for (const [key, email] of Object.entries(EMAILS) as Array<[keyof typeof EMAILS, string]>) {
       names[key] = users.find((u) => u.email === email)!.displayName;
       expect(names[key]).toBeTruthy();
@@ -76,10 +71,7 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
    * cores, so it is made once per screen and state that brings new elements (errors next to
    * fields, an open form, an alert); the other states get a screenshot only (`picture`).
    */
-  const shot = async (page: Page, name: string) => {
-    await web.shot(page, name);
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  const shot = (page: Page, name: string) => web.checkedShot(page, name);
   const picture = (page: Page, name: string) => web.shot(page, name);
   /** The text an element's aria-describedby points at (the message next to it). */
   const description = (locator: Locator) =>
@@ -124,11 +116,11 @@ describe('web app: a three-MdR commande from an incomplete draft to its closure,
     await cabinet.getByLabel('Titre').fill(TITRE);
     await cabinet.getByLabel('Objectif').fill('Réunir les entreprises du BTP de chaque territoire et recueillir leurs besoins en formation.');
     await cabinet.getByLabel('Contexte (recommandé)').fill('Révision du plan régional de formation ; difficultés de recrutement signalées.');
-    await cabinet.getByLabel('Échéance', { exact: true }).fill(dayIn(28));
+    await cabinet.getByLabel('Échéance', { exact: true }).fill(web.parisDayIn(28));
     await cabinet.getByLabel('Livrable 1 : libellé').fill('Compte rendu de l’atelier');
     await cabinet.getByRole('button', { name: 'Ajouter un livrable' }).click();
     await cabinet.getByLabel('Livrable 2 : libellé').fill('Liste des entreprises participantes');
-    await cabinet.getByLabel('Livrable 2 : échéance (facultatif)').fill(dayIn(21));
+    await cabinet.getByLabel('Livrable 2 : échéance (facultatif)').fill(web.parisDayIn(21));
     for (const maison of [FOIX, LIMOUX, PERPIGNAN]) await cabinet.getByLabel(maison, { exact: true }).check();
     await cabinet.getByText('3 Maisons choisies.').waitFor();
     // Deliberately incomplete: no material, a contact with a name only.

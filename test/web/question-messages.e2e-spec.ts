@@ -30,7 +30,7 @@ describe('question page: messages (note interne / message partagé) and the time
     api = f.api;
     // Taking charge is due 3 s after escalation: the warning then the breach land on the fil.
     await f.setTargets({ prise_en_charge: 0.05, reponse: 600, relais: 600 });
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string; role: string; maisonNom: string | null }>;
+    const users = await web.devUsers(api);
     agent = users.find((u) => u.role === 'agent_mdr' && /foix/i.test(u.maisonNom ?? ''))!;
     referent = users.find((u) => u.email === EMAILS.referentTourisme)!;
     expect(agent).toBeDefined();
@@ -71,10 +71,7 @@ describe('question page: messages (note interne / message partagé) and the time
     await f?.close();
   });
 
-  const shot = async (name: string) => {
-    await web.shot(page, name);
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  const shot = (name: string) => web.checkedShot(page, name);
   const openQuestion = async () => {
     await page.goto(`${api.baseUrl}/questions/${question.id}`);
     await page.getByRole('heading', { level: 1, name: `Question ${question.reference}` }).waitFor();

@@ -14,7 +14,7 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
   beforeAll(async () => {
     web.ensureWebBuild();
     api = await TestApi.start();
-    const users = (await api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string; role: string; maisonNom: string | null }>;
+    const users = await web.devUsers(api);
     agent = users.find((u) => u.role === 'agent_mdr' && /foix/i.test(u.maisonNom ?? ''))!;
     referent = users.find((u) => u.email === EMAILS.referentTourisme)!;
     expect(agent).toBeDefined();
@@ -28,11 +28,8 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
     await api?.close();
   });
 
-  const shot = async (name: string) => {
-    await web.shot(page, name);
-    // Every main screen is checked with axe as it is shown: no serious or critical violation.
-    expect({ screen: name, violations: await web.seriousA11yViolations(page) }).toEqual({ screen: name, violations: [] });
-  };
+  // Every main screen is checked with axe as it is shown: no serious or critical violation.
+  const shot = (name: string) => web.checkedShot(page, name);
   const logInAs = (displayName: string) => web.logInAs(page, api.baseUrl, displayName);
   const signOut = () => web.signOut(page);
 

@@ -1,17 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
-import { Badge, FieldError } from '../shared/page';
+import { Badge } from '../shared/page';
+import { ProblemAlert, TextActionForm } from '../shared/TextActionForm';
 import { formatDateTime } from '../shared/format';
 import { type Affectation, AFFECTATION_STATUT_LIBELLE, AFFECTATION_STATUT_TONE, formatDate, pluriel } from './labels';
 import { commandeKeys } from './queries';
-
-export interface QuestionEnAttente {
-  question: string;
-  at: string;
-  auteur: string | null;
-}
+import type { Clarification } from '../fil/clarifications';
 
 type Action = Affectation['actions'][number];
 
@@ -45,7 +41,6 @@ function TexteAction({ affectation, action, label, fieldLabel, field, primary }:
   const [open, setOpen] = useState(action === 'clarifier');
   const mutation = useAffectationAction(affectation);
   const problem = asProblem(mutation.error);
-  const error = problem?.field(field);
   const id = `${action}-${affectation.id}`;
   if (!open) {
     return (
@@ -54,33 +49,23 @@ function TexteAction({ affectation, action, label, fieldLabel, field, primary }:
       </button>
     );
   }
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    mutation.mutate({ action, text: String(new FormData(event.currentTarget).get('texte') ?? '').trim() }, { onSuccess: () => setOpen(action === 'clarifier') });
-  };
+  const buttonClass = `button${primary ? '' : ' secondary'}`;
   return (
-    <form className="action-form" onSubmit={submit} noValidate aria-label={`${label} (${affectation.maison.nom})`}>
-      <div className="field">
-        <label htmlFor={`${id}-texte`}>{fieldLabel}</label>
-        <textarea id={`${id}-texte`} name="texte" rows={3} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-erreur` : undefined} />
-        <FieldError id={`${id}-erreur`} message={error} />
-      </div>
-      {problem && !error && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className={`button${primary ? '' : ' secondary'}`} disabled={mutation.isPending}>
-          {label}
-        </button>
-        {action !== 'clarifier' && (
-          <button type="button" className="button secondary" onClick={() => setOpen(false)}>
-            Fermer
-          </button>
-        )}
-      </div>
-    </form>
+    <TextActionForm
+      label={`${label} (${affectation.maison.nom})`}
+      fieldId={`${id}-texte`}
+      errorId={`${id}-erreur`}
+      name="texte"
+      fieldLabel={fieldLabel}
+      problemField={field}
+      problem={problem}
+      pending={mutation.isPending}
+      submitLabel={label}
+      submitClassName={buttonClass}
+      cancelLabel="Fermer"
+      onCancel={action !== 'clarifier' ? () => setOpen(false) : undefined}
+      onSubmit={(text) => mutation.mutate({ action, text }, { onSuccess: () => setOpen(action === 'clarifier') })}
+    />
   );
 }
 
@@ -92,17 +77,13 @@ function Valider({ affectation }: { affectation: Affectation }) {
       <button type="button" className="button" disabled={mutation.isPending} onClick={() => mutation.mutate({ action: 'valider', text: '' })}>
         Valider la livraison
       </button>
-      {problem && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
+      <ProblemAlert problem={problem} />
     </>
   );
 }
 
 /** One Maison's share: its state, progress, deliverables, pending question, delivery, and the issuer's actions allowed now. */
-export function AffectationPanel({ affectation: a, question }: { affectation: Affectation; question: QuestionEnAttente | null }) {
+export function AffectationPanel({ affectation: a, question }: { affectation: Affectation; question: Clarification | null }) {
   const nom = a.maison.nom;
   const headingId = `affectation-${a.id}-titre`;
   return (
@@ -134,7 +115,7 @@ export function AffectationPanel({ affectation: a, question }: { affectation: Af
             <>
               <blockquote className="event-detail">{question.question}</blockquote>
               <p className="hint">
-                {question.auteur ? `${question.auteur}, ` : ''}le {formatDateTime(question.at)}
+                {question.demandeePar ? `${question.demandeePar}, ` : ''}le {formatDateTime(question.demandeeAt)}
               </p>
             </>
           ) : (

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
-import { FieldError } from '../shared/page';
+import { TextActionForm } from '../shared/TextActionForm';
 import type { Commande } from './labels';
 import { commandeKeys } from './queries';
 
@@ -22,7 +22,6 @@ export function AnnulerCommande({ commande, label }: { commande: Commande; label
     onSettled: () => queryClient.invalidateQueries({ queryKey: commandeKeys.all }),
   });
   const problem = asProblem(mutation.error);
-  const error = problem?.field('motif');
   if (!open) {
     return (
       <button type="button" className="button secondary" aria-expanded={false} onClick={() => setOpen(true)}>
@@ -30,81 +29,20 @@ export function AnnulerCommande({ commande, label }: { commande: Commande; label
       </button>
     );
   }
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    mutation.mutate(String(new FormData(event.currentTarget).get('motif') ?? '').trim());
-  };
   return (
-    <form className="action-form" onSubmit={submit} noValidate aria-label={label}>
-      <div className="field">
-        <label htmlFor="annuler-commande-motif">Motif (les Maisons le liront)</label>
-        <textarea id="annuler-commande-motif" name="motif" rows={3} aria-invalid={Boolean(error)} aria-describedby={error ? 'annuler-commande-erreur' : undefined} />
-        <FieldError id="annuler-commande-erreur" message={error} />
-      </div>
-      {problem && !error && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className="button" disabled={mutation.isPending}>
-          {label}
-        </button>
-        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
-          Fermer
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** A message on the commande's fil: shared with every participant, or a note inside the Cabinet. */
-export function EcrireSurLeFil({ commande }: { commande: Commande }) {
-  const queryClient = useQueryClient();
-  const [texte, setTexte] = useState('');
-  const [visibilite, setVisibilite] = useState<'partage' | 'interne'>('partage');
-  const mutation = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/api/v1/commandes/{id}/messages', { params: { path: { id: commande.id } }, headers: { 'Idempotency-Key': idempotencyKey() }, body: { texte: texte.trim(), visibilite } })),
-    onSuccess: () => setTexte(''),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: commandeKeys.all }),
-  });
-  const problem = asProblem(mutation.error);
-  const error = problem?.field('texte');
-  return (
-    <form
-      className="card action-form cab-message-form"
-      noValidate
-      aria-label="Écrire sur le fil"
-      onSubmit={(event) => {
-        event.preventDefault();
-        mutation.mutate();
-      }}
-    >
-      <div className="field">
-        <label htmlFor="message-commande">Message sur le fil</label>
-        <textarea id="message-commande" rows={3} value={texte} onChange={(e) => setTexte(e.target.value)} aria-invalid={Boolean(error)} aria-describedby={error ? 'message-commande-erreur' : undefined} />
-        <FieldError id="message-commande-erreur" message={error} />
-      </div>
-      <fieldset className="choices-inline">
-        <legend>Visible par</legend>
-        <label className="choice">
-          <input type="radio" name="visibilite" checked={visibilite === 'partage'} onChange={() => setVisibilite('partage')} /> tous les participants (Maisons comprises)
-        </label>
-        <label className="choice">
-          <input type="radio" name="visibilite" checked={visibilite === 'interne'} onChange={() => setVisibilite('interne')} /> votre unité seulement (note interne)
-        </label>
-      </fieldset>
-      {problem && !error && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className="button secondary" disabled={mutation.isPending}>
-          Publier sur le fil
-        </button>
-      </div>
-    </form>
+    <TextActionForm
+      label={label}
+      fieldId="annuler-commande-motif"
+      errorId="annuler-commande-erreur"
+      name="motif"
+      fieldLabel="Motif (les Maisons le liront)"
+      problemField="motif"
+      problem={problem}
+      pending={mutation.isPending}
+      submitLabel={label}
+      cancelLabel="Fermer"
+      onCancel={() => setOpen(false)}
+      onSubmit={(motif) => mutation.mutate(motif)}
+    />
   );
 }

@@ -4,10 +4,10 @@ import { Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
 import { CommandeEditeurPage } from './CommandeEditeurPage';
-import { json } from './fake-api.test-utils';
+import { json } from '../../test/fake-api';
 import { commande, MAISONS } from './fixtures.test-utils';
 
-const server = await vi.hoisted(async () => (await import('./fake-api.test-utils')).installFakeApi());
+const server = await vi.hoisted(async () => (await import('../../test/fake-api')).installFakeApi());
 const ID = 'c0000000-0000-4000-8000-000000000001';
 
 const serve = server.serve;

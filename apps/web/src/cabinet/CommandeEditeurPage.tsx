@@ -3,12 +3,14 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { type ApiProblem, asProblem } from '../api/problem';
+import { QueryGate } from '../shared/lists';
 import { ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { BriefEditor } from './BriefEditor';
 import { AnnulerCommande } from './CommandeActions';
 import { type BriefBody, type BriefForm, bodyOf, changesOf, emptyForm, type FieldMessages, formOf, placeMessages } from './brief-form';
 import type { Commande } from './labels';
+import { filKeys } from '../fil/queries';
 import { commandeKeys, useCommande, useMaisons, useThemes, useVerificationBrief } from './queries';
 import { focusPlace, VerificationPanel } from './VerificationPanel';
 
@@ -125,7 +127,7 @@ function EditerCommande({ id }: { id: string }) {
   const afterSave = () => {
     void queryClient.invalidateQueries({ queryKey: commandeKeys.verification(id) });
     void queryClient.invalidateQueries({ queryKey: ['commandes', 'cabinet'] });
-    void queryClient.invalidateQueries({ queryKey: commandeKeys.fil(id) });
+    void queryClient.invalidateQueries({ queryKey: filKeys.fil('commandes', id) });
   };
 
   /** Saves what changed; resolves true when the API holds the form as it was when called. */
@@ -206,14 +208,7 @@ function EditerCommande({ id }: { id: string }) {
     },
   });
 
-  if (commande.isPending) return <Page title="Commande"><Loading what="de la commande" /></Page>;
-  if (commande.isError) {
-    return (
-      <Page title="Commande">
-        <ErrorMessage error={commande.error} retry={() => commande.refetch()} />
-      </Page>
-    );
-  }
+  if (commande.isPending || commande.isError) return <QueryGate query={commande} title="Commande" what="de la commande" />;
   const c = commande.data;
   if (!estBrouillon || state.status === 'plus-brouillon') {
     return (

@@ -4,11 +4,11 @@ import { Route, Routes } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
 import { CommandeSuiviPage } from './CommandeSuiviPage';
-import { json } from './fake-api.test-utils';
+import { json } from '../../test/fake-api';
 import { affectation, commande, MAISONS } from './fixtures.test-utils';
 import { RollupMatrix } from './RollupMatrix';
 
-const server = await vi.hoisted(async () => (await import('./fake-api.test-utils')).installFakeApi());
+const server = await vi.hoisted(async () => (await import('../../test/fake-api')).installFakeApi());
 const ID = 'c0000000-0000-4000-8000-000000000001';
 const [FOIX, LIMOUX, PERPIGNAN] = MAISONS;
 
@@ -102,6 +102,14 @@ describe('commande follow-up (roll-up)', { timeout: 30_000 }, () => {
     renderSuivi();
     const foix = await screen.findByRole('region', { name: /Foix/ });
     expect(await within(foix).findByText('Faut-il inviter les organismes de formation ?')).toBeInTheDocument();
+    expect(within(foix).getByText(/^Émilie Combes, le 3 déc\. 2026/)).toBeInTheDocument();
+    // The one shared fil: the Maison named by its short name, the question in full, and the one message form.
+    const filRegion = screen.getByRole('region', { name: 'Fil de la commande' });
+    await within(filRegion).findByText('Fil intègre, 2 événements vérifiés');
+    const demande = within(filRegion).getByText('Émilie Combes a demandé une clarification (Foix)').closest('li')!;
+    expect(within(demande).getByText('Faut-il inviter les organismes de formation ?')).toBeInTheDocument();
+    expect(within(filRegion).getByText('Vincent Carrère a rédigé la commande (brouillon)')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Écrire sur le fil' })).toBeInTheDocument();
     await user.type(within(foix).getByLabelText(`Votre réponse à ${FOIX.nom}`), 'Les entreprises d’abord.');
     await user.click(within(foix).getByRole('button', { name: 'Envoyer la réponse' }));
     await waitFor(() => expect(within(screen.getByRole('region', { name: /Foix/ })).getByText('accusée')).toBeInTheDocument());

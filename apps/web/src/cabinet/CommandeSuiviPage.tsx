@@ -1,24 +1,17 @@
 import { Link, useParams } from 'react-router';
-import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
+import { QueryGate } from '../shared/lists';
+import { Badge, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
-import { AffectationPanel, type QuestionEnAttente } from './AffectationPanel';
-import { AnnulerCommande, EcrireSurLeFil } from './CommandeActions';
-import { CommandeTimeline } from './CommandeTimeline';
+import { useMemo } from 'react';
+import { useClarifications } from '../fil/clarifications';
+import { nomsDeCommande } from '../fil/events';
+import { MessageForm } from '../fil/MessageForm';
+import { Timeline } from '../fil/Timeline';
+import { AffectationPanel } from './AffectationPanel';
+import { AnnulerCommande } from './CommandeActions';
 import { COMMANDE_STATUT_LIBELLE, COMMANDE_STATUT_TONE, type Commande, formatDate } from './labels';
-import { useCommande, useCommandeFil } from './queries';
+import { useCommande } from './queries';
 import { RollupMatrix } from './RollupMatrix';
-
-/** The pending question of each assignment, from the fil (the last clarification asked). */
-function useQuestions(commandeId: string): Map<string, QuestionEnAttente> {
-  const fil = useCommandeFil(commandeId);
-  const out = new Map<string, QuestionEnAttente>();
-  for (const e of fil.data ?? []) {
-    if (e.type === 'affectation.clarification_demandee' && typeof e.data.affectationId === 'string' && typeof e.data.question === 'string') {
-      out.set(e.data.affectationId, { question: e.data.question, at: e.at, auteur: e.acteur?.displayName ?? null });
-    }
-  }
-  return out;
-}
 
 function Brief({ c }: { c: Commande }) {
   return (
@@ -79,15 +72,9 @@ function Brief({ c }: { c: Commande }) {
 export function CommandeSuiviPage() {
   const { id = '' } = useParams();
   const commande = useCommande(id);
-  const questions = useQuestions(id);
-  if (commande.isPending) return <Page title="Commande"><Loading what="de la commande" /></Page>;
-  if (commande.isError) {
-    return (
-      <Page title="Commande">
-        <ErrorMessage error={commande.error} retry={() => commande.refetch()} />
-      </Page>
-    );
-  }
+  const clarifications = useClarifications(id);
+  const noms = useMemo(() => (commande.data ? nomsDeCommande(commande.data) : undefined), [commande.data]);
+  if (commande.isPending || commande.isError) return <QueryGate query={commande} title="Commande" what="de la commande" />;
   const c = commande.data;
   const r = c.resume;
   const attente = c.affectations.filter((a) => a.statut === 'clarification_demandee').length;
@@ -146,7 +133,7 @@ export function CommandeSuiviPage() {
           <RollupMatrix affectations={c.affectations} resume={r} />
           <div className="cab-affectations">
             {c.affectations.map((a) => (
-              <AffectationPanel key={a.id} affectation={a} question={questions.get(a.id) ?? null} />
+              <AffectationPanel key={a.id} affectation={a} question={clarifications.get(a.id)?.at(-1) ?? null} />
             ))}
           </div>
         </>
@@ -159,8 +146,8 @@ export function CommandeSuiviPage() {
           <AnnulerCommande commande={c} label="Annuler la commande" />
         </section>
       )}
-      {c.actions.includes('ecrire') && <EcrireSurLeFil commande={c} />}
-      <CommandeTimeline commande={c} />
+      <Timeline kind="commandes" id={c.id} noms={noms} />
+      {c.actions.includes('ecrire') && <MessageForm kind="commandes" id={c.id} />}
     </Page>
   );
 }

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { Badge, Empty, ErrorMessage, Loading, Page } from '../shared/page';
+import { FilterSelect, ListStates } from '../shared/lists';
+import { Badge, Page } from '../shared/page';
 import { COMMANDE_STATUT_LIBELLE, COMMANDE_STATUT_TONE, type CommandeStatut, formatDate } from './labels';
 import { commandeKeys } from './queries';
 
@@ -21,65 +22,61 @@ export function CommandesCabinetPage() {
         </Link>
       </p>
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="filtre-statut-commande">Statut</label>
-          <select id="filtre-statut-commande" value={statut} onChange={(e) => setStatut(e.target.value as CommandeStatut | '')}>
-            <option value="">Tous</option>
-            {Object.entries(COMMANDE_STATUT_LIBELLE).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="filtre-statut-commande"
+          label="Statut"
+          all="Tous"
+          value={statut}
+          options={Object.entries(COMMANDE_STATUT_LIBELLE) as Array<[CommandeStatut, string]>}
+          onChange={setStatut}
+        />
       </div>
-      {list.isPending && <Loading what="des commandes" />}
-      {list.isError && <ErrorMessage error={list.error} retry={() => list.refetch()} />}
-      {list.data && list.data.items.length === 0 && <Empty>Aucune commande{statut ? ' dans cet état' : ''} pour l’instant.</Empty>}
-      {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption>Les commandes de votre unité, les plus récentes d’abord</caption>
-            <thead>
-              <tr>
-                <th scope="col">Référence</th>
-                <th scope="col">Titre</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Échéance</th>
-                <th scope="col">Maisons</th>
-                <th scope="col">Avancement</th>
-                <th scope="col">Retard</th>
-                <th scope="col">À traiter</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => {
-                const p = c.resume.parStatut as Record<string, number>;
-                const aTraiter = [
-                  p.clarification_demandee > 0 && `${p.clarification_demandee} question${p.clarification_demandee > 1 ? 's' : ''}`,
-                  p.livree > 0 && `${p.livree} livraison${p.livree > 1 ? 's' : ''} à valider`,
-                ].filter(Boolean);
-                return (
-                  <tr key={c.id}>
-                    <td className="nowrap">
-                      <Link to={c.statut === 'brouillon' ? `/cabinet/commandes/${c.id}/modifier` : `/cabinet/commandes/${c.id}`}>{c.reference}</Link>
-                    </td>
-                    <td>{c.titre ?? <em>Sans titre</em>}</td>
-                    <td>
-                      <Badge tone={COMMANDE_STATUT_TONE[c.statut]}>{COMMANDE_STATUT_LIBELLE[c.statut]}</Badge>
-                    </td>
-                    <td className="nowrap">{formatDate(c.echeance)}</td>
-                    <td>{c.maisons.length}</td>
-                    <td>{c.statut === 'brouillon' ? '—' : `${c.resume.progressionMoyenne} %`}</td>
-                    <td>{c.resume.enRetard > 0 ? <Badge tone="danger">{c.resume.enRetard} en retard</Badge> : '—'}</td>
-                    <td>{aTraiter.length ? aTraiter.join(', ') : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListStates query={list} what="des commandes" empty={`Aucune commande${statut ? ' dans cet état' : ''} pour l’instant.`}>
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <caption>Les commandes de votre unité, les plus récentes d’abord</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Référence</th>
+                  <th scope="col">Titre</th>
+                  <th scope="col">Statut</th>
+                  <th scope="col">Échéance</th>
+                  <th scope="col">Maisons</th>
+                  <th scope="col">Avancement</th>
+                  <th scope="col">Retard</th>
+                  <th scope="col">À traiter</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => {
+                  const p = c.resume.parStatut as Record<string, number>;
+                  const aTraiter = [
+                    p.clarification_demandee > 0 && `${p.clarification_demandee} question${p.clarification_demandee > 1 ? 's' : ''}`,
+                    p.livree > 0 && `${p.livree} livraison${p.livree > 1 ? 's' : ''} à valider`,
+                  ].filter(Boolean);
+                  return (
+                    <tr key={c.id}>
+                      <td className="nowrap">
+                        <Link to={c.statut === 'brouillon' ? `/cabinet/commandes/${c.id}/modifier` : `/cabinet/commandes/${c.id}`}>{c.reference}</Link>
+                      </td>
+                      <td>{c.titre ?? <em>Sans titre</em>}</td>
+                      <td>
+                        <Badge tone={COMMANDE_STATUT_TONE[c.statut]}>{COMMANDE_STATUT_LIBELLE[c.statut]}</Badge>
+                      </td>
+                      <td className="nowrap">{formatDate(c.echeance)}</td>
+                      <td>{c.maisons.length}</td>
+                      <td>{c.statut === 'brouillon' ? '—' : `${c.resume.progressionMoyenne} %`}</td>
+                      <td>{c.resume.enRetard > 0 ? <Badge tone="danger">{c.resume.enRetard} en retard</Badge> : '—'}</td>
+                      <td>{aTraiter.length ? aTraiter.join(', ') : '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListStates>
     </Page>
   );
 }

@@ -1,25 +1,9 @@
 import type { Schemas } from '../api/client';
 import type { Tone } from '../shared/page';
+import type { Affectation, AffectationStatut } from '../shared/commande';
 
-export type Commande = Schemas['CommandeDto'];
-export type Affectation = Schemas['AffectationDto'];
-export type CommandeStatut = Commande['statut'];
-export type AffectationStatut = Affectation['statut'];
+export { type Affectation, type AffectationStatut, type Commande, type CommandeStatut, COMMANDE_STATUT_LIBELLE, COMMANDE_STATUT_TONE } from '../shared/commande';
 export type Verification = Schemas['VerificationBriefDto'];
-
-export const COMMANDE_STATUT_LIBELLE: Record<CommandeStatut, string> = {
-  brouillon: 'brouillon',
-  emise: 'émise',
-  close: 'close',
-  annulee: 'annulée',
-};
-
-export const COMMANDE_STATUT_TONE: Record<CommandeStatut, Tone> = {
-  brouillon: 'neutral',
-  emise: 'info',
-  close: 'success',
-  annulee: 'neutral',
-};
 
 /** The assignment states in the order of their flow (the roll-up matrix's columns). */
 export const AFFECTATION_STATUTS: AffectationStatut[] = ['envoyee', 'accusee', 'en_cours', 'clarification_demandee', 'livree', 'renvoyee', 'validee', 'annulee'];

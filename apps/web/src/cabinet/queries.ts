@@ -7,8 +7,6 @@ export const commandeKeys = {
   liste: (statut: string) => ['commandes', 'cabinet', 'liste', statut] as const,
   one: (id: string) => ['commandes', id] as const,
   verification: (id: string) => ['commandes', id, 'verification'] as const,
-  fil: (id: string) => ['commandes', id, 'fil'] as const,
-  filVerification: (id: string) => ['commandes', id, 'fil', 'verification'] as const,
 };
 
 export function useCommande(id: string) {
@@ -20,17 +18,6 @@ export function useVerificationBrief(id: string, enabled: boolean) {
     queryKey: commandeKeys.verification(id),
     queryFn: () => unwrap(api.GET('/api/v1/commandes/{id}/verification', { params: { path: { id } } })),
     enabled,
-  });
-}
-
-export function useCommandeFil(id: string) {
-  return useQuery({ queryKey: commandeKeys.fil(id), queryFn: () => unwrap(api.GET('/api/v1/commandes/{id}/fil', { params: { path: { id } } })) });
-}
-
-export function useCommandeFilVerification(id: string) {
-  return useQuery({
-    queryKey: commandeKeys.filVerification(id),
-    queryFn: () => unwrap(api.GET('/api/v1/commandes/{id}/fil/verification', { params: { path: { id } } })),
   });
 }
 

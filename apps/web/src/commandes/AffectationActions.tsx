@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
-import { FieldError } from '../shared/page';
+import { ProblemAlert, TextActionForm } from '../shared/TextActionForm';
 import { AvancementForm, type AvancementValues, LivrablesListe } from './AvancementForm';
 import type { Affectation, AffectationAction, AffectationAvecCommande } from './labels';
 import { LivraisonForm, type LivraisonValues } from './LivraisonForm';
@@ -49,11 +49,7 @@ function AccuserReception({ affectation }: { affectation: Affectation }) {
       <button type="button" className="button" disabled={mutation.isPending} onClick={() => mutation.mutate(null)}>
         Accuser réception
       </button>
-      {problem && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
+      <ProblemAlert problem={problem} />
     </div>
   );
 }
@@ -71,40 +67,24 @@ function DemanderClarification({ affectation }: { affectation: Affectation }) {
       </div>
     );
   }
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    mutation.mutate({ question: String(new FormData(event.currentTarget).get('question') ?? '').trim() });
-  };
-  const err = problem?.field('question');
   return (
-    <form id="action-clarification" className="action action-form" onSubmit={submit} noValidate aria-label="Demander une clarification">
-      <div className="field">
-        <label htmlFor="clarification-question">Votre question à l’émetteur</label>
-        <textarea
-          id="clarification-question"
-          name="question"
-          rows={3}
-          required
-          autoFocus
-          aria-invalid={Boolean(err)}
-          aria-describedby={err ? 'clarification-question-erreur' : undefined}
-        />
-        <FieldError id="clarification-question-erreur" message={err} />
-      </div>
-      {problem && !err && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className="button" disabled={mutation.isPending}>
-          Envoyer la question
-        </button>
-        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
-          Annuler
-        </button>
-      </div>
-    </form>
+    <TextActionForm
+      id="action-clarification"
+      className="action action-form"
+      label="Demander une clarification"
+      fieldId="clarification-question"
+      errorId="clarification-question-erreur"
+      name="question"
+      fieldLabel="Votre question à l’émetteur"
+      problemField="question"
+      required
+      autoFocus
+      problem={problem}
+      pending={mutation.isPending}
+      submitLabel="Envoyer la question"
+      onCancel={() => setOpen(false)}
+      onSubmit={(question) => mutation.mutate({ question })}
+    />
   );
 }
 

@@ -2,10 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { json } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { setSession } from '../auth/session';
 import { AffectationPage } from './AffectationPage';
-import type { Affectation, Commande, FilEvenement } from './labels';
+import type { FilEvent as FilEvenement } from '../fil/events';
+import type { Affectation, Commande } from './labels';
 
 // The API client keeps the fetch it finds when it is created: stub it before anything imports it.
 const fetchMock = vi.hoisted(() => {
@@ -93,7 +95,6 @@ const fil: FilEvenement[] = [
   { seq: 4, type: 'affectation.renvoyee', at: '2026-12-09T10:00:00Z', acteur: acteur('Vincent Carrère'), visibilite: 'partage', data: { affectationId: AFF, maisonId: FOIX, motif: 'La liste des entreprises participantes manque.' }, hash: 'd', previousHash: 'c' },
 ];
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' } });
 
 let current: Affectation;
 let posted: Array<{ url: string; ifMatch: string | null; body: unknown }>;
@@ -168,7 +169,13 @@ describe('AffectationPage (the Maison’s share of a commande)', () => {
     expect(within(maisons).getByText('Foix').closest('tr')).toHaveTextContent('(votre Maison)');
     expect(screen.getByText(/Votre Maison \(Foix\)/)).toBeInTheDocument();
     await screen.findByText('Fil intègre, 4 événements vérifiés');
-    expect(screen.getByText('Vincent Carrère a renvoyé la livraison (Foix)')).toBeInTheDocument();
+    // The one shared fil, with the commande's phrases: the Maison by its short name, the words people wrote.
+    const fil = screen.getByRole('region', { name: 'Fil de la commande' });
+    const renvoi = within(fil).getByText('Vincent Carrère a renvoyé la livraison (Foix)').closest('li')!;
+    expect(within(renvoi).getByText('La liste des entreprises participantes manque.')).toBeInTheDocument();
+    expect(within(fil).getByText('Claire Vidal a demandé une clarification (Foix)')).toBeInTheDocument();
+    expect(within(fil).getByText('Vincent Carrère a répondu à la demande de clarification (Foix)')).toBeInTheDocument();
+    expect(within(fil).getByText(/^Délai suspendu du 2 déc\. 2026, 12:00 au 2 déc\. 2026, 16:00, le temps d’obtenir la clarification demandée\.$/)).toBeInTheDocument();
   });
 
   it('ticks a deliverable and reports progress with the affectation’s version in If-Match, then shows the new figures', async () => {
@@ -188,13 +195,15 @@ describe('AffectationPage (the Maison’s share of a commande)', () => {
   it('writes an internal note on the fil (the text required, next to the field), then empties the field', async () => {
     const user = userEvent.setup();
     renderPage();
-    const texte = await screen.findByRole('textbox', { name: 'Votre message sur le fil' });
-    await user.click(screen.getByRole('button', { name: 'Publier sur le fil' }));
+    const form = await screen.findByRole('region', { name: 'Écrire sur le fil' });
+    const texte = within(form).getByRole('textbox', { name: 'Texte du message' });
+    await user.click(within(form).getByRole('button', { name: 'Publier le message' }));
     await waitFor(() => expect(texte).toHaveAccessibleDescription('Le texte est obligatoire.'));
-    await user.type(texte, 'Relancer la fédération du BTP.');
-    await user.click(screen.getByLabelText(/Votre Maison seulement/));
-    await user.click(screen.getByRole('button', { name: 'Publier sur le fil' }));
-    await waitFor(() => expect(texte).toHaveValue(''));
+    await user.click(within(form).getByRole('radio', { name: 'Note interne : votre Maison seulement' }));
+    await user.type(within(form).getByRole('textbox', { name: 'Texte de la note interne' }), 'Relancer la fédération du BTP.');
+    await user.click(within(form).getByRole('button', { name: 'Enregistrer la note interne' }));
+    await within(form).findByText('Note interne enregistrée, visible de votre Maison seulement.');
+    expect(texte).toHaveValue('');
     expect(posted.at(-1)).toEqual({ url: `/api/v1/commandes/${COMMANDE}/messages`, ifMatch: null, body: { texte: 'Relancer la fédération du BTP.', visibilite: 'interne' } });
   });
 

@@ -5,21 +5,22 @@ import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime, formatNumber } from '../shared/format';
 import { SlaBadge } from '../shared/SlaBadge';
 import { AffectationActions, AvancementSection } from './AffectationActions';
-import { CommandeTimeline } from './CommandeTimeline';
+import { useClarifications } from '../fil/clarifications';
+import { nomsDeCommande } from '../fil/events';
+import { MessageForm } from '../fil/MessageForm';
+import { Timeline } from '../fil/Timeline';
 import {
   type Affectation,
   AFFECTATION_STATUT_LIBELLE,
   AFFECTATION_STATUT_TONE,
-  clarificationsDe,
   type Commande,
   COMMANDE_STATUT_LIBELLE,
-  contexteDe,
   formatEcheance,
   joursOuvres,
   materielLibelle,
   nomCourtMaison,
 } from './labels';
-import { useAffectation, useCommande, useCommandeFil } from './queries';
+import { useAffectation, useCommande } from './queries';
 
 const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 2 });
 
@@ -162,8 +163,7 @@ function AutresMaisons({ commande, mine }: { commande: Commande; mine: string | 
 
 /** The Maison's own situation: send-back motif, pending question, delivery, lateness. */
 function Situation({ affectation, commandeId }: { affectation: Affectation; commandeId: string }) {
-  const fil = useCommandeFil(commandeId);
-  const clarifications = useMemo(() => clarificationsDe(fil.data ?? [], affectation.id), [fil.data, affectation.id]);
+  const clarifications = useClarifications(commandeId).get(affectation.id) ?? [];
   return (
     <>
       {affectation.statut === 'renvoyee' && affectation.motifRenvoi && (
@@ -233,7 +233,7 @@ export function AffectationPage() {
   const maisonId = useSession()?.user.maisonId ?? null;
   const affectation = useAffectation(affectationId);
   const commande = useCommande(affectation.data?.commandeId);
-  const contexte = useMemo(() => (commande.data ? contexteDe(commande.data) : {}), [commande.data]);
+  const noms = useMemo(() => (commande.data ? nomsDeCommande(commande.data) : undefined), [commande.data]);
 
   if (affectation.isPending || (affectation.isSuccess && commande.isPending)) return <Loading what="de la commande" />;
   if (affectation.isError || commande.isError) {
@@ -279,7 +279,8 @@ export function AffectationPage() {
       </div>
       <AvancementSection affectation={a} echeanceCommande={c.echeance} />
       <AutresMaisons commande={c} mine={maisonId} />
-      <CommandeTimeline commandeId={c.id} contexte={contexte} peutEcrire={c.actions.includes('ecrire')} />
+      <Timeline kind="commandes" id={c.id} noms={noms} />
+      {c.actions.includes('ecrire') && <MessageForm kind="commandes" id={c.id} />}
     </Page>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiProblem } from '../api/problem';
 import { Badge, FieldError } from '../shared/page';
+import { ProblemAlert, TextareaField } from '../shared/TextActionForm';
 import { type Affectation, formatEcheance } from './labels';
 
 export interface AvancementValues {
@@ -79,7 +80,6 @@ export function AvancementForm({
   const errPourcentage = problem?.field('pourcentage');
   const errNote = problem?.field('note');
   const errLivrables = problem?.field('livrablesFaits');
-  const other = problem && !errPourcentage && !errNote && !errLivrables ? problem.message : null;
 
   return (
     <form className="form avancement-form" onSubmit={submit} noValidate aria-label="Signaler l’avancement">
@@ -132,24 +132,16 @@ export function AvancementForm({
         </p>
         <FieldError id="avancement-pourcentage-erreur" message={errPourcentage} />
       </div>
-      <div className="field">
-        <label htmlFor="avancement-note">Note pour l’émetteur (facultatif)</label>
-        <textarea
-          id="avancement-note"
-          name="note"
-          rows={3}
-          value={note}
-          onChange={(e) => setNote(e.currentTarget.value)}
-          aria-invalid={Boolean(errNote)}
-          aria-describedby={errNote ? 'avancement-note-erreur' : undefined}
-        />
-        <FieldError id="avancement-note-erreur" message={errNote} />
-      </div>
-      {other && (
-        <p role="alert" className="field-error">
-          {other}
-        </p>
-      )}
+      <TextareaField
+        id="avancement-note"
+        errorId="avancement-note-erreur"
+        label="Note pour l’émetteur (facultatif)"
+        error={errNote}
+        name="note"
+        value={note}
+        onChange={(e) => setNote(e.currentTarget.value)}
+      />
+      <ProblemAlert problem={problem} shownByField={Boolean(errPourcentage || errNote || errLivrables)} />
       <div className="buttons">
         <button type="submit" className="button" disabled={pending}>
           Signaler l’avancement

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { json } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { setSession } from '../auth/session';
 import { CommandesRecuesPage } from './CommandesRecuesPage';
@@ -46,7 +47,6 @@ const commande = (id: string, titre: string, affectations: Affectation[], over: 
     ...over,
   }) as Commande;
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' } });
 let requested: URL[];
 
 beforeEach(() => {

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useSession } from '../auth/session';
-import { Badge, Empty, ErrorMessage, Loading, Page } from '../shared/page';
+import { FilterSelect, ListStates } from '../shared/lists';
+import { Badge, Page } from '../shared/page';
 import { SlaBadge } from '../shared/SlaBadge';
 import {
   affectationDe,
@@ -90,54 +91,33 @@ export function CommandesRecuesPage() {
     <Page title="Commandes reçues">
       <p>Les commandes du siège adressées à votre Maison : accusez réception, posez vos questions, signalez l’avancement et livrez.</p>
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="filtre-affectation">Pour votre Maison</label>
-          <select id="filtre-affectation" value={filtreAffectation} onChange={(e) => setFiltreAffectation(e.target.value)}>
-            <option value="">Toutes</option>
-            {FILTRES_AFFECTATION.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field inline">
-          <label htmlFor="filtre-commande-statut">Commandes</label>
-          <select id="filtre-commande-statut" value={statut} onChange={(e) => setStatut(e.target.value as CommandeStatut | '')}>
-            <option value="">Toutes</option>
-            {FILTRES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="filtre-affectation" label="Pour votre Maison" all="Toutes" value={filtreAffectation} options={FILTRES_AFFECTATION} onChange={setFiltreAffectation} />
+        <FilterSelect id="filtre-commande-statut" label="Commandes" all="Toutes" value={statut} options={FILTRES} onChange={setStatut} />
       </div>
-      {list.isPending && <Loading what="des commandes" />}
-      {list.isError && <ErrorMessage error={list.error} retry={() => list.refetch()} />}
-      {list.data && list.data.items.length === 0 && <Empty>{filtre ? 'Aucune commande reçue par votre Maison pour ces critères.' : 'Votre Maison n’a reçu aucune commande pour l’instant.'}</Empty>}
-      {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption>Les commandes reçues par votre Maison, les plus récentes d’abord</caption>
-            <thead>
-              <tr>
-                <th scope="col">Commande</th>
-                <th scope="col">Émise par</th>
-                <th scope="col">Échéance</th>
-                <th scope="col">État pour votre Maison</th>
-                <th scope="col">Délai</th>
-                <th scope="col">Avancement</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <Ligne key={c.id} commande={c} maisonId={maisonId} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListStates query={list} what="des commandes" empty={filtre ? 'Aucune commande reçue par votre Maison pour ces critères.' : 'Votre Maison n’a reçu aucune commande pour l’instant.'}>
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <caption>Les commandes reçues par votre Maison, les plus récentes d’abord</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Commande</th>
+                  <th scope="col">Émise par</th>
+                  <th scope="col">Échéance</th>
+                  <th scope="col">État pour votre Maison</th>
+                  <th scope="col">Délai</th>
+                  <th scope="col">Avancement</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <Ligne key={c.id} commande={c} maisonId={maisonId} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListStates>
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiProblem } from '../api/problem';
-import { FieldError } from '../shared/page';
+import { ProblemAlert, TextareaField } from '../shared/TextActionForm';
 
 export interface LivraisonValues {
   note: string;
@@ -41,45 +41,33 @@ export function LivraisonForm({
   };
   const errNote = problem?.field('note');
   const errLiens = problem?.field('liens');
-  const other = problem && !errNote && !errLiens ? problem.message : null;
   const label = relivraison ? 'Livrer à nouveau' : 'Livrer';
   return (
     <form id="action-livrer" className="action action-form" onSubmit={submit} noValidate aria-label={label}>
       <p className="hint">Livrer remet tout le travail de la Maison : l’émetteur le valide ou le renvoie avec un motif.</p>
-      <div className="field">
-        <label htmlFor="livrer-note">Note de livraison</label>
-        <textarea
-          id="livrer-note"
-          name="note"
-          rows={3}
-          required
-          autoFocus
-          value={note}
-          onChange={(e) => setNote(e.currentTarget.value)}
-          aria-invalid={Boolean(errNote)}
-          aria-describedby={errNote ? 'livrer-note-erreur' : undefined}
-        />
-        <FieldError id="livrer-note-erreur" message={errNote} />
-      </div>
-      <div className="field">
-        <label htmlFor="livrer-liens">Liens vers les documents (facultatif, un par ligne)</label>
-        <textarea
-          id="livrer-liens"
-          name="liens"
-          rows={2}
-          value={liens}
-          onChange={(e) => setLiens(e.currentTarget.value)}
-          placeholder="https://…"
-          aria-invalid={Boolean(errLiens)}
-          aria-describedby={errLiens ? 'livrer-liens-erreur' : undefined}
-        />
-        <FieldError id="livrer-liens-erreur" message={errLiens} />
-      </div>
-      {other && (
-        <p role="alert" className="field-error">
-          {other}
-        </p>
-      )}
+      <TextareaField
+        id="livrer-note"
+        errorId="livrer-note-erreur"
+        label="Note de livraison"
+        error={errNote}
+        name="note"
+        required
+        autoFocus
+        value={note}
+        onChange={(e) => setNote(e.currentTarget.value)}
+      />
+      <TextareaField
+        id="livrer-liens"
+        errorId="livrer-liens-erreur"
+        label="Liens vers les documents (facultatif, un par ligne)"
+        error={errLiens}
+        name="liens"
+        rows={2}
+        value={liens}
+        onChange={(e) => setLiens(e.currentTarget.value)}
+        placeholder="https://…"
+      />
+      <ProblemAlert problem={problem} shownByField={Boolean(errNote || errLiens)} />
       <div className="buttons">
         <button type="submit" className="button" disabled={pending}>
           {label}

@@ -7,8 +7,6 @@ export const commandeKeys = {
   all: ['commandes'] as const,
   recues: (statut: CommandeStatut | '', statutAffectation: AffectationStatut[]) => ['commandes', 'recues', statut, statutAffectation] as const,
   one: (id: string) => ['commandes', id] as const,
-  fil: (id: string) => ['commandes', id, 'fil'] as const,
-  filVerification: (id: string) => ['commandes', id, 'fil', 'verification'] as const,
   affectation: (id: string) => ['commandes', 'affectation', id] as const,
 };
 
@@ -44,13 +42,3 @@ export function useCommande(id: string | undefined) {
   });
 }
 
-export function useCommandeFil(id: string) {
-  return useQuery({ queryKey: commandeKeys.fil(id), queryFn: () => unwrap(api.GET('/api/v1/commandes/{id}/fil', { params: { path: { id } } })) });
-}
-
-export function useCommandeFilVerification(id: string) {
-  return useQuery({
-    queryKey: commandeKeys.filVerification(id),
-    queryFn: () => unwrap(api.GET('/api/v1/commandes/{id}/fil/verification', { params: { path: { id } } })),
-  });
-}

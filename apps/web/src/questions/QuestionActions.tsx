@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
 import { ErrorMessage, FieldError, Loading } from '../shared/page';
+import { ProblemAlert, TextActionForm, TextareaField } from '../shared/TextActionForm';
 import type { Action, Question } from './labels';
 import { questionKeys } from './queries';
 
@@ -61,8 +62,6 @@ function ActionPanel({ question, action, form }: { question: Question; action: A
     onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
   });
   const problem = asProblem(mutation.error);
-  const fieldName = form.field?.name;
-  const fieldError = fieldName ? problem?.field(fieldName) : undefined;
   const id = `action-${action}`;
 
   if (!form.field) {
@@ -71,11 +70,7 @@ function ActionPanel({ question, action, form }: { question: Question; action: A
         <button type="button" className={`button${form.primary ? '' : ' secondary'}`} disabled={mutation.isPending} onClick={() => mutation.mutate(null)}>
           {form.label}
         </button>
-        {problem && (
-          <p role="alert" className="field-error">
-            {problem.message}
-          </p>
-        )}
+        <ProblemAlert problem={problem} />
       </div>
     );
   }
@@ -88,40 +83,24 @@ function ActionPanel({ question, action, form }: { question: Question; action: A
       </div>
     );
   }
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const text = String(new FormData(event.currentTarget).get('texte') ?? '').trim();
-    mutation.mutate(text || null);
-  };
   return (
-    <form id={id} className="action action-form" onSubmit={submit} noValidate aria-label={form.label}>
-      <div className="field">
-        <label htmlFor={`${id}-texte`}>{form.field.label}</label>
-        <textarea
-          id={`${id}-texte`}
-          name="texte"
-          rows={3}
-          autoFocus
-          required={form.field.required}
-          aria-invalid={Boolean(fieldError)}
-          aria-describedby={fieldError ? `${id}-erreur` : undefined}
-        />
-        <FieldError id={`${id}-erreur`} message={fieldError} />
-      </div>
-      {problem && !fieldError && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className="button" disabled={mutation.isPending}>
-          {form.label}
-        </button>
-        <button type="button" className="button secondary" onClick={() => setOpen(false)}>
-          Annuler
-        </button>
-      </div>
-    </form>
+    <TextActionForm
+      id={id}
+      className="action action-form"
+      label={form.label}
+      fieldId={`${id}-texte`}
+      errorId={`${id}-erreur`}
+      name="texte"
+      fieldLabel={form.field.label}
+      problemField={form.field.name}
+      required={form.field.required}
+      autoFocus
+      problem={problem}
+      pending={mutation.isPending}
+      submitLabel={form.label}
+      onCancel={() => setOpen(false)}
+      onSubmit={(text) => mutation.mutate(text || null)}
+    />
   );
 }
 
@@ -198,16 +177,8 @@ function EscaladerPanel({ question }: { question: Question }) {
         </select>
         <FieldError id="escalader-direction-erreur" message={directionError} />
       </div>
-      <div className="field">
-        <label htmlFor="escalader-message">Message pour le siège (facultatif)</label>
-        <textarea id="escalader-message" name="message" rows={3} autoFocus aria-invalid={Boolean(messageError)} aria-describedby={messageError ? 'escalader-message-erreur' : undefined} />
-        <FieldError id="escalader-message-erreur" message={messageError} />
-      </div>
-      {problem && !directionError && !messageError && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
+      <TextareaField id="escalader-message" errorId="escalader-message-erreur" label="Message pour le siège (facultatif)" error={messageError} name="message" autoFocus />
+      <ProblemAlert problem={problem} shownByField={Boolean(directionError || messageError)} />
       <div className="buttons">
         <button type="submit" className="button" disabled={mutation.isPending}>
           Escalader au siège
@@ -266,16 +237,8 @@ function ReorienterPanel({ question }: { question: Question }) {
         </select>
         <FieldError id="reorienter-direction-erreur" message={problem?.field('directionId')} />
       </div>
-      <div className="field">
-        <label htmlFor="reorienter-motif">Motif</label>
-        <textarea id="reorienter-motif" name="motif" rows={3} required aria-invalid={Boolean(problem?.field('motif'))} aria-describedby={problem?.field('motif') ? 'reorienter-motif-erreur' : undefined} />
-        <FieldError id="reorienter-motif-erreur" message={problem?.field('motif')} />
-      </div>
-      {problem && !problem.field('motif') && !problem.field('directionId') && (
-        <p role="alert" className="field-error">
-          {problem.message}
-        </p>
-      )}
+      <TextareaField id="reorienter-motif" errorId="reorienter-motif-erreur" label="Motif" error={problem?.field('motif')} name="motif" required />
+      <ProblemAlert problem={problem} shownByField={Boolean(problem?.field('motif') || problem?.field('directionId'))} />
       <div className="buttons">
         <button type="submit" className="button" disabled={mutation.isPending || others.length === 0}>
           Réorienter

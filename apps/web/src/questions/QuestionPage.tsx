@@ -4,9 +4,9 @@ import { formatDateTime } from '../shared/format';
 import { SlaBadge } from '../shared/SlaBadge';
 import { CANAL_LIBELLE, STATUT_LIBELLE, STATUT_TONE } from './labels';
 import { useQuestion } from './queries';
-import { MessageForm } from './MessageForm';
+import { MessageForm } from '../fil/MessageForm';
 import { QuestionActions } from './QuestionActions';
-import { Timeline } from './Timeline';
+import { Timeline } from '../fil/Timeline';
 
 export function QuestionPage() {
   const { id = '' } = useParams();

@@ -2,10 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
+import { FilterSelect, ListStates } from '../shared/lists';
+import { Page } from '../shared/page';
 import { type Statut, STATUT_LIBELLE } from './labels';
 import { questionKeys } from './queries';
 import { QuestionsTable } from './QuestionsTable';
+
+const SLA_FILTRES: Array<['a_risque' | 'depasse', string]> = [
+  ['a_risque', 'À risque'],
+  ['depasse', 'Dépassé'],
+];
 
 /** "Questions de ma Maison": the API scopes GET /questions to the caller's Maison. */
 export function QuestionsMaisonPage() {
@@ -24,30 +30,12 @@ export function QuestionsMaisonPage() {
         </Link>
       </p>
       <div className="filters">
-        <div className="field inline">
-          <label htmlFor="filtre-statut">Statut</label>
-          <select id="filtre-statut" value={statut} onChange={(e) => setStatut(e.target.value as Statut | '')}>
-            <option value="">Tous</option>
-            {Object.entries(STATUT_LIBELLE).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field inline">
-          <label htmlFor="filtre-sla">Délai</label>
-          <select id="filtre-sla" value={sla} onChange={(e) => setSla(e.target.value as '' | 'a_risque' | 'depasse')}>
-            <option value="">Tous</option>
-            <option value="a_risque">À risque</option>
-            <option value="depasse">Dépassé</option>
-          </select>
-        </div>
+        <FilterSelect id="filtre-statut" label="Statut" all="Tous" value={statut} options={Object.entries(STATUT_LIBELLE) as Array<[Statut, string]>} onChange={setStatut} />
+        <FilterSelect id="filtre-sla" label="Délai" all="Tous" value={sla} options={SLA_FILTRES} onChange={setSla} />
       </div>
-      {list.isPending && <Loading what="des questions" />}
-      {list.isError && <ErrorMessage error={list.error} retry={() => list.refetch()} />}
-      {list.data && list.data.items.length === 0 && <Empty>Aucune question{statut || sla ? ' pour ces critères' : ''} dans votre Maison.</Empty>}
-      {list.data && list.data.items.length > 0 && <QuestionsTable questions={list.data.items} caption="Les questions de la Maison, les plus récentes d’abord" />}
+      <ListStates query={list} what="des questions" empty={`Aucune question${statut || sla ? ' pour ces critères' : ''} dans votre Maison.`}>
+        {(items) => <QuestionsTable questions={items} caption="Les questions de la Maison, les plus récentes d’abord" />}
+      </ListStates>
     </Page>
   );
 }

@@ -4,47 +4,8 @@ import { api, unwrap } from '../api/client';
 export const questionKeys = {
   all: ['questions'] as const,
   one: (id: string) => ['questions', id] as const,
-  fil: (id: string) => ['questions', id, 'fil'] as const,
-  verification: (id: string) => ['questions', id, 'verification'] as const,
 };
 
 export function useQuestion(id: string) {
   return useQuery({ queryKey: questionKeys.one(id), queryFn: () => unwrap(api.GET('/api/v1/questions/{id}', { params: { path: { id } } })) });
-}
-
-/** The two kinds of ticket that have a fil (timeline): the path segment of their routes. */
-export type TicketKind = 'questions' | 'commandes';
-
-/**
- * Keys under the ticket's own: invalidating ['questions'] or ['commandes'] (what every action
- * does) refetches the fil and its verification too.
- */
-export const filKeys = {
-  fil: (kind: TicketKind, id: string) => [kind, id, 'fil'] as const,
-  // Under 'fil': a commande's own 'verification' key is its brief's completeness check.
-  verification: (kind: TicketKind, id: string) => [kind, id, 'fil', 'verification'] as const,
-};
-
-export function useFil(kind: TicketKind, id: string) {
-  return useQuery({
-    queryKey: filKeys.fil(kind, id),
-    queryFn: () =>
-      unwrap(
-        kind === 'questions'
-          ? api.GET('/api/v1/questions/{id}/fil', { params: { path: { id } } })
-          : api.GET('/api/v1/commandes/{id}/fil', { params: { path: { id } } }),
-      ),
-  });
-}
-
-export function useVerification(kind: TicketKind, id: string) {
-  return useQuery({
-    queryKey: filKeys.verification(kind, id),
-    queryFn: () =>
-      unwrap(
-        kind === 'questions'
-          ? api.GET('/api/v1/questions/{id}/fil/verification', { params: { path: { id } } })
-          : api.GET('/api/v1/commandes/{id}/fil/verification', { params: { path: { id } } }),
-      ),
-  });
 }

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ok } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { api, type Schemas } from '../api/client';
 import { setSession } from '../auth/session';
@@ -35,7 +36,6 @@ const page = (commandes: Schemas['LigneCommandeDto'][], nextCursor: string | nul
   nextCursor,
 });
 
-const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
 
 describe('commandes dashboard page', { timeout: 20_000 }, () => {
   let get: ReturnType<typeof vi.fn>;

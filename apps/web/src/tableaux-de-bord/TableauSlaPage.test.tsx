@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ok } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { api, type Schemas } from '../api/client';
 import { setSession } from '../auth/session';
@@ -67,7 +68,6 @@ const tableau = (over: Partial<Schemas['TableauSlaDto']> = {}): Schemas['Tableau
   ...over,
 });
 
-const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
 
 /** The cells of the table row holding an element. */
 const rowOf = (el: HTMLElement) => [...el.closest('tr')!.children].map((c) => c.textContent);

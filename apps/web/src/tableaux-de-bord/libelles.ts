@@ -1,3 +1,4 @@
+import { COMMANDE_STATUT_LIBELLE } from '../shared/commande';
 import { formatNumber } from '../shared/format';
 
 /** The clocks in plain French. */
@@ -31,12 +32,8 @@ export const STATUT_AFFECTATION_LIBELLE: Record<string, string> = {
   annulee: 'retirée',
 };
 
-export const STATUT_COMMANDE_LIBELLE: Record<string, string> = {
-  brouillon: 'brouillon',
-  emise: 'émise',
-  close: 'close',
-  annulee: 'annulée',
-};
+/** A commande's state, in the words of every other screen (a dashboard row may carry an unknown one). */
+export const STATUT_COMMANDE_LIBELLE: Record<string, string> = COMMANDE_STATUT_LIBELLE;
 
 /** A percentage in French ("83,3 %"), or a dash when nothing ended. */
 export function formatPct(pct: number | null | undefined): string {

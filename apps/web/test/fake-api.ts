@@ -2,7 +2,7 @@
  * A fake API behind the app's fetch, for component tests. openapi-fetch keeps the fetch it
  * finds when the client is created, so a test installs this from `vi.hoisted`, before the
  * app's modules load:
- *   const server = await vi.hoisted(async () => (await import('./fake-api.test-utils')).installFakeApi());
+ *   const server = await vi.hoisted(async () => (await import('../../test/fake-api')).installFakeApi());
  */
 export interface FakeApi {
   requests: Array<{ method: string; path: string; body: unknown; ifMatch: string | null }>;
@@ -29,5 +29,9 @@ export function installFakeApi(): FakeApi {
   return api;
 }
 
+/** A JSON answer (problem+json from 400 on). */
 export const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+
+/** What a stubbed openapi-fetch call (`vi.spyOn(api, 'GET')`) resolves to when the API answers 200. */
+export const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });

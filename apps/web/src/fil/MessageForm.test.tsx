@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
 import { api } from '../api/client';
 import { setSession } from '../auth/session';
-import { MessageForm, uniteLibelle } from './MessageForm';
+import { deUnite, MessageForm, uniteLibelle } from './MessageForm';
 
 const agent = {
   id: '11111111-1111-4111-8111-111111111111',
@@ -45,7 +45,10 @@ describe('MessageForm', () => {
 
   it('records an internal note when chosen, saying who will read it (the author’s unit)', async () => {
     const post = vi.spyOn(api, 'POST').mockImplementation(created as never);
-    renderInApp(<MessageForm kind="commandes" id="c1" />);
+    const { queryClient } = renderInApp(<MessageForm kind="commandes" id="c1" />);
+    const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    // A commande's participants are its issuer and the Maisons it targets.
+    expect(screen.getByRole('radio', { name: 'Message partagé : tous les participants (l’émetteur et les Maisons destinataires)' })).toBeChecked();
     await userEvent.click(screen.getByRole('radio', { name: 'Note interne : votre Maison seulement' }));
     await userEvent.type(screen.getByLabelText('Texte de la note interne'), 'À rappeler demain.');
     await userEvent.click(screen.getByRole('button', { name: 'Enregistrer la note interne' }));
@@ -53,6 +56,8 @@ describe('MessageForm', () => {
     const [path, options] = post.mock.calls[0] as unknown as PostCall;
     expect(path).toBe('/api/v1/commandes/{id}/messages');
     expect(options.body).toEqual({ texte: 'À rappeler demain.', visibilite: 'interne' });
+    // The commande, its lists, its fil and its fil's verification are refetched.
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['commandes'] });
   });
 
   it('puts the API’s message next to the field it names (aria-invalid, aria-describedby), and reuses the key only for the same body', async () => {
@@ -100,5 +105,9 @@ describe('uniteLibelle', () => {
     expect(uniteLibelle({ role: 'referent', perimetre: 'direction' })).toBe('votre direction');
     expect(uniteLibelle({ role: 'cabinet', perimetre: 'reseau' })).toBe('le Cabinet');
     expect(uniteLibelle({ role: 'manager', perimetre: 'reseau' })).toBe('la coordination du réseau');
+    // "visible du Cabinet", never "de le Cabinet".
+    expect(deUnite('le Cabinet')).toBe('du Cabinet');
+    expect(deUnite('votre Maison')).toBe('de votre Maison');
+    expect(deUnite('la coordination du réseau')).toBe('de la coordination du réseau');
   });
 });

@@ -21,6 +21,11 @@ export function uniteLibelle(user: Pick<Me, 'role' | 'perimetre'> | null | undef
   return 'la coordination du réseau';
 }
 
+/** "de votre Maison", "du Cabinet", "de la coordination du réseau". */
+export function deUnite(unite: string): string {
+  return unite.startsWith('le ') ? `du ${unite.slice(3)}` : `de ${unite}`;
+}
+
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
@@ -94,7 +99,7 @@ export function MessageForm({ kind, id }: { kind: TicketKind; id: string }) {
           <label className="choice">
             <input type="radio" name="visibilite" value="partage" checked={visibilite === 'partage'} onChange={() => setVisibilite('partage')} />
             <span>
-              <strong>Message partagé</strong> : tous les participants (la Maison et le siège)
+              <strong>Message partagé</strong> : tous les participants ({kind === 'questions' ? 'la Maison et le siège' : 'l’émetteur et les Maisons destinataires'})
             </span>
           </label>
           <label className="choice">
@@ -127,7 +132,7 @@ export function MessageForm({ kind, id }: { kind: TicketKind; id: string }) {
           </button>
         </div>
         <p role="status" className="confirmation">
-          {envoye === 'interne' ? `Note interne enregistrée, visible de ${unite} seulement.` : envoye === 'partage' ? 'Message publié sur le fil.' : ''}
+          {envoye === 'interne' ? `Note interne enregistrée, visible ${deUnite(unite)} seulement.` : envoye === 'partage' ? 'Message publié sur le fil.' : ''}
         </p>
       </form>
     </section>

@@ -130,16 +130,49 @@ describe('TimelineView', () => {
     const maison = '44444444-4444-4444-8444-444444444444';
     const affectation = '55555555-5555-4555-8555-555555555555';
     const events = [
-      event('commande.emise', '2026-12-07T08:00:00Z', { data: { maisonIds: [maison, 'x', 'y'] } }),
+      event('commande.emise', '2026-12-07T08:00:00Z', { data: { affectations: [{ affectationId: affectation, maisonId: maison }, { affectationId: 'x', maisonId: 'x' }, { affectationId: 'y', maisonId: 'y' }] } }),
       event('affectation.clarification_demandee', '2026-12-07T09:00:00Z', { data: { affectationId: affectation, maisonId: maison, question: 'Quel format ?' } }),
-      event('affectation.clarification_apportee', '2026-12-07T10:00:00Z', { data: { affectationId: affectation, maisonId: maison, reponse: 'PDF.' } }),
+      event('affectation.clarification_apportee', '2026-12-07T10:00:00Z', { acteur: CELINE, data: { affectationId: affectation, maisonId: maison, reponse: 'PDF.' } }),
       event('affectation.avancement_signale', '2026-12-07T11:00:00Z', { data: { affectationId: affectation, maisonId: maison, pourcentage: 40 } }),
     ];
-    renderInApp(<TimelineView events={events} verification={valide(4)} noms={{ maisons: new Map([[maison, 'MdR de Foix']]) }} />);
+    renderInApp(<TimelineView events={events} verification={valide(4)} noms={{ maisons: new Map([[maison, 'Maison de Ma Région – Foix']]) }} />);
     expect(screen.getByText('Claire Vidal a émis la commande vers 3 Maisons')).toBeInTheDocument();
-    expect(screen.getByText('Claire Vidal a demandé une clarification (MdR de Foix)')).toBeInTheDocument();
-    expect(screen.getByText('Claire Vidal a signalé l’avancement (MdR de Foix) : 40 %')).toBeInTheDocument();
+    expect(within(item('Claire Vidal a demandé une clarification (Foix)')).getByText('Quel format ?')).toBeInTheDocument();
+    expect(within(item('Céline Granier a répondu à la demande de clarification (Foix)')).getByText('PDF.')).toBeInTheDocument();
+    expect(within(item('Claire Vidal a signalé l’avancement (Foix)')).getByText('40 %')).toBeInTheDocument();
     expect(screen.getByText(/^Délai suspendu du 7 déc\. 2026, 10:00 au 7 déc\. 2026, 11:00, le temps d’obtenir la clarification demandée\.$/)).toBeInTheDocument();
+  });
+
+  it('names a commande’s deliverables and the Maison of an SLA event (through its affectation), and links a delivery’s documents', () => {
+    seq = 0;
+    const maison = '44444444-4444-4444-8444-444444444444';
+    const affectation = '55555555-5555-4555-8555-555555555555';
+    const liste = '66666666-6666-4666-8666-666666666666';
+    const events = [
+      event('commande.emise', '2026-12-07T08:00:00Z', { data: { affectations: [{ affectationId: affectation, maisonId: maison }], livrables: [{ id: liste, libelle: 'Liste des participants', echeance: null }] } }),
+      event('affectation.avancement_signale', '2026-12-07T09:00:00Z', { data: { affectationId: affectation, maisonId: maison, pourcentage: 50, livrablesFaits: [liste] } }),
+      event('sla.avertissement', '2026-12-08T09:00:00Z', { acteur: null, data: { horloge: 'echeance_livrable', livrableId: liste, affectationId: affectation } }),
+      event('affectation.livree', '2026-12-09T09:00:00Z', { data: { affectationId: affectation, maisonId: maison, note: 'Tout est joint.', liens: ['https://partage.example/liste.pdf', 'javascript:alert(1)'] } }),
+      event('affectation.renvoyee', '2026-12-09T10:00:00Z', { acteur: CELINE, data: { affectationId: affectation, maisonId: maison, motif: 'Il manque les signatures.' } }),
+    ];
+    renderInApp(
+      <TimelineView
+        events={events}
+        verification={valide(5)}
+        noms={{ maisons: new Map([[maison, 'Maison de Ma Région – Foix']]), livrables: new Map([[liste, 'Liste des entreprises participantes']]) }}
+      />,
+    );
+    // The screen's names win over the fil's.
+    expect(within(item('Claire Vidal a signalé l’avancement (Foix)')).getByText('50 % — livrables faits : Liste des entreprises participantes')).toBeInTheDocument();
+    const warning = item('Délai du livrable « Liste des entreprises participantes » (Foix) à risque : le seuil d’alerte est atteint');
+    expect(warning).toHaveClass('event-sla-avertissement');
+    const livraison = item('Claire Vidal a livré (Foix)');
+    expect(within(livraison).getByText('Tout est joint.')).toBeInTheDocument();
+    expect(within(livraison).getByRole('link', { name: 'https://partage.example/liste.pdf' })).toHaveAttribute('href', 'https://partage.example/liste.pdf');
+    // Anything but a web address stays text.
+    expect(within(livraison).getByText('javascript:alert(1)').closest('a')).toBeNull();
+    expect(within(item('Céline Granier a renvoyé la livraison (Foix)')).getByText('Il manque les signatures.')).toBeInTheDocument();
+    expect(screen.queryByText(/affectation\.|sla\./)).toBeNull();
   });
 
   it('says an empty fil as such', () => {
@@ -165,6 +198,21 @@ describe('Timeline (fetching)', () => {
     const paths = get.mock.calls.map((call) => call[0]);
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/commandes/{id}/fil', '/api/v1/commandes/{id}/fil/verification']));
     expect(paths.some((p) => String(p).startsWith('/api/v1/questions'))).toBe(false);
+  });
+
+  it('names a commande’s Maisons from what the page knows, without asking the directory', async () => {
+    seq = 0;
+    const maison = '44444444-4444-4444-8444-444444444444';
+    const events = [event('affectation.accusee', '2026-12-07T09:00:00Z', { data: { affectationId: 'a1', maisonId: maison } })];
+    const get = vi.spyOn(api, 'GET').mockImplementation(((path: string) => {
+      if (path === '/api/v1/commandes/{id}/fil') return ok(events);
+      if (path === '/api/v1/commandes/{id}/fil/verification') return ok(valide(1));
+      if (path === '/api/v1/maisons') return ok({ items: [{ id: maison, nom: 'Maison de Ma Région – Annuaire' }], nextCursor: null });
+      throw new Error(`unexpected ${path}`);
+    }) as never);
+    renderInApp(<Timeline kind="commandes" id="c1" noms={{ maisons: new Map([[maison, 'Maison de Ma Région – Foix']]) }} />);
+    await screen.findByText('Claire Vidal a accusé réception (Foix)');
+    expect(get.mock.calls.map((call) => call[0])).not.toContain('/api/v1/maisons');
   });
 
   it('shows the API’s refusal when the fil cannot be read, with a retry', async () => {
