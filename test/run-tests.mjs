@@ -147,8 +147,8 @@ async function main() {
   log(`browser walks (test/web) beside the other suites: database ${new URL(webDb).pathname.slice(1)}, Redis on port ${redis.port}; their output follows the others'`);
   const startedAt = Date.now();
   const [restStatus, webStatus] = await Promise.all([
-    run(process.execPath, [JEST, ...SERIAL, ...jsonArgs('rest'), '^(?!.*/test/web/)'], { stdio: 'inherit' }),
-    run(process.execPath, [JEST, '--runInBand', '--selectProjects', 'e2e', ...jsonArgs('web'), '/test/web/'], {
+    run(process.execPath, [JEST, ...SERIAL, ...jsonArgs('rest'), '^(?!.*test/web/)'], { stdio: 'inherit' }),
+    run(process.execPath, [JEST, '--runInBand', '--selectProjects', 'e2e', ...jsonArgs('web'), 'test/web/'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       log: webLog,
       env: { ...process.env, TEST_DATABASE_URL: webDb, TEST_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
