@@ -49,18 +49,26 @@ function perform(q: Question, action: Action, text: string | null) {
   }
 }
 
-function ActionPanel({ question, action, form }: { question: Question; action: Action; form: ActionForm }) {
+/**
+ * A transition of this question: the API's answer replaces the cached question, `done` closes
+ * the form, and lists, timeline and verification are refetched after each action (the server
+ * is the source of truth).
+ */
+function useQuestionTransition<Body>(question: Question, send: (body: Body) => Promise<unknown>, done: () => void) {
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const mutation = useMutation({
-    mutationFn: (text: string | null) => perform(question, action, text),
+  return useMutation({
+    mutationFn: send,
     onSuccess: (updated) => {
       queryClient.setQueryData(questionKeys.one(question.id), updated);
-      setOpen(false);
+      done();
     },
-    // After each action, fresh lists, timeline and verification (the server is the source of truth).
     onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
   });
+}
+
+function ActionPanel({ question, action, form }: { question: Question; action: Action; form: ActionForm }) {
+  const [open, setOpen] = useState(false);
+  const mutation = useQuestionTransition(question, (text: string | null) => perform(question, action, text), () => setOpen(false));
   const problem = asProblem(mutation.error);
   const id = `action-${action}`;
 
@@ -118,18 +126,14 @@ function useDirections(enabled: boolean) {
  * thème's, else the network coordination); the agent may name a direction instead.
  */
 function EscaladerPanel({ question }: { question: Question }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const directions = useDirections(open);
-  const mutation = useMutation({
-    mutationFn: (body: { directionId?: string; message: string | null }) =>
+  const mutation = useQuestionTransition(
+    question,
+    (body: { directionId?: string; message: string | null }) =>
       unwrap(api.POST('/api/v1/questions/{id}/escalader', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(questionKeys.one(question.id), updated);
-      setOpen(false);
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
-  });
+    () => setOpen(false),
+  );
   const problem = asProblem(mutation.error);
   if (!open) {
     return (
@@ -193,18 +197,14 @@ function EscaladerPanel({ question }: { question: Question }) {
 
 /** Reorient to another direction, with the motif the receiving direction will read. */
 function ReorienterPanel({ question }: { question: Question }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const directions = useDirections(open);
-  const mutation = useMutation({
-    mutationFn: (body: { directionId: string; motif: string }) =>
+  const mutation = useQuestionTransition(
+    question,
+    (body: { directionId: string; motif: string }) =>
       unwrap(api.POST('/api/v1/questions/{id}/reorienter', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(questionKeys.one(question.id), updated);
-      setOpen(false);
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: questionKeys.all }),
-  });
+    () => setOpen(false),
+  );
   const problem = asProblem(mutation.error);
   if (!open) {
     return (
