@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, QueueName } from '@app/core';
+import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName } from '@app/core';
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { SlaConsumer, SlaModule } from '@app/sla';
@@ -35,11 +35,16 @@ export class WorkerModule {
         SlaTimerProcessor,
         MaintenanceProcessor,
         // Every consumer of outbox events; each is idempotent by (consumer, event id).
-        { provide: OUTBOX_CONSUMERS, useFactory: (sla: SlaConsumer) => [sla], inject: [SlaConsumer] },
+        { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
       ],
     };
   }
 }
+
+/** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
+const OUTBOX_CONSUMER_CLASSES = [
+  SlaConsumer,
+];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */
 const outboxJobOptions = {

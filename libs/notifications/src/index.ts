@@ -1,0 +1,3 @@
+export * from './notification.types';
+export * from './persistence/notification.entities';
+export * from './notifications.module';
