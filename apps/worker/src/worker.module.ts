@@ -3,11 +3,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName } from '@app/core';
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
+import { CourrielConsumer, CourrielModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
+import { CourrielProcessor } from './notifications/courriel.processor';
 
 export interface WorkerModuleOptions {
   config: AppConfig;
@@ -27,6 +29,7 @@ export class WorkerModule {
         DirectoryModule,
         SlaModule,
         DashboardsModule,
+        CourrielModule,
       ],
       providers: [
         BoundedShutdown,
@@ -34,6 +37,7 @@ export class WorkerModule {
         OutboxProcessor,
         SlaTimerProcessor,
         MaintenanceProcessor,
+        CourrielProcessor,
         // Every consumer of outbox events; each is idempotent by (consumer, event id).
         { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
       ],
@@ -44,6 +48,7 @@ export class WorkerModule {
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
   SlaConsumer,
+  CourrielConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */

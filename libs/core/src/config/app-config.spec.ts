@@ -169,3 +169,45 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('loadConfig: the e-mail channel', () => {
+  const smtp = { SMTP_HOST: 'smtp.laregion.fr', SMTP_FROM: 'Relais <relais@laregion.fr>', PUBLIC_URL: 'https://relais.laregion.fr' };
+  const refused = (env: Record<string, string>, variable: string) => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).variable).toBe(variable);
+      return;
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  };
+
+  it('is off without SMTP_HOST, on with it; the port follows implicit TLS; STARTTLS is required by default', () => {
+    expect(loadConfig({}).courrielActif).toBe(false);
+    const on = loadConfig(smtp);
+    expect(on.courrielActif).toBe(true);
+    expect(on.smtpPort).toBe(587);
+    expect(on.SMTP_STARTTLS).toBe('required');
+    expect(loadConfig({ ...smtp, SMTP_SECURE: 'true' }).smtpPort).toBe(465);
+    expect(loadConfig({ ...smtp, SMTP_PORT: '2525', SMTP_STARTTLS: 'off' }).smtpPort).toBe(2525);
+    expect(loadConfig({ ...smtp, SMTP_USER: 'relais', SMTP_PASSWORD: 'secret' }).SMTP_USER).toBe('relais');
+  });
+
+  it('refuses a half-configured relay, naming the variable to fix', () => {
+    refused({ SMTP_FROM: 'relais@laregion.fr' }, 'SMTP_HOST');
+    refused({ SMTP_USER: 'relais' }, 'SMTP_HOST');
+    refused({ ...smtp, SMTP_USER: 'relais' }, 'SMTP_PASSWORD');
+    refused({ ...smtp, SMTP_PASSWORD: 'secret' }, 'SMTP_USER');
+    refused({ ...smtp, SMTP_FROM: undefined as never }, 'SMTP_FROM');
+    refused({ ...smtp, SMTP_FROM: 'Relais' }, 'SMTP_FROM');
+    refused({ ...smtp, SMTP_FROM: 'Relais <relais@laregion>' }, 'SMTP_FROM');
+    refused({ ...smtp, PUBLIC_URL: undefined as never }, 'PUBLIC_URL');
+    refused({ ...smtp, PUBLIC_URL: 'relais.laregion.fr' }, 'PUBLIC_URL');
+    refused({ ...smtp, SMTP_STARTTLS: 'maybe' }, 'SMTP_STARTTLS');
+    refused({ ...smtp, SMTP_PORT: '0' }, 'SMTP_PORT');
+    // A password in clear on the network: refused unless TLS is certain.
+    refused({ ...smtp, SMTP_USER: 'relais', SMTP_PASSWORD: 'secret', SMTP_STARTTLS: 'opportunistic' }, 'SMTP_STARTTLS');
+    expect(loadConfig({ ...smtp, SMTP_USER: 'relais', SMTP_PASSWORD: 'secret', SMTP_STARTTLS: 'off', SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
+  });
+});

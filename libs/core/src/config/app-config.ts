@@ -202,6 +202,60 @@ export class AppConfig {
   @Max(60000)
   METRICS_CACHE_MS = 5000;
 
+  /**
+   * The SMTP relay of the e-mail channel (host name or address). Unset: the channel is off, no
+   * e-mail is sent, and the worker says so once at start. With it, SMTP_FROM and PUBLIC_URL
+   * (the links in the mails) are required.
+   */
+  @IsOptional()
+  @IsString()
+  SMTP_HOST?: string;
+
+  /** Unset: 465 with SMTP_SECURE, else 587 (submission). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT?: number;
+
+  /** Implicit TLS from the first byte (port 465). Otherwise the connection starts in clear and SMTP_STARTTLS applies. */
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE = false;
+
+  /**
+   * Without SMTP_SECURE: `required` refuses to send unless the server upgrades to TLS
+   * (STARTTLS); `opportunistic` upgrades when offered and sends in clear otherwise; `off` never
+   * upgrades (a relay on the same host or network only). Certificates are verified: add an
+   * internal CA with NODE_EXTRA_CA_CERTS.
+   */
+  @IsIn(['required', 'opportunistic', 'off'])
+  SMTP_STARTTLS: 'required' | 'opportunistic' | 'off' = 'required';
+
+  /** SMTP authentication (both or neither). */
+  @IsOptional()
+  @IsString()
+  SMTP_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_PASSWORD?: string;
+
+  /** The sender, `Relais <relais@laregion.fr>` or a bare address; its domain names the mails' Message-IDs. */
+  @IsOptional()
+  @IsString()
+  SMTP_FROM?: string;
+
+  /** Is the e-mail channel on (SMTP_HOST set)? */
+  get courrielActif(): boolean {
+    return Boolean(this.SMTP_HOST);
+  }
+
+  get smtpPort(): number {
+    return this.SMTP_PORT ?? (this.SMTP_SECURE ? 465 : 587);
+  }
+
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }
@@ -239,7 +293,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
   const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID']) {
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID', ...SMTP_OPTIONAL_KEYS]) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');
@@ -270,7 +324,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
   assertOidcSettings(config);
+  assertSmtpSettings(config);
   return config;
+}
+
+/** The SMTP settings without a default (loadConfig reads them beside the class's own). */
+const SMTP_OPTIONAL_KEYS = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_FROM'];
+
+/** `Name <local@domain>` or `local@domain`: the address part of SMTP_FROM, or null. */
+export function smtpFromAddress(from: string): string | null {
+  const match = /^(?:[^<>]*<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+))$/.exec(from.trim());
+  return match ? (match[1] ?? match[2]) : null;
+}
+
+/**
+ * The e-mail channel is all or nothing: a half-configured relay (a user without its password,
+ * a sender without a host) is a typing error, refused at boot rather than discovered when the
+ * first mail bounces. The links in the mails need the public address of the web app.
+ */
+function assertSmtpSettings(config: AppConfig): void {
+  if (!config.SMTP_HOST) {
+    const stray = (['SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_FROM'] as const).find((key) => config[key] !== undefined);
+    if (stray) throw new ConfigError('SMTP_HOST', `est obligatoire avec ${stray} (sans SMTP_HOST, aucun courriel n’est envoyé)`);
+    return;
+  }
+  if (Boolean(config.SMTP_USER) !== Boolean(config.SMTP_PASSWORD))
+    throw new ConfigError(config.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER', 'va de pair avec son homologue : donnez SMTP_USER et SMTP_PASSWORD, ou aucun des deux');
+  if (!config.SMTP_FROM) throw new ConfigError('SMTP_FROM', 'est obligatoire avec SMTP_HOST (par exemple « Relais <relais@laregion.fr> »)');
+  if (!smtpFromAddress(config.SMTP_FROM))
+    throw new ConfigError('SMTP_FROM', 'doit être une adresse, seule ou sous la forme « Relais <relais@laregion.fr> »');
+  if (config.SMTP_USER && !config.SMTP_SECURE && config.SMTP_STARTTLS !== 'required')
+    throw new ConfigError('SMTP_STARTTLS', 'doit valoir « required » (ou SMTP_SECURE=true) avec SMTP_USER : le mot de passe circulerait en clair');
+  let url: URL | null = null;
+  try {
+    url = config.PUBLIC_URL ? new URL(config.PUBLIC_URL) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || !['https:', 'http:'].includes(url.protocol))
+    throw new ConfigError('PUBLIC_URL', 'est obligatoire avec SMTP_HOST : l’adresse publique de l’application (https://…), pour les liens des courriels');
 }
 
 /**
