@@ -134,9 +134,12 @@ export class CourrielService {
       const fenetre = u?.email ? fenetreDuResume(u.mode, at) : null;
       if (!fenetre) return 0;
       const rows: NotificationSql[] = await manager.query(
-        `UPDATE notification SET courriel_envoye_a = now()
-          WHERE destinataire_id = $1 AND courriel_envoye_a IS NULL AND creee_a > $2 AND creee_a <= $3
-          RETURNING id, type, reference, titre, lien, creee_a`,
+        // In a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], a SELECT with rows.
+        `WITH marquees AS (
+           UPDATE notification SET courriel_envoye_a = now()
+            WHERE destinataire_id = $1 AND courriel_envoye_a IS NULL AND creee_a > $2 AND creee_a <= $3
+            RETURNING id, type, reference, titre, lien, creee_a)
+         SELECT * FROM marquees`,
         [job.userId, fenetre.depuis, fenetre.jusqua],
       );
       if (rows.length === 0) return 0;
