@@ -32,7 +32,8 @@ export class CourrielProcessor extends WorkerHost implements OnApplicationBootst
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.courrielActif) {
       this.logger.log('e-mail channel off: SMTP_HOST is not set');
-      await this.jobs.retirer();
+      // A scheduler left from a run with the channel on would tick for nothing.
+      await this.jobs.retirer().catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'could not remove the e-mail digest scheduler'));
       return;
     }
     // Host and port only: never the user, the password or an address.
