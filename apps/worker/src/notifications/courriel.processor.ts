@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { AppConfig, OutageLog, QueueName, redisOutageLog } from '@app/core';
+import { AppConfig, OutageLog, QueueName, redisOutageLog, safeError } from '@app/core';
 import { CourrielJob, CourrielJobs, CourrielService, JOB_COURRIEL, JOB_RESUME, JOB_RESUMES, ResumeJob, SCHEDULER_RESUMES } from '@app/notifications';
 
 /** How often each worker checks that the digests' scheduler is still in Redis (a flush removes it). */
@@ -76,10 +76,10 @@ export class CourrielProcessor extends WorkerHost implements OnApplicationBootst
     return undefined;
   }
 
-  /** Each failed attempt, told by its sanitised error (EnvoiCourrielError: code and command, never an address). */
+  /** Each failed attempt, told by its sanitised error (EnvoiCourrielError: code and command, never an address; a database error through safeError). */
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error): void {
-    this.logger.warn({ job: { name: job?.name, id: job?.id, attemptsMade: job?.attemptsMade }, err: { message: err.message } }, 'notifications job failed');
+    this.logger.warn({ job: { name: job?.name, id: job?.id, attemptsMade: job?.attemptsMade }, err: safeError(err) }, 'notifications job failed');
   }
 
   /** Redis errors (a restart, a flush under a running job): logged once a minute; BullMQ reconnects. */

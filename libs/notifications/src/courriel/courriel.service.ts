@@ -50,6 +50,8 @@ export class CourrielService {
    * other order (mark, then send) would lose the mail instead (ADR 0009).
    */
   async envoyerImmediat(notificationId: string): Promise<ResultatImmediat> {
+    // A job left in Redis from a run with the channel on: the row stays unmailed for a later run.
+    if (!this.transport.actif) return 'ignore';
     return this.dataSource.transaction(async (manager) => {
       const [row]: Array<NotificationSql & { courriel_envoye_a: Date | null; email: string; actif: boolean; mode: ModeCourriel }> = await manager.query(
         `SELECT n.id, n.type, n.reference, n.titre, n.lien, n.creee_a, n.courriel_envoye_a, u.email, u.actif, ${PREFERENCE_SQL}
@@ -79,6 +81,7 @@ export class CourrielService {
    * Returns the digests planned.
    */
   async planifierResumes(at: Date): Promise<ResumeJob[]> {
+    if (!this.transport.actif) return [];
     const creneau = creneauResume(at);
     const candidats: Array<{ id: string; perimetre: string; maison_id: string | null; heure: number }> = await this.dataSource.query(
       `SELECT u.id, u.perimetre, u.maison_id, x.heure
@@ -125,6 +128,7 @@ export class CourrielService {
    * more than the first is a different mail that hides nothing.
    */
   async envoyerResume(job: ResumeJob): Promise<number> {
+    if (!this.transport.actif) return 0;
     const at = new Date(job.at);
     return this.dataSource.transaction(async (manager) => {
       const [u]: Array<{ email: string; mode: ModeCourriel }> = await manager.query(
