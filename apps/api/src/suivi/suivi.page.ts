@@ -33,6 +33,8 @@ const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
 export const SUIVI_CSP = [
   "default-src 'none'",
   `style-src 'sha256-${STYLE_HASH}'`,
+  // The web app's icon (served beside it), and nothing else.
+  "img-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -66,6 +68,7 @@ function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -82,7 +85,9 @@ ${body}
 
 export function suiviPage(view: SuiviView): string {
   const reference = escapeHtml(view.reference);
-  const maison = [view.maison.nom, view.maison.adresse ?? view.maison.ville].filter(Boolean).map((l) => `<p>${escapeHtml(l!)}</p>`);
+  // The town only when the name does not already say it ("Maison de Ma Région – Carcassonne").
+  const lieu = view.maison.adresse ?? (view.maison.nom.includes(view.maison.ville) ? null : view.maison.ville);
+  const maison = [view.maison.nom, lieu].filter((l): l is string => Boolean(l)).map((l) => `<p>${escapeHtml(l)}</p>`);
   if (view.maison.horaires) maison.push(`<p>Horaires : ${escapeHtml(view.maison.horaires)}</p>`);
   const etapes = view.etapes.map((e) => `<li>${escapeHtml(e.libelle)} : ${date(e.at)}</li>`).join('\n');
   const fin = view.expireLe

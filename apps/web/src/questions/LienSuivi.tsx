@@ -73,6 +73,7 @@ export function LienSuiviPanel({ question }: { question: Question }) {
       {lien && (
         <>
           <div className="recu-suivi" role="group" aria-label="Reçu à remettre à l’usager">
+            <p className="recu-titre">Suivi de votre demande</p>
             <p className="recu-maison">{question.maison.nom}</p>
             <p>
               Votre demande <strong>{question.reference}</strong>, enregistrée le {DATE.format(new Date(question.createdAt))}.
