@@ -7,18 +7,18 @@ import type { SuiviView } from '@app/questions';
  * no person's name, no note, no message and no answer.
  */
 
-/** Colours checked for contrast (WCAG AA): #1d1d1b on #fff, #fff on #7a1f3d, #3d3d3a on #f4f1ee. */
+/** Colours checked for contrast (WCAG AA): #1d1d1b on #fff, #fff on #a3142e, #3d3d3a on #f4f1ee. */
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1.05rem;line-height:1.5;color:#1d1d1b;background:#fff}
 header,footer{padding:.75rem 1rem}
-header{background:#7a1f3d;color:#fff}
+header{background:#a3142e;color:#fff}
 header p{margin:0;font-weight:600}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .reference{font-size:1.1rem}
-.etape{border-left:.35rem solid #7a1f3d;padding:.25rem 0 .25rem .85rem;background:#f4f1ee}
+.etape{border-left:.35rem solid #a3142e;padding:.25rem 0 .25rem .85rem;background:#f4f1ee}
 .etape p{margin:.35rem 0}
 .etape .titre{font-weight:700}
 ol{padding-left:1.25rem}
