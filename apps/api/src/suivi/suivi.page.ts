@@ -25,7 +25,7 @@ ol{padding-left:1.25rem}
 li{margin:.35rem 0}
 time{white-space:nowrap}
 footer{border-top:1px solid #d6d1cc;color:#3d3d3a;background:#f4f1ee;font-size:.95rem}
-footer p{max-width:40rem;margin:0 auto}
+footer p{max-width:40rem;margin:0 auto;padding:0 1rem}
 `.trim();
 
 /** For the CSP: the stylesheet is allowed by its hash, nothing else is (no script at all). */
@@ -77,7 +77,7 @@ function layout(title: string, body: string): string {
 <main>
 ${body}
 </main>
-<footer><p>Cette page ne montre que l’avancement de votre demande : aucune donnée personnelle n’y figure.</p></footer>
+<footer><p>Les pages de suivi ne montrent que l’avancement des demandes : aucune donnée personnelle n’y figure.</p></footer>
 </body>
 </html>
 `;
