@@ -14,6 +14,8 @@ const USAGER = { nom: 'Mireille Trouvé-Sancho', organisation: 'Gîte des Céven
 const CONTACT = { nom: 'Hippolyte Garnier-Vidal', role: 'Chargé de mission Quetzal', email: 'hippolyte.garnier@exemple.org', telephone: '05 61 23 45 67' };
 const MESSAGE = 'Le code du portail est 4821-Zèbre-Ouragan';
 const LONG_ID = 'a'.repeat(8000);
+/** An usager's tracking token (its shape, not a real one): a key, never logged. */
+const SUIVI_TOKEN = 'Zq'.repeat(21) + 'Z';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('the API’s logs and response headers', () => {
@@ -111,6 +113,7 @@ describe('the API’s logs and response headers', () => {
       await call('POST', '/api/v1/questions', agent, { objet: '' }), // 400
       await call('POST', '/api/v1/auth/dev-login', undefined, { email: 'agent.carcassonne@relais.demo' }),
       await call('GET', '/health/live'),
+      await call('GET', `/suivi/${SUIVI_TOKEN}`), // the tracking page's 404
     ];
     for (const answer of answers) expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, expect.stringMatching(/(^|, )no-store(,|$)/)]);
     const docs = await call('GET', '/api/docs-json');
@@ -144,5 +147,7 @@ describe('the API’s logs and response headers', () => {
     expect(logs).not.toContain('a'.repeat(65));
     expect(logs).not.toContain('<script>');
     expect(logs).not.toContain('Mireille');
+    expect(logs).not.toContain(SUIVI_TOKEN);
+    expect(requests.find((entry) => entry.req.url.startsWith('/suivi/'))).toMatchObject({ req: { url: '/suivi/[masqué]' }, res: { statusCode: 404 } });
   });
 });

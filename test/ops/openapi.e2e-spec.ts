@@ -17,6 +17,8 @@ const PROBES = ['/health', '/health/live', '/health/ready'];
 /** Routes with no 4xx to document: the probes, and the web app's sign-in configuration (no parameter, no token, no body). */
 const WITHOUT_4XX = [...PROBES, '/api/v1/auth/configuration'];
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDetailsDto' };
+/** Pages for a browser (the usager's tracking page): their refusals are French HTML pages too. */
+const HTML_PAGES = ['/suivi/{token}'];
 
 function operations(document: OpenApiDocument): Array<{ path: string; method: string; operation: any }> {
   return Object.entries(document.paths).flatMap(([p, item]) =>
@@ -96,6 +98,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       if (!PROBES.includes(p)) {
         if (!WITHOUT_4XX.includes(p) && !problems.some(([status]) => status.startsWith('4'))) defects.push(`${op}: no 4xx answer`);
         for (const [status, response] of problems) {
+          if (HTML_PAGES.includes(p) && response.content?.['text/html']?.schema?.type === 'string') continue;
           const schema = response.content?.['application/problem+json']?.schema;
           if (JSON.stringify(schema) !== JSON.stringify(PROBLEM_SCHEMA)) defects.push(`${op} ${status}: not application/problem+json with ProblemDetailsDto`);
         }
@@ -119,7 +122,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       .filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0)
       .map(({ path: p, method }) => `${method.toUpperCase()} ${p}`)
       .sort();
-    expect(publicOps).toEqual(['GET /api/v1/auth/configuration', 'GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'POST /api/v1/auth/dev-login']);
+    expect(publicOps).toEqual(['GET /api/v1/auth/configuration', 'GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /suivi/{token}', 'POST /api/v1/auth/dev-login']);
     for (const { path: p, method, operation } of operations(document)) {
       if (publicOps.includes(`${method.toUpperCase()} ${p}`) || p === '/metrics') continue;
       expect({ op: `${method} ${p}`, security: operation.security }).toEqual({ op: `${method} ${p}`, security: [{ bearer: [] }] });
@@ -220,6 +223,10 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       const close = conforms(await api.post(`${url}/clore`, { issue: 'Usager informé' }, { token: agent }), 'POST', '/api/v1/questions/{id}/clore', 200);
       expect(close.statut).toBe('close');
       conforms(await api.post(`${url}/rouvrir`, { motif: '' }, { token: agent }), 'POST', '/api/v1/questions/{id}/rouvrir', 400);
+      const lien = conforms(await api.post(`${url}/lien-suivi`, {}, { token: agent }), 'POST', '/api/v1/questions/{id}/lien-suivi', 201);
+      conforms(await api.post(`${url}/lien-suivi`, {}, { token: referent }), 'POST', '/api/v1/questions/{id}/lien-suivi', 403);
+      conforms(await api.get(`/suivi/${lien.token}`), 'GET', '/suivi/{token}', 200);
+      conforms(await api.get('/suivi/inconnu'), 'GET', '/suivi/{token}', 404);
 
       const fil = conforms(await api.get(`${url}/fil`, { token: agent }), 'GET', '/api/v1/questions/{id}/fil', 200);
       expect(fil.length).toBeGreaterThan(5);

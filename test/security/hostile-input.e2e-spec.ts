@@ -84,6 +84,8 @@ function propertiesOf(dto: Function | undefined): string[] {
 // ---- Hostile values -------------------------------------------------------------------------
 
 const UUID_OK = '00000000-0000-4000-8000-000000000001';
+/** Routes that answer HTML pages, refusals included. */
+const HTML_PAGES = /^\/suivi\//;
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const FORGED_CURSORS = [
   b64({ k: '1' }),
@@ -223,12 +225,14 @@ describe('hostile input on every route (property-based, from the route table)', 
     const [{ id: affectation }] = await db.query(`SELECT id FROM affectation WHERE commande_id = $1 AND maison_id = $2`, [commande.id, ids.foix]);
     const admin = await api.login(Q.admin);
     const politique = (await api.get('/api/v1/sla/politiques', { token: admin })).body.items[0].id as string;
+    const suivi = (await api.post(`/api/v1/questions/${question.id}/lien-suivi`, {}, { token: await api.login(Q.agentCarcassonne) })).body.token as string;
     const { id: _calendrierId, ...calendrier } = (await api.get('/api/v1/calendriers/reseau', { token: admin })).body.spec;
 
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /\/auth\/(dev-login|dev-users|configuration)$/, as: null },
       { match: /\/questions\/suggestions$/, as: null },
+      { match: /^\/suivi\//, as: null, id: suivi },
       { match: /\/me$/, as: Q.agentCarcassonne },
       { match: /\/questions/, as: Q.agentCarcassonne, id: question.id },
       { match: /\/file-referent$/, as: Q.referentTourisme },
@@ -300,8 +304,11 @@ describe('hostile input on every route (property-based, from the route table)', 
     const where = `${route.method} ${url.slice(0, 300)} ${body?.slice(0, 3000) ?? ''} → ${response.status} ${text.slice(0, 300)}`;
     if (response.status >= 500) throw new Error(`5xx: ${where}`);
     if (response.status >= 400) {
-      if (!/^application\/problem\+json/.test(response.headers.get('content-type') ?? '')) throw new Error(`not problem+json: ${where}`);
-      const problem = JSON.parse(text);
+      // The usager's tracking page refuses with a French HTML page (a browser shows it), not a problem.
+      const page = HTML_PAGES.test(route.path) && /^text\/html/.test(response.headers.get('content-type') ?? '');
+      if (page && !text.includes('<html lang="fr">')) throw new Error(`not a French page: ${where}`);
+      if (!page && !/^application\/problem\+json/.test(response.headers.get('content-type') ?? '')) throw new Error(`not problem+json: ${where}`);
+      const problem = page ? { status: response.status, type: '', detail: '' } : JSON.parse(text);
       if (problem.status !== response.status || typeof problem.type !== 'string' || typeof problem.detail !== 'string') throw new Error(`malformed problem: ${where}`);
       if (/ must | should /.test(text)) throw new Error(`English message: ${where}`);
       const after = await fingerprint();

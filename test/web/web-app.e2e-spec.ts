@@ -46,10 +46,14 @@ describe('web app: served by the API, and the Ec’Eau Tourisme question from th
         expect(res.text).toContain('<html lang="fr">');
         expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
       }
-      for (const p of ['/api/v1/nope', '/api/nope', '/health/nope', '/metrics/nope', '/public/nope', '/suivi/nope', '/assets/absent.js']) {
+      for (const p of ['/api/v1/nope', '/api/nope', '/health/nope', '/metrics/nope', '/public/nope', '/assets/absent.js']) {
         const res = await api.get(p);
         expect({ p, status: res.status, type: res.headers.get('content-type') }).toEqual({ p, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
       }
+      // The usager's tracking page is the server's, not the app's: its own French 404 page.
+      const suivi = await api.get('/suivi/nope');
+      expect({ status: suivi.status, type: suivi.headers.get('content-type') }).toEqual({ status: 404, type: expect.stringMatching(/^text\/html/) });
+      expect(suivi.text).toContain('Lien de suivi introuvable');
       expect((await api.get('/health/live')).headers.get('content-type')).toMatch(/json/);
       const post = await api.post('/connexion', {});
       expect(post.status).toBe(404);

@@ -19,6 +19,7 @@ import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SuiviController } from './suivi/suivi.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -34,7 +35,13 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot({ config, clock, redisRole: 'producer' }),
         AuthModule,
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT },
+            // Only the usager's tracking page (the throttlers of a guarded route all apply otherwise).
+            { name: 'suivi', ttl: 60_000, limit: config.SUIVI_RATE_LIMIT, skipIf: (context) => context.getClass() !== SuiviController },
+          ],
+        }),
         DirectoryModule,
         QuestionsModule,
         SlaModule,
@@ -44,7 +51,7 @@ export class ApiModule {
         OpsModule,
         MetricsModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController, SuiviController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

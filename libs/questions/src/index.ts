@@ -9,3 +9,6 @@ export * from './commands/question-transitions';
 export * from './queries/question.queries';
 export * from './queries/question-view.reader';
 export * from './questions.module';
+export * from './domain/suivi';
+export * from './commands/remettre-lien-suivi';
+export * from './queries/suivi.query';

@@ -4,6 +4,8 @@ import { SlaModule } from '@app/sla';
 import { QuestionCommandRunner } from './commands/question-command.runner';
 import { QUESTION_TRANSITION_HANDLERS } from './commands/question-transitions';
 import { RecordQuestionHandler } from './commands/record-question';
+import { RemettreLienSuiviHandler } from './commands/remettre-lien-suivi';
+import { GetSuiviHandler } from './queries/suivi.query';
 import { QUESTION_ENTITIES } from './persistence/question.entities';
 import { QuestionRepository } from './persistence/question.repository';
 import { RoutingReader } from './persistence/routing.reader';
@@ -20,6 +22,8 @@ import { QuestionViewReader } from './queries/question-view.reader';
     RecordQuestionHandler,
     ...QUESTION_TRANSITION_HANDLERS,
     ...QUESTION_QUERY_HANDLERS,
+    RemettreLienSuiviHandler,
+    GetSuiviHandler,
   ],
 })
 export class QuestionsModule {}

@@ -1,8 +1,8 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { AuthContext, etagOf, parseIfMatch } from '@app/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig, AuthContext, etagOf, parseIfMatch } from '@app/core';
 import {
   AjouterMessageCommand,
   CloreQuestionCommand,
@@ -16,6 +16,8 @@ import {
   PrendreEnChargeCommand,
   QuestionView,
   RecordQuestionCommand,
+  RemettreLienSuiviCommand,
+  LienSuiviRemis,
   ReorienterQuestionCommand,
   RepondreLocalementCommand,
   RepondreQuestionCommand,
@@ -40,7 +42,7 @@ import {
   ReorienterDto,
   ReponseDto,
 } from './questions.dto';
-import { QuestionDto, QuestionPageDto } from './questions.responses';
+import { LienSuiviDto, QuestionDto, QuestionPageDto } from './questions.responses';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'L’ETag reçu : refus 412 si la question a changé entre-temps.' };
 
@@ -59,6 +61,7 @@ export class QuestionsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('questions')
@@ -226,6 +229,22 @@ export class QuestionsController {
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('etag', etagOf(result.body.version));
     return result.body;
+  }
+
+  @Post('questions/:id/lien-suivi')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Remettre à l’usager un lien de suivi (sa page /suivi/{token}, sans donnée personnelle)',
+    description:
+      'Réservé à la Maison de la question. Une question n’a qu’un lien actif : un nouvel appel en crée un autre et désactive le précédent (reçu perdu ou à réimprimer). ' +
+      'Pas d’Idempotency-Key : la réponse garderait le jeton en clair ; rejouer la requête remplace simplement le lien.',
+  })
+  @ApiCreatedResponse({ type: LienSuiviDto, description: 'Le lien, affiché cette fois seulement.' })
+  @ApiProblems(403, [409, 'La question est close depuis plus de SUIVI_VALIDITE_MOIS mois : son lien ne fonctionnerait plus.'])
+  lienSuivi(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Req() request: FastifyRequest): Promise<LienSuiviRemis> {
+    // PUBLIC_URL when set (behind a proxy the address the usager can reach), else this request's own origin.
+    const origin = this.config.PUBLIC_URL || `${request.protocol}://${request.host}`;
+    return this.commandBus.execute(new RemettreLienSuiviCommand(ctx, id, origin));
   }
 
   /**

@@ -51,6 +51,18 @@ export class QuestionDto {
     description: 'Ce que vous pouvez faire de la question maintenant (la question seule et les réponses de ses transitions ; pas dans les listes).',
   })
   actions?: string[];
+  @ApiPropertyOptional({ description: 'Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois).' })
+  lienSuiviPossible?: boolean;
+}
+
+/** POST /questions/{id}/lien-suivi: shown once, never stored in clear. */
+export class LienSuiviDto {
+  @ApiProperty({ example: 'https://relais.laregion.fr/suivi/4kq2…', description: 'L’adresse de la page de suivi, à remettre à l’usager (QR code du reçu).' })
+  url: string;
+  @ApiProperty({ description: 'Le jeton (256 bits aléatoires, base64url) : Relais n’en garde que l’empreinte, il ne pourra plus être affiché.' })
+  token: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Question close : la date à laquelle le lien cessera de fonctionner.' })
+  expireLe?: string;
 }
 
 export class QuestionPageDto extends PageOf(QuestionDto) {}

@@ -657,6 +657,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questions/{id}/lien-suivi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remettre à l’usager un lien de suivi (sa page /suivi/{token}, sans donnée personnelle)
+         * @description Réservé à la Maison de la question. Une question n’a qu’un lien actif : un nouvel appel en crée un autre et désactive le précédent (reçu perdu ou à réimprimer). Pas d’Idempotency-Key : la réponse garderait le jeton en clair ; rejouer la requête remplace simplement le lien.
+         */
+        post: operations["QuestionsController_lienSuivi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/questions/{id}/messages": {
         parameters: {
             query?: never;
@@ -924,6 +944,23 @@ export interface paths {
         };
         /** Métriques Prometheus (jeton METRICS_TOKEN si configuré ; fermé en production sans jeton) */
         get: operations["MetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/suivi/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** La page de suivi de l’usager (HTML, sans donnée personnelle) : référence, étape, dates, Maison */
+        get: operations["SuiviController_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1561,6 +1598,20 @@ export interface components {
             /** @example Noël */
             libelle: string;
         };
+        LienSuiviDto: {
+            /**
+             * Format: date-time
+             * @description Question close : la date à laquelle le lien cessera de fonctionner.
+             */
+            expireLe?: string;
+            /** @description Le jeton (256 bits aléatoires, base64url) : Relais n’en garde que l’empreinte, il ne pourra plus être affiché. */
+            token: string;
+            /**
+             * @description L’adresse de la page de suivi, à remettre à l’usager (QR code du reçu).
+             * @example https://relais.laregion.fr/suivi/4kq2…
+             */
+            url: string;
+        };
         LigneCommandeDto: {
             affectations: number;
             /** @description Avancement moyen des affectations (hors retirées), en %. */
@@ -1829,6 +1880,8 @@ export interface components {
             id: string;
             /** @description L’issue donnée à la clôture. */
             issue: string | null;
+            /** @description Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois). */
+            lienSuiviPossible?: boolean;
             /** @description La Maison qui a reçu la question. */
             maison: components["schemas"]["RefNomDto"];
             objet: string;
@@ -5668,6 +5721,82 @@ export interface operations {
             };
         };
     };
+    QuestionsController_lienSuivi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le lien, affiché cette fois seulement. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LienSuiviDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description La question est close depuis plus de SUIVI_VALIDITE_MOIS mois : son lien ne fonctionnerait plus. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     QuestionsController_messages: {
         parameters: {
             query?: never;
@@ -7271,6 +7400,56 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    SuiviController_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Le jeton du lien de suivi remis par la Maison (43 caractères base64url). */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La page de suivi. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Lien inconnu, remplacé ou expiré : la même page dans tous les cas. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Trop de consultations depuis cette adresse : réessayer dans une minute. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
         };

@@ -42,6 +42,8 @@ describe('question timeline phrases in plain French', () => {
   it('names the actor of a question event', () => {
     expect(phrase(event('question.escaladee', {}))).toBe('Claire Vidal a transmis la question au siège');
     expect(phrase(event('question.information_demandee', {}, 'Céline Granier'))).toBe('Céline Granier a demandé une information à la Maison');
+    expect(phrase(event('question.lien_suivi_remis', { lienId: 'l1', remplace: false }))).toBe('Claire Vidal a remis un lien de suivi à l’usager');
+    expect(phrase(event('question.lien_suivi_remis', { lienId: 'l2', remplace: true }))).toBe('Claire Vidal a remis un nouveau lien de suivi à l’usager (le précédent ne fonctionne plus)');
   });
 
   it('says SLA events without an actor, and never shows a raw type for a known event', () => {

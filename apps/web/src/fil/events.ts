@@ -178,6 +178,9 @@ export function describeEvent(event: FilEvent, noms: Noms = {}): EventDescriptio
       phrase = who(`a réorienté la question${vers ? ` vers ${vers}` : data.directionId === null ? ' vers la coordination du réseau' : ''}`);
       break;
     }
+    case 'question.lien_suivi_remis':
+      phrase = who(data.remplace ? 'a remis un nouveau lien de suivi à l’usager (le précédent ne fonctionne plus)' : 'a remis un lien de suivi à l’usager');
+      break;
     case 'question.message':
     case 'commande.message':
       phrase = who(interne ? 'a écrit une note interne' : 'a écrit un message');

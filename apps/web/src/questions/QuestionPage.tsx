@@ -6,6 +6,7 @@ import { CANAL_LIBELLE, STATUT_LIBELLE, STATUT_TONE } from './labels';
 import { useQuestion } from './queries';
 import { MessageForm } from '../fil/MessageForm';
 import { QuestionActions } from './QuestionActions';
+import { LienSuiviPanel } from './LienSuivi';
 import { Timeline } from '../fil/Timeline';
 
 export function QuestionPage() {
@@ -63,6 +64,7 @@ export function QuestionPage() {
         </section>
         <QuestionActions question={q} />
       </div>
+      <LienSuiviPanel question={q} />
       <Timeline kind="questions" id={q.id} />
       <MessageForm kind="questions" id={q.id} />
     </Page>

@@ -256,6 +256,22 @@ export class AppConfig {
     return this.SMTP_PORT ?? (this.SMTP_SECURE ? 465 : 587);
   }
 
+  /**
+   * How many months after a question is closed its usager's tracking link (/suivi/{token})
+   * keeps working; a reopened question's link works again until it is closed anew.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  SUIVI_VALIDITE_MOIS = 6;
+
+  /** Tracking pages (/suivi/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SUIVI_RATE_LIMIT = 60;
+
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }

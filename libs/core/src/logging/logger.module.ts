@@ -33,6 +33,14 @@ export function requestId(req: { headers: IncomingMessage['headers'] }): string 
 /** Nest's start-up inventory (one line per module and route): kept for `LOG_LEVEL=debug`. */
 const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
+/** A path whose last segment is a key (an usager's tracking link opens its page to whoever holds it). */
+const SECRET_PATH = /^(\/suivi\/)[^/]+/;
+
+/** The request's path as logged: no query string (a `?q=` search can be a name), no key. */
+export function loggedPath(url: string | undefined): string | undefined {
+  return url?.split('?')[0].replace(SECRET_PATH, '$1[masqué]');
+}
+
 /** Probes and scrapes come every few seconds: logging them would drown the requests that matter. */
 const UNLOGGED_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
@@ -52,7 +60,7 @@ export function loggerModule(config: AppConfig) {
       // Behind middie, `url` may be relative to the middleware's mount point: `originalUrl` is the full one.
       autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => UNLOGGED_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]) },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggedPath(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         // pino-http's own "failed with status code 500" carries nothing but its stack.
         err: (err: unknown) => (/^failed with status code \d+$/.test(String((err as { message?: unknown })?.message)) ? undefined : safeError(err)),

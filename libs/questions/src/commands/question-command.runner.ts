@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
 import { SlaInRequest, TimerPlan } from '@app/sla';
 import { unitesOf } from '@app/timeline';
-import { canAct, canReadQuestion, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canReadQuestion, QuestionScope } from '../domain/question.access';
 import { Auteur, Question } from '../domain/question.aggregate';
 import { QuestionAction } from '../domain/question.transitions';
 import { ActionNonPermiseError, QuestionIntrouvableError } from '../domain/questions.errors';
@@ -89,12 +89,28 @@ export class QuestionCommandRunner {
     );
   }
 
+  /**
+   * `run` for a move that changes no state and answers something else than the question (the
+   * tracking link): same checks, same transaction and after-commit steps; `act` returns the answer.
+   */
+  async runReturning<T>(ctx: AuthContext, questionId: string, action: 'lien_suivi', act: (question: Question, auteur: Auteur, at: Date, manager: EntityManager) => Promise<T>): Promise<T> {
+    let answer!: T;
+    const { question, plan } = await this.dataSource.transaction((manager) =>
+      this.apply(manager, ctx, questionId, undefined, action, async (q, a, at, m) => {
+        answer = await act(q, a, at, m);
+      }),
+    );
+    this.publisher.mergeObjectContext(question).commit();
+    this.sla.arm(plan);
+    return answer;
+  }
+
   private async apply(
     manager: EntityManager,
     ctx: AuthContext,
     questionId: string,
     expectedVersion: number | undefined,
-    action: QuestionAction | 'message',
+    action: QuestionAction | 'message' | 'lien_suivi',
     act: Act,
   ): Promise<{ question: Question; plan: TimerPlan }> {
     // Before the question row: the lock order that timer fires share (cursor, clocks, ticket).
@@ -104,7 +120,7 @@ export class QuestionCommandRunner {
     const scope = await scopeOf(manager, ctx, loaded);
     if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
     if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
-    if (action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
+    if (action === 'lien_suivi' ? !canGiveLienSuivi(ctx, scope) : action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
     const plan = await this.sla.derive(manager, 'question', questionId);

@@ -35,6 +35,11 @@ export function canAct(ctx: AuthContext, q: QuestionScope, action: QuestionActio
   return (ctx.role === 'referent' || ctx.role === 'manager') && ctx.perimetre === 'direction' && ctx.directionId === q.directionId;
 }
 
+/** Who hands the usager a tracking link: the Maison that recorded the question (agents and responsable). */
+export function canGiveLienSuivi(ctx: AuthContext, q: QuestionScope): boolean {
+  return isMdrRole(ctx.role) && ctx.maisonId === q.maisonId;
+}
+
 /** Usager personal data: the MdR that recorded it, and the référent handling the question. */
 export function canSeeUsager(ctx: AuthContext, q: QuestionScope): boolean {
   if (isMdrRole(ctx.role)) return ctx.maisonId === q.maisonId;

@@ -3,6 +3,7 @@ import type { Acteur, Unite, Visibilite } from '@app/timeline';
 import {
   InformationDemandeeEvent,
   InformationFournieEvent,
+  LienSuiviRemisEvent,
   MessageAjouteEvent,
   QuestionCloseEvent,
   QuestionEscaladeeEvent,
@@ -15,7 +16,7 @@ import {
   QuestionRouverteEvent,
 } from './question.events';
 import { nextStatut, QuestionAction, QuestionStatut } from './question.transitions';
-import { TransitionInterditeError } from './questions.errors';
+import { SuiviExpireError, TransitionInterditeError } from './questions.errors';
 
 export type Canal = 'guichet' | 'telephone' | 'email';
 export type Priorite = 'normale' | 'haute';
@@ -196,6 +197,16 @@ export class Question extends AggregateRoot<QuestionEvent> {
     this.apply(
       new MessageAjouteEvent(this.id, at, auteur.acteur, { texte }, visibilite, visibilite === 'interne' ? auteur.unite : null),
     );
+  }
+
+  /**
+   * The MdR hands the usager a tracking link: an internal event of the Maison, naming the link
+   * (its id, never its token) and whether it replaces an earlier one. Refused once the closed
+   * question's links have expired (`finValidite` passed): the page would not open.
+   */
+  remettreLienSuivi(auteur: Auteur, at: Date, lien: { lienId: string; remplace: boolean }, finValidite: Date | null): void {
+    if (finValidite && finValidite.getTime() <= at.getTime()) throw new SuiviExpireError();
+    this.apply(new LienSuiviRemisEvent(this.id, at, auteur.acteur, { lienId: lien.lienId, remplace: lien.remplace }, 'interne', auteur.unite));
   }
 
   /** Called by the repository once the row is written: the version the client now holds. */

@@ -52,3 +52,7 @@ export class QuestionRouverteEvent extends QuestionEvent {
 export class MessageAjouteEvent extends QuestionEvent {
   readonly type = 'question.message';
 }
+/** The MdR gave the usager a tracking link (internal to the Maison; the token is never on the fil). */
+export class LienSuiviRemisEvent extends QuestionEvent {
+  readonly type = 'question.lien_suivi_remis';
+}

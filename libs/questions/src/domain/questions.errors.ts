@@ -25,13 +25,26 @@ export class QuestionIntrouvableError extends DomainError {
 }
 
 export class ActionNonPermiseError extends DomainError {
-  constructor(action: QuestionAction | 'message') {
+  constructor(action: QuestionAction | 'message' | 'lien_suivi') {
     super(
       'QUESTION_ACTION_NON_PERMISE',
       'forbidden',
       action === 'message'
         ? 'Votre rôle ne permet pas d’écrire sur cette question.'
-        : `Votre rôle ne permet pas ${deVerbe(action)} cette question.`,
+        : action === 'lien_suivi'
+          ? 'Seuls les agents et responsables de la Maison de la question remettent un lien de suivi à l’usager.'
+          : `Votre rôle ne permet pas ${deVerbe(action)} cette question.`,
+    );
+  }
+}
+
+export class SuiviExpireError extends DomainError {
+  constructor() {
+    super(
+      'QUESTION_SUIVI_EXPIRE',
+      'conflict',
+      'La question est close depuis trop longtemps : son lien de suivi ne fonctionnerait plus.',
+      { statutActuel: 'close' },
     );
   }
 }

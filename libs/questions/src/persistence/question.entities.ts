@@ -211,4 +211,41 @@ export class QuestionAccesDirectionRow {
   direction?: Direction;
 }
 
-export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow, QuestionAccesDirectionRow];
+/**
+ * The usager's tracking links of a question (GET /suivi/{token}). Only the SHA-256 of each token
+ * is kept: whoever reads the table cannot open a page. At most one link of a question is
+ * active: issuing a new one revokes the previous (a lost receipt is replaced, ADR 0010).
+ */
+@Entity({ name: 'question_lien_suivi' })
+@Index('idx_question_lien_suivi_actif', ['questionId'], { unique: true, where: `revoque_le IS NULL` })
+export class QuestionLienSuiviRow {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  questionId: string;
+
+  @ManyToOne(() => QuestionRow, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'question_id' })
+  question?: QuestionRow;
+
+  /** Hex SHA-256 of the token; the token itself is never stored. */
+  @Index('uq_question_lien_suivi_hash', { unique: true })
+  @Column({ type: 'char', length: 64 })
+  jetonHash: string;
+
+  @Column({ type: 'timestamptz' })
+  creeLe: Date;
+
+  @Column('uuid')
+  creePar: string;
+
+  @ManyToOne(() => User, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'cree_par' })
+  auteur?: User;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revoqueLe: Date | null;
+}
+
+export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow, QuestionAccesDirectionRow, QuestionLienSuiviRow];

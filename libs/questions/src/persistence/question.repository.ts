@@ -4,6 +4,7 @@ import { ConcurrentUpdateError } from '@app/core';
 import { recordTicketEvents } from '@app/timeline';
 import { Question, QuestionProps } from '../domain/question.aggregate';
 import {
+  LienSuiviRemisEvent,
   MessageAjouteEvent,
   QuestionEscaladeeEvent,
   QuestionEvent,
@@ -50,13 +51,14 @@ export class QuestionRepository {
   /**
    * Saves a loaded aggregate. A state change bumps the version (`UPDATE … WHERE version = n`:
    * of two concurrent writers exactly one wins, the other gets a 409); a message alone only
-   * locks the row, so that writing a note never makes someone else's If-Match stale.
+   * locks the row, so that writing a note never makes someone else's If-Match stale. Handing a
+   * tracking link changes no state either.
    */
   async save(manager: EntityManager, question: Question): Promise<void> {
     const events = question.getUncommittedEvents();
     if (events.length === 0) return;
     const p = question.snapshot;
-    const onlyMessages = events.every((e) => e instanceof MessageAjouteEvent);
+    const onlyMessages = events.every((e) => e instanceof MessageAjouteEvent || e instanceof LienSuiviRemisEvent);
     if (onlyMessages) {
       const rows = await manager.query(`SELECT id FROM question WHERE id = $1 FOR UPDATE`, [p.id]);
       if (rows.length === 0) throw new ConcurrentUpdateError();

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthContext } from '@app/core';
+import { AppConfig, AuthContext, Clock } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
-import { canAct, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import { suiviValide } from '../domain/suivi';
 import type { Canal, Priorite } from '../domain/question.aggregate';
 import { nextStatut, QUESTION_ACTIONS, QuestionAction, QuestionStatut } from '../domain/question.transitions';
 
@@ -35,6 +36,8 @@ export interface QuestionView {
   usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
   /** What the caller may do now (one question only: lists leave it out). */
   actions?: QuestionAction[];
+  /** May the caller hand the usager a tracking link now (its Maison, the question open or its links still valid)? One question only. */
+  lienSuiviPossible?: boolean;
 }
 
 /**
@@ -100,7 +103,11 @@ export function toQuestionView(row: any): QuestionView {
 /** Reads questions as the caller may see them, with their clocks. */
 @Injectable()
 export class QuestionViewReader {
-  constructor(private readonly sla: SlaReader) {}
+  constructor(
+    private readonly sla: SlaReader,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   /** Rows of a page to views, clocks included (one query for the page's clocks). */
   async views(db: EntityManager | DataSource, rows: any[]): Promise<QuestionView[]> {
@@ -116,6 +123,7 @@ export class QuestionViewReader {
     if (!canReadQuestion(ctx, scope)) return null;
     const [view] = await this.views(db, [row]);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
+    view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
     if (canSeeUsager(ctx, scope)) {
       const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;
