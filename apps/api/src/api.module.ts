@@ -19,6 +19,8 @@ import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { WebhooksModule } from '@app/notifications';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -43,8 +45,10 @@ export class ApiModule {
         HealthModule,
         OpsModule,
         MetricsModule,
+        WebhooksModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController,
+        WebhooksController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -4,6 +4,8 @@ import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, Outbox
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { SlaConsumer, SlaModule } from '@app/sla';
+import { WebhookConsumer, WebhooksModule } from '@app/notifications';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
@@ -27,6 +29,7 @@ export class WorkerModule {
         DirectoryModule,
         SlaModule,
         DashboardsModule,
+        WebhooksModule,
       ],
       providers: [
         BoundedShutdown,
@@ -34,6 +37,7 @@ export class WorkerModule {
         OutboxProcessor,
         SlaTimerProcessor,
         MaintenanceProcessor,
+        WebhookDeliveryProcessor,
         // Every consumer of outbox events; each is idempotent by (consumer, event id).
         { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
       ],
@@ -44,6 +48,7 @@ export class WorkerModule {
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
   SlaConsumer,
+  WebhookConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */

@@ -1,3 +1,4 @@
 export * from './notification.types';
 export * from './persistence/notification.entities';
 export * from './notifications.module';
+export * from './webhooks';
