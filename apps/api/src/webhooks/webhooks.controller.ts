@@ -10,7 +10,7 @@ import { IdParamDto, PageQueryDto } from '../common/dto';
 import { CREATED_HEADERS, ETAG_HEADER } from '../common/page.responses';
 import { ApiProblems } from '../common/problem.responses';
 import { CreateWebhookDto, LivraisonsQueryDto } from './webhooks.dto';
-import { LivraisonDto, LivraisonPageDto, WebhookCreeDto, WebhookDto, WebhookPageDto } from './webhooks.responses';
+import { WebhookLivraisonDto, WebhookLivraisonPageDto, WebhookCreeDto, WebhookDto, WebhookPageDto } from './webhooks.responses';
 
 /** Signed webhooks to the Région's other systems: administrators only (ADR 0009). */
 @ApiTags('Webhooks')
@@ -68,7 +68,7 @@ export class WebhooksController {
   @Get('webhooks/:id/livraisons')
   @Roles('admin')
   @ApiOperation({ summary: 'Les livraisons d’un point de réception, les plus récentes d’abord' })
-  @ApiOkResponse({ type: LivraisonPageDto })
+  @ApiOkResponse({ type: WebhookLivraisonPageDto })
   @ApiProblems(403)
   livraisons(@Param() { id }: IdParamDto, @Query() query: LivraisonsQueryDto): Promise<Page<LivraisonView>> {
     return this.queryBus.execute(new ListLivraisonsQuery(id, query.statut, query));
@@ -78,7 +78,7 @@ export class WebhooksController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Rejouer une livraison échouée ou livrée : une nouvelle tentative, même webhook-id' })
-  @ApiOkResponse({ type: LivraisonDto })
+  @ApiOkResponse({ type: WebhookLivraisonDto })
   @ApiProblems(403, 409)
   rejouer(@Param() { id }: IdParamDto): Promise<LivraisonView> {
     return this.commandBus.execute(new RejouerLivraisonCommand(id));

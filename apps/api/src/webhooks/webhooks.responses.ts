@@ -4,7 +4,7 @@ import { PageOf } from '../common/page.responses';
 
 const INSTANT = (description: string) => ({ type: String, format: 'date-time', nullable: true, description });
 
-export class LivraisonsCompteDto {
+export class WebhookLivraisonsCompteDto {
   @ApiProperty({ type: 'integer' }) enAttente: number;
   @ApiProperty({ type: 'integer' }) livrees: number;
   @ApiProperty({ type: 'integer', description: 'Échouées après la dernière tentative : à rejouer.' }) echouees: number;
@@ -20,7 +20,7 @@ export class WebhookDto {
   @ApiProperty({ format: 'uuid', description: 'L’administrateur qui l’a enregistré.' }) creePar: string;
   @ApiProperty({ format: 'date-time' }) creeA: string;
   @ApiProperty({ format: 'date-time' }) modifieA: string;
-  @ApiProperty({ type: LivraisonsCompteDto }) livraisons: LivraisonsCompteDto;
+  @ApiProperty({ type: WebhookLivraisonsCompteDto }) livraisons: WebhookLivraisonsCompteDto;
 }
 
 export class WebhookCreeDto extends WebhookDto {
@@ -30,7 +30,7 @@ export class WebhookCreeDto extends WebhookDto {
 
 export class WebhookPageDto extends PageOf(WebhookDto) {}
 
-export class LivraisonDto {
+export class WebhookLivraisonDto {
   @ApiProperty({ format: 'uuid', description: 'Aussi l’en-tête webhook-id de chaque tentative.' }) id: string;
   @ApiProperty({ format: 'uuid' }) endpointId: string;
   @ApiProperty({ format: 'uuid', description: 'L’événement du fil livré.' }) evenementId: string;
@@ -45,4 +45,4 @@ export class LivraisonDto {
   @ApiProperty({ format: 'date-time' }) creeeA: string;
 }
 
-export class LivraisonPageDto extends PageOf(LivraisonDto) {}
+export class WebhookLivraisonPageDto extends PageOf(WebhookLivraisonDto) {}
