@@ -128,7 +128,7 @@ describe('webhooks', () => {
     expect((await f.api.post(`/api/v1/webhooks/${endpoint.id}/desactiver`, {}, { token: admin })).status).toBe(409);
   }, 60_000);
 
-  it('marks a delivery echouee after its last attempt; a replay delivers it with the same webhook-id; the reconciler sends what Redis lost', async () => {
+  it('marks a delivery echouee after its last attempt; a replay delivers it with the same webhook-id; the reconciler sends what Redis lost and what a killed worker held', async () => {
     const endpoint = await register('/panne', ['question.recue'], 'down');
     await newQuestion();
     const [failed] = await f.waitFor(async () => {
@@ -157,6 +157,18 @@ describe('webhooks', () => {
     expect(await f.workers[0].get(WebhookSender).reconcile(0)).toBe(1);
     await f.waitFor(async () => receiver.at('/panne').length === 5, 30_000, 'the reconciled delivery');
     await f.waitFor(async () => (await livraisons(endpoint.id, 'livree')).length === 1, 30_000, 'delivered again');
+
+    // A worker killed mid-send: its claim lapses and the delivery is sent again, same webhook-id.
+    await f.query(
+      `UPDATE webhook_livraison SET statut = 'en_attente', tentatives_max = tentatives + 1, prochaine_tentative_a = now(), en_cours_jusqua = now() + interval '1 hour', jeton = gen_random_uuid() WHERE id = $1`,
+      [failed.id],
+    );
+    expect(await f.workers[0].get(WebhookSender).reconcile(0)).toBe(0);
+    await f.query(`UPDATE webhook_livraison SET en_cours_jusqua = now() - interval '1 second' WHERE id = $1`, [failed.id]);
+    expect(await f.workers[0].get(WebhookSender).reconcile(0)).toBe(1);
+    await f.waitFor(async () => receiver.at('/panne').length === 6, 30_000, 'sent again after the lapsed claim');
+    await f.waitFor(async () => (await livraisons(endpoint.id, 'livree')).length === 1, 30_000, 'delivered after the lapsed claim');
+    expect(new Set(receiver.at('/panne').map((r) => r.id))).toEqual(new Set([failed.id]));
     expect((await f.api.post(`/api/v1/webhooks/${endpoint.id}/desactiver`, {}, { token: admin })).status).toBe(200);
   }, 60_000);
 
