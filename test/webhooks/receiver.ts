@@ -8,13 +8,15 @@ export interface Received {
   body: string;
   verified: boolean;
   status: number | null;
+  /** Date.now() when the request's body was read. */
+  receivedAt: number;
 }
 
-type Behaviour = 'ok' | 'down' | 'hang' | { failFirst: number };
+type Behaviour = 'ok' | 'down' | 'hang' | 'redirect' | { failFirst: number };
 
 /**
  * A webhook receiver on loopback (port 0): each path behaves as told (accept, fail with 500,
- * never answer, or fail the first n attempts of each webhook-id), and every request is checked
+ * never answer, redirect elsewhere, or fail the first n attempts of each webhook-id), and every request is checked
  * with the Standard Webhooks library against the path's secret.
  */
 export class WebhookReceiver {
@@ -45,6 +47,9 @@ export class WebhookReceiver {
     return this.hanging.size;
   }
 
+  /** The most requests left hanging at once (a request leaves when its client gives up). */
+  maxOpen = 0;
+
   /** Cuts the connections of the requests left hanging. */
   releaseHanging(): void {
     for (const res of this.hanging) res.socket?.destroy();
@@ -65,10 +70,17 @@ export class WebhookReceiver {
       verified = false;
     }
     const behaviour = this.behaviours.get(path) ?? 'down';
-    const entry: Received = { path, id, body, verified, status: null };
+    const entry: Received = { path, id, body, verified, status: null, receivedAt: Date.now() };
     this.received.push(entry);
     if (behaviour === 'hang') {
       this.hanging.add(res);
+      this.maxOpen = Math.max(this.maxOpen, this.hanging.size);
+      res.on('close', () => this.hanging.delete(res));
+      return;
+    }
+    if (behaviour === 'redirect') {
+      entry.status = 302;
+      res.writeHead(302, { location: `${this.baseUrl}/cible-de-redirection` }).end();
       return;
     }
     const seen = this.received.filter((r) => r.path === path && r.id === id).length;

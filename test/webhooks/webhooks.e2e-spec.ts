@@ -130,6 +130,7 @@ describe('webhooks', () => {
 
   it('marks a delivery echouee after its last attempt; a replay delivers it with the same webhook-id; the reconciler sends what Redis lost and what a killed worker held', async () => {
     const endpoint = await register('/panne', ['question.recue'], 'down');
+    const redirige = await register('/redirige', ['question.recue'], 'redirect');
     await newQuestion();
     const [failed] = await f.waitFor(async () => {
       const items = await livraisons(endpoint.id, 'echouee');
@@ -138,6 +139,14 @@ describe('webhooks', () => {
     expect(failed).toMatchObject({ tentatives: 3, dernierStatutHttp: 500, prochaineTentativeA: null, livreeA: null });
     expect(failed.derniereErreur).toMatch(/^HTTP 500 : Erreur interne du récepteur/);
     expect(receiver.at('/panne').map((r) => r.status)).toEqual([500, 500, 500]);
+    // A redirect is a failure, never followed.
+    const [redirected] = await f.waitFor(async () => {
+      const items = await livraisons(redirige.id, 'echouee');
+      return items.length === 1 ? items : null;
+    }, 30_000, 'the redirected delivery failed');
+    expect(redirected).toMatchObject({ tentatives: 3, dernierStatutHttp: 302, derniereErreur: 'HTTP 302 (redirection non suivie)' });
+    expect(receiver.at('/cible-de-redirection')).toHaveLength(0);
+    expect((await f.api.post(`/api/v1/webhooks/${redirige.id}/desactiver`, {}, { token: admin })).status).toBe(200);
     const listed = (await f.api.get('/api/v1/webhooks', { token: admin })).body.items.find((w: any) => w.id === endpoint.id);
     expect(listed.livraisons).toEqual({ enAttente: 0, livrees: 0, echouees: 1 });
     expect(listed.secret).toBeUndefined();

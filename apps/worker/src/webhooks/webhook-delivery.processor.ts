@@ -54,7 +54,8 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     const outcome = await this.sender.deliver(job.data.livraisonId);
     if (outcome.kind === 'plus_tard' && token) {
       // The same job (same attempt id) runs again then: parked, not duplicated.
-      await job.moveToDelayed(Math.max(outcome.at.getTime(), Date.now() + 50), token);
+      // A little jitter: the attempts parked behind one endpoint do not all wake in the same instant.
+      await job.moveToDelayed(Math.max(outcome.at.getTime(), Date.now() + 50) + Math.floor(Math.random() * 250), token);
       throw new DelayedError();
     }
     return outcome.kind;
