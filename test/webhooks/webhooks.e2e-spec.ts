@@ -178,6 +178,18 @@ describe('webhooks', () => {
     await f.waitFor(async () => receiver.at('/panne').length === 6, 30_000, 'sent again after the lapsed claim');
     await f.waitFor(async () => (await livraisons(endpoint.id, 'livree')).length === 1, 30_000, 'delivered after the lapsed claim');
     expect(new Set(receiver.at('/panne').map((r) => r.id))).toEqual(new Set([failed.id]));
+
+    // Done deliveries are purged after their retention: a month delivered, a quarter failed.
+    const old = (days: number, statut: string) =>
+      f.query(
+        `INSERT INTO webhook_livraison (id, endpoint_id, evenement_id, type, payload, statut, tentatives, tentatives_max, prochaine_tentative_a, creee_a)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'question.recue', '{}', $2, 1, 1, now(), now() - make_interval(days => $3)) RETURNING id`,
+        [endpoint.id, statut, days],
+      );
+    const [[gone], [kept], [gone2]] = [await old(31, 'livree'), await old(31, 'echouee'), await old(91, 'echouee')];
+    expect(await f.workers[0].get(WebhookSender).purge()).toBe(2);
+    const left = (await f.query(`SELECT id FROM webhook_livraison WHERE id = ANY($1::uuid[])`, [[gone.id, kept.id, gone2.id]])).map((r) => r.id);
+    expect(left).toEqual([kept.id]);
     expect((await f.api.post(`/api/v1/webhooks/${endpoint.id}/desactiver`, {}, { token: admin })).status).toBe(200);
   }, 60_000);
 

@@ -6,7 +6,7 @@ import { SendOutcome, WebhookConsumer, WebhookJob, WebhookSender } from '@app/no
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** How often each worker looks for due deliveries whose job Redis lost. */
+/** How often each worker looks for due deliveries whose job Redis lost, and purges old ones. */
 const RECONCILE_EVERY_MS = 30_000;
 
 /**
@@ -35,7 +35,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.WEBHOOK_WORKER_CONCURRENCY;
     this.consumer.watchSubscriptions(this.dataSource);
     const tick = () => {
-      void this.sender.reconcile().then(
+      void Promise.all([this.sender.reconcile(), this.sender.purge()]).then(
         () => this.reconcileLog.recovered('webhook reconciler runs again'),
         (err) => this.reconcileLog.failure(err, 'webhook reconciler failed; will retry'),
       );

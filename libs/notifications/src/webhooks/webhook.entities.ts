@@ -48,6 +48,7 @@ export class WebhookEndpointRow {
 @Unique('uq_webhook_livraison_endpoint_evenement', ['endpointId', 'evenementId'])
 @Index('idx_webhook_livraison_endpoint', ['endpointId', 'creeeA', 'id'])
 @Index('idx_webhook_livraison_en_cours', ['endpointId'], { where: 'en_cours_jusqua IS NOT NULL' })
+@Index('idx_webhook_livraison_terminee', ['creeeA'], { where: `statut <> 'en_attente'` })
 @Index('idx_webhook_livraison_en_attente', ['prochaineTentativeA'], { where: `statut = 'en_attente'` })
 @Check('chk_webhook_livraison_statut', `statut IN ('en_attente', 'livree', 'echouee')`)
 export class WebhookLivraisonRow {

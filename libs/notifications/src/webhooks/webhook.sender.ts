@@ -18,6 +18,9 @@ export type SendOutcome =
 
 /** Beyond the timeout, how long a claim outlives its attempt (the time to record the outcome). */
 const CLAIM_MARGIN_MS = 30_000;
+/** How long deliveries stay listed once done: delivered ones a month, failed ones a quarter (time to replay them). */
+export const LIVREE_RETENTION_DAYS = 30;
+export const ECHOUEE_RETENTION_DAYS = 90;
 /** Characters of the receiver's answer kept with a failure: enough to diagnose, not a copy. */
 const EXCERPT_CHARS = 200;
 
@@ -163,6 +166,25 @@ export class WebhookSender {
       [endpointId, this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT],
     );
     for (const p of parked) await this.queue.promote(p.id, p.tentatives);
+  }
+
+  /**
+   * Deletes deliveries done long ago, a batch at a time: delivered ones after
+   * LIVREE_RETENTION_DAYS, failed ones after ECHOUEE_RETENTION_DAYS (an admin has had time to
+   * replay them). The table would otherwise grow with every event. Returns how many.
+   */
+  async purge(batch = 5_000): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH old AS (
+         SELECT id FROM webhook_livraison
+          WHERE statut <> 'en_attente'
+            AND creee_a < now() - make_interval(days => CASE WHEN statut = 'livree' THEN $1::int ELSE $2::int END)
+          ORDER BY creee_a LIMIT $3),
+       gone AS (DELETE FROM webhook_livraison l USING old WHERE l.id = old.id RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [LIVREE_RETENTION_DAYS, ECHOUEE_RETENTION_DAYS, batch],
+    );
+    return rows[0].n;
   }
 
   /**

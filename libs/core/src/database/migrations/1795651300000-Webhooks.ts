@@ -43,6 +43,7 @@ export class Webhooks1795651300000 implements MigrationInterface {
             )`);
         await queryRunner.query(`CREATE INDEX "idx_webhook_livraison_endpoint" ON "webhook_livraison" ("endpoint_id", "creee_a", "id")`);
         await queryRunner.query(`CREATE INDEX "idx_webhook_livraison_en_cours" ON "webhook_livraison" ("endpoint_id") WHERE en_cours_jusqua IS NOT NULL`);
+        await queryRunner.query(`CREATE INDEX "idx_webhook_livraison_terminee" ON "webhook_livraison" ("creee_a") WHERE statut <> 'en_attente'`);
         await queryRunner.query(`CREATE INDEX "idx_webhook_livraison_en_attente" ON "webhook_livraison" ("prochaine_tentative_a") WHERE statut = 'en_attente'`);
     }
 
