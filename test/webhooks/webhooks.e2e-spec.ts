@@ -209,4 +209,21 @@ describe('webhooks', () => {
     receiver.releaseHanging();
     await f.waitFor(async () => (await livraisons(hanging.id, 'echouee')).length === 3, 30_000, 'abandoned');
   }, 60_000);
+  it('an SLA breach reaches an endpoint subscribed to it, with the ticket’s reference and statut', async () => {
+    const endpoint = await register('/sla', ['sla.depassement'], 'ok');
+    // The worker follows the subscriptions to SLA events every 2 s.
+    const consumer = f.workers[0].get(WebhookConsumer);
+    await f.waitFor(async () => consumer.handles('sla.depassement'), 10_000, 'the subscription followed');
+    await f.setTargets({ prise_en_charge: 0.03 });
+    const [{ id: eceau }] = await f.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
+    const id = await newQuestion(questionBody({ dispositifId: eceau }));
+    expect((await f.api.post(`/api/v1/questions/${id}/escalader`, {}, { token: agent })).status).toBe(200);
+    await f.waitFor(async () => (await livraisons(endpoint.id, 'livree')).length === 1, 30_000, 'the breach delivered');
+    const [request] = receiver.at('/sla');
+    expect(request.verified).toBe(true);
+    const body = JSON.parse(request.body);
+    expect(body).toMatchObject({ type: 'sla.depassement', data: { ticket: { type: 'question', id }, statut: 'escaladee', horloge: 'prise_en_charge' } });
+    expect(body.data.ticket.reference).toMatch(/^Q-\d{4}-\d{6}$/);
+    expect(body.data.seq).toEqual(expect.any(Number));
+  }, 60_000);
 });
