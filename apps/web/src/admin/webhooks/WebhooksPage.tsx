@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
@@ -7,19 +8,34 @@ import { ifMatch } from '../queries';
 import { WebhookForm } from './WebhookForm';
 import { libelleType, useWebhooks, webhookKeys, type Webhook } from './webhooks';
 
+/** Deactivation cannot be undone (register the endpoint again): a second click confirms it. */
 function Desactiver({ webhook }: { webhook: Webhook }) {
   const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
   const desactiver = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/webhooks/{id}/desactiver', { params: { path: { id: webhook.id }, header: ifMatch(webhook.version) } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: webhookKeys.all }),
   });
-  return (
-    <>
-      <button type="button" className="button secondary" disabled={desactiver.isPending} aria-label={`Désactiver le point de réception ${webhook.url}`} onClick={() => desactiver.mutate()}>
+  if (!confirming) {
+    return (
+      <button type="button" className="button secondary" aria-label={`Désactiver le point de réception ${webhook.url}`} onClick={() => setConfirming(true)}>
         Désactiver
       </button>
+    );
+  }
+  return (
+    <div role="group" aria-label={`Confirmer la désactivation de ${webhook.url}`}>
+      <p className="hint">Plus aucune livraison ; celles en attente seront abandonnées. C’est définitif.</p>
+      <div className="buttons">
+        <button type="button" className="button" disabled={desactiver.isPending} onClick={() => desactiver.mutate()}>
+          Confirmer la désactivation
+        </button>
+        <button type="button" className="button secondary" onClick={() => setConfirming(false)}>
+          Annuler
+        </button>
+      </div>
       {desactiver.isError && <ErrorMessage error={desactiver.error} />}
-    </>
+    </div>
   );
 }
 

@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../../test/render';
 import { LivraisonsTable } from './LivraisonsPage';
 import { WebhookForm } from './WebhookForm';
+import { WebhooksPage } from './WebhooksPage';
 import type { Livraison } from './webhooks';
 
-const post = vi.hoisted(() => vi.fn());
-vi.mock('../../api/client', async (original) => ({ ...(await original<typeof import('../../api/client')>()), api: { POST: post } }));
+const { get, post } = vi.hoisted(() => ({ get: vi.fn(), post: vi.fn() }));
+vi.mock('../../api/client', async (original) => ({ ...(await original<typeof import('../../api/client')>()), api: { GET: get, POST: post } }));
 
 const answer = (status: number, body: unknown) => ({ data: status < 300 ? body : undefined, error: status >= 300 ? body : undefined, response: new Response(null, { status }) });
 
@@ -84,5 +85,24 @@ describe('LivraisonsTable', () => {
     await userEvent.click(within(failed).getByRole('button', { name: /^Rejouer la livraison/ }));
     await waitFor(() => expect(onRejoue).toHaveBeenCalled());
     expect(post).toHaveBeenCalledWith('/api/v1/webhooks/livraisons/{id}/rejouer', { params: { path: { id: '0b6c2d4e-1111-4222-8333-000000000002' } } });
+  });
+});
+
+describe('WebhooksPage', () => {
+  beforeEach(() => {
+    get.mockReset();
+    post.mockReset();
+  });
+
+  it('says failed deliveries in words, and deactivates an endpoint only once confirmed, with If-Match', async () => {
+    const webhook = { id: '0b6c2d4e-1111-4222-8333-4444555566aa', url: 'https://si.laregion.fr/h', description: 'Entrepôt', types: ['question.recue'], actif: true, version: 3, creePar: 'u', creeA: '2026-12-07T09:00:00.000Z', modifieA: '2026-12-07T09:00:00.000Z', livraisons: { enAttente: 1, livrees: 5, echouees: 2 } };
+    get.mockResolvedValue(answer(200, { items: [webhook], nextCursor: null }));
+    post.mockResolvedValue(answer(200, { ...webhook, actif: false, version: 4 }));
+    renderInApp(<WebhooksPage />);
+    expect(await screen.findByText('2 échouées')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Désactiver le point de réception https://si.laregion.fr/h' }));
+    expect(post).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Confirmer la désactivation' }));
+    await waitFor(() => expect(post).toHaveBeenCalledWith('/api/v1/webhooks/{id}/desactiver', { params: { path: { id: webhook.id }, header: { 'If-Match': '"3"' } } }));
   });
 });
