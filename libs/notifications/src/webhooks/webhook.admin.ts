@@ -156,7 +156,10 @@ export class CreateWebhookHandler implements ICommandHandler<CreateWebhookComman
   }
 }
 
-/** Stops deliveries to an endpoint: no new ones; the pending ones are abandoned at their next attempt. */
+/** Said of a delivery abandoned because its endpoint was deactivated. */
+export const ABANDONNEE = 'Point de réception désactivé : livraison abandonnée.';
+
+/** Stops deliveries to an endpoint: no new ones, the pending ones abandoned (echouee: an admin may still replay one). */
 export class DesactiverWebhookCommand extends Command<WebhookView> {
   constructor(readonly id: string, readonly expectedVersion: number | undefined) {
     super();
@@ -178,6 +181,12 @@ export class DesactiverWebhookHandler implements ICommandHandler<DesactiverWebho
       row.version += 1;
       row.modifieA = new Date();
       await repo.save(row);
+      // Pending deliveries are abandoned now (an attempt in flight ends, then is abandoned by the worker).
+      await manager.query(
+        `UPDATE webhook_livraison SET statut = 'echouee', derniere_erreur = $2
+          WHERE endpoint_id = $1 AND statut = 'en_attente' AND (en_cours_jusqua IS NULL OR en_cours_jusqua <= now())`,
+        [id, ABANDONNEE],
+      );
       const counts: Array<{ statut: keyof Counts; n: number }> = await manager.query(
         `SELECT statut, count(*)::int AS n FROM webhook_livraison WHERE endpoint_id = $1 GROUP BY statut`,
         [id],

@@ -23,6 +23,7 @@ export class WebhookConsumer implements OutboxConsumer {
   /** The SLA event types some active endpoint subscribes to; null until first read (then every type is taken). */
   private slaTypesSubscribed: Set<string> | null = null;
   private watch: NodeJS.Timeout | null = null;
+  private watching = false;
 
   constructor(
     private readonly queue: WebhookQueue,
@@ -50,13 +51,14 @@ export class WebhookConsumer implements OutboxConsumer {
       } catch {
         // PostgreSQL away: keep the last reading (or take every type until the first one).
       }
-      if (this.watch !== null) this.watch = setTimeout(() => void refresh(), SUBSCRIPTION_REFRESH_MS).unref();
+      if (this.watching) this.watch = setTimeout(() => void refresh(), SUBSCRIPTION_REFRESH_MS).unref();
     };
-    this.watch = setTimeout(() => undefined, 0);
+    this.watching = true;
     void refresh();
   }
 
   stopWatching(): void {
+    this.watching = false;
     if (this.watch) clearTimeout(this.watch);
     this.watch = null;
   }

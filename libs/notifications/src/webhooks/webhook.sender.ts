@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
+import { ABANDONNEE } from './webhook.admin';
 import { WebhookQueue } from './webhook.queue';
 import { nextRetryDelay, parseRetrySchedule } from './webhook.retry';
 
@@ -84,7 +85,7 @@ export class WebhookSender {
       if (!endpoint?.actif) {
         await manager.query(
           `UPDATE webhook_livraison SET statut = 'echouee', derniere_erreur = $2, en_cours_jusqua = NULL, jeton = NULL WHERE id = $1`,
-          [livraisonId, 'Point de réception désactivé : livraison abandonnée.'],
+          [livraisonId, ABANDONNEE],
         );
         return { kind: 'echouee', erreur: 'endpoint inactive' } as const;
       }
