@@ -329,6 +329,30 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.get('/api/v1/sla/politiques', { token: await api.login(C.agentFoix) }), 'GET', '/api/v1/sla/politiques', 403);
     });
 
+    it('webhooks (administrators)', async () => {
+      const admin = await api.login(C.admin);
+      // https on loopback, port 1: a replay's attempt fails at once, nothing leaves the machine.
+      const body = { url: 'https://127.0.0.1:1/relais', description: 'Conformité', types: ['commande.emise'] };
+      const created = conforms(await api.post('/api/v1/webhooks', body, { token: admin }), 'POST', '/api/v1/webhooks', 201);
+      expect(created.secret).toMatch(/^whsec_/);
+      conforms(await api.post('/api/v1/webhooks', { ...body, url: 'ftp://exemple.fr' }, { token: admin }), 'POST', '/api/v1/webhooks', 400);
+      conforms(await api.post('/api/v1/webhooks', body, { token: await api.login(C.agentFoix) }), 'POST', '/api/v1/webhooks', 403);
+      const listed = conforms(await api.get('/api/v1/webhooks', { token: admin }), 'GET', '/api/v1/webhooks', 200);
+      expect(listed.items.some((w: any) => w.id === created.id && w.secret === undefined)).toBe(true);
+      const [{ id: livraison }] = await f.query(
+        `INSERT INTO webhook_livraison (id, endpoint_id, evenement_id, type, payload, statut, tentatives, tentatives_max, prochaine_tentative_a, creee_a, derniere_erreur, dernier_statut_http, derniere_tentative_a)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'commande.emise', '{}', 'echouee', 3, 3, now(), now(), 'HTTP 500', 500, now()) RETURNING id`,
+        [created.id],
+      );
+      conforms(await api.get(`/api/v1/webhooks/${created.id}/livraisons?statut=echouee`, { token: admin }), 'GET', '/api/v1/webhooks/{id}/livraisons', 200);
+      conforms(await api.get(`/api/v1/webhooks/${created.id}/livraisons?statut=perdue`, { token: admin }), 'GET', '/api/v1/webhooks/{id}/livraisons', 400);
+      conforms(await api.post(`/api/v1/webhooks/livraisons/${livraison}/rejouer`, {}, { token: admin }), 'POST', '/api/v1/webhooks/livraisons/{id}/rejouer', 200);
+      conforms(await api.post(`/api/v1/webhooks/livraisons/${livraison}/rejouer`, {}, { token: admin }), 'POST', '/api/v1/webhooks/livraisons/{id}/rejouer', 409);
+      conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin, headers: { 'if-match': '"9"' } }), 'POST', '/api/v1/webhooks/{id}/desactiver', 412);
+      conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 200);
+      conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 409);
+    });
+
     it('health probes', async () => {
       conforms(await api.get('/health/live'), 'GET', '/health/live', 200);
       conforms(await api.get('/health/ready'), 'GET', '/health/ready', 200);

@@ -227,6 +227,12 @@ describe('hostile input on every route (property-based, from the route table)', 
     const politique = (await api.get('/api/v1/sla/politiques', { token: admin })).body.items[0].id as string;
     const suivi = (await api.post(`/api/v1/questions/${question.id}/lien-suivi`, {}, { token: await api.login(Q.agentCarcassonne) })).body.token as string;
     const { id: _calendrierId, ...calendrier } = (await api.get('/api/v1/calendriers/reseau', { token: admin })).body.spec;
+    const webhook = (await api.post('/api/v1/webhooks', { url: 'https://si.laregion.fr/relais', types: ['question.recue'] }, { token: admin })).body.id as string;
+    const [{ id: livraison }] = await db.query(
+      `INSERT INTO webhook_livraison (id, endpoint_id, evenement_id, type, payload, statut, tentatives, tentatives_max, prochaine_tentative_a, creee_a)
+       VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'question.recue', '{}', 'echouee', 3, 3, now(), now()) RETURNING id`,
+      [webhook],
+    );
 
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
@@ -245,6 +251,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/(themes|referents)$/, as: Q.agentCarcassonne },
       { match: /\/sla\/politiques/, as: Q.admin, id: politique },
       { match: /\/calendriers(\/|$)/, as: Q.admin, id: 'reseau' },
+      { match: /\/webhooks\/livraisons\//, as: Q.admin, id: livraison },
+      { match: /\/webhooks(\/|$)/, as: Q.admin, id: webhook },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -263,6 +271,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       LivraisonDto: { note: 'Livré.', liens: ['https://partage.laregion.fr/cr.pdf'] },
       UpdatePolitiqueDto: { libelle: 'Politique', cibleMinutesOuvrees: 480, seuilAvertissementPct: 80, actif: true },
       UpdateCalendrierDto: calendrier,
+      CreateWebhookDto: { url: 'https://si.laregion.fr/relais', description: 'Suivi', types: ['question.recue', 'sla.depassement'] },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

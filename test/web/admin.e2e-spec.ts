@@ -1,4 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
+import { Pool } from 'pg';
+import { TEST_DATABASE_URL } from '../setup/test-env';
 import { TestApi } from '../setup/e2e-app';
 import * as web from './browser';
 
@@ -59,7 +61,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await web.logInAs(page, api.baseUrl, agent.displayName);
     expect(await nav().getByRole('link').allTextContents()).not.toContain('Politiques SLA');
     expect(await nav().getByRole('link', { name: /Politiques SLA|Calendriers|Tableau des files/ }).count()).toBe(0);
-    for (const path of ['/admin/politiques-sla', '/admin/calendriers/siege', '/admin/files', '/admin/nimporte-quoi']) {
+    for (const path of ['/admin/politiques-sla', '/admin/calendriers/siege', '/admin/files', '/admin/webhooks', '/admin/nimporte-quoi']) {
       await page.goto(`${api.baseUrl}${path}`);
       await h1('Accès refusé');
       expect(await page.getByText('Cette page est réservée à l’administration de Relais.').count()).toBe(1);
@@ -72,7 +74,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
   it('the admin lists the policies in plain French, gets a refused value next to its field, and changes a target', async () => {
     await web.logInAs(page, api.baseUrl, admin.displayName);
     await h1('Politiques SLA');
-    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Tableau de bord SLA', 'Tableau des commandes']);
+    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Webhooks', 'Tableau de bord SLA', 'Tableau des commandes']);
     const row = page.getByRole('row').filter({ hasText: RELAIS });
     await row.getByText('7 h ouvrées').waitFor();
     expect(await row.textContent()).toMatch(/Maison concernée/);
@@ -190,5 +192,47 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await page.goBack();
     await h1('Tableau des files');
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('the admin registers a webhook endpoint, is shown its secret once, sees a failed delivery highlighted and replays it', async () => {
+    const url = `https://127.0.0.1:1/relais-${Date.now()}`;
+    const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    try {
+      await nav().getByRole('link', { name: 'Webhooks' }).click();
+      await h1('Webhooks');
+      await page.getByLabel('Adresse (https)').fill(url);
+      await page.getByLabel('Escaladée à une direction').check();
+      await page.getByRole('button', { name: 'Enregistrer le point de réception' }).click();
+      const secret = page.getByTestId('secret-webhook');
+      await secret.waitFor();
+      expect(await secret.textContent()).toMatch(/^whsec_/);
+      await page.getByRole('row').filter({ hasText: url }).waitFor();
+      await shot('admin-12-webhook-enregistre');
+
+      // A delivery that failed for good (the walk's API runs no worker: written as the worker would).
+      const { rows } = await pool.query(`SELECT id FROM webhook_endpoint WHERE url = $1`, [url]);
+      await pool.query(
+        `INSERT INTO webhook_livraison (id, endpoint_id, evenement_id, type, payload, statut, tentatives, tentatives_max, prochaine_tentative_a, creee_a, derniere_erreur, dernier_statut_http, derniere_tentative_a)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'question.escaladee', '{}', 'echouee', 8, 8, now(), now(), 'HTTP 503 : maintenance', 503, now())`,
+        [rows[0].id],
+      );
+      await page.reload();
+      await h1('Webhooks');
+      await page.getByRole('row').filter({ hasText: url }).getByText('1 échouée').waitFor();
+      expect(await page.getByTestId('secret-webhook').count()).toBe(0);
+      await page.getByRole('link', { name: `Livraisons vers ${url}` }).click();
+      await h1('Livraisons du webhook');
+      const failed = page.locator('tr.ligne-echouee');
+      await failed.getByText('HTTP 503 : maintenance').waitFor();
+      await shot('admin-13-livraison-echouee');
+      await failed.getByRole('button', { name: /^Rejouer la livraison/ }).click();
+      await page.getByText(/relancée : une nouvelle tentative part maintenant/).waitFor();
+      await page.getByRole('row').filter({ hasText: 'en attente' }).first().waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await pool.query(`DELETE FROM webhook_livraison WHERE endpoint_id IN (SELECT id FROM webhook_endpoint WHERE url = $1)`, [url]);
+      await pool.query(`DELETE FROM webhook_endpoint WHERE url = $1`, [url]);
+      await pool.end();
+    }
   }, 120_000);
 });

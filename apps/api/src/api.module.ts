@@ -20,6 +20,8 @@ import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SuiviController } from './suivi/suivi.controller';
+import { WebhooksModule } from '@app/notifications';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -50,8 +52,19 @@ export class ApiModule {
         HealthModule,
         OpsModule,
         MetricsModule,
+        WebhooksModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController, SuiviController],
+      controllers: [
+        AuthController,
+        QuestionsController,
+        SlaController,
+        CommandesController,
+        DirectoryController,
+        DashboardsController,
+        ReservedPathsController,
+        SuiviController,
+        WebhooksController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

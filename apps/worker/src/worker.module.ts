@@ -5,6 +5,8 @@ import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { CourrielConsumer, CourrielModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
+import { WebhookConsumer, WebhooksModule } from '@app/notifications';
+import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
@@ -30,6 +32,7 @@ export class WorkerModule {
         SlaModule,
         DashboardsModule,
         CourrielModule,
+        WebhooksModule,
       ],
       providers: [
         BoundedShutdown,
@@ -38,6 +41,7 @@ export class WorkerModule {
         SlaTimerProcessor,
         MaintenanceProcessor,
         CourrielProcessor,
+        WebhookDeliveryProcessor,
         // Every consumer of outbox events; each is idempotent by (consumer, event id).
         { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
       ],
@@ -49,6 +53,7 @@ export class WorkerModule {
 const OUTBOX_CONSUMER_CLASSES = [
   SlaConsumer,
   CourrielConsumer,
+  WebhookConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */

@@ -884,6 +884,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les points de réception des webhooks, avec leurs livraisons par statut */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Enregistrer un point de réception : son secret de signature n’est montré qu’ici */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/desactiver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Désactiver un point de réception : plus aucune livraison, celles en attente sont abandonnées */
+        post: operations["WebhooksController_desactiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/livraisons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les livraisons d’un point de réception, les plus récentes d’abord */
+        get: operations["WebhooksController_livraisons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/livraisons/{id}/rejouer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejouer une livraison échouée ou livrée : une nouvelle tentative, même webhook-id */
+        post: operations["WebhooksController_rejouer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1328,6 +1397,17 @@ export interface components {
             /** Format: uuid */
             themeId?: string;
             usager: components["schemas"]["UsagerDto"];
+        };
+        CreateWebhookDto: {
+            /** @example Tableau de suivi de la DITEE */
+            description?: string | null;
+            /** @description Les types d’événements à recevoir (au moins un). */
+            types: ("question.recue" | "question.repondue_localement" | "question.escaladee" | "question.prise_en_charge" | "question.information_demandee" | "question.information_fournie" | "question.repondue" | "question.reorientee" | "question.close" | "question.rouverte" | "question.message" | "commande.redigee" | "commande.brief_modifie" | "commande.emise" | "commande.annulee" | "commande.close" | "commande.message" | "affectation.accusee" | "affectation.clarification_demandee" | "affectation.clarification_apportee" | "affectation.avancement_signale" | "affectation.livree" | "affectation.validee" | "affectation.renvoyee" | "affectation.annulee" | "sla.avertissement" | "sla.depassement")[];
+            /**
+             * @description https obligatoire (http seulement en développement).
+             * @example https://si.laregion.fr/relais/webhooks
+             */
+            url: string;
         };
         DelaiDto: {
             /**
@@ -2251,6 +2331,105 @@ export interface components {
              *     ]
              */
             manquants: string[];
+        };
+        WebhookCreeDto: {
+            actif: boolean;
+            /** Format: date-time */
+            creeA: string;
+            /**
+             * Format: uuid
+             * @description L’administrateur qui l’a enregistré.
+             */
+            creePar: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            livraisons: components["schemas"]["WebhookLivraisonsCompteDto"];
+            /** Format: date-time */
+            modifieA: string;
+            /**
+             * @description Le secret de signature (Standard Webhooks), montré cette fois seulement : conservez-le.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            types: ("question.recue" | "question.repondue_localement" | "question.escaladee" | "question.prise_en_charge" | "question.information_demandee" | "question.information_fournie" | "question.repondue" | "question.reorientee" | "question.close" | "question.rouverte" | "question.message" | "commande.redigee" | "commande.brief_modifie" | "commande.emise" | "commande.annulee" | "commande.close" | "commande.message" | "affectation.accusee" | "affectation.clarification_demandee" | "affectation.clarification_apportee" | "affectation.avancement_signale" | "affectation.livree" | "affectation.validee" | "affectation.renvoyee" | "affectation.annulee" | "sla.avertissement" | "sla.depassement")[];
+            url: string;
+            version: number;
+        };
+        WebhookDto: {
+            actif: boolean;
+            /** Format: date-time */
+            creeA: string;
+            /**
+             * Format: uuid
+             * @description L’administrateur qui l’a enregistré.
+             */
+            creePar: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            livraisons: components["schemas"]["WebhookLivraisonsCompteDto"];
+            /** Format: date-time */
+            modifieA: string;
+            types: ("question.recue" | "question.repondue_localement" | "question.escaladee" | "question.prise_en_charge" | "question.information_demandee" | "question.information_fournie" | "question.repondue" | "question.reorientee" | "question.close" | "question.rouverte" | "question.message" | "commande.redigee" | "commande.brief_modifie" | "commande.emise" | "commande.annulee" | "commande.close" | "commande.message" | "affectation.accusee" | "affectation.clarification_demandee" | "affectation.clarification_apportee" | "affectation.avancement_signale" | "affectation.livree" | "affectation.validee" | "affectation.renvoyee" | "affectation.annulee" | "sla.avertissement" | "sla.depassement")[];
+            url: string;
+            version: number;
+        };
+        WebhookLivraisonDto: {
+            /** Format: date-time */
+            creeeA: string;
+            /** @description Pourquoi la dernière tentative a échoué (un court extrait). */
+            derniereErreur: string | null;
+            /**
+             * Format: date-time
+             * @description La dernière tentative.
+             */
+            derniereTentativeA: string | null;
+            /** @description Le statut HTTP de la dernière réponse ; null sans réponse (délai, connexion). */
+            dernierStatutHttp: number | null;
+            /** Format: uuid */
+            endpointId: string;
+            /**
+             * Format: uuid
+             * @description L’événement du fil livré.
+             */
+            evenementId: string;
+            /**
+             * Format: uuid
+             * @description Aussi l’en-tête webhook-id de chaque tentative.
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Quand le destinataire l’a acceptée.
+             */
+            livreeA: string | null;
+            /**
+             * Format: date-time
+             * @description La prochaine tentative ; null une fois livrée ou échouée.
+             */
+            prochaineTentativeA: string | null;
+            /** @enum {string} */
+            statut: "en_attente" | "livree" | "echouee";
+            tentatives: number;
+            /** @enum {string} */
+            type: "question.recue" | "question.repondue_localement" | "question.escaladee" | "question.prise_en_charge" | "question.information_demandee" | "question.information_fournie" | "question.repondue" | "question.reorientee" | "question.close" | "question.rouverte" | "question.message" | "commande.redigee" | "commande.brief_modifie" | "commande.emise" | "commande.annulee" | "commande.close" | "commande.message" | "affectation.accusee" | "affectation.clarification_demandee" | "affectation.clarification_apportee" | "affectation.avancement_signale" | "affectation.livree" | "affectation.validee" | "affectation.renvoyee" | "affectation.annulee" | "sla.avertissement" | "sla.depassement";
+        };
+        WebhookLivraisonPageDto: {
+            items: components["schemas"]["WebhookLivraisonDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+        };
+        WebhookLivraisonsCompteDto: {
+            /** @description Échouées après la dernière tentative : à rejouer. */
+            echouees: number;
+            enAttente: number;
+            livrees: number;
+        };
+        WebhookPageDto: {
+            items: components["schemas"]["WebhookDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -6904,6 +7083,393 @@ export interface operations {
             };
             /** @description Jeton absent, invalide ou compte désactivé (problem+json). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé ne crée rien deux fois. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    /** @description L’adresse de la ressource créée. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreeDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_desactiver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description L’ETag lu (412 s’il est périmé). */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Transition impossible depuis l’état actuel, ou modification concurrente (le détail nomme l’état). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_livraisons: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+                statut?: "en_attente" | "livree" | "echouee";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookLivraisonPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_rejouer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookLivraisonDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Transition impossible depuis l’état actuel, ou modification concurrente (le détail nomme l’état). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

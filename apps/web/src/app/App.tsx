@@ -29,6 +29,8 @@ const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => 
 const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
 const CalendrierPage = lazy(() => import('../admin/CalendrierPage').then((m) => ({ default: m.CalendrierPage })));
 const FilesPage = lazy(() => import('../admin/FilesPage').then((m) => ({ default: m.FilesPage })));
+const WebhooksPage = lazy(() => import('../admin/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const LivraisonsPage = lazy(() => import('../admin/webhooks/LivraisonsPage').then((m) => ({ default: m.LivraisonsPage })));
 // Commandes, the Maison's side (received commandes, an affectation page).
 const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
 const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
@@ -112,6 +114,8 @@ const router = createBrowserRouter([
       { path: 'admin/calendriers', element: <RequireSession><RequireAdmin><Lazy><CalendriersPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/files', element: <RequireSession><RequireAdmin><Lazy><FilesPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/webhooks', element: <RequireSession><RequireAdmin><Lazy><WebhooksPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/webhooks/:id', element: <RequireSession><RequireAdmin><Lazy><LivraisonsPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/*', element: <RequireSession><RequireAdmin><NotFound /></RequireAdmin></RequireSession> },
       // Commandes, the Maison's side.
       { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },

@@ -51,6 +51,7 @@ function screensOf(role: Me['role']): NavItem[] {
         { to: '/admin/politiques-sla', label: 'Politiques SLA' },
         { to: '/admin/calendriers', label: 'Calendriers' },
         { to: '/admin/files', label: 'Tableau des files' },
+        { to: '/admin/webhooks', label: 'Webhooks' },
       ];
     default:
       return [];

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -271,6 +272,40 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   SUIVI_RATE_LIMIT = 60;
+
+  /** Webhooks (ADR 0011): how long a receiver may take to answer one delivery before it counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /**
+   * Waits between a webhook delivery's attempts, comma-separated, each `<n>ms|s|m|h`: after the
+   * last one fails the delivery is marked echouee. The default spans ~24 h (ADR 0011).
+   */
+  @IsString()
+  @Matches(/^\s*\d+\s*(ms|s|m|h)\s*(,\s*\d+\s*(ms|s|m|h)\s*)*$/, { message: 'doit être une liste de durées séparées par des virgules, par exemple « 5s,5m,30m,2h,5h,10h »' })
+  WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,6h';
+
+  /** Deliveries in flight at once to one endpoint: a slow or hanging receiver holds no more than this many worker slots. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT = 2;
+
+  /** Webhook deliveries in flight at once per worker process, all endpoints together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  WEBHOOK_WORKER_CONCURRENCY = 16;
+
+  /** Allows http:// webhook URLs (development and tests, a receiver on loopback); otherwise https is required. */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_HTTP_AUTORISE = false;
 
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';

@@ -7,6 +7,8 @@ export enum QueueName {
   /** Periodic maintenance: reconciler, retention. */
   Maintenance = 'maintenance',
   Notifications = 'notifications',
+  /** Webhook deliveries, one job per attempt (ADR 0011): slow receivers never delay the outbox. */
+  Webhooks = 'webhooks',
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import type { ModeCourriel, NotificationType } from '../notification.types';
+import { WEBHOOK_ENTITIES } from '../webhooks/webhook.entities';
 
 /**
  * One notification for one user: an inbox entry. Created by the rules from an outbox event, at
@@ -73,4 +74,5 @@ export class NotificationPreferenceRow {
   version: number;
 }
 
-export const NOTIFICATION_ENTITIES = [NotificationRow, NotificationPreferenceRow];
+export const NOTIFICATION_ENTITIES = [NotificationRow, NotificationPreferenceRow,
+  ...WEBHOOK_ENTITIES];

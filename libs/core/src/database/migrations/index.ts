@@ -8,13 +8,33 @@ import { Commandes1795643416726 } from './1795643416726-Commandes';
 import { OutboxQuietNotify1795644593491 } from './1795644593491-OutboxQuietNotify';
 import { OutboxProcessedAt1795645579101 } from './1795645579101-OutboxProcessedAt';
 import { SlaHorlogeObjet1795646000000 } from './1795646000000-SlaHorlogeObjet';
+import { SlaHorlogeOpenIndex1795646600000 } from './1795646600000-SlaHorlogeOpenIndex';
 import { TableauxDeBord1795647000000 } from './1795647000000-TableauxDeBord';
 import { SlaRunningDueCovering1795648000000 } from './1795648000000-SlaRunningDueCovering';
-import { SlaHorlogeOpenIndex1795646600000 } from './1795646600000-SlaHorlogeOpenIndex';
 import { FilScelle1795649000000 } from './1795649000000-FilScelle';
 import { SlaLateWarningIndex1795649100000 } from './1795649100000-SlaLateWarningIndex';
 import { Notifications1795650000000 } from './1795650000000-Notifications';
 import { LienSuivi1795650300000 } from './1795650300000-LienSuivi';
+import { Webhooks1795651300000 } from './1795651300000-Webhooks';
 
-/** Every migration, in order. Listed explicitly: a migration that is not here never runs. */
-export const MIGRATIONS: Function[] = [Initial1795640723913, Timeline1795641190805, IdempotencyKey1795641190806, Questions1795641748241, QuestionAccesDirection1795642209220, Sla1795643295252, Commandes1795643416726, OutboxQuietNotify1795644593491, OutboxProcessedAt1795645579101, SlaHorlogeObjet1795646000000, SlaHorlogeOpenIndex1795646600000, TableauxDeBord1795647000000, SlaRunningDueCovering1795648000000, FilScelle1795649000000, SlaLateWarningIndex1795649100000, Notifications1795650000000, LienSuivi1795650300000];
+/** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
+export const MIGRATIONS: Function[] = [
+  Initial1795640723913,
+  Timeline1795641190805,
+  IdempotencyKey1795641190806,
+  Questions1795641748241,
+  QuestionAccesDirection1795642209220,
+  Sla1795643295252,
+  Commandes1795643416726,
+  OutboxQuietNotify1795644593491,
+  OutboxProcessedAt1795645579101,
+  SlaHorlogeObjet1795646000000,
+  SlaHorlogeOpenIndex1795646600000,
+  TableauxDeBord1795647000000,
+  SlaRunningDueCovering1795648000000,
+  FilScelle1795649000000,
+  SlaLateWarningIndex1795649100000,
+  Notifications1795650000000,
+  LienSuivi1795650300000,
+  Webhooks1795651300000,
+];
