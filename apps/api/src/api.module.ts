@@ -19,6 +19,8 @@ import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { FluxController } from './flux/flux.controller';
+import { FluxHub } from './flux/flux.hub';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -44,10 +46,13 @@ export class ApiModule {
         OpsModule,
         MetricsModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController,
+        FluxController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        FluxHub,
       ],
     };
   }

@@ -1,3 +1,6 @@
 export * from './notification.types';
 export * from './persistence/notification.entities';
 export * from './notifications.module';
+export * from './flux/flux.types';
+export * from './flux/flux.consumer';
+export * from './flux/flux.module';
