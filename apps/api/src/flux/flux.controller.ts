@@ -44,10 +44,14 @@ export class FluxController {
     reply.raw.once('close', () => this.hub.close(out));
     // No compression is registered and nothing buffers a stream payload: each write leaves at
     // once. x-accel-buffering tells a reverse proxy (nginx) not to buffer it either.
+    // `connection: close`: once a stream ends (at shutdown) its connection must go too; kept
+    // alive, it would hold the server's close for keepAliveTimeout (72 s), and a client
+    // reconnects on a new connection anyway.
     void reply
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('x-accel-buffering', 'no')
+      .header('connection', 'close')
       .send(out);
   }
 }

@@ -207,8 +207,7 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private async replay(client: FluxClient, after: string): Promise<void> {
     const redis = this.commands!;
     const info = isStreamId(after) ? await this.streamInfo(redis) : null;
-    let complete =
-      info !== null && compareStreamIds(after, info.lastGeneratedId) <= 0 && compareStreamIds(after, info.maxDeletedId) >= 0;
+    let complete = info !== null && !missedBeyondReach(after, info);
     let start = after;
     let replayed = 0;
     const missed: Array<[string, FluxMessage]> = [];
@@ -239,12 +238,18 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     for (const [id, message] of pending) this.deliver(client, id, message);
   }
 
-  /** The stream's last id and the greatest id ever deleted from it (trimmed); null when there is no stream. */
-  private async streamInfo(redis: Redis): Promise<{ lastGeneratedId: string; maxDeletedId: string } | null> {
+  /** What XINFO STREAM says of the stream's bounds; null when there is no stream (never written, or Redis lost it). */
+  private async streamInfo(redis: Redis): Promise<StreamInfo | null> {
     try {
       const flat = (await redis.call('XINFO', 'STREAM', this.key)) as unknown[];
       const field = (name: string) => String(flat[flat.indexOf(name) + 1]);
-      return { lastGeneratedId: field('last-generated-id'), maxDeletedId: field('max-deleted-entry-id') };
+      return {
+        length: Number(field('length')),
+        entriesAdded: Number(field('entries-added')),
+        firstId: field('recorded-first-entry-id'),
+        lastGeneratedId: field('last-generated-id'),
+        maxDeletedId: field('max-deleted-entry-id'),
+      };
     } catch (err) {
       if (/no such key/i.test((err as Error).message)) return null;
       throw err;
@@ -265,6 +270,27 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       } else this.write(client, ': ping\n\n');
     }
   }
+}
+
+interface StreamInfo {
+  length: number;
+  entriesAdded: number;
+  firstId: string;
+  lastGeneratedId: string;
+  maxDeletedId: string;
+}
+
+/**
+ * Could entries after `after` be gone? Trimming (MAXLEN) removes the oldest entries without
+ * recording which (max-deleted-entry-id only follows XDEL): once anything was trimmed, an id
+ * older than the first entry kept may have missed some. An id beyond the stream's last one comes
+ * from a Redis that lost its data. Either way, the client must refetch.
+ */
+export function missedBeyondReach(after: string, info: StreamInfo): boolean {
+  if (compareStreamIds(after, info.lastGeneratedId) > 0) return true;
+  if (compareStreamIds(after, info.maxDeletedId) < 0) return true;
+  if (info.entriesAdded <= info.length) return false;
+  return info.length === 0 ? compareStreamIds(after, info.lastGeneratedId) < 0 : compareStreamIds(after, info.firstId) < 0;
 }
 
 function parse(fields: string[]): FluxMessage | null {
