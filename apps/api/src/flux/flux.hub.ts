@@ -242,13 +242,17 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private async streamInfo(redis: Redis): Promise<StreamInfo | null> {
     try {
       const flat = (await redis.call('XINFO', 'STREAM', this.key)) as unknown[];
-      const field = (name: string) => String(flat[flat.indexOf(name) + 1]);
+      const field = (name: string) => (flat.includes(name) ? flat[flat.indexOf(name) + 1] : undefined);
+      const lastGeneratedId = String(field('last-generated-id'));
+      const first = field('first-entry') as [string, string[]] | null | undefined;
+      // entries-added, recorded-first-entry-id and max-deleted-entry-id are Redis 7's; on 6.2,
+      // assume something was trimmed (a client older than the first entry resyncs).
       return {
         length: Number(field('length')),
-        entriesAdded: Number(field('entries-added')),
-        firstId: field('recorded-first-entry-id'),
-        lastGeneratedId: field('last-generated-id'),
-        maxDeletedId: field('max-deleted-entry-id'),
+        entriesAdded: field('entries-added') === undefined ? Number.POSITIVE_INFINITY : Number(field('entries-added')),
+        firstId: String(field('recorded-first-entry-id') ?? first?.[0] ?? lastGeneratedId),
+        lastGeneratedId,
+        maxDeletedId: String(field('max-deleted-entry-id') ?? '0-0'),
       };
     } catch (err) {
       if (/no such key/i.test((err as Error).message)) return null;
