@@ -45,8 +45,9 @@ export class WorkerModule {
 
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
-  SlaConsumer,
+  // First: the live stream waits for no other consumer's transaction (ADR 0009).
   FluxConsumer,
+  SlaConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */
