@@ -106,7 +106,8 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   open(ctx: AuthContext, lastEventId: string | undefined): PassThrough {
     const count = this.perUser.get(ctx.userId) ?? 0;
     if (count >= this.config.FLUX_MAX_STREAMS_PER_USER) throw new TropDeFluxError(this.config.FLUX_MAX_STREAMS_PER_USER);
-    if (this.commands?.status !== 'ready' || this.reader?.status !== 'ready') throw new FluxIndisponible();
+    // Shutting down (streams already ended: a new one would hold the close), or Redis away.
+    if (!this.running || this.commands?.status !== 'ready' || this.reader?.status !== 'ready') throw new FluxIndisponible();
     const out = new PassThrough();
     const client: FluxClient = { ctx, out, cursor: null, sentId: null, pending: lastEventId ? [] : null };
     this.clients.add(client);
