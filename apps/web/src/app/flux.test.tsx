@@ -98,6 +98,14 @@ describe('the live stream at the app level (useFlux, EtatDirect)', () => {
     expect(screen.getByRole('status').textContent).toBe('');
   });
 
+  it('opens no stream without a session', async () => {
+    setSession(null);
+    const { connections } = setup();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connections).toHaveLength(0);
+    expect(screen.queryByRole('status')).toHaveTextContent('');
+  });
+
   it('the keys a ticket event refreshes (pure)', () => {
     const e = { ticketType: 'question' as const, ticketId: Q1 };
     expect(cleARafraichir(['questions', Q1, 'fil'], e)).toBe(true);
