@@ -137,6 +137,19 @@ describe('live stream GET /api/v1/flux (server-sent events)', () => {
     late.close();
   });
 
+  it('a rerouted question: the new direction receives its events from then on, the former one still does (it still reads the question)', async () => {
+    const [{ id: def }] = await f.query(`SELECT id FROM direction WHERE code = 'def'`);
+    await post('referentTourisme', `/questions/${qA.id}/reorienter`, { directionId: def, motif: 'Relève de la formation.' });
+    const tourismeAgain = await open('referentTourisme');
+    await post('agentCarcassonne', `/questions/${qA.id}/messages`, { texte: 'Après la réorientation.', visibilite: 'partage' });
+    const [{ seq }] = await f.query(`SELECT max(seq)::int AS seq FROM timeline_event WHERE ticket_id = $1`, [qA.id]);
+    await referentDef.waitFor(() => filOf(referentDef, qA.id).some((e) => e.seq === seq), 'the message at the new direction');
+    expect(filOf(referentDef, qA.id).map((e) => e.type)).toContain('question.reorientee');
+    await tourismeAgain.waitFor(() => filOf(tourismeAgain, qA.id).some((e) => e.seq === seq), 'the message at the former direction');
+    expect((await api.get(`/api/v1/questions/${qA.id}`, { token: tokens.referentTourisme })).status).toBe(200);
+    tourismeAgain.close();
+  });
+
   it('two API processes: a client on each receives the same event once; a notification reaches its recipient only', async () => {
     const here = await open('agentCarcassonne');
     const there = await open('agentCarcassonne', { on: api2 });
