@@ -12,6 +12,7 @@ import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { briefComplet, commandeFixture, DEBUT, emise, EMAILS as C } from '../commandes/fixtures';
 import { directoryFixture, EMAILS as Q, questionBody, recordQuestion } from '../questions/fixtures';
+import { SseClient } from '../flux/sse-client';
 
 /**
  * Every route of the API, read from Nest's own metadata (a new controller method joins by
@@ -194,6 +195,19 @@ const hostilePathValue = fc.oneof(
   hostileString.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\u0000'))).filter((s) => s !== '' && s !== '.' && s !== '..'),
 );
 
+/** A request's answer and its body as text. */
+async function fetchText(url: string, init: RequestInit): Promise<{ response: { status: number; headers: Headers }; text: string }> {
+  const response = await fetch(url, init);
+  return { response, text: await response.text() };
+}
+
+/** The status, content type and (for a refusal) body of an event stream's answer; the stream itself is closed at once. */
+async function streamHead(url: string, headers: Record<string, string>): Promise<{ response: { status: number; headers: Headers }; text: string }> {
+  const client = await SseClient.open(url, (headers.authorization ?? '').replace(/^Bearer /, ''));
+  client.close();
+  return { response: { status: client.status, headers: new Headers({ 'content-type': client.contentType }) }, text: client.body };
+}
+
 // ---- The suite ------------------------------------------------------------------------------
 
 describe('hostile input on every route (property-based, from the route table)', () => {
@@ -253,6 +267,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/calendriers(\/|$)/, as: Q.admin, id: 'reseau' },
       { match: /\/webhooks\/livraisons\//, as: Q.admin, id: livraison },
       { match: /\/webhooks(\/|$)/, as: Q.admin, id: webhook },
+      { match: /\/flux$/, as: Q.agentCarcassonne },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -308,8 +323,9 @@ describe('hostile input on every route (property-based, from the route table)', 
     const token = reach.as ? await api.login(reach.as) : undefined;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(api.baseUrl + url, { method: route.method, headers, body });
-    const text = await response.text();
+    // An event stream (GET /flux) never ends by itself: its status and headers are the answer
+    // (SseClient closes its own socket; fetch would leave one that holds the API's close).
+    const { response, text } = route.path.endsWith('/flux') ? await streamHead(api.baseUrl + url, headers) : await fetchText(api.baseUrl + url, { method: route.method, headers, body });
     const where = `${route.method} ${url.slice(0, 300)} ${body?.slice(0, 3000) ?? ''} → ${response.status} ${text.slice(0, 300)}`;
     if (response.status >= 500) throw new Error(`5xx: ${where}`);
     if (response.status >= 400) {

@@ -175,4 +175,31 @@ describe('question page: messages (note interne / message partagé) and the time
     expect(await page.locator('.timeline li .badge', { hasText: 'Note interne' }).count()).toBe(1);
     expect(errors).toEqual([]);
   }, 120_000);
+  it('live: the référent’s open queue shows a question the moment a Maison escalates it, without a reload (GET /flux)', async () => {
+    await web.signOut(page);
+    await web.logInAs(page, api.baseUrl, referent.displayName);
+    await page.goto(`${api.baseUrl}/file-referent`);
+    await page.getByRole('heading', { level: 1, name: 'File des questions' }).waitFor();
+    await page.getByText(question.reference).first().waitFor();
+    // A mark on the window: a reload would lose it.
+    await page.evaluate(() => ((globalThis as unknown as { sansRechargement: boolean }).sansRechargement = true));
+
+    const agentToken = await api.login(agent.email);
+    const created = await api.post(
+      '/api/v1/questions',
+      { objet: 'Aide au label Qualité Tourisme', description: 'Le gîte veut le label.', canal: 'telephone', usager: { nom: 'Anne Rives', consentement: true } },
+      { token: agentToken },
+    );
+    expect(created.status).toBe(201);
+    const directions = (await api.get('/api/v1/directions?limit=100', { token: agentToken })).body.items as Array<{ id: string; code: string }>;
+    const escalade = await api.post(`/api/v1/questions/${created.body.id}/escalader`, { directionId: directions.find((d) => d.code === 'tourisme')!.id }, { token: agentToken });
+    expect(escalade.status).toBe(200);
+
+    await page.getByText(created.body.reference).first().waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { sansRechargement?: boolean }).sansRechargement)).toBe(true);
+    // Live: no « paused » line.
+    expect(await page.getByRole('status').filter({ hasText: 'Mises à jour en pause' }).count()).toBe(0);
+    await shot('qmsg-05-file-referent-en-direct');
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

@@ -22,6 +22,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { SuiviController } from './suivi/suivi.controller';
 import { WebhooksModule } from '@app/notifications';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { FluxController } from './flux/flux.controller';
+import { FluxHub } from './flux/flux.hub';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -64,10 +66,12 @@ export class ApiModule {
         ReservedPathsController,
         SuiviController,
         WebhooksController,
+        FluxController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        FluxHub,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, Outbox
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { CourrielConsumer, CourrielModule } from '@app/notifications';
+import { FluxConsumer, FluxModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
 import { WebhookConsumer, WebhooksModule } from '@app/notifications';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
@@ -33,6 +34,7 @@ export class WorkerModule {
         DashboardsModule,
         CourrielModule,
         WebhooksModule,
+        FluxModule,
       ],
       providers: [
         BoundedShutdown,
@@ -51,6 +53,8 @@ export class WorkerModule {
 
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
+  // First: the live stream waits for no other consumer's transaction (ADR 0012).
+  FluxConsumer,
   SlaConsumer,
   CourrielConsumer,
   WebhookConsumer,

@@ -469,6 +469,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flux": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mises à jour en direct (server-sent events) : fil des tickets et notifications
+         * @description Flux server-sent events (text/event-stream) des nouveautés du périmètre de l’appelant, tant que la connexion reste ouverte.
+         *
+         *     - `event: fil` : un nouvel événement sur le fil d’un ticket que l’appelant peut lire (même règle que GET /questions/{id} et /commandes/{id} ; une note interne seulement pour son unité), `data` : FluxFilEvenementDto — de quoi rafraîchir le ticket, jamais le texte d’une note ;
+         *     - `event: notification` : une notification de l’appelant, `data` : FluxNotificationDto ;
+         *     - `event: resync` : des événements ont été manqués et ne peuvent plus être rejoués : rechargez ce qui est affiché ;
+         *     - `event: curseur` (sans données) : fait avancer Last-Event-ID au-delà d’événements qui ne vous étaient pas destinés ;
+         *     - des commentaires `: ping` toutes les 20 s environ, et `retry: 3000` (délai de reconnexion, ms).
+         *
+         *     Chaque événement porte un `id:` ; en se reconnectant avec l’en-tête Last-Event-ID, le client reçoit d’abord ce qu’il a manqué. Livraison au moins une fois : dédoublonnez par l’id de data. Le flux se ferme à l’arrêt du serveur (reconnectez-vous). Au plus FLUX_MAX_STREAMS_PER_USER flux ouverts par utilisateur et par processus (429 au-delà).
+         */
+        get: operations["FluxController_open"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maisons": {
         parameters: {
             query?: never;
@@ -1672,6 +1700,48 @@ export interface components {
             /** @description true si la chaîne du fil est intacte. */
             valide: boolean;
         };
+        FluxFilEvenementDto: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description L’identifiant de l’événement du fil : un même événement peut arriver deux fois (au moins une fois), dédoublonnez par id.
+             */
+            id: string;
+            /** @example Q-2026-000123 */
+            reference: string | null;
+            /** @description Position de l’événement dans le fil (GET …/fil). */
+            seq: number;
+            /** Format: uuid */
+            ticketId: string;
+            /** @enum {string} */
+            ticketType: "question" | "commande";
+            /**
+             * @description Le type d’événement (question.*, commande.*, affectation.*, sla.*).
+             * @example question.escaladee
+             */
+            type: string;
+        };
+        FluxNotificationDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Le chemin de l’application web qui ouvre le ticket.
+             * @example /questions/2b0c…
+             */
+            lien: string;
+            /** @example Q-2026-000123 */
+            reference: string;
+            /** Format: uuid */
+            ticketId: string;
+            /** @enum {string} */
+            ticketType: "question" | "commande";
+            /** @example La question Q-2026-000123 a été escaladée à votre direction. */
+            titre: string;
+            /** @example question_escaladee */
+            type: string;
+        };
+        FluxResyncDto: Record<string, never>;
         JourFermeDto: {
             /** @example 2026-12-25 */
             date: string;
@@ -4916,6 +4986,56 @@ export interface operations {
             };
             /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    FluxController_open: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description L’id du dernier événement reçu : le flux reprend juste après (ou envoie resync). */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le flux, ouvert jusqu’à ce que le client ou le serveur le ferme. Chaque data est l’un de ces objets JSON, selon event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["FluxFilEvenementDto"] | components["schemas"]["FluxNotificationDto"] | components["schemas"]["FluxResyncDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Trop de flux ouverts pour cet utilisateur : fermez un onglet. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

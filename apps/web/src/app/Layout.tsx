@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { ROLE_LIBELLE, setSession, useSession } from '../auth/session';
 import { navigationOf } from './navigation';
+import { EtatDirect } from './flux';
 
 /** Header with the user and sign-out, the role's navigation, and the page in <main>. */
 export function Layout() {
@@ -58,6 +59,7 @@ export function Layout() {
           </ul>
         </nav>
       )}
+      {session && <EtatDirect />}
       <main id="contenu" className="site-main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -307,6 +307,20 @@ export class AppConfig {
   @IsBoolean()
   WEBHOOK_HTTP_AUTORISE = false;
 
+  /** Live streams (GET /flux) one user may hold open at once on one API process (tabs); one more answers 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  FLUX_MAX_STREAMS_PER_USER = 5;
+
+  /** Period of the live stream's heartbeat comment (keeps proxies from closing an idle stream). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  FLUX_HEARTBEAT_MS = 20000;
+
   get devSecret(): string {
     return this.JWT_SECRET ?? 'relais-dev-secret-not-for-production-use-0000';
   }

@@ -1,0 +1,164 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { EntityManager } from 'typeorm';
+import { AppConfig, OutboxConsumer, OutboxEvent, redisOptions } from '@app/core';
+import { NOTIFICATION_CREEE, NotificationCreeePayload } from '../notification.types';
+import { CommandeAudience, FLUX_MAXLEN, FluxFilMessage, FluxMessage, FluxNotificationMessage, fluxStreamKey, QuestionAudience } from './flux.types';
+
+/** The ticket events the live stream carries: every event of a ticket's fil. */
+const TICKET_EVENT = /^(question|commande|affectation|sla)\./;
+
+/**
+ * Writes the live stream (ADR 0012): one Redis Stream entry per ticket event (with the audience
+ * the API needs to filter it) and per notification created. The XADD runs inside the consumer's
+ * transaction, before its idempotency claim commits: if Redis refuses, the claim rolls back and
+ * the outbox retries; if the commit fails after the XADD, the retry writes the entry again,
+ * which clients drop by its event id (at least once, never lost).
+ */
+@Injectable()
+export class FluxConsumer implements OutboxConsumer, OnApplicationShutdown {
+  readonly name = 'flux';
+  private readonly logger = new Logger('Flux');
+  private readonly key: string;
+  private redis: Redis | null = null;
+
+  constructor(private readonly config: AppConfig) {
+    this.key = fluxStreamKey(config.QUEUE_PREFIX);
+  }
+
+  handles(type: string): boolean {
+    return TICKET_EVENT.test(type) || type === NOTIFICATION_CREEE;
+  }
+
+  async handle(event: OutboxEvent, manager: EntityManager): Promise<void> {
+    const messages = event.type === NOTIFICATION_CREEE ? await notificationMessages(manager, event) : await filMessages(manager, event);
+    if (messages.length === 0) return;
+    const pipeline = this.connection().pipeline();
+    for (const m of messages) pipeline.xadd(this.key, 'MAXLEN', '~', FLUX_MAXLEN, '*', 'm', JSON.stringify(m));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.redis) return;
+    await this.redis.quit().catch(() => this.redis?.disconnect());
+  }
+
+  /**
+   * Its own connection, opened on first use: commands wait for the connection (the first event
+   * after start) but fail after one reconnection attempt, so an outage fails the outbox job,
+   * which is retried, instead of holding it.
+   */
+  private connection(): Redis {
+    if (!this.redis) {
+      this.redis = new Redis({
+        ...redisOptions(this.config.REDIS_URL, 'producer'),
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 5_000,
+        connectionName: 'relais-worker-flux',
+      });
+      let down = false;
+      this.redis.on('error', (err: Error) => {
+        if (!down) this.logger.warn({ err: { message: err.message } }, 'Redis unreachable (live stream); reconnecting');
+        down = true;
+      });
+      this.redis.on('ready', () => (down = false));
+    }
+    return this.redis;
+  }
+}
+
+/** The notifications announced by a notification.creee event, as the contract describes them. */
+async function notificationMessages(manager: EntityManager, event: OutboxEvent): Promise<FluxMessage[]> {
+  const payload = event.payload as unknown as NotificationCreeePayload;
+  const ids = (payload.notifications ?? []).map((n) => n.id);
+  if (ids.length === 0) return [];
+  const rows: any[] = await manager.query(
+    `SELECT id, destinataire_id, type, titre, lien, ticket_type, ticket_id, reference FROM notification WHERE id = ANY($1::uuid[]) ORDER BY creee_a, id`,
+    [ids],
+  );
+  return rows.map(
+    (r): FluxNotificationMessage => ({
+      k: 'notification',
+      id: r.id,
+      destinataireId: r.destinataire_id,
+      type: r.type,
+      titre: r.titre,
+      lien: r.lien,
+      ticketType: r.ticket_type,
+      ticketId: r.ticket_id,
+      reference: r.reference,
+    }),
+  );
+}
+
+/** The ticket event as the fil records it (never its data: a note's text stays in the database), with its audience now. */
+async function filMessages(manager: EntityManager, event: OutboxEvent): Promise<FluxMessage[]> {
+  const [e]: any[] = await manager.query(
+    `SELECT ticket_type, ticket_id, seq, type, at, visibilite, unite_type, unite_id FROM timeline_event WHERE id = $1`,
+    [event.eventId],
+  );
+  if (!e) return [];
+  const audience = e.ticket_type === 'question' ? await questionAudience(manager, e.ticket_id) : await commandeAudience(manager, e.ticket_id);
+  if (!audience) return [];
+  const message: FluxFilMessage = {
+    k: 'fil',
+    eventId: event.eventId,
+    ticketType: e.ticket_type,
+    ticketId: e.ticket_id,
+    reference: audience.reference,
+    seq: e.seq,
+    type: e.type,
+    at: new Date(e.at).toISOString(),
+    visibilite: e.visibilite,
+    unite: e.unite_type ? { type: e.unite_type, id: e.unite_id } : null,
+    audience: audience.audience,
+  };
+  return [message];
+}
+
+/**
+ * Read when the event is handled, not when it happened: access only grows (a direction that held
+ * a question keeps reading it), and the API's read answers with today's scope too.
+ */
+async function questionAudience(manager: EntityManager, id: string): Promise<{ reference: string; audience: QuestionAudience } | null> {
+  // One probe of question_acces_direction's primary key per direction (a few dozen), rather
+  // than a scan of the table by question.
+  const [q]: any[] = await manager.query(
+    `SELECT q.reference, q.maison_id, q.direction_id, q.referent_id,
+            ARRAY(SELECT d.id FROM direction d
+                   WHERE EXISTS (SELECT 1 FROM question_acces_direction a
+                                  WHERE a.direction_id = d.id AND a.question_created_at = q.created_at AND a.question_id = q.id)) AS direction_ids
+       FROM question q WHERE q.id = $1`,
+    [id],
+  );
+  if (!q) return null;
+  return {
+    reference: q.reference,
+    audience: { ticketType: 'question', maisonId: q.maison_id, directionId: q.direction_id, referentId: q.referent_id, directionIds: q.direction_ids },
+  };
+}
+
+async function commandeAudience(manager: EntityManager, id: string): Promise<{ reference: string; audience: CommandeAudience } | null> {
+  const [c]: any[] = await manager.query(
+    `SELECT c.reference, c.statut, c.emetteur_unite_type, c.emetteur_unite_id,
+            ARRAY(SELECT a.maison_id FROM affectation a WHERE a.commande_id = c.id) AS maison_ids,
+            ARRAY(SELECT u.id FROM users u
+                   WHERE u.actif AND lower(u.email) IN (SELECT lower(trim(x->>'email')) FROM jsonb_array_elements(c.contacts) x WHERE x->>'email' IS NOT NULL)) AS contact_ids
+       FROM commande c WHERE c.id = $1`,
+    [id],
+  );
+  if (!c) return null;
+  return {
+    reference: c.reference,
+    audience: {
+      ticketType: 'commande',
+      statut: c.statut,
+      emetteurUnite: c.emetteur_unite_type === 'cabinet' ? { type: 'cabinet', id: null } : { type: 'direction', id: c.emetteur_unite_id },
+      maisonIds: c.maison_ids,
+      contactIds: c.contact_ids,
+    },
+  };
+}
