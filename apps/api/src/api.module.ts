@@ -19,6 +19,8 @@ import { DirectoryController } from './directory/directory.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from '@app/notifications';
+import { NotificationsController } from './notifications/notifications.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -43,8 +45,9 @@ export class ApiModule {
         HealthModule,
         OpsModule,
         MetricsModule,
+        NotificationsModule,
       ],
-      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController],
+      controllers: [AuthController, QuestionsController, SlaController, CommandesController, DirectoryController, DashboardsController, ReservedPathsController, NotificationsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName } from '@app/core';
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
+import { NotificationsConsumer, NotificationsModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
@@ -27,6 +28,7 @@ export class WorkerModule {
         DirectoryModule,
         SlaModule,
         DashboardsModule,
+        NotificationsModule,
       ],
       providers: [
         BoundedShutdown,
@@ -44,6 +46,7 @@ export class WorkerModule {
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
   SlaConsumer,
+  NotificationsConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */
