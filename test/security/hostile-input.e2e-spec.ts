@@ -241,6 +241,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/(themes|referents)$/, as: Q.agentCarcassonne },
       { match: /\/sla\/politiques/, as: Q.admin, id: politique },
       { match: /\/calendriers(\/|$)/, as: Q.admin, id: 'reseau' },
+      { match: /\/notifications/, as: Q.referentTourisme, id: UUID_OK },
+      { match: /\/me\/preferences-notifications$/, as: Q.agentCarcassonne },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -259,6 +261,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       LivraisonDto: { note: 'Livré.', liens: ['https://partage.laregion.fr/cr.pdf'] },
       UpdatePolitiqueDto: { libelle: 'Politique', cibleMinutesOuvrees: 480, seuilAvertissementPct: 80, actif: true },
       UpdateCalendrierDto: calendrier,
+      PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);
