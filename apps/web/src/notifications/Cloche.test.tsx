@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { json } from '../../test/fake-api';
 import { renderInApp } from '../../test/render';
 import { Cloche } from './Cloche';
-import { libelleCloche, type NotificationItem } from './queries';
+import { COMPTEUR_INTERVALLE_MS, libelleCloche, type NotificationItem } from './queries';
 
 const server = await vi.hoisted(async () => (await import('../../test/fake-api')).installFakeApi());
 
@@ -75,6 +75,10 @@ describe('the bell', () => {
     await userEvent.click(bell);
     await screen.findByRole('link', { name: /nouvelle question escaladée/ });
     expect(queryClient.getQueryCache().getAll().map((q) => q.queryKey[0])).toEqual(['notifications', 'notifications']);
+    // Without the live stream, the count is polled every 30 s, and refetched when the tab comes back.
+    const count = queryClient.getQueryCache().find({ queryKey: ['notifications', 'compteur'] })!;
+    expect(count.observers[0].options).toMatchObject({ refetchInterval: COMPTEUR_INTERVALLE_MS, refetchOnWindowFocus: 'always' });
+    expect(COMPTEUR_INTERVALLE_MS).toBe(30_000);
   });
 
   it('opens a panel by keyboard with focus inside, unread first; Escape closes it and gives focus back', async () => {
