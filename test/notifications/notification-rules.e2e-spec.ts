@@ -148,7 +148,7 @@ describe('notifications: who hears what, once', () => {
     expect(emails(await notifs(id, 'livraison_renvoyee'))).toEqual([C.responsableFoix]);
   }, 60_000);
 
-  it('SLA: the holder at the warning; the holder and its direction’s manager at the breach, muted or not', async () => {
+  it('SLA: the holder at the warning; the holder and its unit’s manager at the breach, muted or not (direction, assigned référent, Maison)', async () => {
     const referent2 = await token(Q.referent2Tourisme);
     // referent2 mutes the warnings and (in vain) tries to mute breaches; the manager mutes everything it can.
     const prefs = await api.get(`${V1}/me/preferences-notifications`, { token: referent2 });
@@ -176,6 +176,30 @@ describe('notifications: who hears what, once', () => {
       expect(depasse.titre).toBe(`${q.reference} : le délai de prise en charge est dépassé`);
     } finally {
       await f.setTargets({ prise_en_charge: 480 });
+    }
+
+    // Claimed: the référent it is assigned to holds it alone; its manager still hears of the breach.
+    await f.setTargets({ reponse: 0.03 });
+    try {
+      const q = await escalated('Question prise en charge puis en retard');
+      expect((await api.post(`${V1}/questions/${q.id}/prendre-en-charge`, {}, { token: await token(Q.referentTourisme) })).status).toBe(200);
+      await handled('sla.depassement', q.id);
+      expect(emails(await notifs(q.id, 'sla_depassement'))).toEqual([Q.managerTourisme, Q.referentTourisme]);
+      expect((await notifs(q.id, 'sla_depassement'))[0].titre).toBe(`${q.reference} : le délai de réponse est dépassé`);
+    } finally {
+      await f.setTargets({ reponse: 1440 });
+    }
+
+    // Answered: the Maison holds it (relay to the usager); its agent and the Maison's manager hear of the breach.
+    await f.setTargets({ relais: 0.02 });
+    try {
+      const q = await escalated('Question répondue, relais en retard');
+      const referent = await token(Q.referentTourisme);
+      expect((await api.post(`${V1}/questions/${q.id}/repondre`, { reponse: 'Oui.' }, { token: referent })).status).toBe(200);
+      await handled('sla.depassement', q.id);
+      expect(emails(await notifs(q.id, 'sla_depassement'))).toEqual([Q.agentCarcassonne, 'manager.carcassonne@relais.demo']);
+    } finally {
+      await f.setTargets({ relais: 420 });
     }
   }, 60_000);
 

@@ -71,11 +71,10 @@ export async function detenteur(manager: EntityManager, t: TicketNotifie, e: Out
     const cote = x.statut === 'en_attente_info' || x.statut === 'repondue' || p(e, 'horloge') === 'relais' ? 'maison' : 'siege';
     if (cote === 'maison') return { destinataires: await agentsDe(manager, x.maisonId, x.auteurId), unite: { type: 'maison', id: x.maisonId } };
     if (!x.directionId) return { destinataires: await managersDuReseau(manager), unite: { type: 'reseau', id: null } };
-    const assigne = x.referentId ? await referentsDe(manager, x.directionId, null).then((all) => all.filter((u) => u.userId === x.referentId)) : [];
-    return {
-      destinataires: assigne.length > 0 ? assigne : await referentsDe(manager, x.directionId, null),
-      unite: { type: 'direction', id: x.directionId },
-    };
+    // The référent it is assigned to, while active and still of that direction; else all of them.
+    const referents = await referentsDe(manager, x.directionId, null);
+    const assigne = referents.filter((u) => u.userId === x.referentId);
+    return { destinataires: assigne.length > 0 ? assigne : referents, unite: { type: 'direction', id: x.directionId } };
   }
   const a = t.affectation;
   if (a && a.statut !== 'clarification_demandee') return { destinataires: await responsablesDe(manager, [a.maisonId]), unite: { type: 'maison', id: a.maisonId } };
