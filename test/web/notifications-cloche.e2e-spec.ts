@@ -30,7 +30,7 @@ describe('the notifications bell: the référent hears of an escalation without 
     await f?.close();
   });
 
-  it('the bell counts the new escalation, lists it, and opens the question from it', async () => {
+  it('the bell counts the new escalation, lists it, and opens the question from it; the preferences screen', async () => {
     const users = await web.devUsers(api);
     const referent = users.find((u) => u.email === EMAILS.referentTourisme)!;
     await web.logInAs(page, api.baseUrl, referent.displayName);
@@ -63,6 +63,14 @@ describe('the notifications bell: the référent hears of an escalation without 
     await entry.click();
     await page.getByRole('heading', { level: 1, name: `Question ${created.body.reference}` }).waitFor();
     await page.getByRole('button', { name: 'Notifications, aucune non lue' }).waitFor();
+
+    // The preferences, from the header: breaches cannot be muted (said next to the box).
+    await page.getByRole('link', { name: 'Préférences', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Préférences de notification' }).waitFor();
+    const breach = page.getByRole('checkbox', { name: /Délai dépassé/ });
+    expect(await breach.isDisabled()).toBe(true);
+    expect(await breach.isChecked()).toBe(true);
+    await web.checkedShot(page, 'cloche-03-preferences');
     expect(errors).toEqual([]);
   }, 90_000);
 });
