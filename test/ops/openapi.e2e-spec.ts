@@ -313,6 +313,27 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.get('/api/v1/tableaux-de-bord/sla', { token: await api.login(C.agentFoix) }), 'GET', '/api/v1/tableaux-de-bord/sla', 403);
     }, 60_000);
 
+    it('notifications: the inbox and the preferences', async () => {
+      // The question flow above escalated to the tourism direction: its référent has notifications.
+      const referent = await api.login(Q.referentTourisme);
+      await f.waitFor(async () => (await api.get('/api/v1/notifications/compteur', { token: referent })).body.nonLues > 0, 15_000, 'a notification');
+      const page = conforms(await api.get('/api/v1/notifications?limit=1', { token: referent }), 'GET', '/api/v1/notifications', 200);
+      conforms(await api.get('/api/v1/notifications?nonLues=peut-etre', { token: referent }), 'GET', '/api/v1/notifications', 400);
+      conforms(await api.get('/api/v1/notifications/compteur', { token: referent }), 'GET', '/api/v1/notifications/compteur', 200);
+      conforms(await api.post(`/api/v1/notifications/${page.items[0].id}/lue`, {}, { token: referent }), 'POST', '/api/v1/notifications/{id}/lue', 200);
+      conforms(await api.post(`/api/v1/notifications/${page.items[0].id}/lue`, {}, { token: await api.login(Q.agentCarcassonne) }), 'POST', '/api/v1/notifications/{id}/lue', 404);
+      conforms(await api.post('/api/v1/notifications/lues', {}, { token: referent }), 'POST', '/api/v1/notifications/lues', 200);
+      const url = '/api/v1/me/preferences-notifications';
+      const prefs = await api.get(url, { token: referent });
+      conforms(prefs, 'GET', url, 200);
+      const put = (body: unknown, headers: Record<string, string>) => api.request('PUT', url, { token: referent, body, headers });
+      const body = { typesMuets: ['sla_avertissement'], courriel: 'resume', heureResume: 17 };
+      conforms(await put(body, {}), 'PUT', url, 428);
+      conforms(await put({ ...body, typesMuets: ['sla_depassement'] }, { 'if-match': prefs.headers.get('etag')! }), 'PUT', url, 422);
+      conforms(await put(body, { 'if-match': prefs.headers.get('etag')! }), 'PUT', url, 200);
+      conforms(await put(body, { 'if-match': prefs.headers.get('etag')! }), 'PUT', url, 412);
+    }, 30_000);
+
     it('SLA administration and calendars', async () => {
       const admin = await api.login(C.admin);
       const politiques = conforms(await api.get('/api/v1/sla/politiques', { token: admin }), 'GET', '/api/v1/sla/politiques', 200);

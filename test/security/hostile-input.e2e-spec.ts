@@ -268,6 +268,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/webhooks\/livraisons\//, as: Q.admin, id: livraison },
       { match: /\/webhooks(\/|$)/, as: Q.admin, id: webhook },
       { match: /\/flux$/, as: Q.agentCarcassonne },
+      { match: /\/notifications/, as: Q.referentTourisme, id: UUID_OK },
+      { match: /\/me\/preferences-notifications$/, as: Q.agentCarcassonne },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -287,6 +289,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       UpdatePolitiqueDto: { libelle: 'Politique', cibleMinutesOuvrees: 480, seuilAvertissementPct: 80, actif: true },
       UpdateCalendrierDto: calendrier,
       CreateWebhookDto: { url: 'https://si.laregion.fr/relais', description: 'Suivi', types: ['question.recue', 'sla.depassement'] },
+      PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

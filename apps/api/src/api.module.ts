@@ -20,10 +20,11 @@ import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SuiviController } from './suivi/suivi.controller';
-import { WebhooksModule } from '@app/notifications';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { FluxController } from './flux/flux.controller';
 import { FluxHub } from './flux/flux.hub';
+import { NotificationsModule, WebhooksModule } from '@app/notifications';
+import { NotificationsController } from './notifications/notifications.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -55,6 +56,7 @@ export class ApiModule {
         OpsModule,
         MetricsModule,
         WebhooksModule,
+        NotificationsModule,
       ],
       controllers: [
         AuthController,
@@ -67,6 +69,7 @@ export class ApiModule {
         SuiviController,
         WebhooksController,
         FluxController,
+        NotificationsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,10 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName } from '@app/core';
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
-import { CourrielConsumer, CourrielModule } from '@app/notifications';
-import { FluxConsumer, FluxModule } from '@app/notifications';
+import { CourrielConsumer, CourrielModule, FluxConsumer, FluxModule, NotificationsConsumer, NotificationsModule, WebhookConsumer, WebhooksModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
-import { WebhookConsumer, WebhooksModule } from '@app/notifications';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
@@ -35,6 +33,7 @@ export class WorkerModule {
         CourrielModule,
         WebhooksModule,
         FluxModule,
+        NotificationsModule,
       ],
       providers: [
         BoundedShutdown,
@@ -58,6 +57,7 @@ const OUTBOX_CONSUMER_CLASSES = [
   SlaConsumer,
   CourrielConsumer,
   WebhookConsumer,
+  NotificationsConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */

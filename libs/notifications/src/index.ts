@@ -6,3 +6,8 @@ export * from './webhooks';
 export * from './flux/flux.types';
 export * from './flux/flux.consumer';
 export * from './flux/flux.module';
+export * from './rules/notification-rules';
+export * from './rules/recipients.sql';
+export * from './rules/notifications.consumer';
+export * from './inbox/boite';
+export * from './inbox/preferences';

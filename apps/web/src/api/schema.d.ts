@@ -548,6 +548,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/preferences-notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mes préférences de notification (types désactivés, courriel, heure du résumé) */
+        get: operations["NotificationsController_lirePreferences"];
+        /**
+         * Modifier mes préférences de notification
+         * @description If-Match obligatoire (428 sans lui, 412 s’il est périmé ; "0" avant la première modification). 422 pour un type inconnu, sla_depassement désactivé ou une heure hors de 0–23.
+         */
+        put: operations["NotificationsController_modifierPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mes notifications : non lues d’abord, puis les plus récentes */
+        get: operations["NotificationsController_lister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/lue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marquer une de mes notifications comme lue (celle d’un autre : 404) */
+        post: operations["NotificationsController_lue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/compteur": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le nombre de mes notifications non lues */
+        get: operations["NotificationsController_compteur"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/lues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marquer toutes mes notifications comme lues */
+        post: operations["NotificationsController_toutesLues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/questions": {
         parameters: {
             query?: never;
@@ -1391,6 +1480,9 @@ export interface components {
             titre: string | null;
             version: number;
         };
+        CompteurNotificationsDto: {
+            nonLues: number;
+        };
         ConformiteDto: {
             aTemps: number;
             /** @example reponse */
@@ -1872,6 +1964,11 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        MarquageNotificationsDto: {
+            /** @description Combien viennent d’être marquées lues. */
+            marquees: number;
+            nonLues: number;
+        };
         MeDto: {
             /** Format: uuid */
             directionId: string | null;
@@ -1891,6 +1988,37 @@ export interface components {
         };
         MotifDto: {
             motif: string;
+        };
+        NotificationDto: {
+            /** Format: date-time */
+            creeeA: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Le chemin, dans l’application web, qui ouvre le dossier.
+             * @example /questions/0b6c…
+             */
+            lien: string;
+            /**
+             * Format: date-time
+             * @description null tant qu’elle n’est pas lue.
+             */
+            lueA: string | null;
+            /** @example Q-2026-000123 */
+            reference: string;
+            /** Format: uuid */
+            ticketId: string;
+            /** @enum {string} */
+            ticketType: "question" | "commande";
+            /** @example Q-2026-000123 : nouvelle question escaladée à votre direction */
+            titre: string;
+            /** @enum {string} */
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
+        };
+        NotificationPageDto: {
+            items: components["schemas"]["NotificationDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
         };
         ParStatutAffectationDto: {
             accusee: number;
@@ -1955,6 +2083,26 @@ export interface components {
             items: components["schemas"]["PolitiqueDto"][];
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
+        };
+        PreferencesNotificationsDto: {
+            /**
+             * @description immediat : un courriel par notification ; resume : un résumé par jour ouvré ; aucun.
+             * @enum {string}
+             */
+            courriel: "immediat" | "resume" | "aucun";
+            /** @description L’heure du résumé quotidien (heure de Paris). */
+            heureResume: number;
+            /** @description Les types désactivés (sla_depassement ne peut pas l’être). */
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+        };
+        PreferencesNotificationsViewDto: {
+            /** @enum {string} */
+            courriel: "immediat" | "resume" | "aucun";
+            heureResume: number;
+            types: components["schemas"]["TypeNotificationDto"][];
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+            /** @description 0 tant que les réglages par défaut n’ont pas été modifiés ; à renvoyer dans If-Match. */
+            version: number;
         };
         ProblemDetailsDto: {
             /**
@@ -2305,6 +2453,14 @@ export interface components {
             ouverts: number;
             /** @enum {string} */
             tranche: "moins_1" | "de_1_a_3" | "de_3_a_5" | "de_5_a_10" | "plus_de_10";
+        };
+        TypeNotificationDto: {
+            /** @example Nouvelle commande reçue par ma Maison */
+            libelle: string;
+            /** @description false : ce type ne peut pas être désactivé (dépassement de délai). */
+            muable: boolean;
+            /** @enum {string} */
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
         };
         UniteEmettriceDto: {
             /**
@@ -5176,6 +5332,328 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_lirePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesNotificationsViewDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_modifierPreferences: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description L’ETag des préférences lues. */
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesNotificationsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesNotificationsViewDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match obligatoire sur cette modification. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_lister: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+                /** @description true : seulement les non lues. */
+                nonLues?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_lue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_compteur: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompteurNotificationsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_toutesLues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarquageNotificationsDto"];
                 };
             };
             /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */

@@ -34,6 +34,8 @@ const LivraisonsPage = lazy(() => import('../admin/webhooks/LivraisonsPage').the
 // Commandes, the Maison's side (received commandes, an affectation page).
 const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
 const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
+// Notification preferences (every role; the bell is in the header).
+const PreferencesPage = lazy(() => import('../notifications/PreferencesPage').then((m) => ({ default: m.PreferencesPage })));
 
 configureAuth({
   token: () => getSession()?.token ?? null,
@@ -120,6 +122,7 @@ const router = createBrowserRouter([
       // Commandes, the Maison's side.
       { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },
       { path: 'commandes-recues/:affectationId', element: <RequireSession><Lazy><AffectationPage /></Lazy></RequireSession> },
+      { path: 'preferences', element: <RequireSession><Lazy><PreferencesPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { ROLE_LIBELLE, setSession, useSession } from '../auth/session';
+import { Cloche } from '../notifications/Cloche';
 import { navigationOf } from './navigation';
 import { EtatDirect } from './flux';
 
@@ -40,6 +41,8 @@ export function Layout() {
             <span>
               <strong>{session.user.displayName}</strong> · {ROLE_LIBELLE[session.user.role]}
             </span>
+            <Cloche />
+            <NavLink to="/preferences">Préférences</NavLink>
             <button type="button" className="button secondary" onClick={() => void signOut()}>
               Se déconnecter
             </button>

@@ -1,8 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig, QueueName, redisOutageLog } from '@app/core';
 import { FireOutcome, SlaFirer, slaTimerBackoff, SlaTimerJob } from '@app/sla';
+import { OutboxRelayService } from '../outbox/outbox-relay.service';
 import { FireBatcher } from './fire-batcher';
 
 /**
@@ -35,9 +36,23 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
   constructor(
     private readonly firer: SlaFirer,
     private readonly config: AppConfig,
+    @Optional() private readonly outbox?: OutboxRelayService,
   ) {
     super();
-    this.batcher = new FireBatcher((requests) => this.firer.fireBatch(requests), { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT });
+    this.batcher = new FireBatcher((requests) => this.firer.fireBatch(requests).then((outcomes) => this.relayed(outcomes)), {
+      maxBatch: MAX_BATCH,
+      maxInFlight: MAX_IN_FLIGHT,
+    });
+  }
+
+  /**
+   * Once a fire committed, wakes this process's outbox relay: fires skip the outbox NOTIFY on
+   * purpose (SlaFirer), and waiting for the relay's next poll (up to OUTBOX_POLL_MS) would make
+   * a breach reach its holder's inbox that much later. In process, so it costs no commit.
+   */
+  private relayed<T extends FireOutcome | FireOutcome[]>(outcome: T): T {
+    if ((Array.isArray(outcome) ? (outcome as FireOutcome[]) : [outcome as FireOutcome]).includes('fired')) void this.outbox?.relay.wake();
+    return outcome;
   }
 
   onApplicationBootstrap(): void {
@@ -46,7 +61,7 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
 
   process(job: Job<SlaTimerJob>): Promise<FireOutcome> {
     const { horlogeId, generation, type } = job.data;
-    if (job.attemptsMade > 0) return this.firer.fire(horlogeId, generation, type);
+    if (job.attemptsMade > 0) return this.firer.fire(horlogeId, generation, type).then((outcome) => this.relayed(outcome));
     return this.batcher.fire({ horlogeId, generation, type });
   }
 

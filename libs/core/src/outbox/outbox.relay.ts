@@ -201,7 +201,7 @@ export class OutboxRelay {
 
   /**
    * Adds the rows' jobs (deterministic ids: a re-send is harmless), then marks them published.
-   * A row no consumer takes (today the SLA fires' events, ~800 a second in a burst of breaches)
+   * A row no consumer takes (an event type nothing subscribes to in this deployment)
    * is marked processed at once instead: a job would cost Redis and the outbox processor two
    * scripts and two statements for nothing.
    */

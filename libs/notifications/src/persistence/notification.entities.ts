@@ -9,8 +9,10 @@ import { WEBHOOK_ENTITIES } from '../webhooks/webhook.entities';
  */
 @Entity({ name: 'notification' })
 @Unique('uq_notification_evenement_destinataire', ['evenementId', 'destinataireId'])
-@Index('idx_notification_boite', ['destinataireId', 'creeeA', 'id'])
-@Index('idx_notification_non_lue', ['destinataireId', 'creeeA'], { where: 'lue_a IS NULL' })
+// The inbox reads its unread section, then its read one, each newest first on its own partial
+// index (keyset on creee_a, id); the unread count is a range scan of the first.
+@Index('idx_notification_non_lue', ['destinataireId', 'creeeA', 'id'], { where: 'lue_a IS NULL' })
+@Index('idx_notification_lue', ['destinataireId', 'creeeA', 'id'], { where: 'lue_a IS NOT NULL' })
 export class NotificationRow {
   @PrimaryColumn('uuid')
   id: string;

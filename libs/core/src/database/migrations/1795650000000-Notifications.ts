@@ -22,8 +22,9 @@ export class Notifications1795650000000 implements MigrationInterface {
                 CONSTRAINT "uq_notification_evenement_destinataire" UNIQUE ("evenement_id", "destinataire_id"),
                 CONSTRAINT "pk_notification" PRIMARY KEY ("id")
             )`);
-        await queryRunner.query(`CREATE INDEX "idx_notification_boite" ON "notification" ("destinataire_id", "creee_a", "id")`);
-        await queryRunner.query(`CREATE INDEX "idx_notification_non_lue" ON "notification" ("destinataire_id", "creee_a") WHERE lue_a IS NULL`);
+        // The inbox: unread first, then read, newest first in each (two partial indexes, keyset on creee_a, id).
+        await queryRunner.query(`CREATE INDEX "idx_notification_non_lue" ON "notification" ("destinataire_id", "creee_a", "id") WHERE lue_a IS NULL`);
+        await queryRunner.query(`CREATE INDEX "idx_notification_lue" ON "notification" ("destinataire_id", "creee_a", "id") WHERE lue_a IS NOT NULL`);
         await queryRunner.query(`
             CREATE TABLE "notification_preference" (
                 "user_id" uuid NOT NULL,
