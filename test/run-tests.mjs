@@ -49,7 +49,7 @@ function run(command, commandArgs, options) {
 }
 
 function serial() {
-  const result = spawnSync(process.execPath, [JEST, ...SERIAL, ...args], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [JEST, ...args, ...SERIAL], { cwd: ROOT, stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
 
@@ -153,8 +153,9 @@ async function main() {
   log(`browser walks (test/web) and self-contained suites beside the other suites: database ${new URL(webDb).pathname.slice(1)}, Redis on port ${redis.port}; their output follows the others'`);
   const startedAt = Date.now();
   const [restStatus, webStatus] = await Promise.all([
-    run(process.execPath, [JEST, ...SERIAL, ...jsonArgs('rest'), `^(?!.*(${BESIDE.join('|')}))`], { stdio: 'inherit' }),
-    run(process.execPath, [JEST, '--runInBand', '--selectProjects', 'e2e', ...jsonArgs('web'), ...BESIDE], {
+    // Path patterns before the options: after `--selectProjects` (a list) they would be read as project names.
+    run(process.execPath, [JEST, `^(?!.*(${BESIDE.join('|')}))`, ...SERIAL, ...jsonArgs('rest')], { stdio: 'inherit' }),
+    run(process.execPath, [JEST, ...BESIDE, '--runInBand', '--selectProjects', 'e2e', ...jsonArgs('web')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       log: webLog,
       env: { ...process.env, TEST_DATABASE_URL: webDb, TEST_REDIS_URL: `redis://127.0.0.1:${redis.port}` },
