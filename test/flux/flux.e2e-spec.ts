@@ -3,19 +3,21 @@ import { fluxStreamKey } from '@app/notifications';
 import { compareStreamIds } from '../../apps/api/src/flux/stream-id';
 import { EMAILS } from '../questions/fixtures';
 import { SlaFixture } from '../sla/sla-fixture';
+import { API_MAIN, buildIfStale, freePort, spawnNode, waitForHttp } from '../ops/spawned';
 import { TestApi } from '../setup/e2e-app';
 import { SseClient } from './sse-client';
 
 /**
  * GET /flux over real HTTP, PostgreSQL and Redis: a worker writes the stream from the outbox,
- * two API processes (in-process Nest apps, each with its own Redis connections and reader) fan
- * it out. Scope as reading the ticket, internal notes to their unit, Last-Event-ID resume,
+ * two API processes (this one's, and the compiled API in a process of its own, each with its
+ * Redis reader) fan it out. Scope as reading the ticket, internal notes to their unit, Last-Event-ID resume,
  * resync when the stream no longer holds what was missed, the per-user cap, a clean shutdown.
  */
 describe('live stream GET /api/v1/flux (server-sent events)', () => {
   let f: SlaFixture;
   let api: TestApi;
-  let api2: TestApi;
+  /** The second API: the compiled one, in its own process, on the same database and Redis. */
+  let api2: { baseUrl: string; close: () => Promise<void> };
   let api2Closed = false;
   let key: string;
   const tokens: Record<string, string> = {};
@@ -23,7 +25,7 @@ describe('live stream GET /api/v1/flux (server-sent events)', () => {
   let tourisme: string;
   let eceau: string;
 
-  const open = async (who: keyof typeof EMAILS, options: { lastEventId?: string; on?: TestApi } = {}) => {
+  const open = async (who: keyof typeof EMAILS, options: { lastEventId?: string; on?: { baseUrl: string } } = {}) => {
     const client = await SseClient.open(`${(options.on ?? api).baseUrl}/api/v1/flux`, tokens[who], options);
     opened.push(client);
     return client;
@@ -45,7 +47,27 @@ describe('live stream GET /api/v1/flux (server-sent events)', () => {
   beforeAll(async () => {
     f = await SlaFixture.start('relais_test_flux', 3, { FLUX_HEARTBEAT_MS: '1000', FLUX_MAX_STREAMS_PER_USER: '3' });
     api = f.api;
-    api2 = await TestApi.start({ config: f.env });
+    buildIfStale();
+    const port = await freePort();
+    const proc = spawnNode([API_MAIN], {
+      PATH: process.env.PATH,
+      ...f.env,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      AUTH_DEV_LOGIN: 'true',
+      LOGIN_RATE_LIMIT: '1000',
+      LOG_LEVEL: 'warn',
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${baseUrl}/health/live`, proc);
+    api2 = {
+      baseUrl,
+      close: async () => {
+        proc.child.kill('SIGTERM');
+        await proc.exited;
+      },
+    };
     key = fluxStreamKey(f.env.QUEUE_PREFIX);
     for (const who of Object.keys(EMAILS) as Array<keyof typeof EMAILS>) tokens[who] = await api.login(EMAILS[who]);
     [{ id: tourisme }] = await f.query(`SELECT id FROM direction WHERE code = 'tourisme'`);

@@ -47,6 +47,16 @@ export function build(...apps: Array<'api' | 'worker'>): void {
   }
 }
 
+/** Compiles both apps (and stamps dist/) unless dist/ is current, as `npm start` does; a no-op under `npm test`, which built first. */
+export function buildIfStale(): void {
+  const outputs = JSON.stringify([API_MAIN, WORKER_MAIN, CLI]);
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `import('./apps/worker/bin/build-if-stale.mjs').then((m) => m.buildIfStale(${outputs}))`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 /** Polls until the URL answers (any status) or the process exits. */
 export async function waitForHttp(url: string, process: Spawned, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

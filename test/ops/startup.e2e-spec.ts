@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../setup/test-env';
-import { API_MAIN, CLI, freePort, ROOT, spawnNode, START, waitForHttp, WORKER_MAIN } from './spawned';
+import { API_MAIN, buildIfStale, freePort, spawnNode, START, waitForHttp, WORKER_MAIN } from './spawned';
 
 /**
  * A newcomer's `npm start` (and the API, the worker, `cli.js setup`) with PostgreSQL or Redis
@@ -37,12 +36,7 @@ async function run(args: string[], overrides: Record<string, string>) {
 
 describe('start-up with PostgreSQL or Redis unreachable', () => {
   beforeAll(() => {
-    // Compiles both apps (and stamps dist/) unless current, as `npm start` would.
-    const build = spawnSync(process.execPath, ['--input-type=module', '-e', `import('./apps/worker/bin/build-if-stale.mjs').then((m) => m.buildIfStale(${JSON.stringify([API_MAIN, WORKER_MAIN, CLI])}))`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+    buildIfStale();
   }, 300_000);
 
   const cases: Array<[string, 'DATABASE_URL' | 'REDIS_URL', string[], Record<string, string>]> = [];
