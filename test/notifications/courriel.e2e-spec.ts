@@ -12,9 +12,9 @@ import { EMAILS, questionBody, recordQuestion } from '../questions/fixtures';
 import { MailRecu, SmtpSink } from './smtp-sink';
 
 /**
- * The e-mail channel against a real SMTP server in process, PostgreSQL and Redis. The rules
- * (another part of the notifications) are simulated: a notification row and its
- * 'notification.creee' outbox row, inserted as the rules write them.
+ * The e-mail channel against a real SMTP server in process, PostgreSQL and Redis. Most cases
+ * simulate the rules (a notification row and its 'notification.creee' outbox row, inserted as
+ * the rules write them) to control what is mailed; one drives the real rules from an escalation.
  */
 describe('e-mail notifications', () => {
   const DOMAINE = 'laregion.fr';
@@ -254,6 +254,34 @@ describe('e-mail notifications', () => {
   it('runs the digests from an hourly scheduler, on the hour, Paris time', async () => {
     const scheduler = await jobs.queue.getJobScheduler(SCHEDULER_RESUMES);
     expect(scheduler).toMatchObject({ pattern: '0 * * * *', tz: 'Europe/Paris' });
+  });
+
+  it('from the real rules: an escalation through the API mails each référent it notifies, once, and nobody else', async () => {
+    // Earlier cases changed some users' e-mail mode: back to the defaults (immediate).
+    await scratch.ownerQuery(`DELETE FROM notification_preference WHERE user_id = ANY($1::uuid[])`, [Object.values(users).map((u) => u.id)]);
+    const [{ id: tourisme }] = await scratch.ownerQuery(`SELECT id FROM direction WHERE code = 'tourisme'`);
+    const agent = await api.login(EMAILS.agentCarcassonne);
+    expect((await api.post(`/api/v1/questions/${question.id}/escalader`, { directionId: tourisme }, { token: agent })).status).toBe(200);
+    const [{ id: eventId }] = await scratch.ownerQuery(`SELECT id FROM timeline_event WHERE ticket_id = $1 AND type = 'question.escaladee'`, [question.id]);
+    const rows: Array<{ id: string; email: string }> = await waitFor(async () => {
+      const found = await scratch.ownerQuery(
+        `SELECT n.id, u.email FROM notification n JOIN users u ON u.id = n.destinataire_id WHERE n.evenement_id = $1 ORDER BY u.email`,
+        [eventId],
+      );
+      return found.length > 0 ? found : null;
+    }, 'the rules’ notifications');
+    expect(rows.map((r) => r.email)).toEqual(expect.arrayContaining([users.referent.email, users.referent2.email]));
+    expect(rows.map((r) => r.email)).not.toContain(users.agent.email);
+    for (const row of rows) {
+      const [mail] = await waitFor(() => (sink.byMessageId(messageId(row.id)).length ? sink.byMessageId(messageId(row.id)) : null), `the mail to ${row.email}`);
+      expect(mail.to).toEqual([row.email]);
+      expect(mail.subject).toBe(`[Relais] ${question.reference} : question escaladée vers votre direction`);
+      expect(mail.text).toContain(`${BASE}/questions/${question.id}`);
+    }
+    // The worker's relay may deliver the event again: still one mail per notification.
+    await waitFor(() => Promise.all(rows.map((r) => mailedAt(r.id))).then((marks) => marks.every(Boolean)), 'the marks');
+    for (const row of rows) expect(sink.byMessageId(messageId(row.id))).toHaveLength(1);
+    expect(sink.received.filter((m) => m.to.includes(users.agent.email) && m.subject.includes('escaladée'))).toEqual([]);
   });
 
   it('no mail holds the usager’s personal data, and every inserted value is escaped', async () => {
