@@ -57,7 +57,12 @@ export async function createScratchDatabase(suffixed: string, options: { poolSiz
     ownerUrl,
     dataSource,
     async ownerQuery(sql: string, params: unknown[] = []) {
-      ownerPool ??= new Pool({ connectionString: ownerUrl, max: 2 });
+      if (!ownerPool) {
+        ownerPool = new Pool({ connectionString: ownerUrl, max: 2 });
+        // pg-pool's end() resolves before its clients have closed; the DROP … WITH (FORCE) that
+        // follows in drop() may then terminate one, whose error the pool re-emits: expected here.
+        ownerPool.on('error', () => undefined);
+      }
       return (await ownerPool.query(sql, params)).rows;
     },
     async connect() {
