@@ -46,6 +46,17 @@ export class DispositifsQueryDto extends PageQueryDto {
   @Transform(toBoolean)
   @IsBoolean({ message: 'doit valoir true ou false.' })
   inclureHistoriques?: boolean;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'true : seulement les dispositifs en cours dont la direction n’a aucun référent actif ni aucune réponse depuis ORPHELIN_SEMAINES semaines (manager du réseau et administrateurs) ; se combine avec themeId et directionId, pas avec q.',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'doit valoir true ou false.' })
+  orphelins?: boolean;
 }
 
 export class ReferentsQueryDto extends PageQueryDto {
@@ -153,6 +164,8 @@ export class DispositifDto {
   @ApiProperty({ type: String, nullable: true }) source: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: ReferentContactDto, isArray: true, description: 'Qui contacter au siège' }) referents: ReferentContactDto[];
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Avec orphelins=true : la dernière réponse de la direction (null : jamais)' })
+  derniereReponseDirection?: string | null;
 }
 
 export class ReferentDto extends ReferentContactDto {
