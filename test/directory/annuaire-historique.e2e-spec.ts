@@ -174,6 +174,13 @@ describe('Annuaire from history (referents-historique, suggestion-referent, orph
     expect((await get('/dispositifs?orphelins=false')).status).toBe(200);
   });
 
+  it('names each Maison’s active responsables for the Annuaire', async () => {
+    const res = await get('/maisons?limit=200');
+    const carcassonne = res.body.items.find((m: any) => m.code === 'carcassonne');
+    expect(carcassonne.responsables.map((r: any) => r.email)).toContain(EMAILS.responsableCarcassonne);
+    expect(carcassonne.responsables.map((r: any) => r.email)).not.toContain(EMAILS.agentCarcassonne);
+  });
+
   it('refuses bad input with a problem naming the field', async () => {
     const bad = await get(`/dispositifs/${ids['disp-hist']}/referents-historique?mois=0`);
     expect(bad.status).toBe(400);

@@ -119,6 +119,15 @@ export class MaisonDto {
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: ThemeRefDto, isArray: true, description: 'Thèmes que la Maison suit pour tout le réseau' })
   specialisations: ThemeRefDto[];
+  @ApiProperty({ type: () => ResponsableDto, isArray: true, description: 'Responsables de la Maison (comptes actifs)' })
+  responsables: ResponsableDto[];
+}
+
+export class ResponsableDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Sophie Martin' }) displayName: string;
+  @ApiProperty({ example: 'responsable.carcassonne@relais.demo' }) email: string;
+  @ApiProperty({ type: String, nullable: true }) telephone: string | null;
 }
 
 export class DirectionDto {
