@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { renderInApp } from '../../test/render';
 import { api } from '../api/client';
+import { setSession } from '../auth/session';
 import { AnnuairePage } from './AnnuairePage';
 
 const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
@@ -39,7 +40,7 @@ function serve() {
       case '/api/v1/referents':
         return ok({ items: [{ ...eceau.referents[0], fonction: 'Chargée de mission', direction: tourisme, themes: [eceau.theme], dispositifs: [eceau] }], nextCursor: null });
       case '/api/v1/dispositifs':
-        return ok({ items: [eceau], nextCursor: null });
+        return ok({ items: [{ ...eceau, derniereReponseDirection: (init as any)?.params?.query?.orphelins ? null : undefined }], nextCursor: null });
       case '/api/v1/dispositifs/{id}/referents-historique':
         return ok({
           dispositif: { ...eceau, direction: tourisme },
@@ -80,5 +81,24 @@ describe('AnnuairePage', () => {
     const history = await screen.findByRole('table', { name: 'Qui a répondu sur ce dispositif ces 12 derniers mois' });
     const cells = within(within(history).getByRole('row', { name: /Bruno Bastide/ })).getAllByRole('cell').map((c) => c.textContent);
     expect(cells.slice(0, 3)).toEqual(['Direction du Tourisme', '3', '2,5 h']);
+  });
+
+  it('shows the orphan dispositifs to the network manager only', async () => {
+    const get = serve();
+    setSession({ token: 't', user: { id: 'u', displayName: 'Sandrine Molinier', email: 'manager.reseau@relais.demo', role: 'manager', perimetre: 'reseau', directionId: null, maisonId: null } });
+    try {
+      const { unmount } = renderInApp(<AnnuairePage />, { route: '/annuaire' });
+      const table = await screen.findByRole('table', { name: 'Dispositifs orphelins (1)' });
+      expect(within(table).getByRole('row', { name: /Ec'Eau Tourisme/ })).toHaveTextContent('Direction du TourismeJamais');
+      unmount();
+      get.mockClear();
+      setSession({ token: 't', user: { id: 'a', displayName: 'Agent', email: 'agent@relais.demo', role: 'agent_mdr', perimetre: 'maison', directionId: null, maisonId: 'm1' } });
+      renderInApp(<AnnuairePage />, { route: '/annuaire' });
+      await screen.findByRole('table', { name: /Maisons et bureaux territoriaux/ });
+      expect(screen.queryByRole('heading', { name: 'Dispositifs orphelins' })).toBeNull();
+      expect(get.mock.calls.some(([, init]: any) => init?.params?.query?.orphelins)).toBe(false);
+    } finally {
+      setSession(null);
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { Schemas } from '../api/client';
+import { useSession } from '../auth/session';
 import { formatDateTime, formatHeures } from '../shared/format';
 import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatHoraires, type Hours } from './horaires';
-import { useCalendrierMaison, useDispositifs, useHistorique, useMaisons, useReferents } from './queries';
+import { useCalendrierMaison, useDispositifs, useHistorique, useMaisons, useOrphelins, useReferents } from './queries';
 
 /**
  * The Annuaire, for every role: who to call for a dispositif (its direction, and who actually
@@ -13,6 +14,7 @@ import { useCalendrierMaison, useDispositifs, useHistorique, useMaisons, useRefe
 export function AnnuairePage() {
   return (
     <Page title="Annuaire">
+      <Orphelins />
       <QuiAppeler />
       <Maisons />
       <Referents />
@@ -224,6 +226,46 @@ function Referents() {
           </table>
         </div>
       ))}
+    </section>
+  );
+}
+
+/** For the network manager and admins: the dispositifs nobody answers for any more. */
+function Orphelins() {
+  const user = useSession()?.user;
+  const pilotage = user?.role === 'admin' || (user?.role === 'manager' && user.perimetre === 'reseau');
+  const orphelins = useOrphelins(pilotage);
+  if (!pilotage) return null;
+  return (
+    <section aria-labelledby="annuaire-orphelins" className="card">
+      <h2 id="annuaire-orphelins">Dispositifs orphelins</h2>
+      <p className="hint">Dispositifs en cours dont la direction n’a plus de référent actif et n’a répondu à aucune question depuis plusieurs semaines.</p>
+      {orphelins.isPending && <Loading what="des dispositifs orphelins" />}
+      {orphelins.isError && <ErrorMessage error={orphelins.error} />}
+      {orphelins.data && orphelins.data.items.length === 0 && <Empty>Aucun dispositif orphelin.</Empty>}
+      {orphelins.data && orphelins.data.items.length > 0 && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Dispositifs orphelins">
+          <table>
+            <caption>Dispositifs orphelins ({orphelins.data.items.length})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Dispositif</th>
+                <th scope="col">Direction</th>
+                <th scope="col">Dernière réponse de la direction</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orphelins.data.items.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row">{d.nom}</th>
+                  <td>{d.direction.nom}</td>
+                  <td>{d.derniereReponseDirection ? formatDateTime(d.derniereReponseDirection) : 'Jamais'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

@@ -36,3 +36,12 @@ export function useHistorique(dispositifId: string | null) {
     enabled: dispositifId !== null,
   });
 }
+
+/** Orphan dispositifs (ADR 0014): the API answers the network manager and admins only. */
+export function useOrphelins(enabled: boolean) {
+  return useQuery({
+    queryKey: ['annuaire', 'orphelins'],
+    queryFn: () => unwrap(api.GET('/api/v1/dispositifs', { params: { query: { orphelins: true, limit: 200 } } })),
+    enabled,
+  });
+}
