@@ -16,6 +16,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { DirectoryController } from './directory/directory.controller';
+import { HistoriqueController } from './directory/historique.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -64,6 +65,7 @@ export class ApiModule {
         SlaController,
         CommandesController,
         DirectoryController,
+        HistoriqueController,
         DashboardsController,
         ReservedPathsController,
         SuiviController,

@@ -11,6 +11,9 @@ import { ListDispositifsHandler } from './queries/list-dispositifs.query';
 import { ListMaisonsHandler } from './queries/list-maisons.query';
 import { ListReferentsHandler } from './queries/list-referents.query';
 import { ListThemesHandler } from './queries/list-themes.query';
+import { ListOrphelinsHandler } from './historique/list-orphelins.query';
+import { ReferentsHistoriqueHandler } from './historique/referents-historique.query';
+import { SuggestReferentHandler } from './historique/suggest-referent.query';
 
 const QUERY_HANDLERS = [
   FindAuthUserHandler,
@@ -23,6 +26,9 @@ const QUERY_HANDLERS = [
   ListDispositifsHandler,
   GetDispositifHandler,
   ListReferentsHandler,
+  ReferentsHistoriqueHandler,
+  SuggestReferentHandler,
+  ListOrphelinsHandler,
 ];
 
 @Module({

@@ -9,7 +9,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { NotFoundError, Page, pageOfList } from '@app/core';
+import { AppConfig, AuthContext, ForbiddenError, NotFoundError, Page, pageOfList } from '@app/core';
+import { CurrentUser } from '../auth/auth.decorators';
+import { ApiProblems } from '../common/problem.responses';
 import { PageQueryDto } from '../common/dto';
 import {
   GetDirectionQuery,
@@ -18,6 +20,7 @@ import {
   ListDirectionsQuery,
   ListDispositifsQuery,
   ListMaisonsQuery,
+  ListOrphelinsQuery,
   ListReferentsQuery,
   ListThemesQuery,
 } from '@app/directory';
@@ -48,7 +51,10 @@ const BAD_REQUEST = 'Paramètre invalide ou inconnu (problem+json, une erreur pa
 @ApiBadRequestResponse({ description: BAD_REQUEST })
 @Controller()
 export class DirectoryController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('maisons')
   @ApiOperation({ summary: 'Les Maisons de la Région et bureaux territoriaux, avec leurs spécialisations' })
@@ -90,7 +96,19 @@ export class DirectoryController {
   @Get('dispositifs')
   @ApiOperation({ summary: 'Chercher un dispositif (nom ou mots-clés), avec sa direction et ses référents' })
   @ApiOkResponse({ type: DispositifListDto })
-  async listDispositifs(@Query() query: DispositifsQueryDto): Promise<DispositifListDto> {
+  @ApiProblems([403, 'orphelins=true : réservé au manager du réseau et aux administrateurs (problem+json).'])
+  async listDispositifs(@CurrentUser() ctx: AuthContext, @Query() query: DispositifsQueryDto): Promise<DispositifListDto> {
+    if (query.orphelins) {
+      // The orphan list is a steering view of the whole network (ADR 0014).
+      if (!(ctx.role === 'admin' || (ctx.role === 'manager' && ctx.perimetre === 'reseau'))) {
+        throw new ForbiddenError('La liste des dispositifs orphelins est réservée au manager du réseau et aux administrateurs.');
+      }
+      const orphelins = await this.queryBus.execute(new ListOrphelinsQuery(this.config.ORPHELIN_SEMAINES));
+      const items = orphelins.filter(
+        (d) => (!query.themeId || d.theme?.id === query.themeId) && (!query.directionId || d.direction.id === query.directionId),
+      );
+      return page(items, query);
+    }
     return page(await this.queryBus.execute(new ListDispositifsQuery(query)), query);
   }
 

@@ -46,6 +46,17 @@ export class DispositifsQueryDto extends PageQueryDto {
   @Transform(toBoolean)
   @IsBoolean({ message: 'doit valoir true ou false.' })
   inclureHistoriques?: boolean;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'true : seulement les dispositifs en cours dont la direction n’a aucun référent actif ni aucune réponse depuis ORPHELIN_SEMAINES semaines (manager du réseau et administrateurs) ; se combine avec themeId et directionId, pas avec q.',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'doit valoir true ou false.' })
+  orphelins?: boolean;
 }
 
 export class ReferentsQueryDto extends PageQueryDto {
@@ -108,6 +119,15 @@ export class MaisonDto {
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: ThemeRefDto, isArray: true, description: 'Thèmes que la Maison suit pour tout le réseau' })
   specialisations: ThemeRefDto[];
+  @ApiProperty({ type: () => ResponsableDto, isArray: true, description: 'Responsables de la Maison (comptes actifs)' })
+  responsables: ResponsableDto[];
+}
+
+export class ResponsableDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Sophie Martin' }) displayName: string;
+  @ApiProperty({ example: 'responsable.carcassonne@relais.demo' }) email: string;
+  @ApiProperty({ type: String, nullable: true }) telephone: string | null;
 }
 
 export class DirectionDto {
@@ -153,6 +173,8 @@ export class DispositifDto {
   @ApiProperty({ type: String, nullable: true }) source: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: ReferentContactDto, isArray: true, description: 'Qui contacter au siège' }) referents: ReferentContactDto[];
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Avec orphelins=true : la dernière réponse de la direction (null : jamais)' })
+  derniereReponseDirection?: string | null;
 }
 
 export class ReferentDto extends ReferentContactDto {

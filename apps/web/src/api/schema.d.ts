@@ -452,6 +452,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dispositifs/{id}/referents-historique": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Qui a réellement répondu sur ce dispositif : nombre de réponses et délai médian */
+        get: operations["HistoriqueController_referentsHistorique"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/file-referent": {
         parameters: {
             query?: never;
@@ -890,6 +907,23 @@ export interface paths {
         put?: never;
         /** Rouvrir une question close, avec un motif */
         post: operations["QuestionsController_rouvrir"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{id}/suggestion-referent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Le référent à qui escalader cette question, et un renfort, d’après l’historique */
+        get: operations["HistoriqueController_suggestion"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1626,6 +1660,11 @@ export interface components {
         DispositifDto: {
             /** @example eceau-tourisme */
             code: string;
+            /**
+             * Format: date-time
+             * @description Avec orphelins=true : la dernière réponse de la direction (null : jamais)
+             */
+            derniereReponseDirection?: string | null;
             description: string | null;
             /** @description Direction qui porte le dispositif */
             direction: components["schemas"]["DirectionRefDto"];
@@ -1650,6 +1689,33 @@ export interface components {
             theme: components["schemas"]["ThemeRefDto"] | null;
             /** @description false : donnée de démonstration non confirmée par une source publique, à ne pas présenter comme officielle. */
             verifie: boolean;
+        };
+        DispositifHistoriqueDto: {
+            /**
+             * Format: date-time
+             * @description Début de la fenêtre
+             */
+            depuis: string;
+            dispositif: components["schemas"]["DispositifHistoriqueRefDto"];
+            /**
+             * @description Fenêtre, en mois
+             * @example 12
+             */
+            mois: number;
+            /** @description Qui a répondu, le plus de réponses d’abord */
+            referents: components["schemas"]["ReferentHistoriqueDto"][];
+        };
+        DispositifHistoriqueRefDto: {
+            /** @example eceau-tourisme */
+            code: string;
+            /** @description Direction qui porte le dispositif */
+            direction: components["schemas"]["DirectionRefDto"];
+            /** @description Dispositif clos */
+            historique: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @example Ec'Eau Tourisme */
+            nom: string;
         };
         DispositifListDto: {
             items: components["schemas"]["DispositifDto"][];
@@ -1948,6 +2014,8 @@ export interface components {
             /** @example Maison de Ma Région – Carcassonne */
             nom: string;
             note: string | null;
+            /** @description Responsables de la Maison (comptes actifs) */
+            responsables: components["schemas"]["ResponsableDto"][];
             /** @description Adresse de la source publique */
             source: string | null;
             /** @description Thèmes que la Maison suit pour tout le réseau */
@@ -2246,10 +2314,52 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        ReferentHistoriqueDto: {
+            /** @description Compte actif et référent de la direction qui porte le dispositif aujourd’hui */
+            actif: boolean;
+            /** @description Délai médian en heures calendaires (pas en minutes ouvrées) entre la dernière escalade et la réponse */
+            delaiMedianHeures: number | null;
+            /** Format: date-time */
+            derniereReponse: string;
+            direction: components["schemas"]["DirectionRefDto"] | null;
+            /** @example Claire Vidal */
+            displayName: string;
+            email: string | null;
+            /**
+             * Format: uuid
+             * @description Identifiant du référent ; null si la personne n’est plus dans l’annuaire
+             */
+            referentId: string | null;
+            /** @description Réponses (question.repondue) sur la fenêtre */
+            reponses: number;
+            telephone: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
         ReferentListDto: {
             items: components["schemas"]["ReferentDto"][];
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
+        };
+        ReferentSuggereDto: {
+            /** @description Heures calendaires */
+            delaiMedianHeures: number | null;
+            displayName: string;
+            email: string;
+            /**
+             * @description historique : choisi sur ses réponses ; annuaire : aucune réponse, désigné par l’annuaire
+             * @enum {string}
+             */
+            motif: "historique" | "annuaire";
+            /**
+             * Format: uuid
+             * @description À passer en referentId de POST /questions/{id}/escalader
+             */
+            referentId: string;
+            reponses: number;
+            telephone: string | null;
+            /** Format: uuid */
+            userId: string;
         };
         RefLibelleDto: {
             /** Format: uuid */
@@ -2275,6 +2385,15 @@ export interface components {
         };
         ReponseDto: {
             reponse: string;
+        };
+        ResponsableDto: {
+            /** @example Sophie Martin */
+            displayName: string;
+            /** @example responsable.carcassonne@relais.demo */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            telephone: string | null;
         };
         ResumeCommandeDto: {
             enRetard: number;
@@ -2339,6 +2458,19 @@ export interface components {
             livrableId: string | null;
             /** @description Minutes ouvrées restantes (négatives une fois en retard) ; null une fois atteinte ou annulée. */
             restantMinutesOuvrees: number | null;
+        };
+        SuggestionReferentDto: {
+            /**
+             * Format: uuid
+             * @description Direction compétente
+             */
+            directionId: string | null;
+            /** Format: uuid */
+            dispositifId: string | null;
+            mois: number;
+            /** @description En renfort */
+            renfort: components["schemas"]["ReferentSuggereDto"] | null;
+            suggere: components["schemas"]["ReferentSuggereDto"] | null;
         };
         TableauCommandesDto: {
             /** @example 2026-11-30 */
@@ -4985,6 +5117,8 @@ export interface operations {
                 /** @description Inclure les dispositifs clos (un usager en cite souvent un) ; false pour ne garder que les dispositifs en cours. */
                 inclureHistoriques?: boolean;
                 limit?: number;
+                /** @description true : seulement les dispositifs en cours dont la direction n’a aucun référent actif ni aucune réponse depuis ORPHELIN_SEMAINES semaines (manager du réseau et administrateurs) ; se combine avec themeId et directionId, pas avec q. */
+                orphelins?: boolean;
                 /** @description Mots cherchés dans le nom et les mots-clés, sans tenir compte des accents ni de la casse ; tous doivent y figurer. */
                 q?: string;
                 /** @description Seulement les dispositifs de ce thème. */
@@ -5015,6 +5149,15 @@ export interface operations {
             };
             /** @description Jeton absent, invalide ou compte désactivé (problem+json). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description orphelins=true : réservé au manager du réseau et aux administrateurs (problem+json). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5071,6 +5214,66 @@ export interface operations {
                 };
             };
             /** @description Dispositif introuvable (problem+json). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    HistoriqueController_referentsHistorique: {
+        parameters: {
+            query?: {
+                /** @description Fenêtre de l’historique, en mois. */
+                mois?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispositifHistoriqueDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7251,6 +7454,66 @@ export interface operations {
             };
             /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    HistoriqueController_suggestion: {
+        parameters: {
+            query?: {
+                /** @description Fenêtre de l’historique, en mois. */
+                mois?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionReferentDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import { homeOf } from './navigation';
 const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage').then((m) => ({ default: m.QuestionsMaisonPage })));
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
+const AnnuairePage = lazy(() => import('../annuaire/AnnuairePage').then((m) => ({ default: m.AnnuairePage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
 // Cabinet: its commandes, the brief editor with the completeness check, the roll-up.
 const CommandesCabinetPage = lazy(() => import('../cabinet/CommandesCabinetPage').then((m) => ({ default: m.CommandesCabinetPage })));
@@ -122,6 +123,7 @@ const router = createBrowserRouter([
       // Commandes, the Maison's side.
       { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },
       { path: 'commandes-recues/:affectationId', element: <RequireSession><Lazy><AffectationPage /></Lazy></RequireSession> },
+      { path: 'annuaire', element: <RequireSession><Lazy><AnnuairePage /></Lazy></RequireSession> },
       { path: 'preferences', element: <RequireSession><Lazy><PreferencesPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],

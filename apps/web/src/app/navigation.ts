@@ -7,7 +7,8 @@ export interface NavItem {
 
 /** The navigation of each role (the screens of this first version), the dashboards last. */
 export function navigationOf(role: Me['role']): NavItem[] {
-  return [...screensOf(role), ...tableauxDeBordOf(role)];
+  // The Annuaire is for everyone: "who to call" is every role's question.
+  return [...screensOf(role), ...tableauxDeBordOf(role), { to: '/annuaire', label: 'Annuaire' }];
 }
 
 /**

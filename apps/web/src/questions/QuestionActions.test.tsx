@@ -81,4 +81,25 @@ describe('QuestionActions', () => {
     await screen.findByRole('button', { name: 'Escalader au siège…' });
     expect((post.mock.calls[1] as unknown as Call)[1].body).toEqual({ directionId: tourisme, message: null });
   });
+
+  it('shows the suggested référent and the backup, and escalates to the one the agent picks', async () => {
+    const bruno = { referentId: 'r-bruno', userId: 'u-bruno', displayName: 'Bruno Bastide', email: 'b@x.fr', telephone: null, reponses: 3, delaiMedianHeures: 2, motif: 'historique' };
+    const chloe = { ...bruno, referentId: 'r-chloe', displayName: 'Chloé Cazals', reponses: 0, delaiMedianHeures: null, motif: 'annuaire' };
+    vi.spyOn(api, 'GET').mockImplementation(((path: string) =>
+      Promise.resolve({
+        data: path.endsWith('suggestion-referent') ? { directionId: 'd', dispositifId: 'd1', mois: 12, suggere: bruno, renfort: chloe } : { items: [], nextCursor: null },
+        response: new Response(null, { status: 200 }),
+      })) as never);
+    const post = vi.spyOn(api, 'POST').mockImplementation((() => Promise.resolve({ data: question({ statut: 'escaladee', version: 2 }), response: new Response(null, { status: 200 }) })) as never);
+    renderInApp(<QuestionActions question={question({ statut: 'recue', version: 1, actions: ['escalader'] })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège…' }));
+    expect(await screen.findByText(/Référent suggéré/)).toHaveTextContent(
+      'Référent suggéré : Bruno Bastide (3 réponses, délai médian 2 h), en renfort : Chloé Cazals (désigné par l’annuaire, pas encore de réponse).',
+    );
+    expect(screen.getByRole('radio', { name: 'Toute la direction (file des référents)' })).toBeChecked();
+    await userEvent.click(screen.getByRole('radio', { name: 'Le référent suggéré : Bruno Bastide' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Escalader au siège' }));
+    await screen.findByRole('button', { name: 'Escalader au siège…' });
+    expect((post.mock.calls[0] as unknown as Call)[1].body).toEqual({ referentId: 'r-bruno', message: null });
+  });
 });

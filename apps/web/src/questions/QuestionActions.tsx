@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
+import { formatReponses } from '../shared/format';
 import { ErrorMessage, FieldError, Loading } from '../shared/page';
 import { ProblemAlert, TextActionForm, TextareaField } from '../shared/TextActionForm';
 import type { Action, Question } from './labels';
@@ -128,9 +129,10 @@ function useDirections(enabled: boolean) {
 function EscaladerPanel({ question }: { question: Question }) {
   const [open, setOpen] = useState(false);
   const directions = useDirections(open);
+  const suggestion = useSuggestionReferent(question.id, open);
   const mutation = useQuestionTransition(
     question,
-    (body: { directionId?: string; message: string | null }) =>
+    (body: { directionId?: string; referentId?: string; message: string | null }) =>
       unwrap(api.POST('/api/v1/questions/{id}/escalader', { params: { path: { id: question.id } }, headers: { 'If-Match': `"${question.version}"` }, body })),
     () => setOpen(false),
   );
@@ -148,10 +150,12 @@ function EscaladerPanel({ question }: { question: Question }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const directionId = String(form.get('directionId') ?? '');
+    const referentId = String(form.get('referentId') ?? '');
     const message = String(form.get('message') ?? '').trim();
-    mutation.mutate({ ...(directionId ? { directionId } : {}), message: message || null });
+    mutation.mutate({ ...(directionId ? { directionId } : {}), ...(referentId ? { referentId } : {}), message: message || null });
   };
   const directionError = problem?.field('directionId');
+  const referentError = problem?.field('referentId');
   const messageError = problem?.field('message');
   const routage = question.dispositif ? `la direction qui porte « ${question.dispositif.nom} »` : 'la direction du thème, sinon la coordination du réseau';
   return (
@@ -181,8 +185,9 @@ function EscaladerPanel({ question }: { question: Question }) {
         </select>
         <FieldError id="escalader-direction-erreur" message={directionError} />
       </div>
+      <SuggestionReferent suggestion={suggestion.data} error={referentError} />
       <TextareaField id="escalader-message" errorId="escalader-message-erreur" label="Message pour le siège (facultatif)" error={messageError} name="message" autoFocus />
-      <ProblemAlert problem={problem} shownByField={Boolean(directionError || messageError)} />
+      <ProblemAlert problem={problem} shownByField={Boolean(directionError || referentError || messageError)} />
       <div className="buttons">
         <button type="submit" className="button" disabled={mutation.isPending}>
           Escalader au siège
@@ -192,6 +197,49 @@ function EscaladerPanel({ question }: { question: Question }) {
         </button>
       </div>
     </form>
+  );
+}
+
+type Suggestion = Awaited<ReturnType<typeof fetchSuggestion>>;
+type Suggere = NonNullable<Suggestion['suggere']>;
+
+function fetchSuggestion(id: string) {
+  return unwrap(api.GET('/api/v1/questions/{id}/suggestion-referent', { params: { path: { id } } }));
+}
+
+/** Who answered this dispositif best lately (ADR 0014); a failure only hides the suggestion. */
+function useSuggestionReferent(id: string, enabled: boolean) {
+  return useQuery({ queryKey: [...questionKeys.one(id), 'suggestion-referent'], queryFn: () => fetchSuggestion(id), enabled, staleTime: 60_000 });
+}
+
+function libelle(r: Suggere): string {
+  return r.motif === 'historique' ? `${r.displayName} (${formatReponses(r.reponses, r.delaiMedianHeures)})` : `${r.displayName} (désigné par l’annuaire, pas encore de réponse)`;
+}
+
+/** « Référent suggéré : X (…), en renfort : Y », and the choice to escalate to one of them. */
+export function SuggestionReferent({ suggestion, error }: { suggestion: Suggestion | undefined; error?: string }) {
+  if (!suggestion?.suggere) return null;
+  const { suggere, renfort } = suggestion;
+  return (
+    <fieldset className="field" aria-describedby={error ? 'escalader-referent-erreur' : undefined}>
+      <legend>Destinataire</legend>
+      <p className="hint" id="escalader-suggestion">
+        Référent suggéré : {libelle(suggere)}
+        {renfort ? <>, en renfort : {libelle(renfort)}</> : null}.
+      </p>
+      <label className="choice">
+        <input type="radio" name="referentId" value="" defaultChecked /> Toute la direction (file des référents)
+      </label>
+      <label className="choice">
+        <input type="radio" name="referentId" value={suggere.referentId} /> Le référent suggéré : {suggere.displayName}
+      </label>
+      {renfort && (
+        <label className="choice">
+          <input type="radio" name="referentId" value={renfort.referentId} /> En renfort : {renfort.displayName}
+        </label>
+      )}
+      <FieldError id="escalader-referent-erreur" message={error} />
+    </fieldset>
   );
 }
 

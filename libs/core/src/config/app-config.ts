@@ -187,6 +187,13 @@ export class AppConfig {
   @Max(60)
   COMMANDE_DELAI_MINIMUM_JOURS_OUVRES = 5;
 
+  /** A dispositif is orphan when its direction has had no active référent and no answer for this many weeks (ADR 0014). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(104)
+  ORPHELIN_SEMAINES = 4;
+
   /**
    * Bearer token that GET /metrics requires when set. Unset: /metrics is open outside production
    * and absent (404) in production, so that a production deployment has to choose.

@@ -34,7 +34,11 @@ export const MAISON_SELECT = `
          m.type, m.adresse, m.horaires, m.verifie, m.source, m.note,
          COALESCE((SELECT json_agg(${themeRef('t')} ORDER BY t.libelle)
                      FROM specialisation s JOIN theme t ON t.id = s.theme_id
-                    WHERE s.maison_id = m.id), '[]') AS specialisations
+                    WHERE s.maison_id = m.id), '[]') AS specialisations,
+         COALESCE((SELECT json_agg(json_build_object('id', u.id, 'displayName', u.display_name, 'email', u.email, 'telephone', u.telephone)
+                                   ORDER BY u.display_name)
+                     FROM users u
+                    WHERE u.maison_id = m.id AND u.role = 'responsable_mdr' AND u.actif), '[]') AS responsables
     FROM maison m`;
 
 export const DIRECTION_SELECT = `

@@ -42,6 +42,8 @@ export interface MaisonView extends SourcedView {
   horaires: string | null;
   /** The thèmes this MdR follows for the whole network. */
   specialisations: ThemeRef[];
+  /** The MdR's active responsables (role responsable_mdr): whom to call at the Maison. */
+  responsables: Array<{ id: string; displayName: string; email: string; telephone: string | null }>;
 }
 
 export interface DirectionView extends SourcedView {
