@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
@@ -215,6 +218,7 @@ describe('hostile input on every route (property-based, from the route table)', 
   let pool: Pool;
   let api: TestApi;
   let routes: Route[];
+  let documentsDir: string | undefined;
   let fingerprintSql: string;
   const clock = new ManualClock(new Date(DEBUT));
 
@@ -227,7 +231,8 @@ describe('hostile input on every route (property-based, from the route table)', 
     scratch = await createScratchDatabase('relais_test_hostile');
     await seedDemoData(scratch.dataSource);
     pool = new Pool({ connectionString: scratch.url, max: 2 });
-    api = await TestApi.start({ config: { DATABASE_URL: scratch.url }, clock });
+    documentsDir = await mkdtemp(join(tmpdir(), 'relais-hostile-documents-'));
+    api = await TestApi.start({ config: { DATABASE_URL: scratch.url, DOCUMENTS_DIR: documentsDir }, clock });
     routes = discoverRoutes(api);
 
     const query = (sql: string, params: unknown[] = []) => scratch.dataSource.query(sql, params) as Promise<any[]>;
@@ -323,6 +328,7 @@ describe('hostile input on every route (property-based, from the route table)', 
     await api?.close();
     await pool?.end();
     await scratch?.drop();
+    if (documentsDir) await rm(documentsDir, { recursive: true, force: true });
   });
 
   let lastFingerprint: Record<string, string> | undefined;
