@@ -120,7 +120,7 @@ function DepotForm({ dispositifId }: { dispositifId: string }) {
           <input id="document-titre" name="titre" type="text" maxLength={200} required aria-invalid={Boolean(error('titre'))} aria-describedby={error('titre') ? 'document-titre-erreur' : undefined} />
           <FieldError id="document-titre-erreur" message={error('titre')} />
         </div>
-        <fieldset className="field" aria-describedby={error('diffusion') ? 'document-diffusion-erreur' : undefined}>
+        <fieldset className="field choix-diffusion" aria-describedby={error('diffusion') ? 'document-diffusion-erreur' : undefined}>
           <legend>Diffusion</legend>
           <label>
             <input type="radio" name="diffusion" value="interne" defaultChecked /> Interne : agents de la Région seulement
