@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { TestApi } from '../setup/e2e-app';
 import { TestDb } from '../setup/db';
 import { directoryFixture, EMAILS } from '../questions/fixtures';
-import { form, PDF, PNG } from './fixtures';
+import { DataSource } from 'typeorm';
+import { DocumentTexteConsumer } from '@app/knowledge';
+import { form, PDF, pdfWithText, PNG } from './fixtures';
 
 /**
  * Documents per dispositif and their public share links, over real HTTP, PostgreSQL and a
@@ -47,7 +49,7 @@ describe('documents and share links', () => {
   };
   /** Every file of the store, temporary ones included. */
   const storedFiles = async () => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
-  const published = async (diffusion = 'externe', bytes = PDF) => {
+  const published = async (diffusion = 'externe', bytes: Buffer = PDF) => {
     const res = await upload(referent, form({ titre: 'Règlement Ec’Eau Tourisme', diffusion, fichier: { bytes, name: 'reglement.pdf' } }));
     expect(res.status).toBe(201);
     return res.body as { id: string };
@@ -166,5 +168,25 @@ describe('documents and share links', () => {
     expect(past.status).toBe(400);
     expect(past.body.errors).toEqual([expect.objectContaining({ field: 'expireLe' })]);
     expect(await db.count('document_lien', 'document_id IN ($1, $2)', [doc.id, externe.id])).toBe(0);
+  });
+
+  it('the worker’s consumer extracts a PDF’s text into document.texte from the upload’s outbox event, once; an image gets none', async () => {
+    const pdf = await published('interne', pdfWithText('Economies d\'eau dans les campings de l\'Aude'));
+    const png = await published('interne', PNG);
+    const consumer = api.app.get(DocumentTexteConsumer);
+    const dataSource = api.app.get(DataSource);
+    for (const doc of [pdf, png]) {
+      const [event] = await db.query(`SELECT id, type, aggregate_type, aggregate_id, payload FROM outbox WHERE aggregate_id = $1`, [doc.id]);
+      expect(event).toMatchObject({ type: 'document.depose', aggregate_type: 'document' });
+      expect(consumer.handles(event.type)).toBe(true);
+      const run = () =>
+        dataSource.transaction((manager) =>
+          consumer.handle({ eventId: event.id, type: event.type, aggregateType: event.aggregate_type, aggregateId: event.aggregate_id, payload: event.payload }, manager),
+        );
+      await run();
+      await run();
+    }
+    expect((await db.one(`SELECT texte FROM document WHERE id = $1`, [pdf.id])).texte).toContain('Economies d\'eau dans les campings de l\'Aude');
+    expect((await db.one(`SELECT texte FROM document WHERE id = $1`, [png.id])).texte).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/core';
+import { AppConfig, appendToOutbox, AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/core';
 import {
   contentDisposition,
   Diffusion,
@@ -15,6 +15,7 @@ import {
   TYPES_ACCEPTES,
 } from './domain/document';
 import { DocumentStorage, nouvelleCleDocument } from './storage/document-storage';
+import { DOCUMENT_DEPOSE } from './texte/document-texte.consumer';
 
 /** One part of a multipart body, as @fastify/multipart yields it (the lib does not depend on Fastify). */
 export interface UploadPart {
@@ -160,11 +161,17 @@ export class DocumentsService {
       if (errors.length) throw new ValidationFailedError(errors);
       const now = this.clock.now();
       const [auteur] = await this.dataSource.query(`SELECT d.id, d.nom FROM direction d WHERE d.id = $1`, [ctx.directionId ?? dispositif.directionId]);
-      await this.dataSource.query(
-        `INSERT INTO document (id, dispositif_id, titre, diffusion, type_mime, extension, taille, cle, auteur_id, auteur_direction_id, cree_le)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [id, dispositifId, titre, fields.diffusion, stored!.mime, stored!.extension, stored!.taille, cle, ctx.userId, auteur.id, now],
-      );
+      // The row and its event together: the worker extracts a PDF's text from the event (never in the request).
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `INSERT INTO document (id, dispositif_id, titre, diffusion, type_mime, extension, taille, cle, auteur_id, auteur_direction_id, cree_le)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [id, dispositifId, titre, fields.diffusion, stored!.mime, stored!.extension, stored!.taille, cle, ctx.userId, auteur.id, now],
+        );
+        await appendToOutbox(manager, [
+          { id: randomUUID(), type: DOCUMENT_DEPOSE, aggregateType: 'document', aggregateId: id, payload: { dispositifId, type: stored!.mime }, occurredAt: now },
+        ]);
+      });
       return {
         id,
         dispositifId,

@@ -3,3 +3,4 @@ export * from './domain/document';
 export * from './storage/document-storage';
 export * from './documents.service';
 export * from './knowledge.module';
+export * from './texte/document-texte.consumer';

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/core';
 import { DocumentsService } from './documents.service';
 import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
+import { DocumentTexteConsumer } from './texte/document-texte.consumer';
 
 /**
  * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): only
@@ -13,8 +14,9 @@ import { DocumentStorage, LocalDocumentStorage } from './storage/document-storag
   imports: [TypeOrmModule.forFeature(KNOWLEDGE_ENTITIES)],
   providers: [
     DocumentsService,
+    DocumentTexteConsumer,
     { provide: DocumentStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDocumentStorage(config.DOCUMENTS_DIR) },
   ],
-  exports: [DocumentsService, DocumentStorage],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer],
 })
 export class KnowledgeModule {}
