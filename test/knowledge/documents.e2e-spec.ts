@@ -25,7 +25,7 @@ describe('documents and share links', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'relais-documents-'));
-    api = await TestApi.start({ config: { DOCUMENTS_DIR: dir, DOCUMENT_TAILLE_MAX_MO: '1', TRUST_PROXY: 'true' } });
+    api = await TestApi.start({ config: { DOCUMENTS_DIR: dir, DOCUMENT_TAILLE_MAX_MO: '1', TRUST_PROXY: 'true', DOCUMENT_LIEN_RATE_LIMIT: '5' } });
     db = new TestDb();
     ids = await directoryFixture(db);
     referent = await api.login(EMAILS.referentTourisme);
@@ -156,6 +156,18 @@ describe('documents and share links', () => {
     expect(same(expired, dated.body.token)).toEqual(reference);
     expect(same(malformed, 'abc')).toEqual(reference);
     expect((await db.one(`SELECT acces FROM document_lien WHERE id = $1`, [lien.body.id])).acces).toBe(2);
+  });
+
+  it('rate-limits the public path per client address (tokens cannot be tried in bulk), a 429 problem', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${api.baseUrl}/public/documents/${'B'.repeat(43)}`, { headers: { 'x-forwarded-for': '10.15.0.1' } });
+      statuses.push(res.status);
+      if (res.status === 429) expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 429]);
+    // Another address is not held back.
+    expect((await download(`/public/documents/${'B'.repeat(43)}`)).status).toBe(404);
   });
 
   it('refuses a link to an interne document (422) and a past expiry (400)', async () => {
