@@ -114,6 +114,7 @@ describe('the API’s logs and response headers', () => {
       await call('POST', '/api/v1/auth/dev-login', undefined, { email: 'agent.carcassonne@relais.demo' }),
       await call('GET', '/health/live'),
       await call('GET', `/suivi/${SUIVI_TOKEN}`), // the tracking page's 404
+      await call('GET', `/public/documents/${SUIVI_TOKEN}`), // a share link's 404
     ];
     for (const answer of answers) expect([answer.url, answer.headers.get('cache-control')]).toEqual([answer.url, expect.stringMatching(/(^|, )no-store(,|$)/)]);
     const docs = await call('GET', '/api/docs-json');
@@ -149,5 +150,6 @@ describe('the API’s logs and response headers', () => {
     expect(logs).not.toContain('Mireille');
     expect(logs).not.toContain(SUIVI_TOKEN);
     expect(requests.find((entry) => entry.req.url.startsWith('/suivi/'))).toMatchObject({ req: { url: '/suivi/[masqué]' }, res: { statusCode: 404 } });
+    expect(requests.find((entry) => entry.req.url.startsWith('/public/documents/'))).toMatchObject({ req: { url: '/public/documents/[masqué]' }, res: { statusCode: 404 } });
   });
 });

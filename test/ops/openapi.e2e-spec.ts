@@ -32,16 +32,21 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
   let f: SlaFixture;
   let api: TestApi;
   let document: OpenApiDocument;
+  let documentsDir: string;
 
   beforeAll(async () => {
     // A worker too, so that tickets carry real SLA clocks (with their holders) to check.
-    f = await SlaFixture.start('relais_test_openapi', 14);
+    documentsDir = mkdtempSync(path.join(tmpdir(), 'relais-openapi-documents-'));
+    f = await SlaFixture.start('relais_test_openapi', 14, { DOCUMENTS_DIR: documentsDir });
     api = f.api;
     const res = await api.get('/api/docs-json');
     expect(res.status).toBe(200);
     document = res.body;
   }, 60_000);
-  afterAll(() => f?.close());
+  afterAll(async () => {
+    await f?.close();
+    rmSync(documentsDir, { recursive: true, force: true });
+  });
 
   it('passes `redocly lint` (@redocly/cli pinned, recommended rules, redocly.yaml) with no error and no warning', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'relais-openapi-'));
@@ -122,7 +127,7 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       .filter(({ operation }) => Array.isArray(operation.security) && operation.security.length === 0)
       .map(({ path: p, method }) => `${method.toUpperCase()} ${p}`)
       .sort();
-    expect(publicOps).toEqual(['GET /api/v1/auth/configuration', 'GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /suivi/{token}', 'POST /api/v1/auth/dev-login']);
+    expect(publicOps).toEqual(['GET /api/v1/auth/configuration', 'GET /api/v1/auth/dev-users', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /public/documents/{token}', 'GET /suivi/{token}', 'POST /api/v1/auth/dev-login']);
     for (const { path: p, method, operation } of operations(document)) {
       if (publicOps.includes(`${method.toUpperCase()} ${p}`) || p === '/metrics') continue;
       expect({ op: `${method} ${p}`, security: operation.security }).toEqual({ op: `${method} ${p}`, security: [{ bearer: [] }] });
@@ -372,6 +377,34 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin, headers: { 'if-match': '"9"' } }), 'POST', '/api/v1/webhooks/{id}/desactiver', 412);
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 200);
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 409);
+    });
+
+    it('documents and their share links (multipart upload, downloads, public link)', async () => {
+      const referent = await api.login(Q.referentTourisme);
+      const [{ id: eceau }] = await f.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
+      const upload = async (token: string, fichier: Buffer) => {
+        const body = new FormData();
+        body.append('titre', 'Règlement');
+        body.append('diffusion', 'externe');
+        body.append('fichier', new Blob([fichier]), 'reglement.pdf');
+        const res = await fetch(`${api.baseUrl}/api/v1/dispositifs/${eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, text, body: JSON.parse(text) } as HttpResponse;
+      };
+      const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+      const doc = conforms(await upload(referent, pdf), 'POST', '/api/v1/dispositifs/{id}/documents', 201);
+      conforms(await upload(referent, Buffer.from('du texte')), 'POST', '/api/v1/dispositifs/{id}/documents', 415);
+      conforms(await upload(await api.login(Q.referentDef), pdf), 'POST', '/api/v1/dispositifs/{id}/documents', 403);
+      conforms(await api.get(`/api/v1/dispositifs/${eceau}/documents`, { token: referent }), 'GET', '/api/v1/dispositifs/{id}/documents', 200);
+      const file = await api.get(`/api/v1/documents/${doc.id}/contenu`, { token: await api.login(Q.agentCarcassonne) });
+      expect(documentedSchema(document, 'GET', '/api/v1/documents/{id}/contenu', 200, file.headers.get('content-type') ?? '')).toEqual({ type: 'string', format: 'binary' });
+      conforms(await api.get(`/api/v1/documents/${ids.foix}/contenu`, { token: referent }), 'GET', '/api/v1/documents/{id}/contenu', 404);
+      const lien = conforms(await api.post(`/api/v1/documents/${doc.id}/liens`, {}, { token: referent }), 'POST', '/api/v1/documents/{id}/liens', 201);
+      conforms(await api.post(`/api/v1/documents/${doc.id}/liens`, { expireLe: 'demain' }, { token: referent }), 'POST', '/api/v1/documents/{id}/liens', 400);
+      expect((await api.get(`/public/documents/${lien.token}`)).status).toBe(200);
+      conforms(await api.request('DELETE', `/api/v1/liens/${lien.id}`, { token: await api.login(Q.referentDef) }), 'DELETE', '/api/v1/liens/{id}', 403);
+      expect((await api.request('DELETE', `/api/v1/liens/${lien.id}`, { token: referent })).status).toBe(204);
+      conforms(await api.get(`/public/documents/${lien.token}`), 'GET', '/public/documents/{token}', 404);
     });
 
     it('health probes', async () => {

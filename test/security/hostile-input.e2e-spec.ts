@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
@@ -215,6 +218,7 @@ describe('hostile input on every route (property-based, from the route table)', 
   let pool: Pool;
   let api: TestApi;
   let routes: Route[];
+  let documentsDir: string | undefined;
   let fingerprintSql: string;
   const clock = new ManualClock(new Date(DEBUT));
 
@@ -227,7 +231,8 @@ describe('hostile input on every route (property-based, from the route table)', 
     scratch = await createScratchDatabase('relais_test_hostile');
     await seedDemoData(scratch.dataSource);
     pool = new Pool({ connectionString: scratch.url, max: 2 });
-    api = await TestApi.start({ config: { DATABASE_URL: scratch.url }, clock });
+    documentsDir = await mkdtemp(join(tmpdir(), 'relais-hostile-documents-'));
+    api = await TestApi.start({ config: { DATABASE_URL: scratch.url, DOCUMENTS_DIR: documentsDir }, clock });
     routes = discoverRoutes(api);
 
     const query = (sql: string, params: unknown[] = []) => scratch.dataSource.query(sql, params) as Promise<any[]>;
@@ -248,8 +253,22 @@ describe('hostile input on every route (property-based, from the route table)', 
       [webhook],
     );
 
+    // A shared externe document and one of its links (the upload is multipart, outside this table's JSON bodies).
+    const upload = new FormData();
+    upload.append('titre', 'Règlement');
+    upload.append('diffusion', 'externe');
+    upload.append('fichier', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')]), 'reglement.pdf');
+    const referentToken = await api.login(Q.referentTourisme);
+    const uploaded = await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload });
+    const document = ((await uploaded.json()) as { id: string }).id;
+    const lienDocument = (await api.post(`/api/v1/documents/${document}/liens`, {}, { token: referentToken })).body as { id: string; token: string };
+
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
+      { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
+      { match: /\/dispositifs\/:id\/documents$/, as: Q.referentTourisme, id: dir.eceau },
+      { match: /\/documents\/:id\//, as: Q.referentTourisme, id: document },
+      { match: /\/liens\/:id$/, as: Q.referentTourisme, id: lienDocument.id },
       { match: /\/auth\/(dev-login|dev-users|configuration)$/, as: null },
       { match: /\/questions\/suggestions$/, as: null },
       { match: /^\/suivi\//, as: null, id: suivi },
@@ -290,6 +309,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       UpdateCalendrierDto: calendrier,
       CreateWebhookDto: { url: 'https://si.laregion.fr/relais', description: 'Suivi', types: ['question.recue', 'sla.depassement'] },
       PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
+      CreerLienDto: { expireLe: '2030-01-01T00:00:00Z' },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);
@@ -308,6 +328,7 @@ describe('hostile input on every route (property-based, from the route table)', 
     await api?.close();
     await pool?.end();
     await scratch?.drop();
+    if (documentsDir) await rm(documentsDir, { recursive: true, force: true });
   });
 
   let lastFingerprint: Record<string, string> | undefined;
@@ -318,14 +339,14 @@ describe('hostile input on every route (property-based, from the route table)', 
   }
 
   /** Sends one request and checks what any answer to hostile input must be. */
-  async function check(route: Route, url: string, body: string | undefined): Promise<number> {
+  async function check(route: Route, url: string, body: string | undefined, contentType = 'application/json'): Promise<number> {
     const reach = reachOf(route)!;
     // The state after the previous 4xx is the state before this request (nothing runs between).
     const before = lastFingerprint ?? (await fingerprint());
     lastFingerprint = undefined;
     const token = reach.as ? await api.login(reach.as) : undefined;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     // An event stream (GET /flux) never ends by itself: its status and headers are the answer
     // (SseClient closes its own socket; fetch would leave one that holds the API's close).
     const { response, text } = route.path.endsWith('/flux') ? await streamHead(api.baseUrl + url, headers) : await fetchText(api.baseUrl + url, { method: route.method, headers, body });
@@ -463,6 +484,37 @@ describe('hostile input on every route (property-based, from the route table)', 
       for (const path of fieldPaths) for (const value of values) seen(route, await check(route, urlOf(route), JSON.stringify(mutate(base, path, value))));
     }
   }, 120_000);
+
+  it('multipart bodies (the document upload): malformed, truncated, hostile fields, wrong parts; and multipart on a JSON route', async () => {
+    const upload = routes.find((r) => r.method === 'POST' && r.path.endsWith('/dispositifs/:id/documents'))!;
+    const B = 'xYz0123';
+    const part = (name: string, value: string, filename?: string) =>
+      `--${B}\r\nContent-Disposition: form-data; name="${name}"${filename !== undefined ? `; filename="${filename}"\r\nContent-Type: application/pdf` : ''}\r\n\r\n${value}\r\n`;
+    const pdf = '%PDF-1.4\n%%EOF\n';
+    const bodies: Array<[string, string]> = [
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', pdf, 'a.pdf'), 'multipart/form-data'],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', pdf, 'a.pdf').slice(0, 60), `multipart/form-data; boundary=${B}`],
+      ['pas du multipart du tout', `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a\u0000b') + part('diffusion', 'externe') + part('fichier', pdf, 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'x'.repeat(5000)) + part('diffusion', 'externe') + part('fichier', pdf, 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', '\ud800') + part('fichier', pdf, 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', pdf) + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', pdf, 'a.pdf') + part('fichier', pdf, 'b.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('autre', pdf, 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', '', 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [Array.from({ length: 30 }, (_, i) => part(`c${i}`, 'v')).join('') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+      [part('titre', 'a') + part('diffusion', 'externe') + part('fichier', 'texte brut', 'a.pdf') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`],
+    ];
+    for (const [body, type] of bodies) {
+      const status = await check(upload, urlOf(upload), body, type);
+      expect({ body: body.slice(0, 80), status }).toEqual({ body: body.slice(0, 80), status: expect.any(Number) });
+      expect(status).toBeGreaterThanOrEqual(400);
+      seen(upload, status);
+    }
+    // Every other route still refuses multipart (415), as it refuses every non-JSON type.
+    const json = routes.find((r) => r.method === 'POST' && r.path.endsWith('/documents/:id/liens'))!;
+    expect(await check(json, urlOf(json), part('expireLe', '2030-01-01T00:00:00Z') + `--${B}--\r\n`, `multipart/form-data; boundary=${B}`)).toBe(415);
+  });
 
   it('every route was exercised', () => {
     const missing = routes.filter((r) => !statuses.has(`${r.method} ${r.path}`));

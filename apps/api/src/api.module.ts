@@ -26,6 +26,8 @@ import { FluxController } from './flux/flux.controller';
 import { FluxHub } from './flux/flux.hub';
 import { NotificationsModule, WebhooksModule } from '@app/notifications';
 import { NotificationsController } from './notifications/notifications.controller';
+import { KnowledgeModule } from '@app/knowledge';
+import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -46,6 +48,7 @@ export class ApiModule {
             { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT },
             // Only the usager's tracking page (the throttlers of a guarded route all apply otherwise).
             { name: 'suivi', ttl: 60_000, limit: config.SUIVI_RATE_LIMIT, skipIf: (context) => context.getClass() !== SuiviController },
+            { name: 'documents', ttl: 60_000, limit: config.DOCUMENT_LIEN_RATE_LIMIT, skipIf: (context) => context.getClass() !== PublicDocumentsController },
           ],
         }),
         DirectoryModule,
@@ -58,6 +61,7 @@ export class ApiModule {
         MetricsModule,
         WebhooksModule,
         NotificationsModule,
+        KnowledgeModule,
       ],
       controllers: [
         AuthController,
@@ -72,6 +76,8 @@ export class ApiModule {
         WebhooksController,
         FluxController,
         NotificationsController,
+        DocumentsController,
+        PublicDocumentsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -9,6 +9,7 @@ import { setupOpenApi } from './openapi';
 import { setupQueueBoard } from './ops/queue-board';
 import { registerResponseHeaders } from './ops/response-headers';
 import { setupWebApp } from './web/web-app';
+import { registerMultipart } from './documents/multipart';
 
 export const API_PREFIX = 'api/v1';
 /** Paths served at the root rather than under /api/v1 (see API.md). */
@@ -44,6 +45,8 @@ export async function createApiApp(config: AppConfig, options: { clock?: Clock }
     contentSecurityPolicy: { directives: { connectSrc: oidcOrigins ? ["'self'", oidcOrigins] : ["'self'"], upgradeInsecureRequests: null } },
   } as never);
   registerResponseHeaders(app);
+  // Multipart for the document upload only (every other route still answers 415 to it).
+  await registerMultipart(app, config);
   await setupQueueBoard(app);
   await setupWebApp(app);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.ALL })) });

@@ -452,6 +452,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dispositifs/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les documents d’un dispositif, les plus récents d’abord */
+        get: operations["DocumentsController_lister"];
+        put?: never;
+        /**
+         * Déposer un document sur un dispositif (direction qui le porte)
+         * @description multipart/form-data : titre, diffusion, fichier (un seul, DOCUMENT_TAILLE_MAX_MO Mo au plus).
+         */
+        post: operations["DocumentsController_deposer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dispositifs/{id}/referents-historique": {
         parameters: {
             query?: never;
@@ -463,6 +484,43 @@ export interface paths {
         get: operations["HistoriqueController_referentsHistorique"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/contenu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Télécharger un document (tout agent authentifié, diffusion interne comprise) */
+        get: operations["DocumentsController_contenu"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/liens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Créer un lien public de partage d’un document de diffusion externe
+         * @description Le jeton n’est affiché qu’une fois. Pas d’Idempotency-Key : la réponse garderait le jeton en clair (ADR 0010) ; un lien en trop se révoque.
+         */
+        post: operations["DocumentsController_creerLien"];
         delete?: never;
         options?: never;
         head?: never;
@@ -509,6 +567,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/liens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Révoquer un lien de partage (le lien répond aussitôt 404, comme un lien inconnu) */
+        delete: operations["DocumentsController_revoquer"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1172,6 +1247,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/documents/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Un document partagé, sans connexion (lien public d’un document de diffusion externe) */
+        get: operations["PublicDocumentsController_telecharger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/suivi/{token}": {
         parameters: {
             query?: never;
@@ -1563,6 +1655,13 @@ export interface components {
              */
             url: string;
         };
+        CreerLienDto: {
+            /**
+             * Format: date-time
+             * @description Quand le lien cessera de fonctionner ; sans date, il vaut jusqu’à sa révocation.
+             */
+            expireLe?: string;
+        };
         DelaiDto: {
             /**
              * @description L’horloge qui le mesure.
@@ -1731,6 +1830,47 @@ export interface components {
             id: string;
             /** @example Ec'Eau Tourisme */
             nom: string;
+        };
+        DocumentAuteurDto: {
+            /** @example Direction du Tourisme */
+            direction: string;
+            /**
+             * Format: uuid
+             * @description La direction qui a publié le document (une unité, pas une personne).
+             */
+            directionId: string;
+        };
+        DocumentDto: {
+            auteur: components["schemas"]["DocumentAuteurDto"];
+            /** Format: date-time */
+            creeLe: string;
+            /**
+             * @description interne : agents de la Région seulement ; externe : peut aussi être partagé par un lien public.
+             * @enum {string}
+             */
+            diffusion: "interne" | "externe";
+            /** Format: uuid */
+            dispositifId: string;
+            /** @example pdf */
+            extension: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Taille en octets. */
+            taille: number;
+            /** @example Règlement d’intervention Ec’Eau Tourisme */
+            titre: string;
+            /**
+             * @description Le type reconnu dans le contenu du fichier.
+             * @example application/pdf
+             */
+            type: string;
+        };
+        DocumentListDto: {
+            items: components["schemas"]["DocumentDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+            /** @description L’appelant peut-il déposer des documents sur ce dispositif (direction qui le porte) ? */
+            peutDeposer: boolean;
         };
         EmetteurDto: {
             /** @example Claire Vidal */
@@ -1905,6 +2045,25 @@ export interface components {
             date: string;
             /** @example Noël */
             libelle: string;
+        };
+        LienDocumentDto: {
+            /**
+             * Format: date-time
+             * @description Quand le lien cessera de fonctionner ; null : jusqu’à sa révocation.
+             */
+            expireLe: string | null;
+            /**
+             * Format: uuid
+             * @description L’identifiant du lien, pour le révoquer.
+             */
+            id: string;
+            /** @description Le jeton (256 bits aléatoires, base64url) : Relais n’en garde que l’empreinte, il ne pourra plus être affiché. */
+            token: string;
+            /**
+             * @description L’adresse publique du document.
+             * @example https://relais.laregion.fr/public/documents/4kq2…
+             */
+            url: string;
         };
         LienSuiviDto: {
             /**
@@ -5233,6 +5392,163 @@ export interface operations {
             };
         };
     };
+    DocumentsController_lister: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentListDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DocumentsController_deposer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Le fichier, son titre et sa diffusion. Le type est lu dans le contenu (PDF, docx, xlsx, pptx, odt, PNG, JPEG), jamais dans le nom. */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @enum {string} */
+                    diffusion: "interne" | "externe";
+                    /** Format: binary */
+                    fichier: string;
+                    /** @example Règlement d’intervention */
+                    titre: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Fichier trop volumineux (DOCUMENT_TAILLE_MAX_MO) : errors nomme fichier. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps non multipart, ou fichier d’un type refusé d’après son contenu : errors nomme fichier. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     HistoriqueController_referentsHistorique: {
         parameters: {
             query?: {
@@ -5275,6 +5591,168 @@ export interface operations {
             };
             /** @description Ressource introuvable, ou hors de votre périmètre. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DocumentsController_contenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le fichier, avec son type et son nom (Content-Disposition). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DocumentsController_creerLien: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreerLienDto"];
+            };
+        };
+        responses: {
+            /** @description Le lien, affiché cette fois seulement. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LienDocumentDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Document de diffusion interne : il ne peut pas être partagé. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5395,6 +5873,71 @@ export interface operations {
             };
             /** @description Trop de flux ouverts pour cet utilisateur : fermez un onglet. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DocumentsController_revoquer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lien révoqué (ou déjà révoqué). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8822,6 +9365,62 @@ export interface operations {
             };
             /** @description En production sans METRICS_TOKEN : /metrics n’est pas servi */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    PublicDocumentsController_telecharger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Le jeton du lien de partage (43 caractères base64url). */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le fichier. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Lien inconnu, révoqué ou expiré : la même réponse dans tous les cas. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Trop de téléchargements depuis cette adresse : réessayer dans une minute. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

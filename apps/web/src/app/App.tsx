@@ -36,6 +36,8 @@ const LivraisonsPage = lazy(() => import('../admin/webhooks/LivraisonsPage').the
 const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
 const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
 // Notification preferences (every role; the bell is in the header).
+// A dispositif with its documents (issue 14).
+const DispositifPage = lazy(() => import('../documents/DispositifPage').then((m) => ({ default: m.DispositifPage })));
 const PreferencesPage = lazy(() => import('../notifications/PreferencesPage').then((m) => ({ default: m.PreferencesPage })));
 
 configureAuth({
@@ -106,6 +108,7 @@ const router = createBrowserRouter([
       { path: 'questions', element: <RequireSession><Lazy><QuestionsMaisonPage /></Lazy></RequireSession> },
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
+      { path: 'dispositifs/:id', element: <RequireSession><Lazy><DispositifPage /></Lazy></RequireSession> },
       { path: 'file-referent', loader: prefetch(fileReferentQuery), element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes', element: <RequireSession><Lazy><CommandesCabinetPage /></Lazy></RequireSession> },
       { path: 'cabinet/commandes/nouvelle', element: <RequireSession><Lazy><CommandeEditeurPage /></Lazy></RequireSession> },

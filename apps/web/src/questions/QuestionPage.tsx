@@ -1,4 +1,4 @@
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Badge, ErrorMessage, Loading, Page } from '../shared/page';
 import { formatDateTime } from '../shared/format';
 import { SlaBadge } from '../shared/SlaBadge';
@@ -38,7 +38,7 @@ export function QuestionPage() {
               {formatDateTime(q.createdAt)} {CANAL_LIBELLE[q.canal]}, par {q.creePar.displayName}
             </dd>
             <dt>Dispositif</dt>
-            <dd>{q.dispositif?.nom ?? '—'}</dd>
+            <dd>{q.dispositif ? <Link to={`/dispositifs/${q.dispositif.id}`}>{q.dispositif.nom}</Link> : '—'}</dd>
             <dt>Au siège</dt>
             <dd>{q.direction ? `${q.direction.nom}${q.direction.sigle ? ` (${q.direction.sigle})` : ''}` : q.enCoordination ? 'Coordination du réseau' : '—'}</dd>
             <dt>Référent</dt>

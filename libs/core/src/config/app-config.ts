@@ -280,6 +280,27 @@ export class AppConfig {
   @Min(1)
   SUIVI_RATE_LIMIT = 60;
 
+  /** The largest document a direction may upload, in MiB (POST /dispositifs/{id}/documents answers 413 beyond). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  DOCUMENT_TAILLE_MAX_MO = 20;
+
+  /** Where documents are stored: `local` (a folder, DOCUMENTS_DIR) is the only store built in (docs/operations.md says how an S3-compatible one plugs in). */
+  @IsIn(['local'])
+  DOCUMENT_STOCKAGE: 'local' = 'local';
+
+  /** The folder of the local document store; relative paths start at the working directory (the checkout in development, ignored by git). */
+  @IsString()
+  DOCUMENTS_DIR = 'var/documents';
+
+  /** Shared documents (/public/documents/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DOCUMENT_LIEN_RATE_LIMIT = 60;
+
   /** Webhooks (ADR 0011): how long a receiver may take to answer one delivery before it counts as failed. */
   @Transform(toInt)
   @IsInt()

@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'precondition_failed' // 412: stale If-Match
   | 'precondition_required' // 428: an update that must carry If-Match came without it
   | 'unprocessable' // 422: well-formed but refused by a business rule
+  | 'payload_too_large' // 413: an uploaded file over its limit
+  | 'unsupported_media_type' // 415: an uploaded file of a type not accepted
   | 'too_many_requests'; // 429
 
 export interface FieldError {

@@ -23,6 +23,8 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   precondition_failed: 412,
   precondition_required: 428,
   unprocessable: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_requests: 429,
 };
 

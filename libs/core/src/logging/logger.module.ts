@@ -33,8 +33,8 @@ export function requestId(req: { headers: IncomingMessage['headers'] }): string 
 /** Nest's start-up inventory (one line per module and route): kept for `LOG_LEVEL=debug`. */
 const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
-/** A path whose last segment is a key (an usager's tracking link opens its page to whoever holds it). */
-const SECRET_PATH = /^(\/suivi\/)[^/]+/;
+/** A path whose last segment is a key (an usager's tracking link, a document's share link: whoever holds it opens it). */
+const SECRET_PATH = /^(\/suivi\/|\/public\/documents\/)[^/]+/;
 
 /** The request's path as logged: no query string (a `?q=` search can be a name), no key. */
 export function loggedPath(url: string | undefined): string | undefined {

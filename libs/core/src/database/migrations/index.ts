@@ -16,6 +16,7 @@ import { SlaLateWarningIndex1795649100000 } from './1795649100000-SlaLateWarning
 import { Notifications1795650000000 } from './1795650000000-Notifications';
 import { LienSuivi1795650300000 } from './1795650300000-LienSuivi';
 import { Webhooks1795651300000 } from './1795651300000-Webhooks';
+import { Documents1795652000000 } from './1795652000000-Documents';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   Notifications1795650000000,
   LienSuivi1795650300000,
   Webhooks1795651300000,
+  Documents1795652000000,
 ];

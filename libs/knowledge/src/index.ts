@@ -1,0 +1,6 @@
+export * from './persistence/document.entities';
+export * from './domain/document';
+export * from './storage/document-storage';
+export * from './documents.service';
+export * from './knowledge.module';
+export * from './texte/document-texte.consumer';
