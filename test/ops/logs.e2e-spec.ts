@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { seedDemoData } from '@app/directory';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { TEST_REDIS_URL } from '../setup/test-env';
-import { API_MAIN, build, freePort, Spawned, spawnNode, waitForHttp } from './spawned';
+import { API_MAIN, buildIfStale, freePort, Spawned, spawnNode, waitForHttp } from './spawned';
 
 /**
  * What the compiled API writes to its logs when writes fail in the database: the failed
@@ -35,7 +35,7 @@ describe('the API’s logs and response headers', () => {
   const login = async (email: string) => ((await (await call('POST', '/api/v1/auth/dev-login', undefined, { email })).json()) as { accessToken: string }).accessToken;
 
   beforeAll(async () => {
-    build('api');
+    buildIfStale();
     scratch = await createScratchDatabase('relais_test_logs');
     await seedDemoData(scratch.dataSource);
     sql = await scratch.connect();

@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../setup/test-env';
-import { API_MAIN, build, freePort, Spawned, spawnNode } from './spawned';
+import { API_MAIN, buildIfStale, freePort, Spawned, spawnNode } from './spawned';
 
 /**
  * The compiled API as production runs it: `node dist/…/main.js` in its own process, so that
@@ -98,7 +98,7 @@ describe('the compiled API process', () => {
   const running: ChildProcess[] = [];
 
   beforeAll(() => {
-    build('api');
+    buildIfStale();
   }, 180_000);
 
   afterEach(() => {
