@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '@app/core';
+import { seedDemoData } from '@app/directory';
 import { TestDb } from '../setup/db';
+import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
 
@@ -18,6 +20,7 @@ describe('Annuaire from history (referents-historique, suggestion-referent, orph
   const clock = new ManualClock(T0);
   let api: TestApi;
   let db: TestDb;
+  let scratch: ScratchDatabase;
   const sfx = randomUUID().slice(0, 8);
   const ids: Record<string, string> = {};
   const email = (who: string) => `${who}.${sfx}@hist.test`;
@@ -58,8 +61,12 @@ describe('Annuaire from history (referents-historique, suggestion-referent, orph
   }
 
   beforeAll(async () => {
-    api = await TestApi.start({ clock });
-    db = new TestDb();
+    // A database of its own: the orphan case leaves a dispositif without an active référent,
+    // which the shared database's directory suite rightly refuses.
+    scratch = await createScratchDatabase('relais_test_annuaire_historique');
+    await seedDemoData(scratch.dataSource);
+    api = await TestApi.start({ clock, config: { DATABASE_URL: scratch.url } });
+    db = new TestDb(scratch.ownerUrl);
     await insertDirection('hist');
     await insertDirection('orph');
     await insertReferent('alice', 'Alice Aubert', 'hist');
@@ -83,6 +90,7 @@ describe('Annuaire from history (referents-historique, suggestion-referent, orph
   afterAll(async () => {
     await api?.close();
     await db?.close();
+    await scratch?.drop();
   });
 
   it('lists who actually answered on the dispositif, with counts and medians, most answers first', async () => {

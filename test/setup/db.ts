@@ -3,7 +3,12 @@ import { TEST_DATABASE_URL } from './test-env';
 
 /** Direct SQL on the test database: to look ids up and to assert what was (not) written. */
 export class TestDb {
-  readonly pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 4 });
+  readonly pool: Pool;
+
+  /** The shared test database by default; a suite's scratch database (its owner URL) otherwise. */
+  constructor(url = TEST_DATABASE_URL) {
+    this.pool = new Pool({ connectionString: url, max: 4 });
+  }
 
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
