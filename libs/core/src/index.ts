@@ -31,6 +31,7 @@ import { IdempotencyKey } from './idempotency/idempotency-key.entity';
 export const CORE_ENTITIES = [OutboxMessage, ProcessedEvent, IdempotencyKey];
 export * from './auth/token.service';
 export * from './auth/oidc-keys';
+export * from './auth/jeton-secret';
 export * from './http/pagination';
 export * from './http/json-body';
 export * from './http/etag';

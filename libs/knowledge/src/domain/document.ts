@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 
 /** The types a document may have, as found in its first bytes by file-type; anything else is refused (415). */
 export const TYPES_ACCEPTES: Readonly<Record<string, string>> = {
@@ -17,18 +16,8 @@ export type Diffusion = (typeof DIFFUSIONS)[number];
 /** How many first bytes the type is read from: enough for an office file's zip entries. */
 export const ECHANTILLON_TYPE = 64 * 1024;
 
-/** 32 random bytes (256 bits) in base64url: 43 characters, as the usager's tracking link (ADR 0010). */
-export const JETON_DOCUMENT = /^[A-Za-z0-9_-]{43}$/;
-
-export function nouveauJetonDocument(): { jeton: string; hash: string } {
-  const jeton = randomBytes(32).toString('base64url');
-  return { jeton, hash: hashJetonDocument(jeton) };
-}
-
-/** What the table keeps: the hex SHA-256 (a 256-bit random token needs no salt nor slow hash). */
-export function hashJetonDocument(jeton: string): string {
-  return createHash('sha256').update(jeton, 'utf8').digest('hex');
-}
+/** A share link's token: a public link's secret token, as the usager's tracking link (ADR 0010; see @app/core). */
+export { JETON_SECRET as JETON_DOCUMENT, nouveauJetonSecret as nouveauJetonDocument, hashJetonSecret as hashJetonDocument } from '@app/core';
 
 /** Does a link open its document at `now`? Revoked or past its end: no, alike. */
 export function lienValide(lien: { revoqueLe: Date | null; expireLe: Date | null }, now: Date): boolean {

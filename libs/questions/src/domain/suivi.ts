@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { QuestionStatut } from './question.transitions';
 
 /**
@@ -6,19 +5,8 @@ import type { QuestionStatut } from './question.transitions';
  * what the page says of each state. Pure: no database, no clock of its own.
  */
 
-/** 32 random bytes (256 bits) in base64url: 43 characters, URL-safe, no padding. */
-const JETON_OCTETS = 32;
-export const JETON_SUIVI = /^[A-Za-z0-9_-]{43}$/;
-
-export function nouveauJetonSuivi(): { jeton: string; hash: string } {
-  const jeton = randomBytes(JETON_OCTETS).toString('base64url');
-  return { jeton, hash: hashJetonSuivi(jeton) };
-}
-
-/** What the table keeps: the hex SHA-256 of the token (a 256-bit random token needs no salt nor slow hash). */
-export function hashJetonSuivi(jeton: string): string {
-  return createHash('sha256').update(jeton, 'utf8').digest('hex');
-}
+/** The tracking link's token: a public link's secret token (see @app/core). */
+export { JETON_SECRET as JETON_SUIVI, nouveauJetonSecret as nouveauJetonSuivi, hashJetonSecret as hashJetonSuivi } from '@app/core';
 
 /**
  * When a closed question's link stops working: `mois` calendar months after closing (the last
