@@ -1,4 +1,5 @@
 export * from './persistence/document.entities';
+export * from './persistence/capitalisation.entities';
 export * from './domain/document';
 export * from './storage/document-storage';
 export * from './documents.service';

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Direction, Dispositif, User } from '@app/directory';
+import { CAPITALISATION_ENTITIES } from './capitalisation.entities';
 
 /**
  * A document of a dispositif, uploaded by its owning direction. The bytes live in the document
@@ -109,4 +110,4 @@ export class DocumentLienRow {
   dernierAccesLe: Date | null;
 }
 
-export const KNOWLEDGE_ENTITIES = [DocumentRow, DocumentLienRow];
+export const KNOWLEDGE_ENTITIES = [DocumentRow, DocumentLienRow, ...CAPITALISATION_ENTITIES];

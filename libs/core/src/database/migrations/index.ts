@@ -17,6 +17,7 @@ import { Notifications1795650000000 } from './1795650000000-Notifications';
 import { LienSuivi1795650300000 } from './1795650300000-LienSuivi';
 import { Webhooks1795651300000 } from './1795651300000-Webhooks';
 import { Documents1795652000000 } from './1795652000000-Documents';
+import { Capitalisation1795653000000 } from './1795653000000-Capitalisation';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   LienSuivi1795650300000,
   Webhooks1795651300000,
   Documents1795652000000,
+  Capitalisation1795653000000,
 ];
