@@ -17,6 +17,8 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
 @Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
+/** The questions that went to a direction, for its orphan check (ADR 0014). */
+@Index('idx_question_direction', ['directionId'], { where: 'direction_id IS NOT NULL' })
 export class QuestionRow {
   @PrimaryColumn('uuid')
   id: string;
