@@ -262,12 +262,19 @@ describe('hostile input on every route (property-based, from the route table)', 
     const uploaded = await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload });
     const document = ((await uploaded.json()) as { id: string }).id;
     const lienDocument = (await api.post(`/api/v1/documents/${document}/liens`, {}, { token: referentToken })).body as { id: string; token: string };
+    // DELETE /documents/{id} gets a document of its own (its first valid call deletes it).
+    const upload2 = new FormData();
+    upload2.append('titre', 'À supprimer');
+    upload2.append('diffusion', 'interne');
+    upload2.append('fichier', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')]), 'a-supprimer.pdf');
+    const documentASupprimer = ((await (await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload2 })).json()) as { id: string }).id;
 
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
       { match: /\/dispositifs\/:id\/documents$/, as: Q.referentTourisme, id: dir.eceau },
       { match: /\/documents\/:id\//, as: Q.referentTourisme, id: document },
+      { match: /\/documents\/:id$/, as: Q.referentTourisme, id: documentASupprimer },
       { match: /\/liens\/:id$/, as: Q.referentTourisme, id: lienDocument.id },
       { match: /\/auth\/(dev-login|dev-users|configuration)$/, as: null },
       { match: /\/questions\/suggestions$/, as: null },
