@@ -285,6 +285,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/commandes/, as: C.conseiller, id: commande.id },
       { match: /\/affectations/, as: C.responsableFoix, id: affectation },
       { match: /\/tableaux-de-bord\//, as: C.managerReseau },
+      { match: /\/maisons\/:id\/specialisations$/, as: Q.admin, id: dir.carcassonne },
       { match: /\/maisons/, as: Q.agentCarcassonne, id: dir.carcassonne },
       { match: /\/directions/, as: Q.agentCarcassonne, id: dir.tourisme },
       { match: /\/dispositifs/, as: Q.agentCarcassonne, id: dir.eceau },
@@ -317,6 +318,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       CreateWebhookDto: { url: 'https://si.laregion.fr/relais', description: 'Suivi', types: ['question.recue', 'sla.depassement'] },
       PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
       CreerLienDto: { expireLe: '2030-01-01T00:00:00Z' },
+      SpecialisationsDto: { themeIds: [dir.themeTourisme] },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);
