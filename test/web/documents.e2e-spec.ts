@@ -10,7 +10,8 @@ import * as web from './browser';
 
 /**
  * Documents of a dispositif in Chromium: the tourism référent deposits an externe PDF on the
- * Ec'Eau Tourisme page, creates its share link, and the link opens the file without login.
+ * Ec'Eau Tourisme page, creates its share link, and the link opens the file without login;
+ * then deletes the document, and the link answers 404.
  */
 describe('documents of a dispositif, in Chromium', () => {
   let api: TestApi;
@@ -63,6 +64,13 @@ describe('documents of a dispositif, in Chromium', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await response.arrayBuffer()).equals(PDF)).toBe(true);
+
+    // Then deletes it, after a confirmation: gone from the list, its link answers 404.
+    await item.getByRole('button', { name: `Supprimer « ${titre} »` }).click();
+    await item.getByRole('group', { name: `Confirmer la suppression de « ${titre} »` }).getByRole('button', { name: 'Confirmer la suppression' }).click();
+    await page.getByRole('listitem').filter({ hasText: titre }).waitFor({ state: 'detached' });
+    expect((await fetch(url)).status).toBe(404);
+    expect(await db.count('document', 'titre = $1', [titre])).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 });
