@@ -76,7 +76,7 @@ describe('Questions du réseau (a correspondent Maison, read-only)', () => {
     const get = serve([]);
     renderInApp(<QuestionsReseauPage />, { route: '/questions/reseau' });
     expect(await screen.findByText(/Votre Maison ne suit aucun thème pour le réseau/)).toBeInTheDocument();
-    expect(get.mock.calls.some(([path]) => path === '/api/v1/questions')).toBe(false);
+    expect(get.mock.calls.some((call) => (call as unknown[])[0] === '/api/v1/questions')).toBe(false);
   });
 
   it('opens a question read-only: a note says why, no action, no tracking link, no message form', async () => {
