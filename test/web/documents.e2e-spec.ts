@@ -43,6 +43,8 @@ describe('documents of a dispositif, in Chromium', () => {
     await web.logInAs(page, api.baseUrl, referent.displayName);
     await page.goto(`${api.baseUrl}/dispositifs/${id}`);
     await page.getByRole('heading', { level: 1, name: "Ec'Eau Tourisme" }).waitFor();
+    // Who follows its thème for the network (ADR 0018).
+    expect(await page.locator('dl.facts').textContent()).toMatch(/Maisons correspondantes.*Carcassonne/);
 
     const form = page.getByRole('form', { name: 'Déposer un document' });
     const titre = `Guide du porteur de projet ${Date.now()}`;
