@@ -47,6 +47,11 @@ describe(`directory-from-history plans at ${VOLUME.toLocaleString('fr-FR')} ques
               u.id, now() - (g || ' minutes')::interval * 8, now(), CASE WHEN g % 8 IN (4,5,6) THEN now() - (g || ' minutes')::interval * 8 + interval '1 hour' END, 1
          FROM generate_series(1, ${VOLUME}) g, m, d, u`,
     );
+    // What each direction held, as the escalation records it (the direction's list and the orphans read it).
+    await ds.query(
+      `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
+       SELECT direction_id, created_at, id FROM question WHERE direction_id IS NOT NULL`,
+    );
     // Their timeline as the aggregate writes it: created, escalated, answered by one of the
     // owning direction's référents, closed (the chain's columns hold placeholders: plans do not read them).
     await ds.query(
@@ -91,10 +96,10 @@ describe(`directory-from-history plans at ${VOLUME.toLocaleString('fr-FR')} ques
     expectAnswersByIndex(plans.pop()!);
   });
 
-  it('GET /dispositifs?orphelins=true: each candidate direction’s questions by idx_question_direction, their answers by idx_timeline_event_reponse', async () => {
+  it('GET /dispositifs?orphelins=true: each candidate direction’s questions by what it held (question_acces_direction), their answers by idx_timeline_event_reponse', async () => {
     await new ListOrphelinsHandler(explaining(scratch.dataSource, plans), clock).execute({ semaines: 4 } as never);
     const plan = plans.pop()!;
     expectIndexed(plan);
-    expect(nodes(plan).map((n) => n['Index Name']).filter(Boolean)).toEqual(expect.arrayContaining(['idx_question_direction', 'idx_timeline_event_reponse']));
+    expect(nodes(plan).map((n) => n['Index Name']).filter(Boolean)).toEqual(expect.arrayContaining(['PK_51db8a111878163e51bc0b9f274', 'idx_timeline_event_reponse']));
   });
 });

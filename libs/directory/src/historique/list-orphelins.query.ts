@@ -35,8 +35,9 @@ export class ListOrphelinsHandler implements IQueryHandler<ListOrphelinsQuery, D
 
   execute({ semaines, now }: ListOrphelinsQuery): Promise<DispositifOrphelinView[]> {
     // The candidates first (no active référent: a handful), then the last answer of each of
-    // their directions only, through the direction's questions (idx_question_direction) and each
-    // one's answer (idx_timeline_event_reponse): never a pass over every question and event.
+    // their directions only, through the questions each direction held (question_acces_direction,
+    // its primary key) still held by it, and each one's answer (idx_timeline_event_reponse):
+    // never a pass over every question and event.
     return this.dataSource.query(
       `WITH candidats AS (
          ${DISPOSITIF_SELECT}
@@ -48,9 +49,10 @@ export class ListOrphelinsHandler implements IQueryHandler<ListOrphelinsQuery, D
          SELECT c.direction_id, m.at
            FROM (SELECT DISTINCT (direction->>'id')::uuid AS direction_id FROM candidats) c
           CROSS JOIN LATERAL (SELECT max(e.at) AS at
-                                FROM question q
+                                FROM question_acces_direction a
+                                JOIN question q ON q.id = a.question_id AND q.direction_id = a.direction_id
                                 JOIN timeline_event e ON e.ticket_type = 'question' AND e.ticket_id = q.id AND e.type = 'question.repondue'
-                               WHERE q.direction_id = c.direction_id) m
+                               WHERE a.direction_id = c.direction_id) m
        )
        SELECT x.*, to_char(dr.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "derniereReponseDirection"
          FROM candidats x

@@ -19,7 +19,6 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
 /** The questions that went to a direction, for its orphan check (ADR 0014). */
-@Index('idx_question_direction', ['directionId'], { where: 'direction_id IS NOT NULL' })
 export class QuestionRow {
   @PrimaryColumn('uuid')
   id: string;

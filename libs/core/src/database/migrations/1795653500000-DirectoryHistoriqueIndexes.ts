@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * timeline event for the answers of one dispositif's questions, and GET /dispositifs?orphelins=true
  * every question and event (test/directory/historique-plans.e2e-spec.ts):
  * - the answers (`question.repondue`, a small share of the timeline) by question, with their
- *   date, so that each question's answer is one probe of a small index;
- * - the questions by the direction they went to (NULL for the many answered at the MdR).
+ *   date, so that each question's answer is one probe of a small index (the orphans find a
+ *   direction's questions through question_acces_direction, which the direction's list uses).
  */
 export class DirectoryHistoriqueIndexes1795653500000 implements MigrationInterface {
     name = 'DirectoryHistoriqueIndexes1795653500000';
@@ -17,14 +17,9 @@ export class DirectoryHistoriqueIndexes1795653500000 implements MigrationInterfa
             CREATE INDEX "idx_timeline_event_reponse" ON "timeline_event" ("ticket_id", "at")
             WHERE ticket_type = 'question' AND type = 'question.repondue'
         `);
-        await queryRunner.query(`
-            CREATE INDEX "idx_question_direction" ON "question" ("direction_id")
-            WHERE direction_id IS NOT NULL
-        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP INDEX "public"."idx_question_direction"`);
         await queryRunner.query(`DROP INDEX "public"."idx_timeline_event_reponse"`);
     }
 }
