@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { InvitationCapitalisationConsumer } from '@app/knowledge';
+import { escaladesRecentes, InvitationCapitalisationConsumer } from '@app/knowledge';
 import { OutboxProcessor } from '../../apps/worker/src/outbox/outbox.processor';
 import { directoryFixture, EMAILS as Q, questionBody } from '../questions/fixtures';
 import { SlaFixture } from '../sla/sla-fixture';
+import { explaining, nodes, PlanNode } from '../setup/query-plans';
 
 /**
  * The « invitation à capitaliser » (ADR 0017), through the real flow (API + worker, PostgreSQL,
@@ -181,5 +182,26 @@ describe('capitalisation: the prompt to publish a FAQ entry', () => {
     await escalade('Plafond pour un port de plaisance ?');
     const [resolue] = await f.query(`SELECT resolution, reponse_publiee_id FROM capitalisation_invitation WHERE id = $1`, [eceau.id]);
     expect(resolue).toEqual({ resolution: 'publiee', reponse_publiee_id: reponseId });
+  }, 60_000);
+
+  it('finds a dispositif’s escalations of the window by their index, among many questions', async () => {
+    // 40,000 questions over two years and all the dispositifs, a third escalated.
+    await f.query(
+      `INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, dispositif_id, statut, direction_id, created_by, created_at, updated_at, escaladee_at, version)
+       SELECT gen_random_uuid(), 'Q-PLAN-' || g, $1, 'Objet ' || g, 'Description', 'guichet', 'normale', d.ids[1 + g % array_length(d.ids, 1)],
+              CASE WHEN g % 3 = 0 THEN 'escaladee' ELSE 'recue' END, CASE WHEN g % 3 = 0 THEN $2::uuid END, $3,
+              now() - make_interval(hours => g % 17520), now(), CASE WHEN g % 3 = 0 THEN now() - make_interval(hours => g % 17520) END, 1
+         FROM generate_series(1, 40000) g, (SELECT array_agg(id ORDER BY id) AS ids FROM dispositif) d`,
+      [dir.carcassonne, dir.tourisme, (await f.query(`SELECT id FROM users WHERE email = $1`, [Q.agentCarcassonne]))[0].id],
+    );
+    await f.query(`ANALYZE question`);
+    const plans: PlanNode[] = [];
+    const ds = f.workers[0].get<DataSource>(getDataSourceToken());
+    await escaladesRecentes(explaining(ds, plans) as never, dir.eceau, new Date(Date.now() - 12 * 7 * 86_400_000), new Set());
+    const scans = nodes(plans[0]).filter((n) => n['Relation Name'] === 'question');
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+    const indexes = nodes(plans[0]).map((n) => n['Index Name']).filter(Boolean);
+    expect(indexes).toContain('idx_question_dispositif_escaladee');
   }, 60_000);
 });
