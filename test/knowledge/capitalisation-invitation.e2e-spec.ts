@@ -161,6 +161,45 @@ describe('capitalisation: the prompt to publish a FAQ entry', () => {
     expect(await outboxRows(dispositifId)).toHaveLength(1);
   }, 60_000);
 
+  it('GET /capitalisation/invitations: the direction’s open prompts; POST …/ignorer dismisses one', async () => {
+    const url = `${V1}/capitalisation/invitations`;
+    const referent = await f.api.login(Q.referentTourisme);
+    const list = await f.api.get(url, { token: referent });
+    expect(list.status).toBe(200);
+    expect(list.body.nextCursor).toBeNull();
+    expect(list.body.items.map((i: any) => i.dispositif.nom)).toEqual(['Pass Tourisme', "Ec'Eau Tourisme"]);
+    const [pass, eceau] = list.body.items;
+    expect(eceau).toMatchObject({ directionId: dir.tourisme, nombre: 4, resolution: null, version: 1 });
+    expect(eceau.questions.map((q: any) => q.objet)).toEqual([
+      'Hébergement en camping : les travaux sont-ils éligibles ?',
+      'Éligibilité des travaux d’un camping',
+      'Travaux éligibles pour l’hébergement en camping',
+      'Camping : travaux d’hébergement éligibles ?',
+    ]);
+    expect(eceau.question.id).toBe(eceau.questions[2].id);
+    expect(eceau.question.reference).toMatch(/^Q-\d{4}-\d{6}$/);
+    expect((await f.api.get(url, { token: await f.api.login(Q.managerReseau) })).body.items).toHaveLength(2);
+
+    // Scope: another direction sees none of them and cannot dismiss them; an MdR agent has no list.
+    const def = await f.api.login(Q.referentDef);
+    expect((await f.api.get(url, { token: def })).body.items).toEqual([]);
+    expect((await f.api.get(`${url}?directionId=${dir.tourisme}`, { token: def })).status).toBe(403);
+    expect((await f.api.get(url, { token: await f.api.login(Q.agentCarcassonne) })).status).toBe(403);
+    expect((await f.api.post(`${url}/${pass.id}/ignorer`, {}, { token: def })).status).toBe(404);
+    expect((await f.api.post(`${url}/${randomUUID()}/ignorer`, {}, { token: referent })).status).toBe(404);
+    const bad = await f.api.post(`${url}/pas-un-uuid/ignorer`, {}, { token: referent });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('id');
+
+    const ignoree = await f.api.post(`${url}/${pass.id}/ignorer`, {}, { token: referent });
+    expect(ignoree.status).toBe(200);
+    expect(ignoree.body).toMatchObject({ id: pass.id, resolution: 'ignoree', version: 2 });
+    const encore = await f.api.post(`${url}/${pass.id}/ignorer`, {}, { token: referent });
+    expect(encore.status).toBe(409);
+    expect(encore.body.detail).toMatch(/déjà été ignorée/);
+    expect((await f.api.get(url, { token: referent })).body.items.map((i: any) => i.id)).toEqual([eceau.id]);
+  });
+
   it('a published answer that covers the group prevents the prompt, and resolves an open one', async () => {
     const [{ id: dispositifId }] = await f.query(`SELECT id FROM dispositif WHERE code = 'contrat-de-developpement-et-dinnovation-touristique'`);
     const [{ id: referentId }] = await f.query(`SELECT id FROM users WHERE email = $1`, [Q.referentTourisme]);

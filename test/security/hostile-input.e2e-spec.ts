@@ -263,6 +263,11 @@ describe('hostile input on every route (property-based, from the route table)', 
     const document = ((await uploaded.json()) as { id: string }).id;
     const lienDocument = (await api.post(`/api/v1/documents/${document}/liens`, {}, { token: referentToken })).body as { id: string; token: string };
 
+    const [{ id: invitation }] = await db.query(
+      `INSERT INTO capitalisation_invitation (id, dispositif_id, direction_id, question_id, evenement_id, creee_le) VALUES (gen_random_uuid(), $1, $2, $3, gen_random_uuid(), now()) RETURNING id`,
+      [dir.eceau, dir.tourisme, question.id],
+    );
+
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
@@ -275,6 +280,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/me$/, as: Q.agentCarcassonne },
       { match: /\/questions/, as: Q.agentCarcassonne, id: question.id },
       { match: /\/file-referent$/, as: Q.referentTourisme },
+      { match: /\/capitalisation\/invitations/, as: Q.referentTourisme, id: invitation },
       { match: /\/commandes/, as: C.conseiller, id: commande.id },
       { match: /\/affectations/, as: C.responsableFoix, id: affectation },
       { match: /\/tableaux-de-bord\//, as: C.managerReseau },

@@ -8,3 +8,4 @@ export * from './knowledge.module';
 export * from './texte/document-texte.consumer';
 export * from './invitation/invitation.consumer';
 export * from './invitation/invitations';
+export * from './invitation/invitations.service';

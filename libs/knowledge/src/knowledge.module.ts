@@ -6,6 +6,7 @@ import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
 import { InvitationCapitalisationConsumer } from './invitation/invitation.consumer';
+import { InvitationsService } from './invitation/invitations.service';
 
 /**
  * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): only
@@ -17,8 +18,9 @@ import { InvitationCapitalisationConsumer } from './invitation/invitation.consum
     DocumentsService,
     DocumentTexteConsumer,
     InvitationCapitalisationConsumer,
+    InvitationsService,
     { provide: DocumentStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDocumentStorage(config.DOCUMENTS_DIR) },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService],
 })
 export class KnowledgeModule {}
