@@ -3,6 +3,7 @@ export * from './persistence/capitalisation.entities';
 export * from './persistence/invitation.entities';
 export * from './domain/document';
 export * from './storage/document-storage';
+export * from './storage/s3-document-storage';
 export * from './documents.service';
 export * from './knowledge.module';
 export * from './texte/document-texte.consumer';

@@ -524,6 +524,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Supprimer un document (direction qui porte le dispositif)
+         * @description Supprime le document, ses liens de partage (ils répondent aussitôt 404) et son fichier. Une seconde suppression répond 404.
+         */
+        delete: operations["DocumentsController_supprimer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/{id}/contenu": {
         parameters: {
             query?: never;
@@ -650,6 +670,26 @@ export interface paths {
         /** Une Maison de la Région */
         get: operations["DirectoryController_getMaison"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maisons/{id}/specialisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Définir les spécialisations d’une Maison (manager du réseau, administrateurs)
+         * @description La liste entière des thèmes que la Maison suit pour tout le réseau : ses agents lisent alors les questions de ces thèmes de toutes les Maisons, en lecture seule (ADR 0018). Renvoyer la même liste ne change rien.
+         */
+        put: operations["DirectoryController_definirSpecialisations"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1274,7 +1314,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Disponibilité : PostgreSQL et Redis répondent (et l’état des clés du fournisseur OIDC) */
+        /** Disponibilité : PostgreSQL et Redis répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1827,6 +1867,8 @@ export interface components {
         DispositifDto: {
             /** @example eceau-tourisme */
             code: string;
+            /** @description Les Maisons correspondantes du thème (spécialisations) : elles suivent ses questions dans tout le réseau. */
+            correspondants: components["schemas"]["MaisonRefDto"][];
             /**
              * Format: date-time
              * @description Avec orphelins=true : la dernière réponse de la direction (null : jamais)
@@ -2330,6 +2372,16 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        MaisonRefDto: {
+            /** @example carcassonne */
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Maison de la Région de Carcassonne */
+            nom: string;
+            /** @example Carcassonne */
+            ville: string;
+        };
         MarquageNotificationsDto: {
             /** @description Combien viennent d’être marquées lues. */
             marquees: number;
@@ -2544,6 +2596,8 @@ export interface components {
             id: string;
             /** @description L’issue donnée à la clôture. */
             issue: string | null;
+            /** @description Vue par votre Maison au titre d’une spécialisation (question d’une autre Maison sur un thème que vous suivez) : lecture seule, sans données de l’usager ni action ni message. */
+            lectureSeule?: boolean;
             /** @description Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois). */
             lienSuiviPossible?: boolean;
             /** @description La Maison qui a reçu la question. */
@@ -2757,6 +2811,10 @@ export interface components {
             /** @description Minutes ouvrées restantes (négatives une fois en retard) ; null une fois atteinte ou annulée. */
             restantMinutesOuvrees: number | null;
         };
+        SpecialisationsDto: {
+            /** @description Les thèmes que la Maison suit pour tout le réseau (la liste entière ; vide : aucun). */
+            themeIds: string[];
+        };
         SuggestionReferentDto: {
             /**
              * Format: uuid
@@ -2870,6 +2928,8 @@ export interface components {
         ThemeDto: {
             /** @example TOURISME */
             code: string;
+            /** @description Les Maisons correspondantes du thème (spécialisations) : elles suivent ses questions dans tout le réseau. */
+            correspondants: components["schemas"]["MaisonRefDto"][];
             /** @description Direction responsable du thème */
             direction: components["schemas"]["DirectionRefDto"] | null;
             /** Format: uuid */
@@ -5888,6 +5948,71 @@ export interface operations {
             };
         };
     };
+    DocumentsController_supprimer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document supprimé. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     DocumentsController_contenu: {
         parameters: {
             query?: never;
@@ -6342,6 +6467,104 @@ export interface operations {
             };
         };
     };
+    DirectoryController_definirSpecialisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialisationsDto"];
+            };
+        };
+        responses: {
+            /** @description La Maison, avec ses spécialisations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaisonDto"];
+                };
+            };
+            /** @description Paramètre invalide ou inconnu (problem+json, une erreur par champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Jeton absent, invalide ou compte désactivé (problem+json). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Maison introuvable (problem+json). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Un thème inconnu de l’annuaire : errors nomme themeIds. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     AuthController_me: {
         parameters: {
             query?: never;
@@ -6713,8 +6936,12 @@ export interface operations {
                 priorite?: "normale" | "haute";
                 /** @description a_risque : seuil d’alerte atteint ; depasse : échéance dépassée. */
                 sla?: "a_risque" | "depasse";
+                /** @description true : les questions de tout le réseau sur les thèmes que suit votre Maison (ses spécialisations), en lecture seule, au lieu des questions de votre périmètre ; themeId en choisit un. Agents et responsables de MdR. */
+                specialisation?: boolean;
                 /** @description Un ou plusieurs statuts séparés par des virgules. */
                 statut?: string[];
+                /** @description Le thème de la question ou de son dispositif. */
+                themeId?: string;
             };
             header?: never;
             path?: never;

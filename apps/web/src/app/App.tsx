@@ -13,6 +13,7 @@ import { homeOf } from './navigation';
 // Route-level code splitting: the login screen loads only what it needs.
 const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage').then((m) => ({ default: m.QuestionsMaisonPage })));
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
+const QuestionsReseauPage = lazy(() => import('../questions/QuestionsReseauPage').then((m) => ({ default: m.QuestionsReseauPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const AnnuairePage = lazy(() => import('../annuaire/AnnuairePage').then((m) => ({ default: m.AnnuairePage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
@@ -108,6 +109,7 @@ const router = createBrowserRouter([
       { path: 'bienvenue', element: <RequireSession><Bienvenue /></RequireSession> },
       { path: 'questions', element: <RequireSession><Lazy><QuestionsMaisonPage /></Lazy></RequireSession> },
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
+      { path: 'questions/reseau', element: <RequireSession><Lazy><QuestionsReseauPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'dispositifs/:id', element: <RequireSession><Lazy><DispositifPage /></Lazy></RequireSession> },
       { path: 'file-referent', loader: prefetch(fileReferentQuery), element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },

@@ -39,6 +39,8 @@ function screensOf(role: Me['role']): NavItem[] {
       return [
         { to: '/questions', label: 'Questions de ma Maison' },
         { to: '/questions/nouvelle', label: 'Nouvelle question' },
+        // A correspondent Maison's read-only view of its thèmes (the page says when there is none).
+        { to: '/questions/reseau', label: 'Questions du réseau' },
         { to: '/commandes-recues', label: 'Commandes reçues' },
       ];
     case 'referent':

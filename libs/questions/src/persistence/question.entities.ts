@@ -11,6 +11,7 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
 @Index('idx_question_maison_created', ['maisonId', 'createdAt', 'id'])
 @Index('idx_question_created', ['createdAt', 'id'])
 @Index('idx_question_statut_created', ['statut', 'createdAt', 'id'])
+@Index('idx_question_theme_created', ['themeId', 'createdAt', 'id'])
 @Index('idx_question_ouverte', ['maisonId', 'directionId', 'referentId', 'createdAt', 'id'], {
   where: `statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`,
 })
@@ -18,6 +19,8 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
 @Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
+/** The questions that went to a direction, for its orphan check (ADR 0014). */
+@Index('idx_question_direction', ['directionId'], { where: 'direction_id IS NOT NULL' })
 export class QuestionRow {
   @PrimaryColumn('uuid')
   id: string;
