@@ -218,9 +218,32 @@ describe('capitalisation: the prompt to publish a FAQ entry', () => {
       `INSERT INTO reponse_publiee (id, dispositif_id, question_source_id, question, reponse, diffusion, auteur_id, publiee_le) VALUES ($1, $2, $3, 'Quels travaux sont éligibles pour un camping ?', 'Les travaux d’économie d’eau.', 'externe', $4, now())`,
       [reponseId, dir.eceau, eceau.questions[0], referentId],
     );
-    await escalade('Plafond pour un port de plaisance ?');
-    const [resolue] = await f.query(`SELECT resolution, reponse_publiee_id FROM capitalisation_invitation WHERE id = $1`, [eceau.id]);
+    // The publishing use case's event (question.reponse_publiee on the source question) resolves it at once.
+    await f.query(
+      `INSERT INTO outbox (id, type, aggregate_type, aggregate_id, payload, occurred_at, attempts) VALUES (gen_random_uuid(), 'question.reponse_publiee', 'question', $1, $2, now(), 0)`,
+      [eceau.questions[0], JSON.stringify({ reponsePublieeId: reponseId, dispositifId: dir.eceau, questionId: eceau.questions[0] })],
+    );
+    const resolue = await f.waitFor(
+      async () => (await f.query(`SELECT resolution, reponse_publiee_id FROM capitalisation_invitation WHERE id = $1 AND resolue_le IS NOT NULL`, [eceau.id]))[0],
+      15_000,
+      'the invitation resolved by the publication',
+    );
     expect(resolue).toEqual({ resolution: 'publiee', reponse_publiee_id: reponseId });
+  }, 60_000);
+
+  it('without that event, an invitation covered by a published answer is resolved at the next escalation on its dispositif', async () => {
+    const [{ id: dispositifId }] = await f.query(`SELECT id FROM dispositif WHERE code = 'pass-rebond-occitanie-tourisme'`);
+    const [{ id: referentId }] = await f.query(`SELECT id FROM users WHERE email = $1`, [Q.referentTourisme]);
+    for (const objet of ['Relance numérique : site internet financé ?', 'Site internet : la relance numérique est-elle financée ?', 'Financement d’un site internet (relance numérique)']) await escalade(objet, dispositifId);
+    const [invitation] = await invitations(dispositifId);
+    expect(invitation.questions).toHaveLength(3);
+    await f.query(
+      `INSERT INTO reponse_publiee (id, dispositif_id, question, reponse, diffusion, auteur_id, publiee_le) VALUES (gen_random_uuid(), $1, 'Un site internet est-il financé au titre de la relance numérique ?', 'Oui.', 'externe', $2, now())`,
+      [dispositifId, referentId],
+    );
+    await escalade('Plafond de l’aide pour un restaurant ?', dispositifId);
+    const [resolue] = await f.query(`SELECT resolution FROM capitalisation_invitation WHERE id = $1`, [invitation.id]);
+    expect(resolue).toEqual({ resolution: 'publiee' });
   }, 60_000);
 
   it('finds a dispositif’s escalations of the window by their index, among many questions', async () => {

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, Clock, OutboxConsumer, OutboxEvent } from '@app/core';
 import { appendToTimelines } from '@app/timeline';
-import { CAPITALISATION_SUGGEREE, inviterACapitaliser, QUESTION_CAPITALISATION_SUGGEREE } from './invitations';
+import { CAPITALISATION_SUGGEREE, inviterACapitaliser, QUESTION_CAPITALISATION_SUGGEREE, resoudreParPublication, verrouillerDispositif } from './invitations';
 
 /** The question events that put a question in a direction's queue. */
 const ESCALADES = new Set(['question.escaladee', 'question.reorientee']);
+/** A FAQ entry published from a question (the publishing use case's event, payload `dispositifId`). */
+export const QUESTION_REPONSE_PUBLIEE = 'question.reponse_publiee';
 
 /**
  * The « invitation à capitaliser » (ADR 0017): at each escalation on a dispositif, checks whether
@@ -22,10 +24,18 @@ export class InvitationCapitalisationConsumer implements OutboxConsumer {
   ) {}
 
   handles(type: string): boolean {
-    return ESCALADES.has(type);
+    return ESCALADES.has(type) || type === QUESTION_REPONSE_PUBLIEE;
   }
 
   async handle(event: OutboxEvent, manager: EntityManager): Promise<void> {
+    if (event.type === QUESTION_REPONSE_PUBLIEE) {
+      // The answer may close the dispositif's open invitations at once (they also catch up when read).
+      const dispositifId = (event.payload.dispositifId ?? null) as string | null;
+      if (!dispositifId) return;
+      await verrouillerDispositif(manager, dispositifId);
+      await resoudreParPublication(manager, dispositifId);
+      return;
+    }
     const [q] = await manager.query(`SELECT dispositif_id FROM question WHERE id = $1`, [event.aggregateId]);
     if (!q?.dispositif_id) return;
     await inviterACapitaliser(

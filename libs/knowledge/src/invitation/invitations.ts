@@ -109,6 +109,11 @@ export async function resoudreParPublication(manager: EntityManager, dispositifI
   return resolues;
 }
 
+/** Serialises, to the end of the transaction, whoever creates or resolves the invitations of a dispositif. */
+export async function verrouillerDispositif(manager: EntityManager, dispositifId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('capitalisation:' || $1::text, 0))`, [dispositifId]);
+}
+
 export type IssueInvitation =
   | { issue: 'sans_objet' }
   | { issue: 'deja_groupee'; invitationId: string }
@@ -131,7 +136,7 @@ export async function inviterACapitaliser(
   appendEvent: (manager: EntityManager, e: { questionId: string; eventId: string; at: Date; directionId: string; data: Record<string, unknown>; payload: Record<string, unknown> }) => Promise<void>,
 ): Promise<IssueInvitation> {
   const { questionId, dispositifId, now, seuil, fenetreSemaines } = params;
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('capitalisation:' || $1::text, 0))`, [dispositifId]);
+  await verrouillerDispositif(manager, dispositifId);
   const d = await chargerDispositif(manager, dispositifId);
   if (!d) return { issue: 'sans_objet' };
   await resoudreParPublication(manager, dispositifId);
