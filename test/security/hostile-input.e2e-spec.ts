@@ -269,6 +269,11 @@ describe('hostile input on every route (property-based, from the route table)', 
     upload2.append('fichier', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')]), 'a-supprimer.pdf');
     const documentASupprimer = ((await (await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload2 })).json()) as { id: string }).id;
 
+    const [{ id: invitation }] = await db.query(
+      `INSERT INTO capitalisation_invitation (id, dispositif_id, direction_id, question_id, evenement_id, creee_le) VALUES (gen_random_uuid(), $1, $2, $3, gen_random_uuid(), now()) RETURNING id`,
+      [dir.eceau, dir.tourisme, question.id],
+    );
+
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
@@ -282,6 +287,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/me$/, as: Q.agentCarcassonne },
       { match: /\/questions/, as: Q.agentCarcassonne, id: question.id },
       { match: /\/file-referent$/, as: Q.referentTourisme },
+      { match: /\/capitalisation\/invitations/, as: Q.referentTourisme, id: invitation },
       { match: /\/commandes/, as: C.conseiller, id: commande.id },
       { match: /\/affectations/, as: C.responsableFoix, id: affectation },
       { match: /\/tableaux-de-bord\//, as: C.managerReseau },

@@ -6,6 +6,8 @@ import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
 import { S3DocumentStorage } from './storage/s3-document-storage';
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
+import { InvitationCapitalisationConsumer } from './invitation/invitation.consumer';
+import { InvitationsService } from './invitation/invitations.service';
 
 /**
  * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): a local
@@ -16,12 +18,14 @@ import { DocumentTexteConsumer } from './texte/document-texte.consumer';
   providers: [
     DocumentsService,
     DocumentTexteConsumer,
+    InvitationCapitalisationConsumer,
+    InvitationsService,
     {
       provide: DocumentStorage,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => (config.DOCUMENT_STOCKAGE === 's3' ? new S3DocumentStorage(config.s3) : new LocalDocumentStorage(config.DOCUMENTS_DIR)),
     },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService],
 })
 export class KnowledgeModule {}

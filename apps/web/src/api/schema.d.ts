@@ -243,6 +243,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capitalisation/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les invitations à publier ouvertes de votre direction, les plus récentes d’abord */
+        get: operations["InvitationsController_lister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitalisation/invitations/{id}/ignorer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ignorer une invitation à publier (ses questions ne relancent plus d’invitation) */
+        post: operations["InvitationsController_ignorer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commandes": {
         parameters: {
             query?: never;
@@ -1099,6 +1133,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tableaux-de-bord/capitalisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tableau de bord de la capitalisation : par dispositif, escalades, réponses publiées, réponses au guichet, réutilisations, taux
+         * @description Taux de capitalisation = réponses publiées / escalades ; taux de réutilisation = questions répondues au guichet en réutilisant une réponse / questions répondues au guichet ou escaladées (ADR 0017). Par défaut, les 91 derniers jours.
+         */
+        get: operations["DashboardsController_capitalisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tableaux-de-bord/commandes": {
         parameters: {
             query?: never;
@@ -1553,6 +1607,20 @@ export interface components {
             libelle: string;
             /** @example Europe/Paris */
             timeZone: string;
+        };
+        ChiffresCapitalisationDto: {
+            /** @description Questions reçues sur la période et escaladées au siège. */
+            escalations: number;
+            /** @description Questions reçues sur la période et répondues au guichet, sans escalade. */
+            reponsesLocales: number;
+            /** @description Réponses publiées (FAQ) sur la période, non retirées. */
+            reponsesPubliees: number;
+            /** @description Parmi les réponses au guichet, celles qui réutilisent une réponse publiée ou celle d’une question semblable. */
+            reutilisations: number;
+            /** @description Réponses publiées / escalades ; null sans escalade (peut dépasser 100). En %, une décimale. */
+            tauxCapitalisationPct: number | null;
+            /** @description Réutilisations / (réponses au guichet + escalades) ; null sans question. En %, une décimale. */
+            tauxReutilisationPct: number | null;
         };
         ClarificationDemandeeDto: {
             /** @example Le questionnaire doit-il être diffusé aux entreprises avant l’atelier ? */
@@ -2082,6 +2150,56 @@ export interface components {
             type: string;
         };
         FluxResyncDto: Record<string, never>;
+        InvitationDispositifDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ec'Eau Tourisme */
+            nom: string;
+        };
+        InvitationDto: {
+            /** Format: date-time */
+            creeeLe: string;
+            /**
+             * Format: uuid
+             * @description La direction dont les référents sont invités à publier.
+             */
+            directionId: string;
+            dispositif: components["schemas"]["InvitationDispositifDto"];
+            /** Format: uuid */
+            id: string;
+            nombre: number;
+            /** @description La dernière escalade du groupe : la page d’où publier. */
+            question: components["schemas"]["InvitationQuestionDto"];
+            /** @description Les questions semblables, de la plus ancienne à la plus récente. */
+            questions: components["schemas"]["InvitationQuestionObjetDto"][];
+            /** Format: date-time */
+            resolueLe: string | null;
+            /**
+             * @description null : ouverte.
+             * @enum {string|null}
+             */
+            resolution: "publiee" | "ignoree" | null;
+            version: number;
+        };
+        InvitationListDto: {
+            items: components["schemas"]["InvitationDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+        };
+        InvitationQuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Q-2026-000123 */
+            reference: string;
+        };
+        InvitationQuestionObjetDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Hébergement en camping : les travaux sont-ils éligibles ? */
+            objet: string;
+            /** @example Q-2026-000123 */
+            reference: string;
+        };
         JourFermeDto: {
             /** @example 2026-12-25 */
             date: string;
@@ -2120,6 +2238,27 @@ export interface components {
              * @example https://relais.laregion.fr/suivi/4kq2…
              */
             url: string;
+        };
+        LigneCapitalisationDto: {
+            /**
+             * Format: uuid
+             * @description null : questions et réponses sans dispositif.
+             */
+            dispositifId: string | null;
+            /** @description Questions reçues sur la période et escaladées au siège. */
+            escalations: number;
+            /** @example Ec'Eau Tourisme */
+            libelle: string;
+            /** @description Questions reçues sur la période et répondues au guichet, sans escalade. */
+            reponsesLocales: number;
+            /** @description Réponses publiées (FAQ) sur la période, non retirées. */
+            reponsesPubliees: number;
+            /** @description Parmi les réponses au guichet, celles qui réutilisent une réponse publiée ou celle d’une question semblable. */
+            reutilisations: number;
+            /** @description Réponses publiées / escalades ; null sans escalade (peut dépasser 100). En %, une décimale. */
+            tauxCapitalisationPct: number | null;
+            /** @description Réutilisations / (réponses au guichet + escalades) ; null sans question. En %, une décimale. */
+            tauxReutilisationPct: number | null;
         };
         LigneCommandeDto: {
             affectations: number;
@@ -2292,7 +2431,7 @@ export interface components {
             /** @example Q-2026-000123 : nouvelle question escaladée à votre direction */
             titre: string;
             /** @enum {string} */
-            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree";
         };
         NotificationPageDto: {
             items: components["schemas"]["NotificationDto"][];
@@ -2372,14 +2511,14 @@ export interface components {
             /** @description L’heure du résumé quotidien (heure de Paris). */
             heureResume: number;
             /** @description Les types désactivés (sla_depassement ne peut pas l’être). */
-            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree")[];
         };
         PreferencesNotificationsViewDto: {
             /** @enum {string} */
             courriel: "immediat" | "resume" | "aucun";
             heureResume: number;
             types: components["schemas"]["TypeNotificationDto"][];
-            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree")[];
             /** @description 0 tant que les réglages par défaut n’ont pas été modifiés ; à renvoyer dans If-Match. */
             version: number;
         };
@@ -2689,6 +2828,19 @@ export interface components {
             renfort: components["schemas"]["ReferentSuggereDto"] | null;
             suggere: components["schemas"]["ReferentSuggereDto"] | null;
         };
+        TableauCapitalisationDto: {
+            /** @example 2026-11-30 */
+            au: string;
+            /** @description Par dispositif, les plus escaladés d’abord. */
+            dispositifs: components["schemas"]["LigneCapitalisationDto"][];
+            /** @example 2026-09-01 */
+            du: string;
+            /** Format: date-time */
+            genereA: string;
+            perimetre: components["schemas"]["PerimetreTableauDto"];
+            /** @description Le périmètre entier. */
+            total: components["schemas"]["ChiffresCapitalisationDto"];
+        };
         TableauCommandesDto: {
             /** @example 2026-11-30 */
             au: string;
@@ -2811,7 +2963,7 @@ export interface components {
             /** @description false : ce type ne peut pas être désactivé (dépassement de délai). */
             muable: boolean;
             /** @enum {string} */
-            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree";
         };
         UniteEmettriceDto: {
             /**
@@ -4355,6 +4507,133 @@ export interface operations {
             };
             /** @description If-Match obligatoire sur cette modification. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvitationsController_lister: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                /** @description La direction ; par défaut la vôtre (le réseau : toutes). */
+                directionId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationListDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Réservé aux référents et managers de la direction (le réseau : toutes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvitationsController_ignorer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Invitation déjà résolue (réponse publiée, ou déjà ignorée). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8510,6 +8789,81 @@ export interface operations {
             };
             /** @description If-Match obligatoire sur cette modification. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DashboardsController_capitalisation: {
+        parameters: {
+            query?: {
+                /** @description Dernier jour de la période (inclus). */
+                au?: string;
+                /** @description Premier jour de la période (inclus). */
+                du?: string;
+                /** @description reseau, direction:{id} ou maison:{id} ; par défaut, votre périmètre. */
+                perimetre?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le tableau (JSON), ou le même en CSV avec Accept: text/csv. */
+            200: {
+                headers: {
+                    /** @description En CSV : attachment; filename="relais-….csv". */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableauCapitalisationDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Périmètre inconnu (direction ou Maison introuvable). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,14 +18,15 @@ export function navigationOf(role: Me['role']): NavItem[] {
 function tableauxDeBordOf(role: Me['role']): NavItem[] {
   const sla = { to: '/tableaux-de-bord/sla', label: 'Tableau de bord SLA' };
   const commandes = { to: '/tableaux-de-bord/commandes', label: 'Tableau des commandes' };
+  const capitalisation = { to: '/tableaux-de-bord/capitalisation', label: 'Capitalisation' };
   switch (role) {
     case 'manager':
     case 'cabinet':
     case 'admin':
     case 'responsable_mdr':
-      return [sla, commandes];
+      return [sla, commandes, capitalisation];
     case 'referent':
-      return [sla];
+      return [sla, capitalisation];
     default:
       return [];
   }

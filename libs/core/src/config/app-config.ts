@@ -194,6 +194,20 @@ export class AppConfig {
   @Max(104)
   ORPHELIN_SEMAINES = 4;
 
+  /** Similar escalations on one dispositif that prompt its référents to publish a FAQ entry (ADR 0017). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(50)
+  CAPITALISATION_SEUIL = 3;
+
+  /** How far back, in weeks, escalations count towards a prompt to publish (ADR 0017). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(104)
+  CAPITALISATION_FENETRE_SEMAINES = 12;
+
   /**
    * Bearer token that GET /metrics requires when set. Unset: /metrics is open outside production
    * and absent (404) in production, so that a production deployment has to choose.

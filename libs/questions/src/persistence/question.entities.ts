@@ -15,6 +15,7 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
 @Index('idx_question_ouverte', ['maisonId', 'directionId', 'referentId', 'createdAt', 'id'], {
   where: `statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`,
 })
+@Index('idx_question_dispositif_escaladee', ['dispositifId', 'escaladeeAt'], { where: 'escaladee_at IS NOT NULL' })
 @Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
