@@ -7,7 +7,6 @@ import { QuestionsModule } from '@app/questions';
 import { CommandesModule } from '@app/commandes';
 import { CommandesController } from './commandes/commandes.controller';
 import { QuestionsController } from './questions/questions.controller';
-import { ReservedPathsController } from './questions/reserved-paths.controller';
 import { SlaModule } from '@app/sla';
 import { SlaController } from './sla/sla.controller';
 import { DashboardsModule } from '@app/dashboards';
@@ -28,6 +27,7 @@ import { NotificationsModule, WebhooksModule } from '@app/notifications';
 import { NotificationsController } from './notifications/notifications.controller';
 import { KnowledgeModule } from '@app/knowledge';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
+import { CapitalisationController } from './capitalisation/capitalisation.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -71,13 +71,13 @@ export class ApiModule {
         DirectoryController,
         HistoriqueController,
         DashboardsController,
-        ReservedPathsController,
         SuiviController,
         WebhooksController,
         FluxController,
         NotificationsController,
         DocumentsController,
         PublicDocumentsController,
+        CapitalisationController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,3 +5,6 @@ export * from './storage/document-storage';
 export * from './documents.service';
 export * from './knowledge.module';
 export * from './texte/document-texte.consumer';
+export * from './capitalisation/reponses-publiees.service';
+export * from './capitalisation/suggestions.service';
+export * from './capitalisation/donnees-personnelles';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/core';
+import { ReponsesPublieesService } from './capitalisation/reponses-publiees.service';
+import { SuggestionsService } from './capitalisation/suggestions.service';
 import { DocumentsService } from './documents.service';
 import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
@@ -15,8 +17,10 @@ import { DocumentTexteConsumer } from './texte/document-texte.consumer';
   providers: [
     DocumentsService,
     DocumentTexteConsumer,
+    ReponsesPublieesService,
+    SuggestionsService,
     { provide: DocumentStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDocumentStorage(config.DOCUMENTS_DIR) },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, ReponsesPublieesService, SuggestionsService],
 })
 export class KnowledgeModule {}
