@@ -53,6 +53,8 @@ export class QuestionDto {
   actions?: string[];
   @ApiPropertyOptional({ description: 'Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois).' })
   lienSuiviPossible?: boolean;
+  @ApiPropertyOptional({ description: 'Vous pouvez publier sa réponse dans « L’info pour tous » maintenant (référent de la direction qui a répondu ; Maison une fois close).' })
+  publicationPossible?: boolean;
 }
 
 /** POST /questions/{id}/lien-suivi: shown once, never stored in clear. */

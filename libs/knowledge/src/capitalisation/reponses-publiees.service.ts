@@ -17,7 +17,7 @@ import {
   toPage,
   withIdempotency,
 } from '@app/core';
-import { canReadQuestion, LIBELLE_STATUT, QuestionStatut } from '@app/questions';
+import { canPublierReponse, canReadQuestion, LIBELLE_STATUT, QuestionScope, QuestionStatut } from '@app/questions';
 import { recordTicketEvents, TimelineEntry, unitesOf } from '@app/timeline';
 import { donneesPersonnellesCitees, messageDonneesPersonnelles, UsagerConnu } from './donnees-personnelles';
 
@@ -103,7 +103,7 @@ export class ReponsesPublieesService {
         if (!q) throw new NotFoundError('Question introuvable.');
         const scope = { maisonId: q.maison_id, directionId: q.direction_id, referentId: q.referent_id, heldByCallerDirection: Boolean(q.held) };
         if (!canReadQuestion(ctx, scope)) throw new NotFoundError('Question introuvable.');
-        this.verifierDroitDePublier(ctx, q);
+        this.verifierDroitDePublier(ctx, scope, q);
 
         const fields = {
           question: input.question,
@@ -145,21 +145,14 @@ export class ReponsesPublieesService {
     return { body: result.body, replayed: result.replayed };
   }
 
-  /**
-   * The référent (or direction manager) of the direction that answered, once answered; the
-   * question's Maison (agents, responsable) once it is closed with an answer. The right side in
-   * the wrong state is a 409 naming the state; anyone else who reads the question, a 403.
-   */
-  private verifierDroitDePublier(ctx: AuthContext, q: { maison_id: string; direction_id: string | null; statut: QuestionStatut; reponse: string | null }): void {
-    const direction = (ctx.role === 'referent' || ctx.role === 'manager') && ctx.perimetre === 'direction' && q.direction_id !== null && ctx.directionId === q.direction_id;
-    const maison = isMdrRole(ctx.role) && ctx.maisonId === q.maison_id;
-    if (!direction && !maison) throw new ForbiddenError('Seuls le référent de la direction qui a répondu et la Maison de la question (une fois close) publient sa réponse.');
-    const answered = q.reponse !== null && q.reponse !== '';
-    if (direction && answered && (q.statut === 'repondue' || q.statut === 'close')) return;
-    if (maison && answered && q.statut === 'close') return;
+  /** canPublierReponse of the questions' access rules: the right side in the wrong state is a 409 naming the state, anyone else who reads the question a 403. */
+  private verifierDroitDePublier(ctx: AuthContext, scope: QuestionScope, q: { statut: QuestionStatut; reponse: string | null }): void {
+    const droit = canPublierReponse(ctx, scope, q.statut, q.reponse !== null && q.reponse !== '');
+    if (droit === 'oui') return;
+    if (droit === 'non') throw new ForbiddenError('Seuls le référent de la direction qui a répondu et la Maison de la question (une fois close) publient sa réponse.');
     throw new PublicationImpossibleError(
       q.statut,
-      maison
+      isMdrRole(ctx.role)
         ? `La Maison publie la réponse d’une question close avec une réponse : la question est « ${LIBELLE_STATUT[q.statut]} ».`
         : `La direction publie sa réponse une fois la question répondue : la question est « ${LIBELLE_STATUT[q.statut]} ».`,
     );

@@ -1,5 +1,5 @@
 import type { AuthContext } from '@app/core';
-import { canAct, canReadQuestion, canSeeUsager, QuestionScope } from './question.access';
+import { canAct, canPublierReponse, canReadQuestion, canSeeUsager, QuestionScope } from './question.access';
 
 const M1 = 'maison-1';
 const M2 = 'maison-2';
@@ -66,5 +66,17 @@ describe('question access', () => {
     expect(canSeeUsager(ctx('referent', 'direction', D1, 'r1'), { ...atD1, referentId: 'r1' })).toBe(true);
     expect(canSeeUsager(ctx('manager', 'reseau'), atD1)).toBe(false);
     expect(canSeeUsager(ctx('referent', 'direction', D2), { ...atD1, heldByCallerDirection: true })).toBe(false);
+  });
+
+  it('publishing an answer: the answering direction once answered, the Maison once closed, nobody else', () => {
+    expect(canPublierReponse(ctx('referent', 'direction', D1), atD1, 'repondue', true)).toBe('oui');
+    expect(canPublierReponse(ctx('manager', 'direction', D1), atD1, 'close', true)).toBe('oui');
+    expect(canPublierReponse(ctx('referent', 'direction', D1), atD1, 'prise_en_charge', false)).toBe('etat');
+    expect(canPublierReponse(ctx('referent', 'direction', D2), atD1, 'repondue', true)).toBe('non');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'repondue', true)).toBe('etat');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'close', true)).toBe('oui');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'close', false)).toBe('etat');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M2), atD1, 'close', true)).toBe('non');
+    expect(canPublierReponse(ctx('manager', 'reseau'), atD1, 'close', true)).toBe('non');
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AuthContext, Clock } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
-import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canPublierReponse, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
 import { suiviValide } from '../domain/suivi';
 import type { Canal, Priorite } from '../domain/question.aggregate';
 import { nextStatut, QUESTION_ACTIONS, QuestionAction, QuestionStatut } from '../domain/question.transitions';
@@ -38,6 +38,8 @@ export interface QuestionView {
   actions?: QuestionAction[];
   /** May the caller hand the usager a tracking link now (its Maison, the question open or its links still valid)? One question only. */
   lienSuiviPossible?: boolean;
+  /** May the caller publish its answer in "L'info pour tous" now (POST /questions/{id}/publier)? One question only. */
+  publicationPossible?: boolean;
 }
 
 /**
@@ -124,6 +126,7 @@ export class QuestionViewReader {
     const [view] = await this.views(db, [row]);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
     view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
+    view.publicationPossible = canPublierReponse(ctx, scope, view.statut, Boolean(view.reponse)) === 'oui';
     if (canSeeUsager(ctx, scope)) {
       const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;
