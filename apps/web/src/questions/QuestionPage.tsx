@@ -8,6 +8,7 @@ import { MessageForm } from '../fil/MessageForm';
 import { QuestionActions } from './QuestionActions';
 import { LienSuiviPanel } from './LienSuivi';
 import { Timeline } from '../fil/Timeline';
+import { PublierReponse } from '../capitalisation/PublierReponse';
 
 export function QuestionPage() {
   const { id = '' } = useParams();
@@ -65,6 +66,7 @@ export function QuestionPage() {
         <QuestionActions question={q} />
       </div>
       <LienSuiviPanel question={q} />
+      <PublierReponse question={q} />
       <Timeline kind="questions" id={q.id} />
       <MessageForm kind="questions" id={q.id} />
     </Page>
