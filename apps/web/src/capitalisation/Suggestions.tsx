@@ -53,6 +53,7 @@ export function SuggestionsPanel({ objet, dispositifId, pending, onRepondre }: P
   return (
     <section aria-labelledby="suggestions-titre" className="card suggestions">
       <h2 id="suggestions-titre">Avant d’escalader : déjà répondu ?</h2>
+      <p className="hint">« Répondre au guichet » enregistre la question avec ce formulaire (usager compris), puis la répond sur place avec la réponse choisie.</p>
       {suggestions.isError && <ErrorMessage error={suggestions.error} />}
       <div aria-live="polite">
         {data && reponses.length === 0 && questions.length === 0 && <p className="empty">Aucune réponse semblable pour « {objet} ».</p>}
