@@ -38,23 +38,53 @@ export const SUGGESTIONS_MAX = 5;
 export const CANDIDATS_MAX = 200;
 /** A dispositif's own entries weigh this much more. */
 const BONUS_DISPOSITIF = 2;
+/**
+ * A lexeme found in more than this share of the indexed rows (PostgreSQL's own statistics of
+ * the index expression) is too common to choose candidates: its posting list would be most of
+ * the index. It still counts in the ranking.
+ */
+export const FREQUENCE_COMMUNE = 0.02;
+/** How long the lexeme frequencies read from pg_stats are kept (they change with ANALYZE only). */
+const FREQUENCES_TTL_MS = 10 * 60_000;
 
-/** The words of a free text worth searching: letters and digits only (no tsquery syntax can get through), two characters or more, at most 12. */
+const INDEX_REPONSES = 'idx_reponse_publiee_recherche';
+const INDEX_QUESTIONS = 'idx_question_suggestion';
+
+/** The words of a free text worth searching: letters and digits only, two characters or more, at most 12. */
 export function motsRecherche(texte: string): string[] {
   const words = (texte.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 2).map((w) => w.toLowerCase());
   return [...new Set(words)].slice(0, 12);
 }
 
+/** A tsquery of lexemes (already normalised by fr_relais), joined by `op`; quoted, so nothing is stemmed twice. */
+export function requeteDeLexemes(lexemes: string[], op: '|' | '&'): string {
+  return lexemes.map((l) => `'${l.replace(/'/g, "''")}'`).join(` ${op} `);
+}
+
 /**
- * Similar published answers and similar answered questions for the "Nouvelle question" form.
- * Both are French full-text matches (`fr_relais`) of any of the objet's words (an OR query:
- * agents type few words, not all of which the earlier question used), ranked, boosted when the
- * dispositif matches. Each reads at most CANDIDATS_MAX rows off its GIN index before ranking.
- * Another Maison's question gives its objet and answer only (the usager's name, e-mail and
- * phone masked), and its reference only to a caller who may open it.
+ * The candidate query: the objet's rare lexemes OR'ed (few, precise candidates, short posting
+ * lists); when every lexeme is common, the two least common AND'ed (GIN intersects from the
+ * shorter list; more terms would cost more index work than they save).
+ */
+export function requeteCandidats(lexemes: string[], frequences: Map<string, number>): string {
+  const freq = (l: string) => frequences.get(l) ?? 0;
+  const rares = lexemes.filter((l) => freq(l) <= FREQUENCE_COMMUNE);
+  if (rares.length) return requeteDeLexemes(rares, '|');
+  return requeteDeLexemes([...lexemes].sort((a, b) => freq(a) - freq(b)).slice(0, 2), '&');
+}
+
+/**
+ * Similar published answers and similar answered questions for the "Nouvelle question" form:
+ * French full-text matches (`fr_relais`) of the objet's words, ranked, boosted when the
+ * dispositif matches. Each side reads at most CANDIDATS_MAX rows off its GIN index, chosen by
+ * the objet's distinctive words, before any ranking work (ADR 0016). Another Maison's question
+ * gives its objet and answer only (the usager's name, e-mail and phone masked), and its
+ * reference only to a caller who may open it.
  */
 @Injectable()
 export class SuggestionsService {
+  private frequences: { at: number; parIndex: Map<string, Map<string, number>> } | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
@@ -66,34 +96,52 @@ export class SuggestionsService {
     let words = motsRecherche(input.objet);
     if (words.length === 0 && input.description) words = motsRecherche(input.description);
     if (words.length === 0) return { reponsesPubliees: [], questions: [] };
-    const query = words.join(' | ');
+    // The objet's lexemes as the indexes hold them (stemmed, unaccented, stop words gone).
+    const [{ lexemes }] = await this.dataSource.query(`SELECT tsvector_to_array(to_tsvector('fr_relais', $1)) AS lexemes`, [words.join(' ')]);
+    const lexemesSurs = (lexemes as string[]).filter((l) => /^[\p{L}\p{N}_-]+$/u.test(l));
+    if (lexemesSurs.length === 0) return { reponsesPubliees: [], questions: [] };
+    const frequences = await this.frequencesLexemes();
+    const rang = requeteDeLexemes(lexemesSurs, '|');
     const dispositifId = input.dispositifId ?? null;
-    const [reponsesPubliees, questions] = await Promise.all([this.reponsesPubliees(query, dispositifId), this.questions(ctx, query, dispositifId)]);
+    const [reponsesPubliees, questions] = await Promise.all([
+      this.reponsesPubliees(requeteCandidats(lexemesSurs, frequences.get(INDEX_REPONSES) ?? new Map()), rang, dispositifId),
+      this.questions(ctx, requeteCandidats(lexemesSurs, frequences.get(INDEX_QUESTIONS) ?? new Map()), rang, dispositifId),
+    ]);
     return { reponsesPubliees, questions };
   }
 
-  /** Candidates off idx_reponse_publiee_recherche (the dispositif's own first), ranked on those only. */
-  private async reponsesPubliees(query: string, dispositifId: string | null): Promise<SuggestionReponsePubliee[]> {
+  /** The most common lexemes of each index and their share of rows, from pg_stats (ANALYZE keeps them for expression indexes). */
+  private async frequencesLexemes(): Promise<Map<string, Map<string, number>>> {
+    const now = Date.now();
+    if (this.frequences && now - this.frequences.at < FREQUENCES_TTL_MS) return this.frequences.parIndex;
+    const rows: Array<{ index: string; elems: string[] | null; freqs: number[] | null }> = await this.dataSource.query(
+      `SELECT tablename AS index, most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+         FROM pg_stats WHERE schemaname = current_schema() AND tablename = ANY($1) AND attname = 'expr'`,
+      [[INDEX_REPONSES, INDEX_QUESTIONS]],
+    );
+    const parIndex = new Map<string, Map<string, number>>();
+    for (const row of rows) parIndex.set(row.index, new Map((row.elems ?? []).map((e, i) => [e, Number(row.freqs?.[i] ?? 0)])));
+    this.frequences = { at: now, parIndex };
+    return parIndex;
+  }
+
+  /** Candidates off idx_reponse_publiee_recherche, ranked on those only (by their reworded question, the short text the objet is like). */
+  private async reponsesPubliees(candidats: string, rang: string, dispositifId: string | null): Promise<SuggestionReponsePubliee[]> {
     const rows = await this.dataSource.query(
-      `WITH requete AS (SELECT to_tsquery('fr_relais', $1) AS tsq),
-       candidats AS (
-         (SELECT r.id FROM reponse_publiee r, requete
-           WHERE r.dispositif_id = $2::uuid AND r.retiree_le IS NULL AND ${REPONSE_PUBLIEE_TSVECTOR} @@ requete.tsq
-           LIMIT ${CANDIDATS_MAX})
-         UNION
-         (SELECT r.id FROM reponse_publiee r, requete
-           WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ requete.tsq AND r.retiree_le IS NULL
-           LIMIT ${CANDIDATS_MAX})),
+      `WITH candidats AS (
+         SELECT r.id, r.question, r.reponse, r.dispositif_id, r.diffusion, r.publiee_le FROM reponse_publiee r
+          WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ $1::tsquery AND r.retiree_le IS NULL
+          LIMIT ${CANDIDATS_MAX}),
        classes AS (
-         SELECT r.id, r.question, r.reponse, r.dispositif_id, r.diffusion, r.publiee_le,
-                ts_rank(${REPONSE_PUBLIEE_TSVECTOR}, requete.tsq) * CASE WHEN r.dispositif_id = $2::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
-           FROM candidats c JOIN reponse_publiee r ON r.id = c.id, requete
-          ORDER BY score DESC, r.publiee_le DESC LIMIT ${SUGGESTIONS_MAX})
+         SELECT c.*, (ts_rank(setweight(to_tsvector('fr_relais'::regconfig, c.question), 'A'), $2::tsquery) + 0.01)
+                     * CASE WHEN c.dispositif_id = $3::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
+           FROM candidats c
+          ORDER BY score DESC, c.publiee_le DESC LIMIT ${SUGGESTIONS_MAX})
        SELECT c.*, dp.nom AS dispositif_nom,
               (SELECT count(*)::int FROM reponse_reutilisee x WHERE x.reponse_publiee_id = c.id) AS reutilisations
          FROM classes c LEFT JOIN dispositif dp ON dp.id = c.dispositif_id
         ORDER BY c.score DESC, c.publiee_le DESC`,
-      [query, dispositifId],
+      [candidats, rang, dispositifId],
     );
     return rows.map((r: any) => ({
       id: r.id,
@@ -108,32 +156,40 @@ export class SuggestionsService {
 
   /**
    * Answered questions of the last SUGGESTIONS_MOIS months, off idx_question_suggestion: the
-   * words OR'ed, AND one of the months' tokens, so recency narrows the index scan itself. A
-   * question already published is left out (its published answer is the better suggestion).
+   * candidate words AND one month's token, month by month from the newest, until CANDIDATS_MAX
+   * (each scan is an AND that GIN answers from its shortest posting list, even for common words;
+   * the exact bound is applied to the candidates). A question already published is left out (its
+   * published answer is the better suggestion).
    */
-  private async questions(ctx: AuthContext, query: string, dispositifId: string | null): Promise<SuggestionQuestion[]> {
+  private async questions(ctx: AuthContext, candidats: string, rang: string, dispositifId: string | null): Promise<SuggestionQuestion[]> {
     const now = this.clock.now();
     const depuis = new Date(now);
     depuis.setUTCMonth(depuis.getUTCMonth() - this.config.SUGGESTIONS_MOIS);
     const mois: string[] = [];
-    for (let m = new Date(Date.UTC(depuis.getUTCFullYear(), depuis.getUTCMonth(), 1)); m <= now; m.setUTCMonth(m.getUTCMonth() + 1)) mois.push(`'${jetonMois(m)}'`);
+    for (let m = new Date(Date.UTC(depuis.getUTCFullYear(), depuis.getUTCMonth(), 1)); m <= now; m.setUTCMonth(m.getUTCMonth() + 1)) mois.push(jetonMois(m));
     const rows = await this.dataSource.query(
-      `WITH requete AS (SELECT to_tsquery('fr_relais', $1) AS tsq, to_tsquery('fr_relais', $1) && $2::tsquery AS tsq_mois),
-       candidats AS (
-         SELECT q.id, q.reference, q.objet, q.reponse, q.dispositif_id, q.maison_id, q.direction_id, q.referent_id, q.created_at, q.updated_at,
-                ts_rank(to_tsvector('fr_relais'::regconfig, q.objet::text), requete.tsq) * CASE WHEN q.dispositif_id = $3::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
-           FROM (SELECT q.* FROM question q, requete
-                  WHERE numnode(requete.tsq) > 0 AND ${QUESTION_SUGGESTION_TSVECTOR} @@ requete.tsq_mois AND ${QUESTION_SUGGESTION_PREDICATE} AND q.created_at >= $4
-                  LIMIT ${CANDIDATS_MAX}) q, requete
-          WHERE NOT EXISTS (SELECT 1 FROM reponse_publiee p WHERE p.question_source_id = q.id AND p.retiree_le IS NULL)
-          ORDER BY score DESC, q.created_at DESC LIMIT ${SUGGESTIONS_MAX})
+      `WITH candidats AS (
+         SELECT q.id, q.reference, q.objet, q.reponse, q.dispositif_id, q.maison_id, q.direction_id, q.referent_id, q.created_at, q.updated_at
+           FROM unnest($2::text[]) AS m(jeton)
+          CROSS JOIN LATERAL (
+                SELECT q.* FROM question q
+                 WHERE ${QUESTION_SUGGESTION_TSVECTOR} @@ ($1::tsquery && m.jeton::tsquery) AND ${QUESTION_SUGGESTION_PREDICATE}
+                 LIMIT ${CANDIDATS_MAX}) q
+          LIMIT ${CANDIDATS_MAX}),
+       classes AS (
+         SELECT c.*, (ts_rank(to_tsvector('fr_relais'::regconfig, c.objet::text), $3::tsquery) + 0.01)
+                     * CASE WHEN c.dispositif_id = $4::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
+           FROM candidats c
+          WHERE c.created_at >= $5
+            AND NOT EXISTS (SELECT 1 FROM reponse_publiee p WHERE p.question_source_id = c.id AND p.retiree_le IS NULL)
+          ORDER BY score DESC, c.created_at DESC LIMIT ${SUGGESTIONS_MAX})
        SELECT c.*, dp.nom AS dispositif_nom, u.nom AS usager_nom, u.email AS usager_email, u.telephone AS usager_telephone,
-              ($5::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = $5::uuid AND a.question_created_at = c.created_at AND a.question_id = c.id)) AS held
-         FROM candidats c
+              ($6::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = $6::uuid AND a.question_created_at = c.created_at AND a.question_id = c.id)) AS held
+         FROM classes c
          LEFT JOIN dispositif dp ON dp.id = c.dispositif_id
          LEFT JOIN question_usager u ON u.question_id = c.id
         ORDER BY c.score DESC, c.created_at DESC`,
-      [query, mois.join(' | '), dispositifId, depuis, ctx.directionId],
+      [candidats, mois.reverse().map((m) => requeteDeLexemes([m], '|')), rang, dispositifId, depuis, ctx.directionId],
     );
     return rows.map((r: any) => {
       const ouvrable = canReadQuestion(ctx, { maisonId: r.maison_id, directionId: r.direction_id, referentId: r.referent_id, heldByCallerDirection: Boolean(r.held) });
