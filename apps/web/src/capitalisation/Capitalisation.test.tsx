@@ -113,3 +113,31 @@ describe('ReponsesPubliees', () => {
     expect(container.querySelector('#reponse-r2')).toHaveTextContent('Interne : pour les agents, à reformuler pour l’usager');
   });
 });
+
+describe('NouvelleQuestionPage with suggestions', () => {
+  it('records the question (Idempotency-Key) then answers it at the desk with the reused answer, If-Match on the new version', async () => {
+    const { NouvelleQuestionPage } = await import('../questions/NouvelleQuestionPage');
+    vi.spyOn(api, 'GET').mockImplementation(((path: string) =>
+      path === '/api/v1/questions/suggestions' ? ok({ reponsesPubliees: [reponsePubliee()], questions: [] }) : ok({ items: [], nextCursor: null })) as never);
+    const post = vi
+      .spyOn(api, 'POST')
+      .mockImplementationOnce((() => ok({ id: 'q42', version: 1 }, 201)) as never)
+      .mockImplementation((() => ok({ id: 'q42', version: 2, statut: 'repondue_localement' })) as never);
+    renderInApp(<NouvelleQuestionPage />);
+    await userEvent.type(screen.getByLabelText('Objet'), 'Eau de pluie au camping');
+    await userEvent.type(screen.getByLabelText('Description'), 'Cuve de récupération.');
+    await userEvent.type(screen.getByLabelText('Nom'), 'Martine Usagère');
+    await userEvent.click(screen.getByLabelText(/L’usager accepte/));
+    const publiees = await screen.findByRole('list', { name: 'Réponses déjà publiées' }, { timeout: 3000 });
+    await userEvent.click(within(publiees).getByText(/Un camping peut-il financer/));
+    await userEvent.click(within(publiees).getByRole('button', { name: 'Répondre au guichet avec cette réponse' }));
+
+    await vi.waitFor(() => expect(post).toHaveBeenCalledTimes(2));
+    const [creer, repondre] = post.mock.calls as unknown as Array<[string, { body: any; headers?: Record<string, string>; params?: any }]>;
+    expect(creer[0]).toBe('/api/v1/questions');
+    expect(creer[1].body).toMatchObject({ objet: 'Eau de pluie au camping', usager: { nom: 'Martine Usagère', consentement: true } });
+    expect(creer[1].headers!['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(repondre[0]).toBe('/api/v1/questions/{id}/repondre-localement');
+    expect(repondre[1]).toMatchObject({ params: { path: { id: 'q42' } }, headers: { 'If-Match': '"1"' }, body: { reponse: 'Oui : Ec’Eau Tourisme finance jusqu’à 50 %.', reponsePublieeId: 'r1' } });
+  });
+});

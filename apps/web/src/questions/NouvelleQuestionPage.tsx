@@ -229,7 +229,8 @@ export function NouvelleQuestionPage() {
             <FieldError id="usager-consentement-error" message={err('usager.consentement')} />
           </div>
         </fieldset>
-        <button type="submit" className="button" disabled={create.isPending}>
+        {/* Once recorded through a suggestion, the question exists: a second submit would record it twice. */}
+        <button type="submit" className="button" disabled={create.isPending || creee !== null}>
           {create.isPending ? 'Enregistrement…' : 'Enregistrer la question'}
         </button>
       </form>
