@@ -44,6 +44,8 @@ const BONUS_DISPOSITIF = 2;
  * the index. It still counts in the ranking.
  */
 export const FREQUENCE_COMMUNE = 0.02;
+/** An index of fewer rows is searched with every word (its statistics would call every word common). */
+const INDEX_PETIT = 10_000;
 /** How long the lexeme frequencies read from pg_stats are kept (they change with ANALYZE only). */
 const FREQUENCES_TTL_MS = 10 * 60_000;
 
@@ -62,15 +64,26 @@ export function requeteDeLexemes(lexemes: string[], op: '|' | '&'): string {
 }
 
 /**
- * The candidate query: the objet's rare lexemes OR'ed (few, precise candidates, short posting
- * lists); when every lexeme is common, the two least common AND'ed (GIN intersects from the
- * shorter list; more terms would cost more index work than they save).
+ * The candidate queries, cheapest first: the objet's rare lexemes OR'ed (few, precise
+ * candidates, short posting lists); then, should those give fewer than SUGGESTIONS_MAX, the two
+ * least common of its common lexemes AND'ed (GIN intersects from the shorter list; more terms
+ * would cost more index work than they save). All common: that AND alone.
  */
-export function requeteCandidats(lexemes: string[], frequences: Map<string, number>): string {
+export function requetesCandidats(lexemes: string[], frequences: Map<string, number>): string[] {
   const freq = (l: string) => frequences.get(l) ?? 0;
   const rares = lexemes.filter((l) => freq(l) <= FREQUENCE_COMMUNE);
-  if (rares.length) return requeteDeLexemes(rares, '|');
-  return requeteDeLexemes([...lexemes].sort((a, b) => freq(a) - freq(b)).slice(0, 2), '&');
+  const communs = lexemes.filter((l) => freq(l) > FREQUENCE_COMMUNE).sort((a, b) => freq(a) - freq(b));
+  return [...(rares.length ? [requeteDeLexemes(rares, '|')] : []), ...(communs.length ? [requeteDeLexemes(communs.slice(0, 2), '&')] : [])];
+}
+
+/** Runs the candidate queries in order until SUGGESTIONS_MAX suggestions, each once; best scores first. */
+async function parPaliers<T extends { id: string; score: number }>(requetes: string[], chercher: (requete: string) => Promise<T[]>): Promise<T[]> {
+  const found = new Map<string, T>();
+  for (const requete of requetes) {
+    for (const item of await chercher(requete)) if (!found.has(item.id)) found.set(item.id, item);
+    if (found.size >= SUGGESTIONS_MAX) break;
+  }
+  return [...found.values()].sort((a, b) => b.score - a.score).slice(0, SUGGESTIONS_MAX);
 }
 
 /**
@@ -104,8 +117,8 @@ export class SuggestionsService {
     const rang = requeteDeLexemes(lexemesSurs, '|');
     const dispositifId = input.dispositifId ?? null;
     const [reponsesPubliees, questions] = await Promise.all([
-      this.reponsesPubliees(requeteCandidats(lexemesSurs, frequences.get(INDEX_REPONSES) ?? new Map()), rang, dispositifId),
-      this.questions(ctx, requeteCandidats(lexemesSurs, frequences.get(INDEX_QUESTIONS) ?? new Map()), rang, dispositifId),
+      parPaliers(requetesCandidats(lexemesSurs, frequences.get(INDEX_REPONSES) ?? new Map()), (r) => this.reponsesPubliees(r, rang, dispositifId)),
+      parPaliers(requetesCandidats(lexemesSurs, frequences.get(INDEX_QUESTIONS) ?? new Map()), (r) => this.questions(ctx, r, rang, dispositifId)),
     ]);
     return { reponsesPubliees, questions };
   }
@@ -114,10 +127,12 @@ export class SuggestionsService {
   private async frequencesLexemes(): Promise<Map<string, Map<string, number>>> {
     const now = Date.now();
     if (this.frequences && now - this.frequences.at < FREQUENCES_TTL_MS) return this.frequences.parIndex;
+    // Below INDEX_PETIT rows every word is searched: the scans are cheap, and few rows make every word look common.
     const rows: Array<{ index: string; elems: string[] | null; freqs: number[] | null }> = await this.dataSource.query(
-      `SELECT tablename AS index, most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
-         FROM pg_stats WHERE schemaname = current_schema() AND tablename = ANY($1) AND attname = 'expr'`,
-      [[INDEX_REPONSES, INDEX_QUESTIONS]],
+      `SELECT s.tablename AS index, s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs
+         FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname)
+        WHERE s.schemaname = current_schema() AND s.tablename = ANY($1) AND s.attname = 'expr' AND c.reltuples >= $2`,
+      [[INDEX_REPONSES, INDEX_QUESTIONS], INDEX_PETIT],
     );
     const parIndex = new Map<string, Map<string, number>>();
     for (const row of rows) parIndex.set(row.index, new Map((row.elems ?? []).map((e, i) => [e, Number(row.freqs?.[i] ?? 0)])));
