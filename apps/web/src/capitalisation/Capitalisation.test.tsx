@@ -111,6 +111,15 @@ describe('ReponsesPubliees', () => {
     expect(container.querySelector('#reponse-r1')).toHaveTextContent('Externe : peut être remise telle quelle à l’usager');
     expect(container.querySelector('#reponse-r1')).toHaveTextContent('réutilisée 2 fois au guichet');
     expect(container.querySelector('#reponse-r2')).toHaveTextContent('Interne : pour les agents, à reformuler pour l’usager');
+    expect(screen.queryByRole('button', { name: 'Retirer cette réponse' })).toBeNull();
+  });
+
+  it('lets its author’s unit withdraw one, with If-Match', async () => {
+    vi.spyOn(api, 'GET').mockImplementation((() => ok({ items: [reponsePubliee({ peutModifier: true, version: 3 })], nextCursor: null })) as never);
+    const post = vi.spyOn(api, 'POST').mockImplementation((() => ok(reponsePubliee({ retireeLe: '2026-12-07T10:00:00Z' }))) as never);
+    renderInApp(<ReponsesPubliees dispositifId="disp1" />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Retirer cette réponse' }));
+    expect(post.mock.calls[0]).toEqual(['/api/v1/reponses-publiees/{id}/retirer', { params: { path: { id: 'r1' } }, headers: { 'If-Match': '"3"' } }]);
   });
 });
 
