@@ -9,7 +9,7 @@ import { DocumentStorage, LocalDocumentStorage } from './storage/document-storag
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
 
 /**
- * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): only
+ * Documents and share links; capitalisation (published answers, suggestions; ADR 0016). The store is chosen by configuration (DOCUMENT_STOCKAGE): only
  * `local` exists; an S3-compatible one would be another DocumentStorage here.
  */
 @Module({
