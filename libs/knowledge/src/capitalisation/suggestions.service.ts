@@ -35,7 +35,7 @@ export interface Suggestions {
 /** How many of each kind the form shows. */
 export const SUGGESTIONS_MAX = 5;
 /** Index matches ranked at most: the ranking work is bounded whatever the volume (ADR 0016). */
-export const CANDIDATS_MAX = 200;
+export const CANDIDATS_MAX = 100;
 /** A dispositif's own entries weigh this much more. */
 const BONUS_DISPOSITIF = 2;
 /**
