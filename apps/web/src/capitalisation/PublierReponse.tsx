@@ -49,7 +49,7 @@ export function PublierReponse({ question }: { question: Question }) {
           {publiee.dispositif && <Link to={`/dispositifs/${publiee.dispositif.id}#reponse-${publiee.id}`}>Voir sur la page du dispositif</Link>}
         </p>
       )}
-      {!ouvert && question.publicationPossible && (
+      {!ouvert && !publiee && question.publicationPossible && (
         <button type="button" className="button secondary" onClick={() => setOuvert(true)}>
           Publier dans L’info pour tous
         </button>
