@@ -157,9 +157,9 @@ describe('bad input is a 4xx problem, never a 500', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
 
-    it('GET /questions/suggestions is a 404 until it exists', async () => {
-      const body = await expectProblem(get('/questions/suggestions'), 404);
-      expect(body.code).toBe('INTROUVABLE');
+    it('GET /questions/suggestions is its own route, not /questions/{id} with a malformed id', async () => {
+      const body = await expectProblem(get('/questions/suggestions'), 400);
+      expect(new Set(body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['objet']));
     });
   });
 

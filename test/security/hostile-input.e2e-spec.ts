@@ -274,6 +274,13 @@ describe('hostile input on every route (property-based, from the route table)', 
       [dir.eceau, dir.tourisme, question.id],
     );
 
+    // A published answer of the Tourisme référent (its routes are reached as its author).
+    const [{ id: reponsePubliee }] = await db.query(
+      `INSERT INTO reponse_publiee (id, dispositif_id, question, reponse, diffusion, auteur_id, publiee_le)
+       SELECT gen_random_uuid(), $1, 'Un camping peut-il être aidé ?', 'Oui, par Ec’Eau Tourisme.', 'externe', id, now() FROM users WHERE email = $2 RETURNING id`,
+      [dir.eceau, Q.referentTourisme],
+    );
+
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
@@ -282,7 +289,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/documents\/:id$/, as: Q.referentTourisme, id: documentASupprimer },
       { match: /\/liens\/:id$/, as: Q.referentTourisme, id: lienDocument.id },
       { match: /\/auth\/(dev-login|dev-users|configuration)$/, as: null },
-      { match: /\/questions\/suggestions$/, as: null },
+      { match: /\/questions\/suggestions$/, as: Q.agentCarcassonne },
+      { match: /\/reponses-publiees/, as: Q.referentTourisme, id: reponsePubliee },
       { match: /^\/suivi\//, as: null, id: suivi },
       { match: /\/me$/, as: Q.agentCarcassonne },
       { match: /\/questions/, as: Q.agentCarcassonne, id: question.id },
@@ -325,6 +333,9 @@ describe('hostile input on every route (property-based, from the route table)', 
       PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
       CreerLienDto: { expireLe: '2030-01-01T00:00:00Z' },
       SpecialisationsDto: { themeIds: [dir.themeTourisme] },
+      ReponseLocaleDto: { reponse: 'Voici la réponse.', reponsePublieeId: UUID_OK },
+      PublierDto: { question: 'Un camping peut-il être aidé ?', reponse: 'Oui.', dispositifId: dir.eceau, themeId: dir.themeTourisme, diffusion: 'externe' },
+      ModifierReponsePublieeDto: { question: 'Un camping peut-il être aidé ?', reponse: 'Oui.', dispositifId: dir.eceau, themeId: null, diffusion: 'interne' },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);
@@ -535,8 +546,8 @@ describe('hostile input on every route (property-based, from the route table)', 
     const missing = routes.filter((r) => !statuses.has(`${r.method} ${r.path}`));
     expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     // Reached as a user who may call it: hostile input got past authentication and roles, to
-    // validation and beyond (the suggestions placeholder answers 404 to everyone).
-    const refusedOnly = routes.filter((r) => !r.path.endsWith('/suggestions') && [...statuses.get(`${r.method} ${r.path}`)!].every((s) => s === 401 || s === 403));
+    // validation and beyond.
+    const refusedOnly = routes.filter((r) => [...statuses.get(`${r.method} ${r.path}`)!].every((s) => s === 401 || s === 403));
     expect(refusedOnly.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 });

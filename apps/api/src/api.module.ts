@@ -7,7 +7,6 @@ import { QuestionsModule } from '@app/questions';
 import { CommandesModule } from '@app/commandes';
 import { CommandesController } from './commandes/commandes.controller';
 import { QuestionsController } from './questions/questions.controller';
-import { ReservedPathsController } from './questions/reserved-paths.controller';
 import { SlaModule } from '@app/sla';
 import { SlaController } from './sla/sla.controller';
 import { DashboardsModule } from '@app/dashboards';
@@ -29,6 +28,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { KnowledgeModule } from '@app/knowledge';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
+import { CapitalisationController } from './capitalisation/capitalisation.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -72,7 +72,6 @@ export class ApiModule {
         DirectoryController,
         HistoriqueController,
         DashboardsController,
-        ReservedPathsController,
         SuiviController,
         WebhooksController,
         FluxController,
@@ -80,6 +79,7 @@ export class ApiModule {
         DocumentsController,
         PublicDocumentsController,
         InvitationsController,
+        CapitalisationController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -10,3 +10,6 @@ export * from './texte/document-texte.consumer';
 export * from './invitation/invitation.consumer';
 export * from './invitation/invitations';
 export * from './invitation/invitations.service';
+export * from './capitalisation/reponses-publiees.service';
+export * from './capitalisation/suggestions.service';
+export * from './capitalisation/donnees-personnelles';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/core';
+import { ReponsesPublieesService } from './capitalisation/reponses-publiees.service';
+import { SuggestionsService } from './capitalisation/suggestions.service';
 import { DocumentsService } from './documents.service';
 import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
@@ -10,8 +12,9 @@ import { InvitationCapitalisationConsumer } from './invitation/invitation.consum
 import { InvitationsService } from './invitation/invitations.service';
 
 /**
- * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): a local
- * folder or an S3-compatible bucket (ADR 0019).
+ * Documents and share links; capitalisation (published answers, suggestions, ADR 0016; the
+ * invitation à capitaliser, ADR 0017). The store is chosen by configuration (DOCUMENT_STOCKAGE):
+ * a local folder or an S3-compatible bucket (ADR 0019).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(KNOWLEDGE_ENTITIES)],
@@ -20,12 +23,14 @@ import { InvitationsService } from './invitation/invitations.service';
     DocumentTexteConsumer,
     InvitationCapitalisationConsumer,
     InvitationsService,
+    ReponsesPublieesService,
+    SuggestionsService,
     {
       provide: DocumentStorage,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => (config.DOCUMENT_STOCKAGE === 's3' ? new S3DocumentStorage(config.s3) : new LocalDocumentStorage(config.DOCUMENTS_DIR)),
     },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService, ReponsesPublieesService, SuggestionsService],
 })
 export class KnowledgeModule {}

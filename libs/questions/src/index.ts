@@ -12,3 +12,4 @@ export * from './questions.module';
 export * from './domain/suivi';
 export * from './commands/remettre-lien-suivi';
 export * from './queries/suivi.query';
+export * from './persistence/reutilisation.writer';

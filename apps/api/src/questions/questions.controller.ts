@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, AuthContext, etagOf, parseIfMatch } from '@app/core';
+import { AppConfig, AuthContext, etagOf, parseIfMatch, DomainError } from '@app/core';
 import {
   AjouterMessageCommand,
   CloreQuestionCommand,
@@ -41,6 +41,7 @@ import {
   QuestionMessageDto,
   ReorienterDto,
   ReponseDto,
+  ReponseLocaleDto,
 } from './questions.dto';
 import { LienSuiviDto, QuestionDto, QuestionPageDto } from './questions.responses';
 
@@ -142,10 +143,18 @@ export class QuestionsController {
 
   @Post('questions/:id/repondre-localement')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Répondre à l’usager sans escalader' })
+  @ApiOperation({
+    summary: 'Répondre à l’usager sans escalader',
+    description: 'Avec reponsePublieeId ou questionSourceId (l’un ou l’autre), la réponse réutilisée est enregistrée avec la réponse (taux de réutilisation).',
+  })
   @Transition()
-  repondreLocalement(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.run(ctx, reply, new RepondreLocalementCommand(ctx, id, b.reponse, parseIfMatch(ifMatch)));
+  repondreLocalement(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() b: ReponseLocaleDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (b.reponsePublieeId && b.questionSourceId) {
+      const message = 'Réutilisez une réponse publiée ou une question similaire, pas les deux.';
+      throw new DomainError('REUTILISATION_REFUSEE', 'unprocessable', message, { errors: [{ field: 'questionSourceId', message }] });
+    }
+    const reutilisation = b.reponsePublieeId ? { reponsePublieeId: b.reponsePublieeId } : b.questionSourceId ? { questionSourceId: b.questionSourceId } : null;
+    return this.run(ctx, reply, new RepondreLocalementCommand(ctx, id, b.reponse, parseIfMatch(ifMatch), reutilisation));
   }
 
   @Post('questions/:id/escalader')

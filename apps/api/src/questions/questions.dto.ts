@@ -110,6 +110,19 @@ export class ReponseDto {
   reponse: string;
 }
 
+/** Answering at the desk, possibly with an earlier answer: at most one of the two ids. */
+export class ReponseLocaleDto extends ReponseDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'La réponse publiée réutilisée (suggestion « Réponses déjà publiées »).' })
+  @IsOptional()
+  @IsUUID('all', uuid('reponsePublieeId'))
+  reponsePublieeId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'La question déjà traitée dont la réponse est réutilisée (suggestion « Questions similaires »).' })
+  @IsOptional()
+  @IsUUID('all', uuid('questionSourceId'))
+  questionSourceId?: string;
+}
+
 export class MessageDto {
   @ApiProperty({ maxLength: LIMITES.texte })
   @Texte('Le message')

@@ -57,6 +57,8 @@ export class QuestionDto {
     description: 'Vue par votre Maison au titre d’une spécialisation (question d’une autre Maison sur un thème que vous suivez) : lecture seule, sans données de l’usager ni action ni message.',
   })
   lectureSeule?: boolean;
+  @ApiPropertyOptional({ description: 'Vous pouvez publier sa réponse dans « L’info pour tous » maintenant (référent de la direction qui a répondu ; Maison une fois close).' })
+  publicationPossible?: boolean;
 }
 
 /** POST /questions/{id}/lien-suivi: shown once, never stored in clear. */

@@ -994,6 +994,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questions/{id}/publier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publier la réponse d’une question dans « L’info pour tous »
+         * @description Le référent de la direction qui a répondu (question répondue ou close), ou la Maison de la question une fois close. La question est reformulée sans nom, e-mail ni téléphone de l’usager (422 sinon).
+         */
+        post: operations["CapitalisationController_publier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/questions/{id}/reorienter": {
         parameters: {
             query?: never;
@@ -1037,7 +1057,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Répondre à l’usager sans escalader */
+        /**
+         * Répondre à l’usager sans escalader
+         * @description Avec reponsePublieeId ou questionSourceId (l’un ou l’autre), la réponse réutilisée est enregistrée avec la réponse (taux de réutilisation).
+         */
         post: operations["QuestionsController_repondreLocalement"];
         delete?: never;
         options?: never;
@@ -1079,6 +1102,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questions/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Réponses publiées et questions déjà traitées semblables à un objet (formulaire « Nouvelle question »)
+         * @description Plein texte français sur les mots de l’objet, classé, avec un bonus pour le même dispositif. Une question d’une autre Maison ne donne que son objet et sa réponse (sans donnée de l’usager), et sa référence seulement si vous pouvez l’ouvrir.
+         */
+        get: operations["CapitalisationController_suggerer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/referents": {
         parameters: {
             query?: never;
@@ -1090,6 +1133,61 @@ export interface paths {
         get: operations["DirectoryController_listReferents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reponses-publiees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les réponses publiées (non retirées), les plus récentes d’abord */
+        get: operations["CapitalisationController_lister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reponses-publiees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Une réponse publiée (retirée comprise) */
+        get: operations["CapitalisationController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Modifier une réponse publiée (son auteur, sa direction ou sa Maison)
+         * @description If-Match obligatoire : 428 sans lui, 412 si elle a changé.
+         */
+        patch: operations["CapitalisationController_modifier"];
+        trace?: never;
+    };
+    "/api/v1/reponses-publiees/{id}/retirer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retirer une réponse publiée : elle n’est plus listée, suggérée ni réutilisable */
+        post: operations["CapitalisationController_retirer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1485,6 +1583,13 @@ export interface components {
             /** Format: uuid */
             id: string;
             libelle: string;
+        };
+        AuteurReponseDto: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Sa direction ou sa Maison. */
+            unite: string | null;
         };
         AuthConfigurationDto: {
             /** @description L’identifiant du client public de l’application web (OIDC_WEB_CLIENT_ID), en mode `oidc` */
@@ -2404,6 +2509,19 @@ export interface components {
         MessageDto: {
             message: string;
         };
+        ModifierReponsePublieeDto: {
+            /**
+             * @description interne : agents de la Région seulement ; externe : peut être remise telle quelle à un usager.
+             * @enum {string}
+             */
+            diffusion?: "interne" | "externe";
+            /** Format: uuid */
+            dispositifId?: string | null;
+            question?: string;
+            reponse?: string;
+            /** Format: uuid */
+            themeId?: string | null;
+        };
         MotifDto: {
             motif: string;
         };
@@ -2567,6 +2685,30 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PublierDto: {
+            /**
+             * @description interne : agents de la Région seulement ; externe : peut être remise telle quelle à un usager.
+             * @enum {string}
+             */
+            diffusion: "interne" | "externe";
+            /**
+             * Format: uuid
+             * @description Par défaut, le dispositif de la question ; null : aucun.
+             */
+            dispositifId?: string | null;
+            /**
+             * @description La question reformulée, sans nom, e-mail ni téléphone de l’usager.
+             * @example Un camping peut-il financer un système de récupération des eaux de pluie ?
+             */
+            question: string;
+            /** @description Par défaut, la réponse donnée à la question. */
+            reponse?: string;
+            /**
+             * Format: uuid
+             * @description Par défaut, le thème de la question ; null : aucun.
+             */
+            themeId?: string | null;
+        };
         QuestionDirectionDto: {
             /** Format: uuid */
             id: string;
@@ -2605,6 +2747,8 @@ export interface components {
             objet: string;
             /** @enum {string} */
             priorite: "normale" | "haute";
+            /** @description Vous pouvez publier sa réponse dans « L’info pour tous » maintenant (référent de la direction qui a répondu ; Maison une fois close). */
+            publicationPossible?: boolean;
             /** @example Q-2026-000123 */
             reference: string;
             /** @description Le référent qui l’a prise en charge. */
@@ -2633,6 +2777,12 @@ export interface components {
             nom: string | null;
             organisation: string | null;
             telephone: string | null;
+        };
+        RefDispositifDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ec’Eau Tourisme */
+            nom: string;
         };
         ReferentContactDto: {
             /** @example Claire Vidal */
@@ -2723,6 +2873,12 @@ export interface components {
             id: string;
             nom: string;
         };
+        RefThemeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Tourisme */
+            libelle: string;
+        };
         ReorienterDto: {
             /** Format: uuid */
             directionId: string;
@@ -2737,6 +2893,58 @@ export interface components {
         };
         ReponseDto: {
             reponse: string;
+        };
+        ReponseLocaleDto: {
+            /**
+             * Format: uuid
+             * @description La question déjà traitée dont la réponse est réutilisée (suggestion « Questions similaires »).
+             */
+            questionSourceId?: string;
+            reponse: string;
+            /**
+             * Format: uuid
+             * @description La réponse publiée réutilisée (suggestion « Réponses déjà publiées »).
+             */
+            reponsePublieeId?: string;
+        };
+        ReponsePublieeDto: {
+            auteur: components["schemas"]["AuteurReponseDto"];
+            /**
+             * @description externe : peut être remise telle quelle à un usager.
+             * @enum {string}
+             */
+            diffusion: "interne" | "externe";
+            dispositif: components["schemas"]["RefDispositifDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            modifieeLe: string | null;
+            /** @description L’appelant peut-il la modifier ou la retirer ? */
+            peutModifier: boolean;
+            /** Format: date-time */
+            publieeLe: string;
+            /** @description La question, reformulée sans donnée personnelle. */
+            question: string;
+            /**
+             * Format: uuid
+             * @description La question d’origine.
+             */
+            questionSourceId: string | null;
+            reponse: string;
+            /**
+             * Format: date-time
+             * @description Retirée : plus listée ni suggérée.
+             */
+            retireeLe: string | null;
+            /** @description Questions auxquelles elle a servi de réponse au guichet. */
+            reutilisations: number;
+            theme: components["schemas"]["RefThemeDto"] | null;
+            version: number;
+        };
+        ReponsePublieePageDto: {
+            items: components["schemas"]["ReponsePublieeDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
         };
         ResponsableDto: {
             /** @example Sophie Martin */
@@ -2815,6 +3023,22 @@ export interface components {
             /** @description Les thèmes que la Maison suit pour tout le réseau (la liste entière ; vide : aucun). */
             themeIds: string[];
         };
+        SuggestionQuestionDto: {
+            dispositif: components["schemas"]["RefDispositifDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** @description L’objet (données de l’usager masquées pour une question que vous ne pouvez pas ouvrir). */
+            objet: string;
+            /** @description Seulement si vous pouvez ouvrir la question. */
+            reference?: string;
+            /**
+             * Format: date-time
+             * @description Dernière mise à jour de la question répondue.
+             */
+            reponduLe: string;
+            reponse: string;
+            score: number;
+        };
         SuggestionReferentDto: {
             /**
              * Format: uuid
@@ -2827,6 +3051,22 @@ export interface components {
             /** @description En renfort */
             renfort: components["schemas"]["ReferentSuggereDto"] | null;
             suggere: components["schemas"]["ReferentSuggereDto"] | null;
+        };
+        SuggestionReponsePublieeDto: {
+            /** @enum {string} */
+            diffusion: "interne" | "externe";
+            dispositif: components["schemas"]["RefDispositifDto"] | null;
+            /** Format: uuid */
+            id: string;
+            question: string;
+            reponse: string;
+            reutilisations: number;
+            /** @description Pertinence (rang plein texte, doublé pour le même dispositif). */
+            score: number;
+        };
+        SuggestionsDto: {
+            questions: components["schemas"]["SuggestionQuestionDto"][];
+            reponsesPubliees: components["schemas"]["SuggestionReponsePublieeDto"][];
         };
         TableauCapitalisationDto: {
             /** @example 2026-11-30 */
@@ -8037,6 +8277,119 @@ export interface operations {
             };
         };
     };
+    CapitalisationController_publier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé ne publie pas deux fois. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublierDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    /** @description L’adresse de la ressource créée. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReponsePublieeDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description La question n’est pas (encore) dans un état qui permet de publier : errors absent, statutActuel la nomme. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     QuestionsController_reorienter: {
         parameters: {
             query?: never;
@@ -8293,7 +8646,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReponseDto"];
+                "application/json": components["schemas"]["ReponseLocaleDto"];
             };
         };
         responses: {
@@ -8581,6 +8934,67 @@ export interface operations {
             };
         };
     };
+    CapitalisationController_suggerer: {
+        parameters: {
+            query: {
+                /** @description La description, quand l’objet ne suffit pas. */
+                description?: string;
+                dispositifId?: string;
+                /** @description L’objet en cours de saisie. */
+                objet: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     DirectoryController_listReferents: {
         parameters: {
             query?: {
@@ -8619,6 +9033,335 @@ export interface operations {
             };
             /** @description Jeton absent, invalide ou compte désactivé (problem+json). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    CapitalisationController_lister: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                dispositifId?: string;
+                limit?: number;
+                themeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReponsePublieePageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    CapitalisationController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReponsePublieeDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    CapitalisationController_modifier: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description L’ETag reçu. */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierReponsePublieeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReponsePublieeDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Transition impossible depuis l’état actuel, ou modification concurrente (le détail nomme l’état). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match obligatoire sur cette modification. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    CapitalisationController_retirer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description L’ETag reçu : refus 412 si elle a changé entre-temps. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReponsePublieeDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Déjà retirée. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,10 @@
 import { useParams } from 'react-router';
 import { ErrorMessage, Loading, Page } from '../shared/page';
 import { DocumentsDispositif } from './DocumentsDispositif';
+import { ReponsesPubliees } from '../capitalisation/ReponsesPubliees';
 import { useDispositif } from './queries';
 
-/** A dispositif: what it is, who carries it, the Maisons correspondent of its thème, its documents. */
+/** A dispositif: what it is, who carries it, the Maisons correspondent of its thème, its documents, its published answers. */
 export function DispositifPage() {
   const { id = '' } = useParams();
   const dispositif = useDispositif(id);
@@ -35,6 +36,7 @@ export function DispositifPage() {
         </dl>
       </section>
       <DocumentsDispositif dispositifId={d.id} />
+      <ReponsesPubliees dispositifId={d.id} />
     </Page>
   );
 }

@@ -175,3 +175,18 @@ describe('clarifications of an affectation, read from the fil', () => {
     expect(all.get(AFF_LIMOUX)?.at(-1)).toMatchObject({ question: 'Autre Maison', demandeePar: 'Jean Roux', reponse: null });
   });
 });
+
+describe('capitalisation events', () => {
+  it('say which earlier answer was reused at the desk, and that an answer was published', () => {
+    expect(describeEvent(event('question.repondue_localement', { reponse: 'Oui.', reutilisation: { reponsePublieeId: 'r1' } })).phrase).toBe(
+      'Claire Vidal a répondu sur place avec une réponse publiée (L’info pour tous)',
+    );
+    expect(describeEvent(event('question.repondue_localement', { reponse: 'Oui.', reutilisation: { questionSourceId: 'q1' } })).phrase).toBe(
+      'Claire Vidal a répondu sur place avec la réponse d’une question similaire',
+    );
+    expect(describeEvent(event('question.repondue_localement', { reponse: 'Oui.' })).phrase).toBe('Claire Vidal a répondu sur place');
+    expect(describeEvent(event('question.reponse_publiee', { reponsePublieeId: 'r1', diffusion: 'externe' }, 'Claire Vidal', undefined, 'interne')).phrase).toBe(
+      'Claire Vidal a publié la réponse dans L’info pour tous (diffusion externe)',
+    );
+  });
+});

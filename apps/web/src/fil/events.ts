@@ -178,6 +178,20 @@ export function describeEvent(event: FilEvent, noms: Noms = {}): EventDescriptio
       phrase = who(`a réorienté la question${vers ? ` vers ${vers}` : data.directionId === null ? ' vers la coordination du réseau' : ''}`);
       break;
     }
+    case 'question.repondue_localement': {
+      const r = (data.reutilisation ?? null) as { reponsePublieeId?: string; questionSourceId?: string } | null;
+      phrase = who(
+        r?.reponsePublieeId
+          ? 'a répondu sur place avec une réponse publiée (L’info pour tous)'
+          : r?.questionSourceId
+            ? 'a répondu sur place avec la réponse d’une question similaire'
+            : 'a répondu sur place',
+      );
+      break;
+    }
+    case 'question.reponse_publiee':
+      phrase = who(`a publié la réponse dans L’info pour tous (${data.diffusion === 'externe' ? 'diffusion externe' : 'diffusion interne'})`);
+      break;
     case 'question.lien_suivi_remis':
       phrase = who(data.remplace ? 'a remis un nouveau lien de suivi à l’usager (le précédent ne fonctionne plus)' : 'a remis un lien de suivi à l’usager');
       break;

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { asProblem } from '../api/problem';
 import { ErrorMessage, FieldError, Loading, Page } from '../shared/page';
 import { questionKeys } from './queries';
+import { type ReponseChoisie, SuggestionsPanel } from '../capitalisation/Suggestions';
 
 type Dispositif = Schemas['DispositifDto'];
 type Body = Schemas['CreateQuestionDto'];
@@ -75,6 +76,9 @@ export function NouvelleQuestionPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [dispositif, setDispositif] = useState<Dispositif | null>(null);
+  const [objet, setObjet] = useState('');
+  const objetCherche = useDebounced(objet.trim(), 400);
+  const formRef = useRef<HTMLFormElement>(null);
   const create = useMutation({
     mutationFn: (body: Body) => unwrap(api.POST('/api/v1/questions', { body })),
     onSuccess: (question) => {
@@ -82,16 +86,37 @@ export function NouvelleQuestionPage() {
       navigate(`/questions/${question.id}`);
     },
   });
-  const problem = asProblem(create.error);
+  // Records the question, then answers it at the desk with the chosen earlier answer (recorded as reused).
+  // One Idempotency-Key per attempt: a retry after a lost response records the question once.
+  const [cle, setCle] = useState(() => crypto.randomUUID());
+  const [creee, setCreee] = useState<{ id: string; version: number } | null>(null);
+  const repondreAvec = useMutation({
+    mutationFn: async ({ body, choix }: { body: Body; choix: ReponseChoisie }) => {
+      const question = creee ?? (await unwrap(api.POST('/api/v1/questions', { body, headers: { 'Idempotency-Key': cle } })));
+      setCreee({ id: question.id, version: question.version });
+      return unwrap(
+        api.POST('/api/v1/questions/{id}/repondre-localement', {
+          params: { path: { id: question.id } },
+          headers: { 'If-Match': `"${question.version}"` },
+          body: choix,
+        }),
+      );
+    },
+    onSuccess: (question) => {
+      queryClient.invalidateQueries({ queryKey: questionKeys.all });
+      setCle(crypto.randomUUID());
+      navigate(`/questions/${question.id}`);
+    },
+  });
+  const problem = asProblem(create.error) ?? (creee ? null : asProblem(repondreAvec.error));
   const err = (field: string) => problem?.field(field);
   const describedBy = (field: string) => (err(field) ? `${field.replace('.', '-')}-error` : undefined);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  const bodyOf = (formElement: HTMLFormElement): Body => {
+    const form = new FormData(formElement);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const optional = (name: string) => text(name) || null;
-    create.mutate({
+    return {
       objet: text('objet'),
       description: text('description'),
       canal: text('canal') as Body['canal'],
@@ -105,13 +130,21 @@ export function NouvelleQuestionPage() {
         // The API refuses false with a message next to the box: the consent is the usager's to give.
         consentement: (form.get('usager.consentement') === 'on') as true,
       },
-    });
+    };
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    create.mutate(bodyOf(event.currentTarget));
+  };
+  const repondre = (choix: ReponseChoisie) => {
+    if (formRef.current) repondreAvec.mutate({ body: bodyOf(formRef.current), choix });
   };
 
   const shown = ['objet', 'description', 'canal', 'priorite', 'dispositifId', 'usager'];
   return (
     <Page title="Nouvelle question">
-      <form onSubmit={submit} noValidate className="form">
+      <form onSubmit={submit} noValidate className="form" ref={formRef}>
         {problem && (
           <div role="alert" className="alert alert-error">
             <p>
@@ -129,7 +162,7 @@ export function NouvelleQuestionPage() {
         {create.isError && !problem && <ErrorMessage error={create.error} />}
         <div className="field">
           <label htmlFor="objet">Objet</label>
-          <input id="objet" name="objet" required aria-invalid={Boolean(err('objet'))} aria-describedby={describedBy('objet')} />
+          <input id="objet" name="objet" required value={objet} onChange={(e) => setObjet(e.target.value)} aria-invalid={Boolean(err('objet'))} aria-describedby={describedBy('objet')} />
           <FieldError id="objet-error" message={err('objet')} />
         </div>
         <div className="field">
@@ -157,6 +190,15 @@ export function NouvelleQuestionPage() {
           </div>
         </div>
         <DispositifPicker value={dispositif} onChange={setDispositif} error={err('dispositifId')} />
+        <SuggestionsPanel objet={objetCherche} dispositifId={dispositif?.id ?? null} pending={repondreAvec.isPending} onRepondre={repondre} />
+        {creee && repondreAvec.isError && (
+          <div role="alert" className="alert alert-error">
+            <p>
+              La question est enregistrée, mais la réponse au guichet a été refusée : {asProblem(repondreAvec.error)?.message ?? 'erreur inattendue'}.{' '}
+              <a href={`/questions/${creee.id}`}>Ouvrir la question</a>
+            </p>
+          </div>
+        )}
         <fieldset className="field-group">
           <legend>Usager</legend>
           <div className="field">
@@ -187,7 +229,8 @@ export function NouvelleQuestionPage() {
             <FieldError id="usager-consentement-error" message={err('usager.consentement')} />
           </div>
         </fieldset>
-        <button type="submit" className="button" disabled={create.isPending}>
+        {/* Once recorded through a suggestion, the question exists: a second submit would record it twice. */}
+        <button type="submit" className="button" disabled={create.isPending || creee !== null}>
           {create.isPending ? 'Enregistrement…' : 'Enregistrer la question'}
         </button>
       </form>

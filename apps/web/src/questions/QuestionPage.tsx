@@ -8,6 +8,7 @@ import { MessageForm } from '../fil/MessageForm';
 import { QuestionActions } from './QuestionActions';
 import { LienSuiviPanel } from './LienSuivi';
 import { Timeline } from '../fil/Timeline';
+import { PublierReponse } from '../capitalisation/PublierReponse';
 
 export function QuestionPage() {
   const { id = '' } = useParams();
@@ -71,6 +72,7 @@ export function QuestionPage() {
         {!q.lectureSeule && <QuestionActions question={q} />}
       </div>
       {!q.lectureSeule && <LienSuiviPanel question={q} />}
+      <PublierReponse question={q} />
       <Timeline kind="questions" id={q.id} />
       {!q.lectureSeule && <MessageForm kind="questions" id={q.id} />}
     </Page>

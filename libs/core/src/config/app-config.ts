@@ -288,6 +288,13 @@ export class AppConfig {
   @Max(120)
   SUIVI_VALIDITE_MOIS = 6;
 
+  /** How far back (months) GET /questions/suggestions looks for similar answered questions. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  SUGGESTIONS_MOIS = 6;
+
   /** Tracking pages (/suivi/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
   @Transform(toInt)
   @IsInt()

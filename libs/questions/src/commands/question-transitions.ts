@@ -4,6 +4,7 @@ import { AuthContext, DomainError, IdempotentResponse } from '@app/core';
 import type { Visibilite } from '@app/timeline';
 import type { Auteur, Question } from '../domain/question.aggregate';
 import type { QuestionAction } from '../domain/question.transitions';
+import { enregistrerReutilisation, Reutilisation, verifierReutilisation } from '../persistence/reutilisation.writer';
 import { RoutingReader } from '../persistence/routing.reader';
 import type { QuestionView } from '../queries/question-view.reader';
 import { QuestionCommandRunner } from './question-command.runner';
@@ -29,7 +30,12 @@ abstract class QuestionTextCommand extends QuestionCommand {
   }
 }
 
-export class RepondreLocalementCommand extends QuestionTextCommand {}
+/** Answering at the desk, possibly with an earlier answer (published, or a similar question's): recorded with the transition. */
+export class RepondreLocalementCommand extends QuestionTextCommand {
+  constructor(ctx: AuthContext, questionId: string, texte: string, expectedVersion?: number, readonly reutilisation: Reutilisation | null = null) {
+    super(ctx, questionId, texte, expectedVersion);
+  }
+}
 export class PrendreEnChargeCommand extends QuestionCommand {}
 export class DemanderInfoCommand extends QuestionTextCommand {}
 export class FournirInfoCommand extends QuestionTextCommand {}
@@ -97,9 +103,19 @@ function transitionHandler<C extends QuestionCommand>(
   return Handler;
 }
 
-export const RepondreLocalementHandler = transitionHandler(RepondreLocalementCommand, 'repondre_localement', (q, a, at, c) =>
-  q.repondreLocalement(a, at, c.texte),
-);
+/** The reuse is checked (422 naming the field) and recorded in the transition's transaction, its event naming the reused answer. */
+@CommandHandler(RepondreLocalementCommand)
+export class RepondreLocalementHandler implements ICommandHandler<RepondreLocalementCommand, Result> {
+  constructor(private readonly runner: QuestionCommandRunner) {}
+  execute(c: RepondreLocalementCommand) {
+    return this.runner.run(c.ctx, c.questionId, c.expectedVersion, 'repondre_localement', async (q, a, at, manager) => {
+      const r = c.reutilisation;
+      if (r) await verifierReutilisation(manager, q.id, r);
+      q.repondreLocalement(a, at, c.texte, r);
+      if (r) await enregistrerReutilisation(manager, q.snapshot, r, a.acteur.id, at);
+    });
+  }
+}
 export const PrendreEnChargeHandler = transitionHandler(PrendreEnChargeCommand, 'prendre_en_charge', (q, a, at) => q.prendreEnCharge(a, at));
 export const DemanderInfoHandler = transitionHandler(DemanderInfoCommand, 'demander_info', (q, a, at, c) => q.demanderInfo(a, at, c.texte));
 export const FournirInfoHandler = transitionHandler(FournirInfoCommand, 'fournir_info', (q, a, at, c) => q.fournirInfo(a, at, c.texte));

@@ -1,5 +1,5 @@
 import type { AuthContext } from '@app/core';
-import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, canWriteMessage, enLectureSeule, QuestionScope } from './question.access';
+import { canAct, canGiveLienSuivi, canPublierReponse, canReadQuestion, canSeeUsager, canWriteMessage, enLectureSeule, QuestionScope } from './question.access';
 import { QUESTION_ACTIONS } from './question.transitions';
 
 const M1 = 'maison-1';
@@ -91,5 +91,17 @@ describe('question access', () => {
     expect(enLectureSeule(own, ofM1)).toBe(false);
     expect(canWriteMessage(own, ofM1)).toBe(true);
     expect(canAct(own, ofM1, 'escalader')).toBe(true);
+  });
+
+  it('publishing an answer: the answering direction once answered, the Maison once closed, nobody else', () => {
+    expect(canPublierReponse(ctx('referent', 'direction', D1), atD1, 'repondue', true)).toBe('oui');
+    expect(canPublierReponse(ctx('manager', 'direction', D1), atD1, 'close', true)).toBe('oui');
+    expect(canPublierReponse(ctx('referent', 'direction', D1), atD1, 'prise_en_charge', false)).toBe('etat');
+    expect(canPublierReponse(ctx('referent', 'direction', D2), atD1, 'repondue', true)).toBe('non');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'repondue', true)).toBe('etat');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'close', true)).toBe('oui');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M1), atD1, 'close', false)).toBe('etat');
+    expect(canPublierReponse(ctx('agent_mdr', 'maison', M2), atD1, 'close', true)).toBe('non');
+    expect(canPublierReponse(ctx('manager', 'reseau'), atD1, 'close', true)).toBe('non');
   });
 });

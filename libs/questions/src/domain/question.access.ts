@@ -1,5 +1,5 @@
 import { AuthContext, isMdrRole } from '@app/core';
-import type { QuestionAction } from './question.transitions';
+import type { QuestionAction, QuestionStatut } from './question.transitions';
 
 /** What the access rules need to know of a question. */
 export interface QuestionScope {
@@ -69,4 +69,19 @@ export function canSeeUsager(ctx: AuthContext, q: QuestionScope): boolean {
   if (isMdrRole(ctx.role)) return ctx.maisonId === q.maisonId;
   if (ctx.role !== 'referent' || ctx.directionId !== q.directionId) return false;
   return q.referentId === null || q.referentId === ctx.userId;
+}
+
+/**
+ * Who publishes a question's answer in "L'info pour tous" (ADR 0016): the référents and managers
+ * of the direction that answered it, once answered (`repondue`, or `close` after their answer);
+ * the question's Maison (agents, responsable), once closed with an answer. `etat`: the right
+ * side, not yet the right state (409); `non`: not theirs to publish (403).
+ */
+export function canPublierReponse(ctx: AuthContext, q: QuestionScope, statut: QuestionStatut, answered: boolean): 'oui' | 'etat' | 'non' {
+  const direction = (ctx.role === 'referent' || ctx.role === 'manager') && ctx.perimetre === 'direction' && q.directionId !== null && ctx.directionId === q.directionId;
+  const maison = isMdrRole(ctx.role) && ctx.maisonId === q.maisonId;
+  if (!direction && !maison) return 'non';
+  if (direction && answered && (statut === 'repondue' || statut === 'close')) return 'oui';
+  if (maison && answered && statut === 'close') return 'oui';
+  return 'etat';
 }

@@ -117,10 +117,16 @@ export class Question extends AggregateRoot<QuestionEvent> {
     return { ...this.props };
   }
 
-  repondreLocalement(auteur: Auteur, at: Date, reponse: string): void {
+  /** `reutilisee`: the earlier answer reused (a published one or a similar question's), named on the event. */
+  repondreLocalement(auteur: Auteur, at: Date, reponse: string, reutilisee: { reponsePublieeId?: string; questionSourceId?: string } | null = null): void {
     this.move('repondre_localement');
     this.props.reponse = reponse;
-    this.apply(new QuestionRepondueLocalementEvent(this.id, at, auteur.acteur, { reponse }));
+    const reutilisation = reutilisee?.reponsePublieeId
+      ? { reponsePublieeId: reutilisee.reponsePublieeId }
+      : reutilisee?.questionSourceId
+        ? { questionSourceId: reutilisee.questionSourceId }
+        : undefined;
+    this.apply(new QuestionRepondueLocalementEvent(this.id, at, auteur.acteur, reutilisation ? { reponse, reutilisation } : { reponse }));
   }
 
   escalader(auteur: Auteur, at: Date, destination: Destination, message: string | null): void {

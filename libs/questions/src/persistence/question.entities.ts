@@ -3,8 +3,24 @@ import { Direction, Dispositif, Maison, Theme, User } from '@app/directory';
 import type { Canal, Priorite } from '../domain/question.aggregate';
 import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions';
 
+/**
+ * The search document of an answered question for the suggestions: the objet's words and one
+ * token of the month it was recorded (`_m<year*12+month>`, UTC), so that a recency bound is an
+ * index condition. The partial GIN index `idx_question_suggestion` (answered questions only) is
+ * built on exactly this expression: a query must repeat it, and the index predicate, to use it.
+ */
+export const QUESTION_SUGGESTION_TSVECTOR =
+  `(to_tsvector('fr_relais'::regconfig, q.objet::text) || array_to_tsvector(ARRAY['_m' || (date_part('year', q.created_at AT TIME ZONE 'UTC') * 12 + date_part('month', q.created_at AT TIME ZONE 'UTC'))::int::text]))`;
+export const QUESTION_SUGGESTION_PREDICATE = `q.statut IN ('repondue', 'repondue_localement', 'close') AND q.reponse IS NOT NULL`;
+
+/** The month token of QUESTION_SUGGESTION_TSVECTOR for an instant. */
+export function jetonMois(at: Date): string {
+  return `_m${at.getUTCFullYear() * 12 + at.getUTCMonth() + 1}`;
+}
+
 /** The question row. The list and queue indexes are the ones GET /questions and the référent queue use. */
 @Entity({ name: 'question' })
+@Index('idx_question_suggestion', { synchronize: false })
 @Check('chk_question_statut', `statut IN (${QUESTION_STATUTS.map((s) => `'${s}'`).join(', ')})`)
 @Check('chk_question_canal', `canal IN ('guichet', 'telephone', 'email')`)
 @Check('chk_question_priorite', `priorite IN ('normale', 'haute')`)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AuthContext, Clock } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
-import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, enLectureSeule, isParticipant, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canPublierReponse, canReadQuestion, canSeeUsager, enLectureSeule, isParticipant, QuestionScope } from '../domain/question.access';
 import { correspondantDuTheme } from '../persistence/specialisation.reader';
 import { suiviValide } from '../domain/suivi';
 import type { Canal, Priorite } from '../domain/question.aggregate';
@@ -41,6 +41,8 @@ export interface QuestionView {
   lectureSeule?: boolean;
   /** May the caller hand the usager a tracking link now (its Maison, the question open or its links still valid)? One question only. */
   lienSuiviPossible?: boolean;
+  /** May the caller publish its answer in "L'info pour tous" now (POST /questions/{id}/publier)? One question only. */
+  publicationPossible?: boolean;
 }
 
 /**
@@ -131,6 +133,7 @@ export class QuestionViewReader {
     view.lectureSeule = enLectureSeule(ctx, scope);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
     view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
+    view.publicationPossible = canPublierReponse(ctx, scope, view.statut, Boolean(view.reponse)) === 'oui';
     if (canSeeUsager(ctx, scope)) {
       const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;
