@@ -28,6 +28,7 @@ import { NotificationsModule, WebhooksModule } from '@app/notifications';
 import { NotificationsController } from './notifications/notifications.controller';
 import { KnowledgeModule } from '@app/knowledge';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
+import { RechercheController } from './recherche/recherche.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -78,6 +79,7 @@ export class ApiModule {
         NotificationsController,
         DocumentsController,
         PublicDocumentsController,
+        RechercheController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

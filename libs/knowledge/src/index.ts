@@ -5,3 +5,5 @@ export * from './storage/document-storage';
 export * from './documents.service';
 export * from './knowledge.module';
 export * from './texte/document-texte.consumer';
+export * from './recherche/requete';
+export * from './recherche/recherche.service';

@@ -5,6 +5,7 @@ import { DocumentsService } from './documents.service';
 import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
+import { RechercheService } from './recherche/recherche.service';
 
 /**
  * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): only
@@ -15,8 +16,9 @@ import { DocumentTexteConsumer } from './texte/document-texte.consumer';
   providers: [
     DocumentsService,
     DocumentTexteConsumer,
+    RechercheService,
     { provide: DocumentStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDocumentStorage(config.DOCUMENTS_DIR) },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, RechercheService],
 })
 export class KnowledgeModule {}

@@ -18,6 +18,7 @@ import { LienSuivi1795650300000 } from './1795650300000-LienSuivi';
 import { Webhooks1795651300000 } from './1795651300000-Webhooks';
 import { Documents1795652000000 } from './1795652000000-Documents';
 import { Capitalisation1795653000000 } from './1795653000000-Capitalisation';
+import { Recherche1795653100000 } from './1795653100000-Recherche';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   Webhooks1795651300000,
   Documents1795652000000,
   Capitalisation1795653000000,
+  Recherche1795653100000,
 ];
