@@ -96,9 +96,11 @@ describe('French full-text search (GET /recherche)', () => {
     const d = await db.one(`SELECT description, public_vise, array_to_string(mots_cles, ', ') AS mots FROM dispositif WHERE id = $1`, [ids.eceau]);
     for (const fragment of items[0].extrait.map((s) => s.texte).join('').split(' … ')) expect([d.description, d.public_vise, `Mots-clés : ${d.mots}`].join(' — ')).toContain(fragment);
     expect(JSON.stringify(items)).not.toMatch(/<\/?[a-z]+>|\uE000|\uE001/);
-    // Scores go down the list, among the rows with every word and then among the others.
-    for (const tous of [true, false]) {
-      const scores = items.filter((i) => i.tousLesMots === tous).map((i) => i.score);
+    // Rows with every word first, their dispositifs leading; scores go down within each part.
+    const parts = items.map((i) => `${i.tousLesMots ? 0 : 1}${i.tousLesMots && i.type === 'dispositif' ? 0 : 1}`);
+    expect(parts).toEqual([...parts].sort());
+    for (const part of new Set(parts)) {
+      const scores = items.filter((_, n) => parts[n] === part).map((i) => i.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     }
   });

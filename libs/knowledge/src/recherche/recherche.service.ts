@@ -19,14 +19,15 @@ import {
 /** How much of a document's text is searched (its vector) and where its extract may come from. */
 export const DOCUMENT_TEXTE_INDEXE = 100_000;
 /**
- * Matches ranked per source at most: a word found in thousands of rows ranks the first ones the
- * index returns (ADR 0015). Far above what a real query matches in one source.
+ * Matches ranked per source at most: a word found in thousands of rows ranks only the first ones
+ * the index returns (ADR 0015). Documents' vectors are the largest (a few kilobytes, read from
+ * TOAST to be ranked), hence their lower bound.
  */
-export const CANDIDATS_MAX = 2_000;
-/** The slice of a long text ts_headline reads: this many characters around the first match. */
-const FENETRE = 600;
-const AVANT = 150;
-const HEADLINE = `StartSel=${DEBUT_SURLIGNE}, StopSel=${FIN_SURLIGNE}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+export const CANDIDATS_MAX = { dispositif: 1_000, document: 400, reponse: 1_000 } as const;
+/** The slice of a long text ts_headline reads (it parses all of it): this many characters around the first match. */
+const FENETRE = 360;
+const AVANT = 100;
+const HEADLINE = `StartSel=${DEBUT_SURLIGNE}, StopSel=${FIN_SURLIGNE}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface RechercheOptions {
   q: string;
@@ -69,17 +70,27 @@ export class RechercheService {
     }
     const { tous, certains } = requetes(utiles);
     const motif = motifPremierMot(utiles);
-    const items = (await this.chercher(tous, motif, options, [])).map((r) => ({ ...r, tousLesMots: true }));
+    const items = (await this.chercher(tous, motif, options, [], true)).map((r) => ({ ...r, tousLesMots: true }));
     // Too strict for "eau tourisme camping"-like queries: the rows with some of the words come after.
     if (items.length < options.limit && utiles.length > 1) {
-      const suite = await this.chercher(certains, motif, { ...options, limit: options.limit - items.length }, items.map((r) => r.id));
+      const suite = await this.chercher(certains, motif, { ...options, limit: options.limit - items.length }, items.map((r) => r.id), false);
       items.push(...suite.map((r) => ({ ...r, tousLesMots: false })));
     }
     return { items };
   }
 
-  /** One pass: the best `limit` rows of the selected sources for this tsquery, with their extract. */
-  private async chercher(tsquery: string, motif: string, { type, limit }: RechercheOptions, exclus: string[]): Promise<Omit<ResultatRecherche, 'tousLesMots'>[]> {
+  /**
+   * One pass: the best `limit` rows of the selected sources for this tsquery, with their extract.
+   * With every word, the dispositifs come first: the scheme is what the agent looks for, and its
+   * short text ranks below the answers that repeat its name.
+   */
+  private async chercher(
+    tsquery: string,
+    motif: string,
+    { type, limit }: RechercheOptions,
+    exclus: string[],
+    dispositifsDabord: boolean,
+  ): Promise<Omit<ResultatRecherche, 'tousLesMots'>[]> {
     const sources = [];
     if (!type || type === 'dispositif') sources.push(DISPOSITIFS);
     if (!type || type === 'document') sources.push(DOCUMENTS);
@@ -89,7 +100,7 @@ export class RechercheService {
        ${sources.join(',\n')},
        meilleurs AS MATERIALIZED (
          SELECT * FROM (${sources.map((s) => `SELECT * FROM ${s.split(' ')[0]}`).join(' UNION ALL ')}) u
-          ORDER BY score DESC, type, id
+          ORDER BY (type = 'dispositif' AND $6) DESC, score DESC, type, id
           LIMIT $2
        )
        SELECT m.type, m.id, m.titre, m.dispositif_id, m.dispositif_nom, m.score,
@@ -107,8 +118,8 @@ export class RechercheService {
                     FROM reponse_publiee x WHERE x.id = m.id)
           END AS source
         ) s ON true
-        ORDER BY m.score DESC, m.type, m.id`,
-      [tsquery, limit, exclus, motif, HEADLINE],
+        ORDER BY (m.type = 'dispositif' AND $6) DESC, m.score DESC, m.type, m.id`,
+      [tsquery, limit, exclus, motif, HEADLINE, dispositifsDabord],
     );
     return rows.map((row) => ({
       type: row.type,
@@ -128,14 +139,14 @@ const RANG = `ts_rank_cd(c.recherche, r.q, 1 | 32)`;
 const DISPOSITIFS = `dispositifs AS (
   SELECT 'dispositif'::text AS type, c.id, c.nom::text AS titre, c.id AS dispositif_id, c.nom::text AS dispositif_nom, ${RANG} AS score
     FROM (SELECT d.id, d.nom, d.recherche FROM dispositif d, requete r
-           WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX}) c, requete r
+           WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.dispositif}) c, requete r
    ORDER BY score DESC LIMIT $2)`;
 
 const DOCUMENTS = `documents AS (
   SELECT 'document'::text AS type, c.id, c.titre::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
     FROM (SELECT c.id, c.titre, c.dispositif_id, ${RANG} AS score
             FROM (SELECT d.id, d.titre, d.dispositif_id, d.recherche FROM document d, requete r
-                   WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX}) c, requete r
+                   WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.document}) c, requete r
            ORDER BY score DESC LIMIT $2) c
     JOIN dispositif p ON p.id = c.dispositif_id)`;
 
@@ -144,6 +155,6 @@ const REPONSES = `reponses AS (
   SELECT 'reponse'::text AS type, c.id, c.question::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
     FROM (SELECT c.id, c.question, c.dispositif_id, ${RANG} AS score
             FROM (SELECT x.id, x.question, x.dispositif_id, x.recherche FROM reponse_publiee x, requete r
-                   WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ r.q AND x.retiree_le IS NULL AND x.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX}) c, requete r
+                   WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ r.q AND x.retiree_le IS NULL AND x.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.reponse}) c, requete r
            ORDER BY score DESC LIMIT $2) c
     LEFT JOIN dispositif p ON p.id = c.dispositif_id)`;
