@@ -27,6 +27,8 @@ export const CANDIDATS_MAX = { dispositif: 1_000, document: 400, reponse: 1_000 
 /** The slice of a long text ts_headline reads (it parses all of it): this many characters around the first match. */
 const FENETRE = 360;
 const AVANT = 100;
+/** How far into a document's text the first match is looked for (a longer text's extract starts at its beginning). */
+const EXTRAIT_CHERCHE = 20_000;
 const HEADLINE = `StartSel=${DEBUT_SURLIGNE}, StopSel=${FIN_SURLIGNE}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface RechercheOptions {
@@ -112,9 +114,9 @@ export class RechercheService {
             WHEN 'dispositif' THEN (SELECT concat_ws(' — ', d.description, d.public_vise, 'Mots-clés : ' || nullif(array_to_string(d.mots_cles, ', '), ''))
                                       FROM dispositif d WHERE d.id = m.id)
             WHEN 'document' THEN (SELECT CASE WHEN coalesce(d.texte, '') = '' THEN d.titre
-                                              ELSE substr(d.texte, greatest(1, regexp_instr(left(d.texte, ${DOCUMENT_TEXTE_INDEXE}), $4, 1, 1, 0, 'i') - ${AVANT}), ${FENETRE}) END
+                                              ELSE substr(d.texte, greatest(1, regexp_instr(left(d.texte, ${EXTRAIT_CHERCHE}), $4, 1, 1, 0, 'i') - ${AVANT}), ${FENETRE}) END
                                     FROM document d WHERE d.id = m.id)
-            ELSE (SELECT substr(x.reponse, greatest(1, regexp_instr(x.reponse, $4, 1, 1, 0, 'i') - ${AVANT}), ${FENETRE})
+            ELSE (SELECT substr(x.reponse, greatest(1, regexp_instr(left(x.reponse, ${EXTRAIT_CHERCHE}), $4, 1, 1, 0, 'i') - ${AVANT}), ${FENETRE})
                     FROM reponse_publiee x WHERE x.id = m.id)
           END AS source
         ) s ON true
