@@ -45,7 +45,7 @@ describe('search from the header, in Chromium', () => {
     await web.logInAs(page, api.baseUrl, agent.displayName);
 
     // Keyboard only: the search box is reached with Tab from the skip link and submitted with Enter.
-    const box = page.getByRole('search', { name: 'Rechercher dans Relais' }).getByRole('searchbox', { name: 'Rechercher un dispositif, un document ou une réponse' });
+    const box = page.getByRole('search', { name: 'Rechercher dans Relais' }).getByRole('searchbox', { name: 'Recherche dans Relais : dispositifs, documents, réponses publiées' });
     await box.focus();
     await page.keyboard.type('eau tourisme camping');
     await page.keyboard.press('Enter');

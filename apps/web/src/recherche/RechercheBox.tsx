@@ -21,7 +21,7 @@ export function RechercheBox() {
     <div className="recherche-box">
       <form role="search" aria-label="Rechercher dans Relais" onSubmit={submit}>
         <label htmlFor="recherche-q" className="visually-hidden">
-          Rechercher un dispositif, un document ou une réponse
+          Recherche dans Relais : dispositifs, documents, réponses publiées
         </label>
         <input
           id="recherche-q"
@@ -35,7 +35,7 @@ export function RechercheBox() {
           enterKeyHint="search"
         />
         <button type="submit" className="button secondary">
-          Rechercher
+          Lancer la recherche
         </button>
       </form>
     </div>

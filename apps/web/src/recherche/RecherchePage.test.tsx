@@ -107,7 +107,7 @@ describe('RechercheBox', () => {
       { route: '/questions' },
     );
     const box = screen.getByRole('search', { name: 'Rechercher dans Relais' });
-    const input = within(box).getByRole('searchbox', { name: 'Rechercher un dispositif, un document ou une réponse' });
+    const input = within(box).getByRole('searchbox', { name: 'Recherche dans Relais : dispositifs, documents, réponses publiées' });
     await userEvent.type(input, "  l'hébergement{Enter}");
     expect(screen.getByTestId('where')).toHaveTextContent("/recherche?q=l'h%C3%A9bergement");
     // Blank: nothing happens.

@@ -64,7 +64,7 @@ export function RecherchePage() {
   if (!q) {
     return (
       <Page title={title}>
-        <Empty>Tapez des mots dans le champ « Rechercher » en haut de la page : un dispositif, un document, une question déjà posée.</Empty>
+        <Empty>Tapez des mots dans le champ de recherche en haut de la page : un dispositif, un document, une question déjà posée.</Empty>
       </Page>
     );
   }

@@ -93,15 +93,12 @@ export class RechercheService {
     exclus: string[],
     dispositifsDabord: boolean,
   ): Promise<Omit<ResultatRecherche, 'tousLesMots'>[]> {
-    const sources = [];
-    if (!type || type === 'dispositif') sources.push(DISPOSITIFS);
-    if (!type || type === 'document') sources.push(DOCUMENTS);
-    if (!type || type === 'reponse') sources.push(REPONSES);
+    const sources = SOURCES.filter((s) => !type || s.type === type);
     const rows: Array<Record<string, any>> = await this.dataSource.query(
       `WITH requete AS (SELECT $1::tsquery AS q),
-       ${sources.join(',\n')},
+       ${sources.map((s) => `${s.cte} AS (${s.sql})`).join(',\n')},
        meilleurs AS MATERIALIZED (
-         SELECT * FROM (${sources.map((s) => `SELECT * FROM ${s.split(' ')[0]}`).join(' UNION ALL ')}) u
+         SELECT * FROM (${sources.map((s) => `SELECT * FROM ${s.cte}`).join(' UNION ALL ')}) u
           ORDER BY (type = 'dispositif' AND $6) DESC, score DESC, type, id
           LIMIT $2
        )
@@ -138,25 +135,31 @@ export class RechercheService {
 // vector (never recomputed), the best $2 kept. $3: ids already returned by the first pass.
 const RANG = `ts_rank_cd(c.recherche, r.q, 1 | 32)`;
 
-const DISPOSITIFS = `dispositifs AS (
+const DISPOSITIFS = `
   SELECT 'dispositif'::text AS type, c.id, c.nom::text AS titre, c.id AS dispositif_id, c.nom::text AS dispositif_nom, ${RANG} AS score
     FROM (SELECT d.id, d.nom, d.recherche FROM dispositif d, requete r
            WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.dispositif}) c, requete r
-   ORDER BY score DESC LIMIT $2)`;
+   ORDER BY score DESC LIMIT $2`;
 
-const DOCUMENTS = `documents AS (
+const DOCUMENTS = `
   SELECT 'document'::text AS type, c.id, c.titre::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
     FROM (SELECT c.id, c.titre, c.dispositif_id, ${RANG} AS score
             FROM (SELECT d.id, d.titre, d.dispositif_id, d.recherche FROM document d, requete r
                    WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.document}) c, requete r
            ORDER BY score DESC LIMIT $2) c
-    JOIN dispositif p ON p.id = c.dispositif_id)`;
+    JOIN dispositif p ON p.id = c.dispositif_id`;
 
 // Published answers match through their contract index (REPONSE_PUBLIEE_TSVECTOR); withdrawn ones never.
-const REPONSES = `reponses AS (
+const REPONSES = `
   SELECT 'reponse'::text AS type, c.id, c.question::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
     FROM (SELECT c.id, c.question, c.dispositif_id, ${RANG} AS score
             FROM (SELECT x.id, x.question, x.dispositif_id, x.recherche FROM reponse_publiee x, requete r
                    WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ r.q AND x.retiree_le IS NULL AND x.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.reponse}) c, requete r
            ORDER BY score DESC LIMIT $2) c
-    LEFT JOIN dispositif p ON p.id = c.dispositif_id)`;
+    LEFT JOIN dispositif p ON p.id = c.dispositif_id`;
+
+const SOURCES: Array<{ type: TypeResultat; cte: string; sql: string }> = [
+  { type: 'dispositif', cte: 'dispositifs', sql: DISPOSITIFS },
+  { type: 'document', cte: 'documents', sql: DOCUMENTS },
+  { type: 'reponse', cte: 'reponses', sql: REPONSES },
+];
