@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { RechercheService } from '@app/knowledge';
 import { addKnowledgeVolume } from './knowledge-volume';
@@ -147,6 +147,27 @@ async function startApi(): Promise<{ proc: ChildProcess; base: string }> {
   return { proc, base };
 }
 
+/** The service alone on a pg pool (no HTTP, no authentication): the database's share of each search. */
+async function serviceTimes(rounds: number): Promise<Map<string, number[]>> {
+  const pool = new Pool({ connectionString: dbUrl, max: 2 });
+  try {
+    const dataSource = { query: async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows } as unknown as DataSource;
+    const service = new RechercheService(dataSource);
+    const times = new Map<string, number[]>(QUERIES.map((q) => [q, []]));
+    for (const q of QUERIES) await service.rechercher({} as never, { q, limit: 20 });
+    for (let round = 0; round < rounds; round++) {
+      for (const q of QUERIES) {
+        const start = process.hrtime.bigint();
+        await service.rechercher({} as never, { q, limit: 20 });
+        times.get(q)!.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+    }
+    return times;
+  } finally {
+    await pool.end();
+  }
+}
+
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
 /** The plan of the search statement as RechercheService sends it (captured, then explained with the same parameters). */
@@ -191,6 +212,8 @@ describe('search benchmark: GET /recherche', () => {
       return { ms, body };
     };
     const load = loadavg()[0];
+    const loads: number[] = [];
+    const sampler = setInterval(() => loads.push(loadavg()[0]), 1000);
     const per = new Map<string, { samples: number[]; results: number; types: string; tous: number }>();
     for (const q of QUERIES) {
       const { body } = await once(q);
@@ -208,13 +231,34 @@ describe('search benchmark: GET /recherche', () => {
       }
     }
     all.sort((a, b) => a - b);
+    // The fixed cost of any authenticated request under the same conditions, for comparison.
+    const baseline: number[] = [];
+    for (let i = 0; i < ROUNDS * 5; i++) {
+      const start = process.hrtime.bigint();
+      const res = await fetch(`${api.base}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      await res.arrayBuffer();
+      baseline.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    baseline.sort((a, b) => a - b);
+    const service = await serviceTimes(ROUNDS);
+    const serviceAll = [...service.values()].flat().sort((a, b) => a - b);
     const overall = { p50: percentile(all, 0.5), p95: percentile(all, 0.95), p99: percentile(all, 0.99), max: all[all.length - 1] };
-    const lines = ['| query | results (dispositifs / documents / answers) | with every word | p50 | p95 | max |', '|---|---|---:|---:|---:|---:|'];
+    const lines = [
+      '| query | results (dispositifs / documents / answers) | with every word | HTTP p50 | HTTP p95 | HTTP max | service alone p50 / p95 |',
+      '|---|---|---:|---:|---:|---:|---:|',
+    ];
     for (const [q, s] of per) {
       const sorted = [...s.samples].sort((a, b) => a - b);
-      lines.push(`| \`${q}\` | ${s.results} (${s.types}) | ${s.tous} | ${percentile(sorted, 0.5).toFixed(1)} ms | ${percentile(sorted, 0.95).toFixed(1)} ms | ${sorted[sorted.length - 1].toFixed(1)} ms |`);
+      const db = [...service.get(q)!].sort((a, b) => a - b);
+      lines.push(
+        `| \`${q}\` | ${s.results} (${s.types}) | ${s.tous} | ${percentile(sorted, 0.5).toFixed(1)} ms | ${percentile(sorted, 0.95).toFixed(1)} ms | ${sorted[sorted.length - 1].toFixed(1)} ms | ${percentile(db, 0.5).toFixed(1)} / ${percentile(db, 0.95).toFixed(1)} ms |`,
+      );
     }
-    lines.push(`| **all ${all.length} requests** | | | **${overall.p50.toFixed(1)} ms** | **${overall.p95.toFixed(1)} ms** | ${overall.max.toFixed(1)} ms (p99 ${overall.p99.toFixed(1)} ms) |`);
+    lines.push(
+      `| **all ${all.length} requests** | | | **${overall.p50.toFixed(1)} ms** | **${overall.p95.toFixed(1)} ms** | ${overall.max.toFixed(1)} ms (p99 ${overall.p99.toFixed(1)} ms) | ${percentile(serviceAll, 0.5).toFixed(1)} / ${percentile(serviceAll, 0.95).toFixed(1)} ms |`,
+    );
+    lines.push(`| for comparison: \`GET /api/v1/me\`, ${baseline.length} requests | | | ${percentile(baseline, 0.5).toFixed(1)} ms | ${percentile(baseline, 0.95).toFixed(1)} ms | ${baseline[baseline.length - 1].toFixed(1)} ms | |`);
+    clearInterval(sampler);
     const table = lines.join('\n');
     console.log(`\n${table}\n`);
 
@@ -225,12 +269,13 @@ describe('search benchmark: GET /recherche', () => {
     const heading = '## Search (GET /recherche)';
     const section =
       `${heading}\n\n` +
-      `\`npm run build && npm run bench -- test/bench/recherche.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (${cpus().length} cores, load average ${load.toFixed(1)} at the start), ` +
+      `\`npm run build && npm run bench -- test/bench/recherche.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (${cpus().length} cores, shared: load average ${load.toFixed(1)} at the start, ${Math.max(load, ...loads).toFixed(1)} at most during the run), ` +
       `PostgreSQL 15, the compiled API in its own process. Database \`${dbName}\`: ${base.questions.toLocaleString('en')} questions (seed:volume), ` +
       `${base.reponses.toLocaleString('en')} published answers (${base.retirees.toLocaleString('en')} withdrawn) and ${base.documents.toLocaleString('en')} documents ` +
       `(${base.avecTexte.toLocaleString('en')} with extracted text, ${base.texteMo} M characters) generated by \`test/bench/knowledge-volume.ts\` from the demo dispositifs; ${base.generation}. ` +
       `Logged in as an MdR agent; each query once to warm up, then ${ROUNDS} rounds of the ${QUERIES.length} queries in a shuffled order, ` +
-      `timed at the client (HTTP, authentication and JSON included), limit 20 (the default). Target (issue 14): p95 under 30 ms.\n\n${table}\n\n` +
+      `timed at the client (HTTP, authentication and JSON included), limit 20 (the default); then the same rounds through \`RechercheService\` alone on a pg pool ` +
+      `(its SQL statements and the extracts' segmentation, no HTTP), and \`GET /api/v1/me\` for the fixed cost of an authenticated request. Target (issue 14): p95 under 30 ms.\n\n${table}\n\n` +
       `The search statement's plans (EXPLAIN (ANALYZE, BUFFERS), same parameters as the API sends; ADR 0015):\n\n${plans.join('\n\n')}\n`;
     const text = readFileSync(doc, 'utf8');
     writeFileSync(doc, text.includes(heading) ? text.replace(/## Search \(GET \/recherche\)\n[\s\S]*?(?=\n## |$)/, () => section) : `${text.trimEnd()}\n\n${section}`);

@@ -133,8 +133,8 @@ describe('French full-text search (GET /recherche)', () => {
   });
 
   it('finds a document by its title among long texts: the extract comes from around the first match, not the start', async () => {
-    // ~14,000 characters before the match (it is looked for in the first 20,000), as many after.
-    const filler = 'Le présent règlement précise les modalités générales de dépôt et d’instruction des demandes. '.repeat(150);
+    // ~8,500 characters before the match (it is looked for in the first 10,000), as many after.
+    const filler = 'Le présent règlement précise les modalités générales de dépôt et d’instruction des demandes. '.repeat(90);
     const [{ id }] = await db.query(
       `INSERT INTO document (id, dispositif_id, titre, diffusion, type_mime, extension, taille, cle, auteur_id, auteur_direction_id, cree_le, texte)
        VALUES (gen_random_uuid(), $1, 'Annexe technique', 'interne', 'application/pdf', 'pdf', 10, $2, $3, $4, now(), $5) RETURNING id`,

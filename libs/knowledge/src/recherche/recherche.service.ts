@@ -23,12 +23,12 @@ export const DOCUMENT_TEXTE_INDEXE = 100_000;
  * the index returns (ADR 0015). Documents' vectors are the largest (a few kilobytes, read from
  * TOAST to be ranked), hence their lower bound.
  */
-export const CANDIDATS_MAX = { dispositif: 1_000, document: 400, reponse: 1_000 } as const;
+export const CANDIDATS_MAX = { dispositif: 1_000, document: 200, reponse: 1_000 } as const;
 /** The slice of a long text ts_headline reads (it parses all of it): this many characters around the first match. */
 const FENETRE = 360;
 const AVANT = 100;
 /** How far into a document's text the first match is looked for (a longer text's extract starts at its beginning). */
-const EXTRAIT_CHERCHE = 20_000;
+const EXTRAIT_CHERCHE = 10_000;
 const HEADLINE = `StartSel=${DEBUT_SURLIGNE}, StopSel=${FIN_SURLIGNE}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface RechercheOptions {
