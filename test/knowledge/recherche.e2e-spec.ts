@@ -17,7 +17,7 @@ interface Resultat {
   type: 'dispositif' | 'document' | 'reponse';
   id: string;
   titre: string;
-  dispositif: { id: string; nom: string } | null;
+  dispositif: { id: string; nom: string; historique: boolean } | null;
   score: number;
   tousLesMots: boolean;
   extrait: Array<{ texte: string; surligne: boolean }>;
@@ -89,7 +89,8 @@ describe('French full-text search (GET /recherche)', () => {
 
   it('"eau tourisme camping" finds Ec’Eau Tourisme first, with its words highlighted in the extract', async () => {
     const items = await found('eau tourisme camping');
-    expect(items[0]).toMatchObject({ type: 'dispositif', id: ids.eceau, titre: "Ec'Eau Tourisme", dispositif: { id: ids.eceau, nom: "Ec'Eau Tourisme" }, tousLesMots: true });
+    // A closed scheme (historique) is still found, and says so.
+    expect(items[0]).toMatchObject({ type: 'dispositif', id: ids.eceau, titre: "Ec'Eau Tourisme", dispositif: { id: ids.eceau, nom: "Ec'Eau Tourisme", historique: true }, tousLesMots: true });
     const marked = items[0].extrait.filter((s) => s.surligne).map((s) => plain(s.texte));
     expect(marked).toEqual(expect.arrayContaining(['eau', 'camping']));
     // The extract is the dispositif's own text, in pieces (fragments joined by " … "): nothing added, no markup.
@@ -126,7 +127,7 @@ describe('French full-text search (GET /recherche)', () => {
       api.app.get(DocumentTexteConsumer).handle({ eventId: event.id, type: event.type, aggregateType: event.aggregate_type, aggregateId: event.aggregate_id, payload: event.payload }, manager),
     );
     const items = await found('mitigeur thermostatique');
-    expect(items).toEqual([expect.objectContaining({ type: 'document', id, titre: 'Guide du porteur de projet', dispositif: { id: ids.eceau, nom: "Ec'Eau Tourisme" }, tousLesMots: true })]);
+    expect(items).toEqual([expect.objectContaining({ type: 'document', id, titre: 'Guide du porteur de projet', dispositif: { id: ids.eceau, nom: "Ec'Eau Tourisme", historique: true }, tousLesMots: true })]);
     expect(items[0].extrait.filter((s) => s.surligne).map((s) => plain(s.texte))).toEqual(['mitigeurs', 'thermostatiques']);
     // The document opens for the agent who found it (every role reads every document).
     expect((await api.get(`/api/v1/documents/${id}/contenu`, { token: agent })).status).toBe(200);

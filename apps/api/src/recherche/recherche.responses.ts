@@ -8,11 +8,13 @@ export class SegmentDto {
   surligne: boolean;
 }
 
-export class DispositifRefDto {
+export class RechercheDispositifDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
   @ApiProperty({ example: "Ec'Eau Tourisme" })
   nom: string;
+  @ApiProperty({ description: 'Dispositif clos : encore trouvé (les usagers en citent), la réponse étant souvent qu’il est clos.' })
+  historique: boolean;
 }
 
 export class ResultatRechercheDto {
@@ -22,8 +24,8 @@ export class ResultatRechercheDto {
   id: string;
   @ApiProperty({ description: 'Nom du dispositif, titre du document, ou question de la réponse publiée.' })
   titre: string;
-  @ApiProperty({ type: DispositifRefDto, nullable: true, description: 'Le dispositif concerné (une réponse publiée sur un thème seulement n’en a pas).' })
-  dispositif: DispositifRefDto | null;
+  @ApiProperty({ type: RechercheDispositifDto, nullable: true, description: 'Le dispositif concerné (une réponse publiée sur un thème seulement n’en a pas).' })
+  dispositif: RechercheDispositifDto | null;
   @ApiProperty({ description: 'Pertinence (ts_rank_cd), entre 0 et 1 ; les résultats sont triés par pertinence décroissante.' })
   score: number;
   @ApiProperty({ description: 'false : le résultat ne contient qu’une partie des mots cherchés (aucun ou trop peu de résultats ne les contenaient tous).' })

@@ -2461,6 +2461,14 @@ export interface components {
             organisation: string | null;
             telephone: string | null;
         };
+        RechercheDispositifDto: {
+            /** @description Dispositif clos : encore trouvé (les usagers en citent), la réponse étant souvent qu’il est clos. */
+            historique: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @example Ec'Eau Tourisme */
+            nom: string;
+        };
         RechercheDto: {
             items: components["schemas"]["ResultatRechercheDto"][];
         };
@@ -2579,7 +2587,7 @@ export interface components {
         };
         ResultatRechercheDto: {
             /** @description Le dispositif concerné (une réponse publiée sur un thème seulement n’en a pas). */
-            dispositif: components["schemas"]["DispositifRefDto"] | null;
+            dispositif: components["schemas"]["RechercheDispositifDto"] | null;
             /** @description Un extrait, en segments de texte brut : aucun balisage HTML. */
             extrait: components["schemas"]["SegmentDto"][];
             /**

@@ -9,7 +9,8 @@ import { RecherchePage } from './RecherchePage';
 
 const ok = (data: unknown) => Promise.resolve({ data, response: new Response(null, { status: 200 }) });
 const refused = (problem: unknown, status: number) => Promise.resolve({ error: problem, response: new Response(null, { status }) });
-const eceau = { id: 'disp-eceau', nom: "Ec'Eau Tourisme" };
+const eceau = { id: 'disp-eceau', nom: "Ec'Eau Tourisme", historique: true };
+const ouvert = { id: 'disp-pass', nom: 'Pass Tourisme', historique: false };
 
 const ITEMS = [
   {
@@ -39,7 +40,7 @@ const ITEMS = [
     type: 'reponse',
     id: 'rep-1',
     titre: 'Un camping est-il éligible ?',
-    dispositif: eceau,
+    dispositif: ouvert,
     score: 0.2,
     tousLesMots: false,
     extrait: [{ texte: 'Oui, pour un ', surligne: false }, { texte: 'camping', surligne: true }],
@@ -69,7 +70,11 @@ describe('RecherchePage', () => {
     expect(documents).toHaveTextContent('<img src=x onerror=alert(1)> mitigeurs');
 
     const reponses = screen.getByRole('region', { name: 'Réponses publiées (2)' });
-    expect(within(reponses).getByRole('link', { name: 'Un camping est-il éligible ?' })).toHaveAttribute('href', '/dispositifs/disp-eceau#reponse-rep-1');
+    expect(within(reponses).getByRole('link', { name: 'Un camping est-il éligible ?' })).toHaveAttribute('href', '/dispositifs/disp-pass#reponse-rep-1');
+    // A closed scheme says so in words, on its own row and on its documents' rows; an open one does not.
+    expect(within(dispositifs).getByText('Dispositif clos')).toBeInTheDocument();
+    expect(within(documents).getByText('Dispositif clos')).toBeInTheDocument();
+    expect(within(reponses).queryByText('Dispositif clos')).toBeNull();
     expect(within(reponses).getAllByText('Contient une partie des mots')).toHaveLength(2);
     // An answer on a thème only has no dispositif page: its question is shown, not linked.
     expect(within(reponses).getByRole('heading', { level: 3, name: 'Question sur un thème' })).toBeInTheDocument();

@@ -44,6 +44,7 @@ function Ligne({ r }: { r: Resultat }) {
     <li className="resultat">
       <h3>{lien ? <Link to={lien}>{r.titre}</Link> : r.titre}</h3>
       {r.type !== 'dispositif' && r.dispositif && <p className="hint">Dispositif : {r.dispositif.nom}</p>}
+      {r.dispositif?.historique && <Badge tone="warning">Dispositif clos</Badge>}
       {!r.tousLesMots && <Badge tone="neutral">Contient une partie des mots</Badge>}
       <Extrait segments={r.extrait} />
       {r.type === 'document' && (

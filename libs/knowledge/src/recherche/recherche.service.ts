@@ -41,7 +41,8 @@ export interface ResultatRecherche {
   type: TypeResultat;
   id: string;
   titre: string;
-  dispositif: { id: string; nom: string } | null;
+  /** `historique`: a closed scheme (still found: usagers name closed ones, and the answer is that it closed). */
+  dispositif: { id: string; nom: string; historique: boolean } | null;
   score: number;
   /** Does it contain every searched word (false: found by the fallback on any word)? */
   tousLesMots: boolean;
@@ -102,7 +103,7 @@ export class RechercheService {
           ORDER BY (type = 'dispositif' AND $6) DESC, score DESC, type, id
           LIMIT $2
        )
-       SELECT m.type, m.id, m.titre, m.dispositif_id, m.dispositif_nom, m.score,
+       SELECT m.type, m.id, m.titre, m.dispositif_id, m.dispositif_nom, m.dispositif_historique, m.score,
               ts_headline('${FTS_CONFIG}'::regconfig, translate(coalesce(s.source, ''), E'\\uE000\\uE001', ''), r.q, $5) AS extrait
          FROM meilleurs m
         CROSS JOIN requete r
@@ -124,7 +125,7 @@ export class RechercheService {
       type: row.type,
       id: row.id,
       titre: row.titre,
-      dispositif: row.dispositif_id ? { id: row.dispositif_id, nom: row.dispositif_nom } : null,
+      dispositif: row.dispositif_id ? { id: row.dispositif_id, nom: row.dispositif_nom, historique: row.dispositif_historique } : null,
       score: Math.round(Number(row.score) * 10_000) / 10_000,
       extrait: segments(row.extrait ?? ''),
     }));
@@ -136,13 +137,13 @@ export class RechercheService {
 const RANG = `ts_rank_cd(c.recherche, r.q, 1 | 32)`;
 
 const DISPOSITIFS = `
-  SELECT 'dispositif'::text AS type, c.id, c.nom::text AS titre, c.id AS dispositif_id, c.nom::text AS dispositif_nom, ${RANG} AS score
-    FROM (SELECT d.id, d.nom, d.recherche FROM dispositif d, requete r
+  SELECT 'dispositif'::text AS type, c.id, c.nom::text AS titre, c.id AS dispositif_id, c.nom::text AS dispositif_nom, c.historique AS dispositif_historique, ${RANG} AS score
+    FROM (SELECT d.id, d.nom, d.historique, d.recherche FROM dispositif d, requete r
            WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.dispositif}) c, requete r
    ORDER BY score DESC LIMIT $2`;
 
 const DOCUMENTS = `
-  SELECT 'document'::text AS type, c.id, c.titre::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
+  SELECT 'document'::text AS type, c.id, c.titre::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, p.historique AS dispositif_historique, c.score
     FROM (SELECT c.id, c.titre, c.dispositif_id, ${RANG} AS score
             FROM (SELECT d.id, d.titre, d.dispositif_id, d.recherche FROM document d, requete r
                    WHERE d.recherche @@ r.q AND d.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.document}) c, requete r
@@ -151,7 +152,7 @@ const DOCUMENTS = `
 
 // Published answers match through their contract index (REPONSE_PUBLIEE_TSVECTOR); withdrawn ones never.
 const REPONSES = `
-  SELECT 'reponse'::text AS type, c.id, c.question::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, c.score
+  SELECT 'reponse'::text AS type, c.id, c.question::text AS titre, p.id AS dispositif_id, p.nom::text AS dispositif_nom, p.historique AS dispositif_historique, c.score
     FROM (SELECT c.id, c.question, c.dispositif_id, ${RANG} AS score
             FROM (SELECT x.id, x.question, x.dispositif_id, x.recherche FROM reponse_publiee x, requete r
                    WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ r.q AND x.retiree_le IS NULL AND x.id <> ALL ($3::uuid[]) LIMIT ${CANDIDATS_MAX.reponse}) c, requete r
