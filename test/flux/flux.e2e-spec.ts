@@ -124,6 +124,7 @@ describe('live stream GET /api/v1/flux (server-sent events)', () => {
     const end = await streamEnd();
     for (const client of [carcassonne, perpignan, referent, referentDef]) await caughtUp(client, end);
     expect(filOf(perpignan, qA.id)).toEqual([]);
+    // Carcassonne follows Tourisme (Ec'Eau's thème): a spécialisation reads, it is not pushed (ADR 0018).
     expect(filOf(carcassonne, qB.id)).toEqual([]);
     expect(seqsOf(referent, qA.id)).not.toContain(internal[0]);
     expect(seqsOf(referent, qA.id)).toContain(escalade.seq);

@@ -6,7 +6,7 @@ import { TestApi } from '../setup/e2e-app';
 import { TestDb } from '../setup/db';
 import { directoryFixture, EMAILS } from '../questions/fixtures';
 import { DataSource } from 'typeorm';
-import { DocumentTexteConsumer } from '@app/knowledge';
+import { DocumentStorage, DocumentTexteConsumer } from '@app/knowledge';
 import { form, PDF, pdfWithText, PNG } from './fixtures';
 
 /**
@@ -180,6 +180,55 @@ describe('documents and share links', () => {
     expect(past.status).toBe(400);
     expect(past.body.errors).toEqual([expect.objectContaining({ field: 'expireLe' })]);
     expect(await db.count('document_lien', 'document_id IN ($1, $2)', [doc.id, externe.id])).toBe(0);
+  });
+
+  it('deletes a document for the owning direction only: row, links and file gone, its public links 404, a second delete 404', async () => {
+    const doc = await published();
+    const lien = (await api.post(`/api/v1/documents/${doc.id}/liens`, {}, { token: referent })).body as { id: string; token: string };
+    expect((await download(`/public/documents/${lien.token}`)).status).toBe(200);
+    const cle = (await db.one(`SELECT cle FROM document WHERE id = $1`, [doc.id])).cle as string;
+    const fichier = cle.split('/')[1];
+    expect(await storedFiles()).toContain(fichier);
+
+    // Out of the direction: refused as the upload refuses, and nothing moves.
+    for (const email of [EMAILS.referentDef, EMAILS.agentCarcassonne, EMAILS.managerReseau, EMAILS.cabinet]) {
+      const refused = await api.request('DELETE', `/api/v1/documents/${doc.id}`, { token: await api.login(email) });
+      expect({ email, status: refused.status }).toEqual({ email, status: 403 });
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect((await api.request('DELETE', `/api/v1/documents/${doc.id}`)).status).toBe(401);
+    expect(await db.count('document', 'id = $1', [doc.id])).toBe(1);
+
+    const deleted = await api.request('DELETE', `/api/v1/documents/${doc.id}`, { token: referent });
+    expect(deleted.status).toBe(204);
+    expect(await db.count('document', 'id = $1', [doc.id])).toBe(0);
+    expect(await db.count('document_lien', 'document_id = $1', [doc.id])).toBe(0);
+    expect(await storedFiles()).not.toContain(fichier);
+    expect((await download(`/public/documents/${lien.token}`)).status).toBe(404);
+    expect((await download(`/api/v1/documents/${doc.id}/contenu`, agent)).status).toBe(404);
+    const again = await api.request('DELETE', `/api/v1/documents/${doc.id}`, { token: referent });
+    expect(again.status).toBe(404);
+    expect(again.body.detail).toBe('Document introuvable.');
+    expect((await api.request('DELETE', '/api/v1/documents/not-an-id', { token: referent })).status).toBe(400);
+  });
+
+  it('a store that fails to delete the bytes still deletes the row (an orphan file, logged), never a row pointing nowhere', async () => {
+    const doc = await published('interne');
+    const cle = (await db.one(`SELECT cle FROM document WHERE id = $1`, [doc.id])).cle as string;
+    const storage = api.app.get(DocumentStorage);
+    const original = storage.delete;
+    storage.delete = async () => {
+      throw new Error('stockage indisponible');
+    };
+    try {
+      const res = await api.request('DELETE', `/api/v1/documents/${doc.id}`, { token: await api.login(EMAILS.managerTourisme) });
+      expect(res.status).toBe(204);
+    } finally {
+      storage.delete = original;
+    }
+    expect(await db.count('document', 'id = $1', [doc.id])).toBe(0);
+    expect(await storedFiles()).toContain(cle.split('/')[1]);
+    await storage.delete(cle);
   });
 
   it('the worker’s consumer extracts a PDF’s text into document.texte from the upload’s outbox event, once; an image gets none', async () => {

@@ -50,13 +50,15 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
     };
     // Spread over every MdR, direction and state, 3 years; about 1 in 8 still at the siège.
     await ds.query(
-      `WITH m AS (SELECT array_agg(id) a FROM maison), d AS (SELECT array_agg(id) a FROM direction), u AS (SELECT id FROM users WHERE email = 'agent.carcassonne@relais.demo')
-       INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, statut, direction_id, created_by, created_at, updated_at, escaladee_at, version)
+      `WITH m AS (SELECT array_agg(id) a FROM maison), d AS (SELECT array_agg(id) a FROM direction), u AS (SELECT id FROM users WHERE email = 'agent.carcassonne@relais.demo'),
+            t AS (SELECT array_agg(id ORDER BY code) a FROM theme)
+       INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, statut, direction_id, created_by, created_at, updated_at, escaladee_at, version, theme_id)
        SELECT gen_random_uuid(), 'V-' || g, m.a[1 + g % array_length(m.a, 1)], 'Objet ' || g, 'Description', 'guichet', 'normale',
               (ARRAY['close','close','close','close','repondue','escaladee','prise_en_charge','recue'])[1 + g % 8],
               CASE WHEN g % 8 IN (4,5,6) THEN d.a[1 + g % array_length(d.a, 1)] END,
-              u.id, now() - (g || ' minutes')::interval * 8, now(), CASE WHEN g % 8 IN (4,5,6) THEN now() - (g || ' minutes')::interval * 7 END, 1
-         FROM generate_series(1, ${VOLUME}) g, m, d, u`,
+              u.id, now() - (g || ' minutes')::interval * 8, now(), CASE WHEN g % 8 IN (4,5,6) THEN now() - (g || ' minutes')::interval * 7 END, 1,
+              t.a[1 + g % array_length(t.a, 1)]
+         FROM generate_series(1, ${VOLUME}) g, m, d, u, t`,
     );
     await ds.query(
       `INSERT INTO question_detention (question_id, direction_id, depuis)
@@ -111,5 +113,19 @@ describe(`question list plans at ${VOLUME.toLocaleString('fr-FR')} questions`, (
     expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && /question|sla_horloge/.test(n['Relation Name']))).toEqual([]);
     expect(all.some((n) => n['Index Name'] === 'idx_question_file')).toBe(true);
     expect(all.some((n) => /Index/.test(n['Node Type']) && n['Relation Name'] === 'sla_horloge')).toBe(true);
+  });
+
+  it('a correspondent Maison’s network list (its spécialisation’s thème, ADR 0018): both thème indexes, no sequential scan of question', async () => {
+    await new ListQuestionsHandler(explaining(scratch.dataSource, plans), viewsOf(), clock).execute({ ctx: ids.agent, filter: { specialisation: true } } as never);
+    const all = nodes(plans.pop()!);
+    expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'question')).toEqual([]);
+    // The question's own thème and its dispositif's, each from its index (a bitmap OR), then a top-N sort of that thème's rows.
+    const indexes = all.filter((n) => /Index/.test(n['Node Type'])).map((n) => n['Index Name']);
+    expect(indexes).toEqual(expect.arrayContaining(['idx_question_theme_created', 'idx_question_dispositif']));
+    // Measured on this volume (one thème ≈ 1/15 of the questions): reported, not a latency target.
+    const started = process.hrtime.bigint();
+    await new ListQuestionsHandler(scratch.dataSource, viewsOf(), clock).execute({ ctx: ids.agent, filter: { specialisation: true } } as never);
+    // eslint-disable-next-line no-console
+    console.log(`network list of a correspondent at ${VOLUME} questions: ${Number(process.hrtime.bigint() - started) / 1e6} ms`);
   });
 });

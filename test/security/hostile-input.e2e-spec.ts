@@ -262,12 +262,24 @@ describe('hostile input on every route (property-based, from the route table)', 
     const uploaded = await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload });
     const document = ((await uploaded.json()) as { id: string }).id;
     const lienDocument = (await api.post(`/api/v1/documents/${document}/liens`, {}, { token: referentToken })).body as { id: string; token: string };
+    // DELETE /documents/{id} gets a document of its own (its first valid call deletes it).
+    const upload2 = new FormData();
+    upload2.append('titre', 'À supprimer');
+    upload2.append('diffusion', 'interne');
+    upload2.append('fichier', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')]), 'a-supprimer.pdf');
+    const documentASupprimer = ((await (await fetch(`${api.baseUrl}/api/v1/dispositifs/${dir.eceau}/documents`, { method: 'POST', headers: { authorization: `Bearer ${referentToken}` }, body: upload2 })).json()) as { id: string }).id;
+
+    const [{ id: invitation }] = await db.query(
+      `INSERT INTO capitalisation_invitation (id, dispositif_id, direction_id, question_id, evenement_id, creee_le) VALUES (gen_random_uuid(), $1, $2, $3, gen_random_uuid(), now()) RETURNING id`,
+      [dir.eceau, dir.tourisme, question.id],
+    );
 
     REACH = [
       { match: /^\/(health|metrics)/, as: null },
       { match: /^\/public\/documents\//, as: null, id: lienDocument.token },
       { match: /\/dispositifs\/:id\/documents$/, as: Q.referentTourisme, id: dir.eceau },
       { match: /\/documents\/:id\//, as: Q.referentTourisme, id: document },
+      { match: /\/documents\/:id$/, as: Q.referentTourisme, id: documentASupprimer },
       { match: /\/liens\/:id$/, as: Q.referentTourisme, id: lienDocument.id },
       { match: /\/auth\/(dev-login|dev-users|configuration)$/, as: null },
       { match: /\/questions\/suggestions$/, as: null },
@@ -276,9 +288,11 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/recherche$/, as: Q.agentCarcassonne },
       { match: /\/questions/, as: Q.agentCarcassonne, id: question.id },
       { match: /\/file-referent$/, as: Q.referentTourisme },
+      { match: /\/capitalisation\/invitations/, as: Q.referentTourisme, id: invitation },
       { match: /\/commandes/, as: C.conseiller, id: commande.id },
       { match: /\/affectations/, as: C.responsableFoix, id: affectation },
       { match: /\/tableaux-de-bord\//, as: C.managerReseau },
+      { match: /\/maisons\/:id\/specialisations$/, as: Q.admin, id: dir.carcassonne },
       { match: /\/maisons/, as: Q.agentCarcassonne, id: dir.carcassonne },
       { match: /\/directions/, as: Q.agentCarcassonne, id: dir.tourisme },
       { match: /\/dispositifs/, as: Q.agentCarcassonne, id: dir.eceau },
@@ -311,6 +325,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       CreateWebhookDto: { url: 'https://si.laregion.fr/relais', description: 'Suivi', types: ['question.recue', 'sla.depassement'] },
       PreferencesNotificationsDto: { typesMuets: ['question_repondue'], courriel: 'resume', heureResume: 9 },
       CreerLienDto: { expireLe: '2030-01-01T00:00:00Z' },
+      SpecialisationsDto: { themeIds: [dir.themeTourisme] },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

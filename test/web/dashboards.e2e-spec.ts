@@ -220,4 +220,52 @@ describe('web app: the manager’s SLA and commandes dashboards, in Chromium', (
     // The browser logs the expected 403 as a failed resource; nothing else went wrong.
     expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
   }, 60_000);
+
+  it('capitalisation: the direction’s manager reads the rates per dispositif; its référent is invited to publish', async () => {
+    // Still the tourism manager. The four questions (one objet) on Ec'Eau Tourisme were escalated, none answered at the desk.
+    await page.goto(`${fx.api.baseUrl}/tableaux-de-bord/sla`);
+    await page.getByRole('navigation').getByRole('link', { name: 'Capitalisation' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord de la capitalisation' }).waitFor();
+    await page.getByText('Direction du Tourisme', { exact: true }).and(page.locator('strong')).waitFor();
+    const table = page.getByRole('table', { name: /Capitalisation par dispositif/ });
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual([
+      'Dispositif',
+      'Escalades',
+      'Réponses publiées',
+      'Taux de capitalisation',
+      'Réponses au guichet',
+      'dont par réutilisation',
+      'Taux de réutilisation',
+    ]);
+    expect(await cells(table.locator('tr').filter({ hasText: "Ec'Eau Tourisme" }))).toEqual(["Ec'Eau Tourisme", '4', '0', '0 %', '0', '0', '0 %']);
+
+    // A FAQ entry is published on Ec'Eau Tourisme (on another subject): one for four escalations, 25 %.
+    const [{ id: eceau }] = await fx.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
+    const [{ id: referentId }] = await fx.query(`SELECT id FROM users WHERE email = $1`, [EMAILS.referentTourisme]);
+    await fx.query(
+      `INSERT INTO reponse_publiee (id, dispositif_id, question, reponse, diffusion, auteur_id, publiee_le)
+       VALUES (gen_random_uuid(), $1, 'Quel plafond pour une piscine municipale ?', 'Le plafond est de 200 000 €.', 'interne', $2, now())`,
+      [eceau, referentId],
+    );
+    await page.reload();
+    await table.locator('tr').filter({ hasText: "Ec'Eau Tourisme" }).filter({ hasText: '25 %' }).waitFor();
+    expect(await cells(table.locator('tr').filter({ hasText: "Ec'Eau Tourisme" }))).toEqual(["Ec'Eau Tourisme", '4', '1', '25 %', '0', '0', '0 %']);
+    expect(await chiffre('Taux de capitalisation').textContent()).toBe('25 %');
+    await shot('tdb-07-capitalisation');
+
+    // The same four similar questions prompted the direction's référents: a banner above their queue.
+    await fx.waitFor(async () => (await fx.query(`SELECT 1 FROM capitalisation_invitation_question`)).length === 4, 15_000, 'the prompt with its four questions');
+    const users = (await fx.api.get('/api/v1/auth/dev-users')).body as Array<{ email: string; displayName: string }>;
+    await web.signOut(page);
+    await web.logInAs(page, fx.api.baseUrl, users.find((u) => u.email === EMAILS.referentTourisme)!.displayName);
+    await page.getByRole('heading', { level: 1, name: 'File des questions' }).waitFor();
+    const bandeau = page.getByRole('note', { name: "Invitation à publier : Ec'Eau Tourisme" });
+    await bandeau.getByText("4 questions similaires sur Ec'Eau Tourisme : publiez une réponse").waitFor();
+    expect(await bandeau.getByRole('link').count()).toBe(5);
+    await shot('tdb-08-invitation-referent');
+    await bandeau.getByRole('button', { name: 'Ignorer' }).click();
+    await bandeau.waitFor({ state: 'detached' });
+    expect((await fx.query(`SELECT resolution FROM capitalisation_invitation`)).map((r) => r.resolution)).toEqual(['ignoree']);
+    expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+  }, 90_000);
 });

@@ -10,7 +10,8 @@ import * as web from './browser';
 
 /**
  * Documents of a dispositif in Chromium: the tourism référent deposits an externe PDF on the
- * Ec'Eau Tourisme page, creates its share link, and the link opens the file without login.
+ * Ec'Eau Tourisme page, creates its share link, and the link opens the file without login;
+ * then deletes the document, and the link answers 404.
  */
 describe('documents of a dispositif, in Chromium', () => {
   let api: TestApi;
@@ -42,6 +43,8 @@ describe('documents of a dispositif, in Chromium', () => {
     await web.logInAs(page, api.baseUrl, referent.displayName);
     await page.goto(`${api.baseUrl}/dispositifs/${id}`);
     await page.getByRole('heading', { level: 1, name: "Ec'Eau Tourisme" }).waitFor();
+    // Who follows its thème for the network (ADR 0018).
+    expect(await page.locator('dl.facts').textContent()).toMatch(/Maisons correspondantes.*Carcassonne/);
 
     const form = page.getByRole('form', { name: 'Déposer un document' });
     const titre = `Guide du porteur de projet ${Date.now()}`;
@@ -63,6 +66,13 @@ describe('documents of a dispositif, in Chromium', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await response.arrayBuffer()).equals(PDF)).toBe(true);
+
+    // Then deletes it, after a confirmation: gone from the list, its link answers 404.
+    await item.getByRole('button', { name: `Supprimer « ${titre} »` }).click();
+    await item.getByRole('group', { name: `Confirmer la suppression de « ${titre} »` }).getByRole('button', { name: 'Confirmer la suppression' }).click();
+    await page.getByRole('listitem').filter({ hasText: titre }).waitFor({ state: 'detached' });
+    expect((await fetch(url)).status).toBe(404);
+    expect(await db.count('document', 'titre = $1', [titre])).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -29,6 +29,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { KnowledgeModule } from '@app/knowledge';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
 import { RechercheController } from './recherche/recherche.controller';
+import { InvitationsController } from './capitalisation/invitations.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -80,6 +81,7 @@ export class ApiModule {
         DocumentsController,
         PublicDocumentsController,
         RechercheController,
+        InvitationsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

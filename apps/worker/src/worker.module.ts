@@ -5,7 +5,7 @@ import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { CourrielConsumer, CourrielModule, FluxConsumer, FluxModule, NotificationsConsumer, NotificationsModule, WebhookConsumer, WebhooksModule } from '@app/notifications';
 import { SlaConsumer, SlaModule } from '@app/sla';
-import { DocumentTexteConsumer, KnowledgeModule } from '@app/knowledge';
+import { DocumentTexteConsumer, InvitationCapitalisationConsumer, KnowledgeModule } from '@app/knowledge';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
@@ -61,6 +61,7 @@ const OUTBOX_CONSUMER_CLASSES = [
   WebhookConsumer,
   NotificationsConsumer,
   DocumentTexteConsumer,
+  InvitationCapitalisationConsumer,
 ];
 
 /** Retried with backoff; kept a while for the board, then trimmed so Redis does not grow. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { toCsv } from './csv';
 import type { TableauCommandes } from './commandes/commandes-dashboard';
+import type { TableauCapitalisation } from './capitalisation/capitalisation-dashboard';
 import type { TableauSla } from './sla/sla-dashboard';
 
 const ZONE = 'Europe/Paris';
@@ -127,5 +128,35 @@ export function tableauCommandesCsv(t: TableauCommandes): string {
   ]);
   for (const m of t.maisons) rows.push(['Maison de la Région', null, m.libelle, null, null, null, m.recues, m.aTemps, m.enRetard, m.enCours, null, null, null]);
   rows.push(['Total', null, `${t.perimetre.libelle} du ${t.du} au ${t.au}`, null, null, null, t.total.recues, t.total.aTemps, t.total.enRetard, t.total.enCours, null, null, null]);
+  return toCsv(headers, rows);
+}
+
+/**
+ * The capitalisation dashboard (ADR 0017): one line per dispositif, then the total of the
+ * perimeter; rates in %, one decimal (empty when there is nothing to divide by).
+ */
+export function tableauCapitalisationCsv(t: TableauCapitalisation): string {
+  const headers = [
+    'Section',
+    'Dispositif',
+    'Escalades',
+    'Réponses publiées',
+    'Réponses au guichet',
+    'dont par réutilisation',
+    'Taux de capitalisation (%)',
+    'Taux de réutilisation (%)',
+  ];
+  const ligne = (section: string, libelle: string, c: TableauCapitalisation['total']) => [
+    section,
+    libelle,
+    c.escalations,
+    c.reponsesPubliees,
+    c.reponsesLocales,
+    c.reutilisations,
+    c.tauxCapitalisationPct,
+    c.tauxReutilisationPct,
+  ];
+  const rows: unknown[][] = t.dispositifs.map((d) => ligne('Dispositif', d.libelle, d));
+  rows.push(ligne('Total', `${t.perimetre.libelle} du ${t.du} au ${t.au}`, t.total));
   return toCsv(headers, rows);
 }

@@ -9,5 +9,6 @@ export * from './persistence/tdb.entities';
 export * from './sla/rollup';
 export * from './sla/sla-dashboard';
 export * from './commandes/commandes-dashboard';
+export * from './capitalisation/capitalisation-dashboard';
 export * from './dashboards.module';
 export * from './rebuild';

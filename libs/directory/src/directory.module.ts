@@ -14,6 +14,7 @@ import { ListThemesHandler } from './queries/list-themes.query';
 import { ListOrphelinsHandler } from './historique/list-orphelins.query';
 import { ReferentsHistoriqueHandler } from './historique/referents-historique.query';
 import { SuggestReferentHandler } from './historique/suggest-referent.query';
+import { DefinirSpecialisationsHandler } from './specialisations/definir-specialisations.command';
 
 const QUERY_HANDLERS = [
   FindAuthUserHandler,
@@ -33,6 +34,6 @@ const QUERY_HANDLERS = [
 
 @Module({
   imports: [TypeOrmModule.forFeature(DIRECTORY_ENTITIES)],
-  providers: [...QUERY_HANDLERS],
+  providers: [...QUERY_HANDLERS, DefinirSpecialisationsHandler],
 })
 export class DirectoryModule {}

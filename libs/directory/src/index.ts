@@ -14,6 +14,7 @@ export * from './queries/list-referents.query';
 export * from './historique/referents-historique.query';
 export * from './historique/suggest-referent.query';
 export * from './historique/list-orphelins.query';
+export * from './specialisations/definir-specialisations.command';
 export { seedDemoData } from './seed/seed';
 export { buildDemoDirectory } from './seed/demo-directory';
 export type { DemoDirectory, SeedCount, SeedReport } from './seed/seed-rows';

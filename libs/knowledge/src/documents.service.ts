@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, appendToOutbox, AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/core';
+import { AppConfig, appendToOutbox, AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, safeError, ValidationFailedError } from '@app/core';
 import {
   contentDisposition,
   Diffusion,
@@ -91,6 +91,8 @@ const DOCUMENT_INTROUVABLE = 'Document introuvable.';
  */
 @Injectable()
 export class DocumentsService {
+  private readonly logger = new Logger(DocumentsService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly storage: DocumentStorage,
@@ -245,6 +247,29 @@ export class DocumentsService {
       [id, documentId, hash, ctx.userId, now, expireLe ?? null],
     );
     return { id, url: `${origin.replace(/\/+$/, '')}/public/documents/${jeton}`, token: jeton, expireLe: expireLe ?? null };
+  }
+
+  /**
+   * Deletes a document: the row and its share links (cascade) in one statement, then the bytes.
+   * The row goes first: a failure to remove the bytes leaves an orphan object (logged, by id
+   * only), never a row pointing at nothing. A second delete finds no row: 404.
+   */
+  async supprimer(ctx: AuthContext, documentId: string): Promise<void> {
+    const [doc] = await this.dataSource.query(
+      `SELECT d.id, d.cle, p.direction_id FROM document d JOIN dispositif p ON p.id = d.dispositif_id WHERE d.id = $1`,
+      [documentId],
+    );
+    if (!doc) throw new NotFoundError(DOCUMENT_INTROUVABLE);
+    if (!DocumentsService.peutPublier(ctx, doc.direction_id)) throw new ForbiddenError('Seule la direction qui porte ce dispositif peut supprimer ses documents.');
+    // The row count (TypeORM answers [rows, count] to a DELETE): of two concurrent deletes, only
+    // the one that removed the row answers 204.
+    const [, count] = await this.dataSource.query(`DELETE FROM document WHERE id = $1`, [documentId]);
+    if (!count) throw new NotFoundError(DOCUMENT_INTROUVABLE);
+    try {
+      await this.storage.delete(doc.cle);
+    } catch (error) {
+      this.logger.warn({ document: documentId, err: safeError(error) }, 'Document supprimé, mais son fichier est resté dans le stockage (orphelin)');
+    }
   }
 
   /** Revokes a link; revoking a revoked link changes nothing (a retry is harmless). */

@@ -4,21 +4,30 @@ import { AppConfig } from '@app/core';
 import { DocumentsService } from './documents.service';
 import { KNOWLEDGE_ENTITIES } from './persistence/document.entities';
 import { DocumentStorage, LocalDocumentStorage } from './storage/document-storage';
+import { S3DocumentStorage } from './storage/s3-document-storage';
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
+import { InvitationCapitalisationConsumer } from './invitation/invitation.consumer';
+import { InvitationsService } from './invitation/invitations.service';
 import { RechercheService } from './recherche/recherche.service';
 
 /**
- * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): only
- * `local` exists; an S3-compatible one would be another DocumentStorage here.
+ * Documents and share links. The store is chosen by configuration (DOCUMENT_STOCKAGE): a local
+ * folder or an S3-compatible bucket (ADR 0019).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(KNOWLEDGE_ENTITIES)],
   providers: [
     DocumentsService,
     DocumentTexteConsumer,
+    InvitationCapitalisationConsumer,
+    InvitationsService,
     RechercheService,
-    { provide: DocumentStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalDocumentStorage(config.DOCUMENTS_DIR) },
+    {
+      provide: DocumentStorage,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => (config.DOCUMENT_STOCKAGE === 's3' ? new S3DocumentStorage(config.s3) : new LocalDocumentStorage(config.DOCUMENTS_DIR)),
+    },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, RechercheService],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService, RechercheService],
 })
 export class KnowledgeModule {}

@@ -28,6 +28,7 @@ export const NOTIFICATION_TYPES = [
   'livraison_effectuee',
   'sla_avertissement',
   'sla_depassement',
+  'capitalisation_suggeree',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

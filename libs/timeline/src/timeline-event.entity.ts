@@ -1,4 +1,4 @@
-import { Check, Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /**
  * One event of one ticket's timeline. Mirrors the Timeline migration constraint by constraint
@@ -16,6 +16,8 @@ import { Check, Column, Entity, PrimaryColumn, Unique } from 'typeorm';
   `(unite_type IS NULL AND unite_id IS NULL) OR (unite_type IN ('maison', 'direction') AND unite_id IS NOT NULL) OR (unite_type IN ('cabinet', 'reseau') AND unite_id IS NULL)`,
 )
 @Check('chk_timeline_event_chain', `(seq = 1) = (previous_hash IS NULL)`)
+/** A question's answer and its date, for the directory from history (ADR 0014). */
+@Index('idx_timeline_event_reponse', ['ticketId', 'at'], { where: `ticket_type = 'question' AND type = 'question.repondue'` })
 @Check('chk_timeline_event_acteur', `(acteur_id IS NULL) = (acteur_nom IS NULL) AND (acteur_id IS NULL) = (acteur_role IS NULL)`)
 export class TimelineEventEntity {
   /** The domain event id (also the outbox row id). */

@@ -3,11 +3,11 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '@app/core';
-import { GetTableauCommandesQuery, GetTableauSlaQuery, tableauCommandesCsv, tableauSlaCsv } from '@app/dashboards';
+import { GetTableauCapitalisationQuery, GetTableauCommandesQuery, GetTableauSlaQuery, tableauCapitalisationCsv, tableauCommandesCsv, tableauSlaCsv } from '@app/dashboards';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ApiProblems } from '../common/problem.responses';
-import { TableauCommandesQueryDto, TableauSlaQueryDto } from './dashboards.dto';
-import { TableauCommandesDto, TableauSlaDto } from './dashboards.responses';
+import { TableauCommandesQueryDto, TableauQueryDto, TableauSlaQueryDto } from './dashboards.dto';
+import { TableauCapitalisationDto, TableauCommandesDto, TableauSlaDto } from './dashboards.responses';
 
 /**
  * The same figures as JSON, or as a spreadsheet for `Accept: text/csv` (a file to download,
@@ -38,7 +38,7 @@ function veutCsv(accept: string | undefined): boolean {
  */
 @ApiTags('Tableaux de bord')
 @ApiBearerAuth()
-@ApiExtraModels(TableauSlaDto, TableauCommandesDto)
+@ApiExtraModels(TableauSlaDto, TableauCommandesDto, TableauCapitalisationDto)
 @ApiProblems(403, [404, 'Périmètre inconnu (direction ou Maison introuvable).'])
 @Controller('tableaux-de-bord')
 export class DashboardsController {
@@ -66,6 +66,23 @@ export class DashboardsController {
     const tableau = await this.queryBus.execute(new GetTableauCommandesQuery(ctx, veutCsv(accept) ? { ...q, limit: 10_000, cursor: undefined } : q));
     if (!veutCsv(accept)) return tableau;
     return this.csv(reply, `relais-commandes-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauCommandesCsv(tableau));
+  }
+
+  @Get('capitalisation')
+  @ApiOperation({
+    summary: 'Tableau de bord de la capitalisation : par dispositif, escalades, réponses publiées, réponses au guichet, réutilisations, taux',
+    description: 'Taux de capitalisation = réponses publiées / escalades ; taux de réutilisation = questions répondues au guichet en réutilisant une réponse / questions répondues au guichet ou escaladées (ADR 0017). Par défaut, les 91 derniers jours.',
+  })
+  @tableauOuCsv(TableauCapitalisationDto, 'Le tableau de la capitalisation en CSV (UTF-8 avec BOM, séparateur ;).')
+  async capitalisation(
+    @CurrentUser() ctx: AuthContext,
+    @Query() q: TableauQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const tableau = await this.queryBus.execute(new GetTableauCapitalisationQuery(ctx, q));
+    if (!veutCsv(accept)) return tableau;
+    return this.csv(reply, `relais-capitalisation-${tableau.perimetre.type}-${tableau.du}-${tableau.au}.csv`, tableauCapitalisationCsv(tableau));
   }
 
   private csv(reply: FastifyReply, filename: string, body: string): string {

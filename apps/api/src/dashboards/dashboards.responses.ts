@@ -148,3 +148,28 @@ export class TableauCommandesDto {
   @ApiProperty({ type: LigneCommandeDto, isArray: true, description: 'Une page de commandes (limit, cursor).' }) commandes: LigneCommandeDto[];
   @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
 }
+
+const TAUX_CAPI = (description: string) => ({ type: Number, nullable: true, description: `${description} En %, une décimale.` });
+
+export class ChiffresCapitalisationDto {
+  @ApiProperty({ ...COUNT, description: 'Questions reçues sur la période et escaladées au siège.' }) escalations: number;
+  @ApiProperty({ ...COUNT, description: 'Réponses publiées (FAQ) sur la période, non retirées.' }) reponsesPubliees: number;
+  @ApiProperty({ ...COUNT, description: 'Questions reçues sur la période et répondues au guichet, sans escalade.' }) reponsesLocales: number;
+  @ApiProperty({ ...COUNT, description: 'Parmi les réponses au guichet, celles qui réutilisent une réponse publiée ou celle d’une question semblable.' }) reutilisations: number;
+  @ApiProperty(TAUX_CAPI('Réponses publiées / escalades ; null sans escalade (peut dépasser 100).')) tauxCapitalisationPct: number | null;
+  @ApiProperty(TAUX_CAPI('Réutilisations / (réponses au guichet + escalades) ; null sans question.')) tauxReutilisationPct: number | null;
+}
+
+export class LigneCapitalisationDto extends ChiffresCapitalisationDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null : questions et réponses sans dispositif.' }) dispositifId: string | null;
+  @ApiProperty({ example: "Ec'Eau Tourisme" }) libelle: string;
+}
+
+export class TableauCapitalisationDto {
+  @ApiProperty({ type: PerimetreTableauDto }) perimetre: PerimetreTableauDto;
+  @ApiProperty({ example: '2026-09-01' }) du: string;
+  @ApiProperty({ example: '2026-11-30' }) au: string;
+  @ApiProperty({ format: 'date-time' }) genereA: string;
+  @ApiProperty({ type: ChiffresCapitalisationDto, description: 'Le périmètre entier.' }) total: ChiffresCapitalisationDto;
+  @ApiProperty({ type: LigneCapitalisationDto, isArray: true, description: 'Par dispositif, les plus escaladés d’abord.' }) dispositifs: LigneCapitalisationDto[];
+}

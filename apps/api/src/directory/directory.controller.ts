@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -14,6 +14,7 @@ import { CurrentUser } from '../auth/auth.decorators';
 import { ApiProblems } from '../common/problem.responses';
 import { PageQueryDto } from '../common/dto';
 import {
+  DefinirSpecialisationsCommand,
   GetDirectionQuery,
   GetDispositifQuery,
   GetMaisonQuery,
@@ -35,6 +36,7 @@ import {
   MaisonListDto,
   ReferentListDto,
   ReferentsQueryDto,
+  SpecialisationsDto,
   ThemeListDto,
 } from './directory.dto';
 
@@ -53,6 +55,7 @@ const BAD_REQUEST = 'Paramètre invalide ou inconnu (problem+json, une erreur pa
 export class DirectoryController {
   constructor(
     private readonly queryBus: QueryBus,
+    private readonly commandBus: CommandBus,
     private readonly config: AppConfig,
   ) {}
 
@@ -69,6 +72,19 @@ export class DirectoryController {
   @ApiNotFoundResponse({ description: 'Maison introuvable (problem+json).' })
   async getMaison(@Param() { id }: IdParamDto): Promise<MaisonDto> {
     return found(await this.queryBus.execute(new GetMaisonQuery(id)), 'Maison de la Région introuvable.');
+  }
+
+  @Put('maisons/:id/specialisations')
+  @ApiOperation({
+    summary: 'Définir les spécialisations d’une Maison (manager du réseau, administrateurs)',
+    description:
+      'La liste entière des thèmes que la Maison suit pour tout le réseau : ses agents lisent alors les questions de ces thèmes de toutes les Maisons, en lecture seule (ADR 0018). Renvoyer la même liste ne change rien.',
+  })
+  @ApiOkResponse({ type: MaisonDto, description: 'La Maison, avec ses spécialisations.' })
+  @ApiNotFoundResponse({ description: 'Maison introuvable (problem+json).' })
+  @ApiProblems(403, [422, 'Un thème inconnu de l’annuaire : errors nomme themeIds.'])
+  async definirSpecialisations(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto, @Body() body: SpecialisationsDto): Promise<MaisonDto> {
+    return this.commandBus.execute(new DefinirSpecialisationsCommand(ctx, id, body.themeIds));
   }
 
   @Get('directions')

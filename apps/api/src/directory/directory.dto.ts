@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/dto';
 
 const UUID = { message: 'doit être un identifiant (UUID) valide.' };
@@ -147,8 +147,18 @@ export class DirectionDetailDto extends DirectionDto {
   @ApiProperty({ type: DispositifRefDto, isArray: true, description: 'Dispositifs portés par la direction' }) dispositifs: DispositifRefDto[];
 }
 
+export class MaisonRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'carcassonne' }) code: string;
+  @ApiProperty({ example: 'Maison de la Région de Carcassonne' }) nom: string;
+  @ApiProperty({ example: 'Carcassonne' }) ville: string;
+}
+
+const CORRESPONDANTS = 'Les Maisons correspondantes du thème (spécialisations) : elles suivent ses questions dans tout le réseau.';
+
 export class ThemeDto extends ThemeRefDto {
   @ApiProperty({ type: DirectionRefDto, nullable: true, description: 'Direction responsable du thème' }) direction: DirectionRefDto | null;
+  @ApiProperty({ type: MaisonRefDto, isArray: true, description: CORRESPONDANTS }) correspondants: MaisonRefDto[];
 }
 
 export class ReferentContactDto {
@@ -173,6 +183,7 @@ export class DispositifDto {
   @ApiProperty({ type: String, nullable: true }) source: string | null;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
   @ApiProperty({ type: ReferentContactDto, isArray: true, description: 'Qui contacter au siège' }) referents: ReferentContactDto[];
+  @ApiProperty({ type: MaisonRefDto, isArray: true, description: CORRESPONDANTS }) correspondants: MaisonRefDto[];
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Avec orphelins=true : la dernière réponse de la direction (null : jamais)' })
   derniereReponseDirection?: string | null;
 }
@@ -209,4 +220,14 @@ export class DispositifListDto {
 export class ReferentListDto {
   @ApiProperty({ type: ReferentDto, isArray: true }) items: ReferentDto[];
   @ApiProperty(NEXT_CURSOR) nextCursor: string | null;
+}
+
+/** PUT /maisons/{id}/specialisations: the whole set of thèmes the Maison follows (empty: none). */
+export class SpecialisationsDto {
+  @ApiProperty({ type: String, format: 'uuid', isArray: true, maxItems: 50, description: 'Les thèmes que la Maison suit pour tout le réseau (la liste entière ; vide : aucun).' })
+  @IsArray({ message: 'themeIds doit être une liste d’identifiants de thèmes.' })
+  @ArrayMaxSize(50, { message: 'themeIds ne peut pas contenir plus de 50 thèmes.' })
+  @ArrayUnique({ message: 'themeIds ne doit pas contenir deux fois le même thème.' })
+  @IsUUID('all', { each: true, message: 'Chaque élément de themeIds doit être un identifiant (UUID) de thème.' })
+  themeIds: string[];
 }

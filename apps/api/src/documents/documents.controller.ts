@@ -97,6 +97,18 @@ export class DocumentsController {
     return streamOf(contenu);
   }
 
+  @Delete('documents/:id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Supprimer un document (direction qui porte le dispositif)',
+    description: 'Supprime le document, ses liens de partage (ils répondent aussitôt 404) et son fichier. Une seconde suppression répond 404.',
+  })
+  @ApiNoContentResponse({ description: 'Document supprimé.' })
+  @ApiProblems(403)
+  async supprimer(@CurrentUser() ctx: AuthContext, @Param() { id }: IdParamDto): Promise<void> {
+    await this.documents.supprimer(ctx, id);
+  }
+
   @Post('documents/:id/liens')
   @HttpCode(201)
   @ApiOperation({

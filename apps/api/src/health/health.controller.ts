@@ -10,7 +10,8 @@ import { OidcHealth } from './oidc.health';
 /**
  * Probes, served at the root (not under /api/v1) and without a token. Liveness depends on
  * nothing, so that a database outage never makes an orchestrator restart healthy processes;
- * readiness checks PostgreSQL and Redis, so that a load balancer stops sending traffic.
+ * readiness checks PostgreSQL and Redis (and the S3 bucket of the documents when they live in
+ * one), so that a load balancer stops sending traffic.
  */
 @ApiTags('Supervision')
 @Public()
@@ -36,7 +37,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent (et l’état des clés du fournisseur OIDC)' })
+  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC)' })
   ready(): Promise<HealthCheckResult> {
     return this.readiness();
   }
@@ -54,6 +55,8 @@ export class HealthController {
       this.dependencies.redisPing(),
       // The provider never fails readiness (see OidcHealth); it is reported only when configured.
       ...(this.config.oidcEnabled ? [() => this.oidc.check()] : []),
+      // A local folder is the process's own disk; a bucket is a dependency like PostgreSQL (ADR 0019).
+      ...(this.config.DOCUMENT_STOCKAGE === 's3' ? [() => this.dependencies.documentStorage()] : []),
     ]);
   }
 }

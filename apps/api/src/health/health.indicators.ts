@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
+import { DocumentStorage } from '@app/knowledge';
 import { closeRedis, createApiRedis } from '../ops/redis-connection';
 
 /**
@@ -25,6 +26,7 @@ export class DependencyHealth implements OnApplicationShutdown {
     config: AppConfig,
     private readonly health: HealthIndicatorService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly documents: DocumentStorage,
   ) {
     this.redis = createApiRedis(config.REDIS_URL, 'relais-api-health', this.logger);
   }
@@ -46,6 +48,14 @@ export class DependencyHealth implements OnApplicationShutdown {
         const reply = await this.redis.ping();
         if (reply !== 'PONG') throw new Error(`unexpected PING reply: ${reply}`);
       })
+      .withTimeout(DEPENDENCY_TIMEOUT_MS);
+  }
+
+  /** The document store (an S3 bucket: HeadBucket); only checked when it is a remote one. */
+  documentStorage() {
+    return this.health
+      .check('documents')
+      .attempt(({ signal }) => this.documents.verifier(signal))
       .withTimeout(DEPENDENCY_TIMEOUT_MS);
   }
 

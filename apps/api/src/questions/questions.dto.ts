@@ -190,6 +190,20 @@ export class ListQuestionsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(PRIORITES, { message: `priorite doit valoir ${PRIORITES.join(' ou ')}.` })
   priorite?: Priorite;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Le thème de la question ou de son dispositif.' })
+  @IsOptional()
+  @IsUUID('all', uuid('themeId'))
+  themeId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true : les questions de tout le réseau sur les thèmes que suit votre Maison (ses spécialisations), en lecture seule, au lieu des questions de votre périmètre ; themeId en choisit un. Agents et responsables de MdR.',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'specialisation doit valoir true ou false.' })
+  specialisation?: boolean;
 }
 
 export class FileReferentQueryDto extends PageQueryDto {

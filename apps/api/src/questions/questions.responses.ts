@@ -53,6 +53,10 @@ export class QuestionDto {
   actions?: string[];
   @ApiPropertyOptional({ description: 'Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois).' })
   lienSuiviPossible?: boolean;
+  @ApiPropertyOptional({
+    description: 'Vue par votre Maison au titre d’une spécialisation (question d’une autre Maison sur un thème que vous suivez) : lecture seule, sans données de l’usager ni action ni message.',
+  })
+  lectureSeule?: boolean;
 }
 
 /** POST /questions/{id}/lien-suivi: shown once, never stored in clear. */

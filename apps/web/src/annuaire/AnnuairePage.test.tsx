@@ -17,7 +17,12 @@ const eceau = {
   direction: tourisme,
   referents: [{ id: 'r1', userId: 'u1', displayName: 'Claire Vidal', email: 'claire@relais.demo', telephone: '05 36 49 00 00' }],
   historique: false,
+  correspondants: [{ id: 'm1', code: 'carcassonne', nom: 'Maison de Ma Région – Carcassonne', ville: 'Carcassonne' }],
 };
+const themes = [
+  { id: 't', code: 'TOURISME', libelle: 'Tourisme', direction: tourisme, correspondants: eceau.correspondants },
+  { id: 't2', code: 'FORMATION_EMPLOI', libelle: 'Formation et emploi', direction: null, correspondants: [] },
+];
 
 function serve() {
   return vi.spyOn(api, 'GET').mockImplementation(((path: string, init?: { params?: { path?: { id?: string } } }) => {
@@ -37,6 +42,8 @@ function serve() {
         });
       case '/api/v1/calendriers/{id}':
         return ok({ id: init?.params?.path?.id, spec: { hours: { 1: jour, 2: jour, 3: jour, 4: jour, 5: jour, 6: [], 7: [] } } });
+      case '/api/v1/themes':
+        return ok({ items: themes, nextCursor: null });
       case '/api/v1/referents':
         return ok({ items: [{ ...eceau.referents[0], fonction: 'Chargée de mission', direction: tourisme, themes: [eceau.theme], dispositifs: [eceau] }], nextCursor: null });
       case '/api/v1/dispositifs':
@@ -97,6 +104,52 @@ describe('AnnuairePage', () => {
       await screen.findByRole('table', { name: /Maisons et bureaux territoriaux/ });
       expect(screen.queryByRole('heading', { name: 'Dispositifs orphelins' })).toBeNull();
       expect(get.mock.calls.some(([, init]: any) => init?.params?.query?.orphelins)).toBe(false);
+    } finally {
+      setSession(null);
+    }
+  });
+
+  it('shows per thème its correspondent Maisons, and the dispositif’s correspondents in its fiche', async () => {
+    serve();
+    renderInApp(<AnnuairePage />, { route: '/annuaire' });
+    const table = await screen.findByRole('table', { name: 'Thèmes, direction qui les porte et Maisons correspondantes' });
+    expect(within(table).getByRole('row', { name: /^Tourisme/ })).toHaveTextContent('Direction du TourismeMaison de Ma Région – Carcassonne');
+    expect(within(table).getByRole('row', { name: /Formation et emploi/ })).toHaveTextContent('Aucune');
+    await userEvent.type(screen.getByLabelText('Dispositif (nom ou mots-clés)'), 'eau');
+    await userEvent.click(screen.getByRole('button', { name: 'Chercher' }));
+    await userEvent.click(await screen.findByRole('button', { name: "Ec'Eau Tourisme" }));
+    const fiche = screen.getByRole('heading', { level: 3, name: "Ec'Eau Tourisme" }).parentElement!;
+    expect(within(fiche).getByRole('heading', { level: 4, name: 'Maisons correspondantes du thème' })).toBeInTheDocument();
+    expect(fiche).toHaveTextContent('Maison de Ma Région – Carcassonne');
+    // No form for an agent.
+    expect(screen.queryByRole('form', { name: 'Spécialisations d’une Maison' })).toBeNull();
+  });
+
+  it('lets the network manager replace a Maison’s spécialisations (PUT, the whole set) and shows a refusal next to the thèmes', async () => {
+    serve();
+    const put = vi
+      .spyOn(api, 'PUT')
+      .mockImplementationOnce((() =>
+        Promise.resolve({ error: { status: 422, title: 'Requête impossible', detail: 'Un des thèmes n’existe pas dans l’annuaire.', errors: [{ field: 'themeIds', message: 'Thème inconnu de l’annuaire : t2.' }] }, response: new Response(null, { status: 422 }) })) as never)
+      .mockImplementationOnce((() => ok({ id: 'm1', nom: 'Maison de Ma Région – Carcassonne', specialisations: [] })) as never);
+    setSession({ token: 't', user: { id: 'u', displayName: 'Sandrine Molinier', email: 'manager.reseau@relais.demo', role: 'manager', perimetre: 'reseau', directionId: null, maisonId: null } });
+    try {
+      renderInApp(<AnnuairePage />, { route: '/annuaire' });
+      const form = await screen.findByRole('form', { name: 'Spécialisations d’une Maison' });
+      await userEvent.selectOptions(within(form).getByLabelText('Maison'), 'm1');
+      const tourismeBox = await within(form).findByRole('checkbox', { name: 'Tourisme' });
+      expect(tourismeBox).toBeChecked();
+      expect(within(form).getByRole('checkbox', { name: 'Formation et emploi' })).not.toBeChecked();
+      await userEvent.click(within(form).getByRole('checkbox', { name: 'Formation et emploi' }));
+      await userEvent.click(within(form).getByRole('button', { name: 'Enregistrer les spécialisations' }));
+      expect(put).toHaveBeenCalledWith('/api/v1/maisons/{id}/specialisations', { params: { path: { id: 'm1' } }, body: { themeIds: ['t', 't2'] } });
+      expect(await within(form).findByText('Thème inconnu de l’annuaire : t2.')).toHaveAttribute('id', 'specialisations-erreur');
+
+      await userEvent.click(tourismeBox);
+      await userEvent.click(within(form).getByRole('checkbox', { name: 'Formation et emploi' }));
+      await userEvent.click(within(form).getByRole('button', { name: 'Enregistrer les spécialisations' }));
+      expect(put).toHaveBeenLastCalledWith('/api/v1/maisons/{id}/specialisations', { params: { path: { id: 'm1' } }, body: { themeIds: [] } });
+      expect(await within(form).findByRole('status')).toHaveTextContent('Spécialisations de « Maison de Ma Région – Carcassonne » enregistrées.');
     } finally {
       setSession(null);
     }

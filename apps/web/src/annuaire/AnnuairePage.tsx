@@ -1,15 +1,18 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Schemas } from '../api/client';
+import { api, unwrap, type Schemas } from '../api/client';
+import { asProblem } from '../api/problem';
+import { ProblemAlert } from '../shared/TextActionForm';
 import { useSession } from '../auth/session';
 import { formatDateTime, formatHeures } from '../shared/format';
-import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
+import { Empty, ErrorMessage, FieldError, Loading, Page } from '../shared/page';
 import { formatHoraires, type Hours } from './horaires';
-import { useCalendrierMaison, useDispositifs, useHistorique, useMaisons, useOrphelins, useReferents } from './queries';
+import { useCalendrierMaison, useDispositifs, useHistorique, useMaisons, useOrphelins, useReferents, useThemes } from './queries';
 
 /**
  * The Annuaire, for every role: who to call for a dispositif (its direction, and who actually
- * answered lately), the Maisons with their opening hours and responsables, the référents by
- * direction and thème.
+ * answered lately), the Maisons with their opening hours, responsables and spécialisations,
+ * the correspondent Maisons of each thème, the référents by direction and thème.
  */
 export function AnnuairePage() {
   return (
@@ -17,9 +20,16 @@ export function AnnuairePage() {
       <Orphelins />
       <QuiAppeler />
       <Maisons />
+      <Correspondants />
       <Referents />
     </Page>
   );
+}
+
+/** The network's steering (its manager) and admins set who follows what (PUT /maisons/{id}/specialisations). */
+function usePilotage(): boolean {
+  const user = useSession()?.user;
+  return user?.role === 'admin' || (user?.role === 'manager' && user.perimetre === 'reseau');
 }
 
 function QuiAppeler() {
@@ -81,6 +91,16 @@ function FicheDispositif({ dispositif }: { dispositif: Schemas['DispositifDto'] 
               {r.displayName} — <a href={`mailto:${r.email}`}>{r.email}</a>
               {r.telephone ? ` — ${r.telephone}` : ''}
             </li>
+          ))}
+        </ul>
+      )}
+      <h4>Maisons correspondantes du thème</h4>
+      {dispositif.correspondants.length === 0 ? (
+        <Empty>Aucune Maison ne suit ce thème pour le réseau.</Empty>
+      ) : (
+        <ul className="plain">
+          {dispositif.correspondants.map((m) => (
+            <li key={m.id}>{m.nom}</li>
           ))}
         </ul>
       )}
@@ -170,7 +190,109 @@ function Maisons() {
           </table>
         </div>
       )}
+      {maisons.data && <SpecialisationsForm maisons={maisons.data.items} />}
     </section>
+  );
+}
+
+/** Per thème, the Maisons that follow it for the whole network: whom to call in the network. */
+function Correspondants() {
+  const themes = useThemes();
+  return (
+    <section aria-labelledby="annuaire-correspondants" className="card">
+      <h2 id="annuaire-correspondants">Les Maisons correspondantes par thème</h2>
+      <p className="hint">Une Maison correspondante suit les questions de son thème dans tout le réseau et sert de relais à la direction qui le porte.</p>
+      {themes.isPending && <Loading what="des thèmes" />}
+      {themes.isError && <ErrorMessage error={themes.error} />}
+      {themes.data && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Maisons correspondantes par thème">
+          <table>
+            <caption>Thèmes, direction qui les porte et Maisons correspondantes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Thème</th>
+                <th scope="col">Direction</th>
+                <th scope="col">Maisons correspondantes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {themes.data.items.map((t) => (
+                <tr key={t.id}>
+                  <th scope="row">{t.libelle}</th>
+                  <td>{t.direction?.nom ?? '—'}</td>
+                  <td>{t.correspondants.map((m) => m.nom).join(', ') || 'Aucune'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** For the network manager and admins: the thèmes a Maison follows, the whole set saved at once. */
+export function SpecialisationsForm({ maisons }: { maisons: Schemas['MaisonDto'][] }) {
+  const pilotage = usePilotage();
+  const themes = useThemes();
+  const queryClient = useQueryClient();
+  const [maisonId, setMaisonId] = useState('');
+  const [enregistre, setEnregistre] = useState<string | null>(null);
+  const maison = maisons.find((m) => m.id === maisonId);
+  const mutation = useMutation({
+    mutationFn: (themeIds: string[]) => unwrap(api.PUT('/api/v1/maisons/{id}/specialisations', { params: { path: { id: maisonId } }, body: { themeIds } })),
+    onSuccess: (m) => {
+      setEnregistre(m.nom);
+      void queryClient.invalidateQueries({ queryKey: ['annuaire'] });
+    },
+  });
+  if (!pilotage) return null;
+  const problem = asProblem(mutation.error);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setEnregistre(null);
+    mutation.mutate(new FormData(event.currentTarget).getAll('themeIds').map(String));
+  };
+  return (
+    <form onSubmit={submit} aria-label="Spécialisations d’une Maison" className="specialisations-form">
+      <h3>Modifier les spécialisations d’une Maison</h3>
+      <div className="field">
+        <label htmlFor="specialisations-maison">Maison</label>
+        <select id="specialisations-maison" value={maisonId} onChange={(e) => (setMaisonId(e.target.value), setEnregistre(null), mutation.reset())}>
+          <option value="">Choisir une Maison</option>
+          {maisons.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.nom}
+            </option>
+          ))}
+        </select>
+      </div>
+      {maison && themes.data && (
+        // Keyed by the Maison: its own boxes checked afresh when another one is chosen.
+        <fieldset key={maison.id} className="field" aria-describedby={problem?.field('themeIds') ? 'specialisations-erreur' : undefined}>
+          <legend>Thèmes suivis pour le réseau</legend>
+          {themes.data.items.map((t) => (
+            <label key={t.id} className="block">
+              <input type="checkbox" name="themeIds" value={t.id} defaultChecked={maison.specialisations.some((s) => s.id === t.id)} /> {t.libelle}
+            </label>
+          ))}
+          <FieldError id="specialisations-erreur" message={problem?.field('themeIds')} />
+        </fieldset>
+      )}
+      <ProblemAlert problem={problem} shownByField={Boolean(problem?.field('themeIds'))} />
+      {maison && (
+        <div className="buttons">
+          <button type="submit" className="button" disabled={mutation.isPending}>
+            Enregistrer les spécialisations
+          </button>
+        </div>
+      )}
+      {enregistre && (
+        <p role="status" className="alert alert-success">
+          Spécialisations de « {enregistre} » enregistrées.
+        </p>
+      )}
+    </form>
   );
 }
 
@@ -232,8 +354,7 @@ function Referents() {
 
 /** For the network manager and admins: the dispositifs nobody answers for any more. */
 function Orphelins() {
-  const user = useSession()?.user;
-  const pilotage = user?.role === 'admin' || (user?.role === 'manager' && user.perimetre === 'reseau');
+  const pilotage = usePilotage();
   const orphelins = useOrphelins(pilotage);
   if (!pilotage) return null;
   return (

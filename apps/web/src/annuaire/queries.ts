@@ -8,6 +8,11 @@ export function useMaisons() {
   return useQuery({ queryKey: ['annuaire', 'maisons'], queryFn: () => unwrap(api.GET('/api/v1/maisons', { params: { query: { limit: 200 } } })), ...REFERENCE });
 }
 
+/** The thèmes, each with its direction and its correspondent Maisons (spécialisations). */
+export function useThemes() {
+  return useQuery({ queryKey: ['annuaire', 'themes'], queryFn: () => unwrap(api.GET('/api/v1/themes', { params: { query: { limit: 200 } } })), ...REFERENCE });
+}
+
 export function useReferents() {
   return useQuery({ queryKey: ['annuaire', 'referents'], queryFn: () => unwrap(api.GET('/api/v1/referents', { params: { query: { limit: 200 } } })), ...REFERENCE });
 }

@@ -243,6 +243,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capitalisation/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les invitations à publier ouvertes de votre direction, les plus récentes d’abord */
+        get: operations["InvitationsController_lister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitalisation/invitations/{id}/ignorer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ignorer une invitation à publier (ses questions ne relancent plus d’invitation) */
+        post: operations["InvitationsController_ignorer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commandes": {
         parameters: {
             query?: never;
@@ -490,6 +524,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Supprimer un document (direction qui porte le dispositif)
+         * @description Supprime le document, ses liens de partage (ils répondent aussitôt 404) et son fichier. Une seconde suppression répond 404.
+         */
+        delete: operations["DocumentsController_supprimer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/{id}/contenu": {
         parameters: {
             query?: never;
@@ -616,6 +670,26 @@ export interface paths {
         /** Une Maison de la Région */
         get: operations["DirectoryController_getMaison"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maisons/{id}/specialisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Définir les spécialisations d’une Maison (manager du réseau, administrateurs)
+         * @description La liste entière des thèmes que la Maison suit pour tout le réseau : ses agents lisent alors les questions de ces thèmes de toutes les Maisons, en lecture seule (ADR 0018). Renvoyer la même liste ne change rien.
+         */
+        put: operations["DirectoryController_definirSpecialisations"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1079,6 +1153,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tableaux-de-bord/capitalisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tableau de bord de la capitalisation : par dispositif, escalades, réponses publiées, réponses au guichet, réutilisations, taux
+         * @description Taux de capitalisation = réponses publiées / escalades ; taux de réutilisation = questions répondues au guichet en réutilisant une réponse / questions répondues au guichet ou escaladées (ADR 0017). Par défaut, les 91 derniers jours.
+         */
+        get: operations["DashboardsController_capitalisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tableaux-de-bord/commandes": {
         parameters: {
             query?: never;
@@ -1240,7 +1334,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Disponibilité : PostgreSQL et Redis répondent (et l’état des clés du fournisseur OIDC) */
+        /** Disponibilité : PostgreSQL et Redis répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1534,6 +1628,20 @@ export interface components {
             /** @example Europe/Paris */
             timeZone: string;
         };
+        ChiffresCapitalisationDto: {
+            /** @description Questions reçues sur la période et escaladées au siège. */
+            escalations: number;
+            /** @description Questions reçues sur la période et répondues au guichet, sans escalade. */
+            reponsesLocales: number;
+            /** @description Réponses publiées (FAQ) sur la période, non retirées. */
+            reponsesPubliees: number;
+            /** @description Parmi les réponses au guichet, celles qui réutilisent une réponse publiée ou celle d’une question semblable. */
+            reutilisations: number;
+            /** @description Réponses publiées / escalades ; null sans escalade (peut dépasser 100). En %, une décimale. */
+            tauxCapitalisationPct: number | null;
+            /** @description Réutilisations / (réponses au guichet + escalades) ; null sans question. En %, une décimale. */
+            tauxReutilisationPct: number | null;
+        };
         ClarificationDemandeeDto: {
             /** @example Le questionnaire doit-il être diffusé aux entreprises avant l’atelier ? */
             question: string;
@@ -1779,6 +1887,8 @@ export interface components {
         DispositifDto: {
             /** @example eceau-tourisme */
             code: string;
+            /** @description Les Maisons correspondantes du thème (spécialisations) : elles suivent ses questions dans tout le réseau. */
+            correspondants: components["schemas"]["MaisonRefDto"][];
             /**
              * Format: date-time
              * @description Avec orphelins=true : la dernière réponse de la direction (null : jamais)
@@ -2060,6 +2170,56 @@ export interface components {
             type: string;
         };
         FluxResyncDto: Record<string, never>;
+        InvitationDispositifDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ec'Eau Tourisme */
+            nom: string;
+        };
+        InvitationDto: {
+            /** Format: date-time */
+            creeeLe: string;
+            /**
+             * Format: uuid
+             * @description La direction dont les référents sont invités à publier.
+             */
+            directionId: string;
+            dispositif: components["schemas"]["InvitationDispositifDto"];
+            /** Format: uuid */
+            id: string;
+            nombre: number;
+            /** @description La dernière escalade du groupe : la page d’où publier. */
+            question: components["schemas"]["InvitationQuestionDto"];
+            /** @description Les questions semblables, de la plus ancienne à la plus récente. */
+            questions: components["schemas"]["InvitationQuestionObjetDto"][];
+            /** Format: date-time */
+            resolueLe: string | null;
+            /**
+             * @description null : ouverte.
+             * @enum {string|null}
+             */
+            resolution: "publiee" | "ignoree" | null;
+            version: number;
+        };
+        InvitationListDto: {
+            items: components["schemas"]["InvitationDto"][];
+            /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
+            nextCursor: string | null;
+        };
+        InvitationQuestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Q-2026-000123 */
+            reference: string;
+        };
+        InvitationQuestionObjetDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Hébergement en camping : les travaux sont-ils éligibles ? */
+            objet: string;
+            /** @example Q-2026-000123 */
+            reference: string;
+        };
         JourFermeDto: {
             /** @example 2026-12-25 */
             date: string;
@@ -2098,6 +2258,27 @@ export interface components {
              * @example https://relais.laregion.fr/suivi/4kq2…
              */
             url: string;
+        };
+        LigneCapitalisationDto: {
+            /**
+             * Format: uuid
+             * @description null : questions et réponses sans dispositif.
+             */
+            dispositifId: string | null;
+            /** @description Questions reçues sur la période et escaladées au siège. */
+            escalations: number;
+            /** @example Ec'Eau Tourisme */
+            libelle: string;
+            /** @description Questions reçues sur la période et répondues au guichet, sans escalade. */
+            reponsesLocales: number;
+            /** @description Réponses publiées (FAQ) sur la période, non retirées. */
+            reponsesPubliees: number;
+            /** @description Parmi les réponses au guichet, celles qui réutilisent une réponse publiée ou celle d’une question semblable. */
+            reutilisations: number;
+            /** @description Réponses publiées / escalades ; null sans escalade (peut dépasser 100). En %, une décimale. */
+            tauxCapitalisationPct: number | null;
+            /** @description Réutilisations / (réponses au guichet + escalades) ; null sans question. En %, une décimale. */
+            tauxReutilisationPct: number | null;
         };
         LigneCommandeDto: {
             affectations: number;
@@ -2211,6 +2392,16 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        MaisonRefDto: {
+            /** @example carcassonne */
+            code: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Maison de la Région de Carcassonne */
+            nom: string;
+            /** @example Carcassonne */
+            ville: string;
+        };
         MarquageNotificationsDto: {
             /** @description Combien viennent d’être marquées lues. */
             marquees: number;
@@ -2260,7 +2451,7 @@ export interface components {
             /** @example Q-2026-000123 : nouvelle question escaladée à votre direction */
             titre: string;
             /** @enum {string} */
-            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree";
         };
         NotificationPageDto: {
             items: components["schemas"]["NotificationDto"][];
@@ -2340,14 +2531,14 @@ export interface components {
             /** @description L’heure du résumé quotidien (heure de Paris). */
             heureResume: number;
             /** @description Les types désactivés (sla_depassement ne peut pas l’être). */
-            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree")[];
         };
         PreferencesNotificationsViewDto: {
             /** @enum {string} */
             courriel: "immediat" | "resume" | "aucun";
             heureResume: number;
             types: components["schemas"]["TypeNotificationDto"][];
-            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement")[];
+            typesMuets: ("question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree")[];
             /** @description 0 tant que les réglages par défaut n’ont pas été modifiés ; à renvoyer dans If-Match. */
             version: number;
         };
@@ -2425,6 +2616,8 @@ export interface components {
             id: string;
             /** @description L’issue donnée à la clôture. */
             issue: string | null;
+            /** @description Vue par votre Maison au titre d’une spécialisation (question d’une autre Maison sur un thème que vous suivez) : lecture seule, sans données de l’usager ni action ni message. */
+            lectureSeule?: boolean;
             /** @description Vous pouvez remettre à l’usager un lien de suivi maintenant (votre Maison ; question ouverte, ou close depuis moins de SUIVI_VALIDITE_MOIS mois). */
             lienSuiviPossible?: boolean;
             /** @description La Maison qui a reçu la question. */
@@ -2674,6 +2867,10 @@ export interface components {
             /** @description Minutes ouvrées restantes (négatives une fois en retard) ; null une fois atteinte ou annulée. */
             restantMinutesOuvrees: number | null;
         };
+        SpecialisationsDto: {
+            /** @description Les thèmes que la Maison suit pour tout le réseau (la liste entière ; vide : aucun). */
+            themeIds: string[];
+        };
         SuggestionReferentDto: {
             /**
              * Format: uuid
@@ -2686,6 +2883,19 @@ export interface components {
             /** @description En renfort */
             renfort: components["schemas"]["ReferentSuggereDto"] | null;
             suggere: components["schemas"]["ReferentSuggereDto"] | null;
+        };
+        TableauCapitalisationDto: {
+            /** @example 2026-11-30 */
+            au: string;
+            /** @description Par dispositif, les plus escaladés d’abord. */
+            dispositifs: components["schemas"]["LigneCapitalisationDto"][];
+            /** @example 2026-09-01 */
+            du: string;
+            /** Format: date-time */
+            genereA: string;
+            perimetre: components["schemas"]["PerimetreTableauDto"];
+            /** @description Le périmètre entier. */
+            total: components["schemas"]["ChiffresCapitalisationDto"];
         };
         TableauCommandesDto: {
             /** @example 2026-11-30 */
@@ -2774,6 +2984,8 @@ export interface components {
         ThemeDto: {
             /** @example TOURISME */
             code: string;
+            /** @description Les Maisons correspondantes du thème (spécialisations) : elles suivent ses questions dans tout le réseau. */
+            correspondants: components["schemas"]["MaisonRefDto"][];
             /** @description Direction responsable du thème */
             direction: components["schemas"]["DirectionRefDto"] | null;
             /** Format: uuid */
@@ -2807,7 +3019,7 @@ export interface components {
             /** @description false : ce type ne peut pas être désactivé (dépassement de délai). */
             muable: boolean;
             /** @enum {string} */
-            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement";
+            type: "question_escaladee" | "question_repondue" | "info_demandee" | "commande_recue" | "clarification_apportee" | "livraison_renvoyee" | "clarification_demandee" | "livraison_effectuee" | "sla_avertissement" | "sla_depassement" | "capitalisation_suggeree";
         };
         UniteEmettriceDto: {
             /**
@@ -4369,6 +4581,133 @@ export interface operations {
             };
         };
     };
+    InvitationsController_lister: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                /** @description La direction ; par défaut la vôtre (le réseau : toutes). */
+                directionId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationListDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Réservé aux référents et managers de la direction (le réseau : toutes). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    InvitationsController_ignorer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Invitation déjà résolue (réponse publiée, ou déjà ignorée). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     CommandesController_list: {
         parameters: {
             query?: {
@@ -5665,6 +6004,71 @@ export interface operations {
             };
         };
     };
+    DocumentsController_supprimer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document supprimé. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Ressource introuvable, ou hors de votre périmètre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     DocumentsController_contenu: {
         parameters: {
             query?: never;
@@ -6119,6 +6523,104 @@ export interface operations {
             };
         };
     };
+    DirectoryController_definirSpecialisations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialisationsDto"];
+            };
+        };
+        responses: {
+            /** @description La Maison, avec ses spécialisations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaisonDto"];
+                };
+            };
+            /** @description Paramètre invalide ou inconnu (problem+json, une erreur par champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Jeton absent, invalide ou compte désactivé (problem+json). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Maison introuvable (problem+json). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Un thème inconnu de l’annuaire : errors nomme themeIds. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     AuthController_me: {
         parameters: {
             query?: never;
@@ -6490,8 +6992,12 @@ export interface operations {
                 priorite?: "normale" | "haute";
                 /** @description a_risque : seuil d’alerte atteint ; depasse : échéance dépassée. */
                 sla?: "a_risque" | "depasse";
+                /** @description true : les questions de tout le réseau sur les thèmes que suit votre Maison (ses spécialisations), en lecture seule, au lieu des questions de votre périmètre ; themeId en choisit un. Agents et responsables de MdR. */
+                specialisation?: boolean;
                 /** @description Un ou plusieurs statuts séparés par des virgules. */
                 statut?: string[];
+                /** @description Le thème de la question ou de son dispositif. */
+                themeId?: string;
             };
             header?: never;
             path?: never;
@@ -8391,6 +8897,81 @@ export interface operations {
             };
             /** @description If-Match obligatoire sur cette modification. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    DashboardsController_capitalisation: {
+        parameters: {
+            query?: {
+                /** @description Dernier jour de la période (inclus). */
+                au?: string;
+                /** @description Premier jour de la période (inclus). */
+                du?: string;
+                /** @description reseau, direction:{id} ou maison:{id} ; par défaut, votre périmètre. */
+                perimetre?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le tableau (JSON), ou le même en CSV avec Accept: text/csv. */
+            200: {
+                headers: {
+                    /** @description En CSV : attachment; filename="relais-….csv". */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableauCapitalisationDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Périmètre inconnu (direction ou Maison introuvable). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ import { homeOf } from './navigation';
 // Route-level code splitting: the login screen loads only what it needs.
 const QuestionsMaisonPage = lazy(() => import('../questions/QuestionsMaisonPage').then((m) => ({ default: m.QuestionsMaisonPage })));
 const NouvelleQuestionPage = lazy(() => import('../questions/NouvelleQuestionPage').then((m) => ({ default: m.NouvelleQuestionPage })));
+const QuestionsReseauPage = lazy(() => import('../questions/QuestionsReseauPage').then((m) => ({ default: m.QuestionsReseauPage })));
 const QuestionPage = lazy(() => import('../questions/QuestionPage').then((m) => ({ default: m.QuestionPage })));
 const AnnuairePage = lazy(() => import('../annuaire/AnnuairePage').then((m) => ({ default: m.AnnuairePage })));
 const FileReferentPage = lazy(() => import('../file-referent/FileReferentPage').then((m) => ({ default: m.FileReferentPage })));
@@ -25,6 +26,7 @@ const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').the
 // Dashboards: recharts is loaded with these routes only.
 const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
 const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
+const TableauCapitalisationPage = lazy(() => import('../tableaux-de-bord/TableauCapitalisationPage').then((m) => ({ default: m.TableauCapitalisationPage })));
 // Admin screens (SLA policies, calendars, queue board).
 const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => ({ default: m.PolitiquesPage })));
 const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
@@ -109,6 +111,7 @@ const router = createBrowserRouter([
       { path: 'bienvenue', element: <RequireSession><Bienvenue /></RequireSession> },
       { path: 'questions', element: <RequireSession><Lazy><QuestionsMaisonPage /></Lazy></RequireSession> },
       { path: 'questions/nouvelle', element: <RequireSession><Lazy><NouvelleQuestionPage /></Lazy></RequireSession> },
+      { path: 'questions/reseau', element: <RequireSession><Lazy><QuestionsReseauPage /></Lazy></RequireSession> },
       { path: 'questions/:id', element: <RequireSession><Lazy><QuestionPage /></Lazy></RequireSession> },
       { path: 'dispositifs/:id', element: <RequireSession><Lazy><DispositifPage /></Lazy></RequireSession> },
       { path: 'file-referent', loader: prefetch(fileReferentQuery), element: <RequireSession><Lazy><FileReferentPage /></Lazy></RequireSession> },
@@ -118,6 +121,7 @@ const router = createBrowserRouter([
       { path: 'cabinet/commandes/:id', element: <RequireSession><Lazy><CommandeSuiviPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
+      { path: 'tableaux-de-bord/capitalisation', element: <RequireSession><Lazy><TableauCapitalisationPage /></Lazy></RequireSession> },
       { path: 'admin/politiques-sla', element: <RequireSession><RequireAdmin><Lazy><PolitiquesPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/calendriers', element: <RequireSession><RequireAdmin><Lazy><CalendriersPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },

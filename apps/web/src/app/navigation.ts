@@ -18,14 +18,15 @@ export function navigationOf(role: Me['role']): NavItem[] {
 function tableauxDeBordOf(role: Me['role']): NavItem[] {
   const sla = { to: '/tableaux-de-bord/sla', label: 'Tableau de bord SLA' };
   const commandes = { to: '/tableaux-de-bord/commandes', label: 'Tableau des commandes' };
+  const capitalisation = { to: '/tableaux-de-bord/capitalisation', label: 'Capitalisation' };
   switch (role) {
     case 'manager':
     case 'cabinet':
     case 'admin':
     case 'responsable_mdr':
-      return [sla, commandes];
+      return [sla, commandes, capitalisation];
     case 'referent':
-      return [sla];
+      return [sla, capitalisation];
     default:
       return [];
   }
@@ -38,6 +39,8 @@ function screensOf(role: Me['role']): NavItem[] {
       return [
         { to: '/questions', label: 'Questions de ma Maison' },
         { to: '/questions/nouvelle', label: 'Nouvelle question' },
+        // A correspondent Maison's read-only view of its thèmes (the page says when there is none).
+        { to: '/questions/reseau', label: 'Questions du réseau' },
         { to: '/commandes-recues', label: 'Commandes reçues' },
       ];
     case 'referent':

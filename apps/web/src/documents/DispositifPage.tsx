@@ -3,7 +3,7 @@ import { ErrorMessage, Loading, Page } from '../shared/page';
 import { DocumentsDispositif } from './DocumentsDispositif';
 import { useDispositif } from './queries';
 
-/** A dispositif: what it is, who carries it, its documents. */
+/** A dispositif: what it is, who carries it, the Maisons correspondent of its thème, its documents. */
 export function DispositifPage() {
   const { id = '' } = useParams();
   const dispositif = useDispositif(id);
@@ -24,6 +24,14 @@ export function DispositifPage() {
         <dl className="facts">
           <dt>Direction</dt>
           <dd>{d.direction.nom}</dd>
+          {d.theme && (
+            <>
+              <dt>Thème</dt>
+              <dd>{d.theme.libelle}</dd>
+              <dt>Maisons correspondantes</dt>
+              <dd>{d.correspondants.map((m) => m.nom).join(', ') || 'aucune'}</dd>
+            </>
+          )}
         </dl>
       </section>
       <DocumentsDispositif dispositifId={d.id} />

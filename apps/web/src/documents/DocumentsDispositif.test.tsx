@@ -85,6 +85,33 @@ describe('DocumentsDispositif', () => {
     expect(await screen.findByRole('button', { name: /Créer un lien de partage/ })).toBeInTheDocument();
   });
 
+  it('offers "Supprimer" to the owning direction only, asks for a confirmation, then deletes and reads the list again', async () => {
+    const get = mockList(true);
+    const del = vi.spyOn(api, 'DELETE').mockImplementation((() => ok(undefined, 204)) as never);
+    renderInApp(<DocumentsDispositif dispositifId="disp1" />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Supprimer « Note interne »' }));
+    const group = screen.getByRole('group', { name: 'Confirmer la suppression de « Note interne »' });
+    expect(group).toHaveTextContent('Supprimer définitivement « Note interne » ?');
+    // Cancelling deletes nothing.
+    await userEvent.click(within(group).getByRole('button', { name: 'Annuler' }));
+    expect(del).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole('button', { name: 'Supprimer « Note interne »' }));
+    const calls = get.mock.calls.length;
+    await userEvent.click(screen.getByRole('button', { name: 'Confirmer la suppression' }));
+    expect(del).toHaveBeenCalledTimes(1);
+    const [path, options] = del.mock.calls[0]! as unknown as [string, { params: { path: { id: string } } }];
+    expect(path).toBe('/api/v1/documents/{id}');
+    expect(options.params.path.id).toBe('d2');
+    await vi.waitFor(() => expect(get.mock.calls.length).toBeGreaterThan(calls));
+  });
+
+  it('shows no "Supprimer" to an agent who may not publish', async () => {
+    mockList(false);
+    renderInApp(<DocumentsDispositif dispositifId="disp1" />);
+    await screen.findByRole('list');
+    expect(screen.queryByRole('button', { name: /^Supprimer/ })).toBeNull();
+  });
+
   it('writes sizes the French way', () => {
     expect(formatTaille(900)).toBe('900 o');
     expect(formatTaille(245_760)).toBe('240 ko');

@@ -82,6 +82,41 @@ function LienPartage({ doc }: { doc: Document }) {
   );
 }
 
+/**
+ * "Supprimer" for the owning direction, confirmed in place (no browser dialog): the document,
+ * its share links and its file go; the list is then read again from the API.
+ */
+export function SuppressionDocument({ doc }: { doc: Document }) {
+  const queryClient = useQueryClient();
+  const [confirmation, setConfirmation] = useState(false);
+  const supprimer = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/v1/documents/{id}', { params: { path: { id: doc.id } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: documentKeys.ofDispositif(doc.dispositifId) }),
+  });
+  return (
+    <div className="suppression-document">
+      {!confirmation ? (
+        <button type="button" className="button secondary" onClick={() => setConfirmation(true)} aria-label={`Supprimer « ${doc.titre} »`}>
+          Supprimer
+        </button>
+      ) : (
+        <div role="group" aria-label={`Confirmer la suppression de « ${doc.titre} »`}>
+          <p>
+            Supprimer définitivement « {doc.titre} » ? Ses liens de partage cesseront de fonctionner.
+          </p>
+          <button type="button" className="button danger" disabled={supprimer.isPending} onClick={() => supprimer.mutate()}>
+            {supprimer.isPending ? 'Suppression…' : 'Confirmer la suppression'}
+          </button>{' '}
+          <button type="button" className="button secondary" disabled={supprimer.isPending} onClick={() => setConfirmation(false)}>
+            Annuler
+          </button>
+        </div>
+      )}
+      <ProblemAlert problem={asProblem(supprimer.error)} />
+    </div>
+  );
+}
+
 /** The upload form of the owning direction: title, diffusion, one file. */
 function DepotForm({ dispositifId }: { dispositifId: string }) {
   const queryClient = useQueryClient();
@@ -184,6 +219,7 @@ export function DocumentsDispositif({ dispositifId }: { dispositifId: string }) 
                   {TYPE_LIBELLE[doc.extension] ?? doc.extension}, {formatTaille(doc.taille)} — {doc.auteur.direction}, {formatDateTime(doc.creeLe)}
                 </span>
                 {peutDeposer && doc.diffusion === 'externe' && <LienPartage doc={doc} />}
+                {peutDeposer && <SuppressionDocument doc={doc} />}
               </li>
             ))}
           </ul>

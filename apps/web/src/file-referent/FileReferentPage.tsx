@@ -4,6 +4,7 @@ import { QuestionsTable } from '../questions/QuestionsTable';
 import { Empty, ErrorMessage, Loading, Page } from '../shared/page';
 import { prochaineEcheance } from '../shared/sla';
 import { fileReferentQuery } from './query';
+import { InvitationsCapitalisation } from './InvitationsCapitalisation';
 
 /** The référent's queue (GET /file-referent), nearest due date first. */
 export function FileReferentPage() {
@@ -17,6 +18,7 @@ export function FileReferentPage() {
   }, [file.data]);
   return (
     <Page title="File des questions">
+      <InvitationsCapitalisation />
       {file.isPending && <Loading what="de la file" />}
       {file.isError && <ErrorMessage error={file.error} retry={() => file.refetch()} />}
       {file.data && file.data.length === 0 && <Empty>Aucune question en attente pour votre direction.</Empty>}

@@ -23,6 +23,12 @@ export function QuestionPage() {
   const q = question.data;
   return (
     <Page title={`Question ${q.reference}`}>
+      {q.lectureSeule && (
+        <p role="note" className="alert alert-info">
+          Lecture seule : question de la {q.maison.nom}, que vous voyez parce que votre Maison est correspondante de son thème pour le réseau. Les coordonnées de l’usager, les actions
+          et les messages restent à la Maison qui l’a reçue et au siège.
+        </p>
+      )}
       <p className="status-line">
         Statut : <Badge tone={STATUT_TONE[q.statut]}>{STATUT_LIBELLE[q.statut]}</Badge> <SlaBadge clocks={q.sla} />
       </p>
@@ -62,11 +68,11 @@ export function QuestionPage() {
             </p>
           )}
         </section>
-        <QuestionActions question={q} />
+        {!q.lectureSeule && <QuestionActions question={q} />}
       </div>
-      <LienSuiviPanel question={q} />
+      {!q.lectureSeule && <LienSuiviPanel question={q} />}
       <Timeline kind="questions" id={q.id} />
-      <MessageForm kind="questions" id={q.id} />
+      {!q.lectureSeule && <MessageForm kind="questions" id={q.id} />}
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { api, unwrap } from '../api/client';
 import type { FiltresTableau } from './filtres';
 
-type Chemin = '/api/v1/tableaux-de-bord/sla' | '/api/v1/tableaux-de-bord/commandes';
+type Chemin = '/api/v1/tableaux-de-bord/sla' | '/api/v1/tableaux-de-bord/commandes' | '/api/v1/tableaux-de-bord/capitalisation';
 
 /**
  * Downloads a dashboard as the API writes it for `Accept: text/csv` (the same figures as the

@@ -15,6 +15,7 @@ export const tableauKeys = {
   all: ['tableaux-de-bord'] as const,
   sla: (f: FiltresTableau) => ['tableaux-de-bord', 'sla', f] as const,
   commandes: (f: FiltresTableau) => ['tableaux-de-bord', 'commandes', f] as const,
+  capitalisation: (f: FiltresTableau) => ['tableaux-de-bord', 'capitalisation', f] as const,
 };
 
 /** 'reseau' | 'direction:<id>' | 'maison:<id>' of the perimeter the API answered for. */
@@ -52,7 +53,7 @@ export function aujourdhuiParis(now: Date = new Date()): string {
 }
 
 /** The French name of a downloaded dashboard: tableau-de-bord-sla-2026-12-06.csv. */
-export function nomFichierCsv(tableau: 'sla' | 'commandes', now: Date = new Date()): string {
+export function nomFichierCsv(tableau: 'sla' | 'commandes' | 'capitalisation', now: Date = new Date()): string {
   return `tableau-de-bord-${tableau}-${aujourdhuiParis(now)}.csv`;
 }
 

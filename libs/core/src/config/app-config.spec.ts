@@ -211,3 +211,48 @@ describe('loadConfig: the e-mail channel', () => {
     expect(loadConfig({ ...smtp, SMTP_USER: 'relais', SMTP_PASSWORD: 'secret', SMTP_STARTTLS: 'off', SMTP_SECURE: 'true' }).SMTP_SECURE).toBe(true);
   });
 });
+
+describe('loadConfig: the S3 document store', () => {
+  const s3 = { DOCUMENT_STOCKAGE: 's3', S3_REGION: 'fr-par', S3_BUCKET: 'relais-documents', S3_ACCESS_KEY_ID: 'SCWXXXXXXXXXXXXXXXXX', S3_SECRET_ACCESS_KEY: 'secret-0123456789-abcdef' };
+  const refusal = (env: Record<string, string | undefined>) => {
+    try {
+      loadConfig(env as NodeJS.ProcessEnv);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+      return { variable: (err as ConfigError).variable, message: (err as Error).message };
+    }
+    throw new Error(`accepted ${JSON.stringify(env)}`);
+  };
+
+  it('keeps the local folder by default and takes an S3 bucket with its region and keys (AWS when no endpoint)', () => {
+    expect(loadConfig({}).DOCUMENT_STOCKAGE).toBe('local');
+    expect(() => loadConfig({}).s3).toThrow(ConfigError);
+    expect(loadConfig(s3).s3).toEqual({ endpoint: undefined, region: 'fr-par', bucket: 'relais-documents', accessKeyId: 'SCWXXXXXXXXXXXXXXXXX', secretAccessKey: 'secret-0123456789-abcdef', forcePathStyle: false });
+    const minio = loadConfig({ ...s3, S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true' });
+    expect(minio.s3).toMatchObject({ endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true });
+  });
+
+  it.each([
+    [{ ...s3, S3_BUCKET: undefined }, 'S3_BUCKET', /S3_BUCKET est obligatoire avec DOCUMENT_STOCKAGE=s3/],
+    [{ ...s3, S3_REGION: undefined }, 'S3_REGION', /S3_REGION est obligatoire/],
+    [{ ...s3, S3_ACCESS_KEY_ID: undefined }, 'S3_ACCESS_KEY_ID', /S3_ACCESS_KEY_ID est obligatoire/],
+    [{ ...s3, S3_SECRET_ACCESS_KEY: undefined }, 'S3_SECRET_ACCESS_KEY', /S3_SECRET_ACCESS_KEY est obligatoire/],
+    [{ ...s3, S3_BUCKET: 'Mon_Compartiment' }, 'S3_BUCKET', /S3_BUCKET doit être un nom de compartiment S3/],
+    [{ ...s3, S3_REGION: 'Paris' }, 'S3_REGION', /S3_REGION doit être un nom de région/],
+    [{ ...s3, S3_ENDPOINT: 's3.fr-par.scw.cloud' }, 'S3_ENDPOINT', /S3_ENDPOINT doit être une URL https:\/\/ ou http:\/\//],
+    [{ ...s3, S3_FORCE_PATH_STYLE: 'peut-être' }, 'S3_FORCE_PATH_STYLE', /S3_FORCE_PATH_STYLE/],
+    [{ DOCUMENT_STOCKAGE: 'ftp' }, 'DOCUMENT_STOCKAGE', /DOCUMENT_STOCKAGE doit valoir « local » .* ou « s3 »/],
+    // A bucket beside the local store: a forgotten DOCUMENT_STOCKAGE=s3.
+    [{ S3_BUCKET: 'relais-documents' }, 'DOCUMENT_STOCKAGE', /DOCUMENT_STOCKAGE doit valoir « s3 » avec S3_BUCKET/],
+    [{ S3_SECRET_ACCESS_KEY: 'secret-0123456789-abcdef' }, 'DOCUMENT_STOCKAGE', /avec S3_SECRET_ACCESS_KEY/],
+  ])('refuses %j naming %s', (env, variable, message) => {
+    expect(refusal(env)).toEqual({ variable, message: expect.stringMatching(message) });
+  });
+
+  it('never echoes the secret key in a refusal', () => {
+    for (const env of [{ ...s3, S3_BUCKET: 'X' }, { ...s3, S3_REGION: undefined }, { S3_SECRET_ACCESS_KEY: s3.S3_SECRET_ACCESS_KEY }]) {
+      expect(refusal(env).message).not.toContain(s3.S3_SECRET_ACCESS_KEY);
+    }
+  });
+});

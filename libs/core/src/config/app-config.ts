@@ -194,6 +194,20 @@ export class AppConfig {
   @Max(104)
   ORPHELIN_SEMAINES = 4;
 
+  /** Similar escalations on one dispositif that prompt its référents to publish a FAQ entry (ADR 0017). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(50)
+  CAPITALISATION_SEUIL = 3;
+
+  /** How far back, in weeks, escalations count towards a prompt to publish (ADR 0017). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(104)
+  CAPITALISATION_FENETRE_SEMAINES = 12;
+
   /**
    * Bearer token that GET /metrics requires when set. Unset: /metrics is open outside production
    * and absent (404) in production, so that a production deployment has to choose.
@@ -287,13 +301,49 @@ export class AppConfig {
   @Max(1024)
   DOCUMENT_TAILLE_MAX_MO = 20;
 
-  /** Where documents are stored: `local` (a folder, DOCUMENTS_DIR) is the only store built in (docs/operations.md says how an S3-compatible one plugs in). */
-  @IsIn(['local'])
-  DOCUMENT_STOCKAGE: 'local' = 'local';
+  /** Where documents are stored: `local` (a folder, DOCUMENTS_DIR) or `s3` (a bucket of an S3-compatible store, the S3_* settings; docs/operations.md, ADR 0019). */
+  @IsIn(['local', 's3'], { message: 'doit valoir « local » (un dossier, DOCUMENTS_DIR) ou « s3 » (un compartiment S3 compatible, variables S3_*)' })
+  DOCUMENT_STOCKAGE: 'local' | 's3' = 'local';
 
   /** The folder of the local document store; relative paths start at the working directory (the checkout in development, ignored by git). */
   @IsString()
   DOCUMENTS_DIR = 'var/documents';
+
+  /**
+   * The S3-compatible store's address (`https://s3.fr-par.scw.cloud`, `https://s3.gra.io.cloud.ovh.net`,
+   * `http://minio:9000`). Unset: AWS S3 itself, found from S3_REGION.
+   */
+  @IsOptional()
+  @IsConnectionUrl(['https:', 'http:'])
+  S3_ENDPOINT?: string;
+
+  /** The store's region (`fr-par`, `gra`, `eu-west-3`; MinIO accepts `us-east-1`): it is part of every request's signature. Required with DOCUMENT_STOCKAGE=s3. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'doit être un nom de région en minuscules, par exemple « fr-par », « gra » ou « eu-west-3 »' })
+  S3_REGION?: string;
+
+  /** The bucket holding the documents (created beforehand, private). Required with DOCUMENT_STOCKAGE=s3. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'doit être un nom de compartiment S3 : 3 à 63 caractères, minuscules, chiffres, points et tirets' })
+  S3_BUCKET?: string;
+
+  /** The access key of the store's account (both keys or neither: with DOCUMENT_STOCKAGE=s3, both). */
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  /** Its secret: a secret like JWT_SECRET, never logged nor echoed in an error message. */
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /**
+   * Addresses the bucket as `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>/<key>`:
+   * MinIO and most self-hosted stores need it; AWS, Scaleway and OVH work either way.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
 
   /** Shared documents (/public/documents/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
   @Transform(toInt)
@@ -370,6 +420,30 @@ export class AppConfig {
   get oidcEnabled(): boolean {
     return Boolean(this.OIDC_ISSUER);
   }
+
+  /** The S3 store's settings (DOCUMENT_STOCKAGE=s3: loadConfig made sure they are all there). */
+  get s3(): S3Settings {
+    if (this.DOCUMENT_STOCKAGE !== 's3' || !this.S3_REGION || !this.S3_BUCKET || !this.S3_ACCESS_KEY_ID || !this.S3_SECRET_ACCESS_KEY) {
+      throw new ConfigError('DOCUMENT_STOCKAGE', 'ne vaut pas « s3 » : aucun stockage S3 configuré');
+    }
+    return {
+      endpoint: this.S3_ENDPOINT,
+      region: this.S3_REGION,
+      bucket: this.S3_BUCKET,
+      accessKeyId: this.S3_ACCESS_KEY_ID,
+      secretAccessKey: this.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: this.S3_FORCE_PATH_STYLE,
+    };
+  }
+}
+
+export interface S3Settings {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -386,7 +460,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
   const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID', ...SMTP_OPTIONAL_KEYS]) {
+  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID', ...SMTP_OPTIONAL_KEYS, ...S3_OPTIONAL_KEYS]) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');
@@ -418,7 +492,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   assertOidcSettings(config);
   assertSmtpSettings(config);
+  assertS3Settings(config);
   return config;
+}
+
+/** The S3 settings without a default (loadConfig reads them beside the class's own). */
+const S3_OPTIONAL_KEYS = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/**
+ * The S3 store is all or nothing, like the e-mail channel: an S3_BUCKET beside the local store
+ * is a forgotten DOCUMENT_STOCKAGE=s3 (documents would quietly land on the API's disk), and a
+ * missing key would only show at the first upload. Messages name variables, never a value.
+ */
+function assertS3Settings(config: AppConfig): void {
+  if (config.DOCUMENT_STOCKAGE !== 's3') {
+    const stray = S3_OPTIONAL_KEYS.find((key) => config[key] !== undefined);
+    if (stray) throw new ConfigError('DOCUMENT_STOCKAGE', `doit valoir « s3 » avec ${stray} (sinon les documents sont écrits dans DOCUMENTS_DIR)`);
+    return;
+  }
+  for (const key of ['S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+    if (!config[key]) throw new ConfigError(key, 'est obligatoire avec DOCUMENT_STOCKAGE=s3 (docs/operations.md, « Stockage S3 compatible »)');
+  }
 }
 
 /** The SMTP settings without a default (loadConfig reads them beside the class's own). */

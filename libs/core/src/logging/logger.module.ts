@@ -15,6 +15,7 @@ export const REDACTED_PATHS = [
   '*.nom',
   '*.accessToken',
   '*.password',
+  '*.secretAccessKey',
 ];
 
 /** A client's `x-request-id` is kept only when it looks like an id: short, no spaces, no markup. */

@@ -34,20 +34,29 @@ export class ListOrphelinsHandler implements IQueryHandler<ListOrphelinsQuery, D
   ) {}
 
   execute({ semaines, now }: ListOrphelinsQuery): Promise<DispositifOrphelinView[]> {
+    // The candidates first (no active référent: a handful), then the last answer of each of
+    // their directions only, through the questions each direction held (question_acces_direction,
+    // its primary key) still held by it, and each one's answer (idx_timeline_event_reponse):
+    // never a pass over every question and event.
     return this.dataSource.query(
-      `WITH derniere AS (
-         SELECT q.direction_id, max(e.at) AS at
-           FROM question q
-           JOIN timeline_event e ON e.ticket_type = 'question' AND e.ticket_id = q.id AND e.type = 'question.repondue'
-          WHERE q.direction_id IS NOT NULL
-          GROUP BY q.direction_id
+      `WITH candidats AS (
+         ${DISPOSITIF_SELECT}
+          WHERE NOT d.historique
+            AND NOT EXISTS (SELECT 1 FROM referent r JOIN users u ON u.id = r.user_id AND u.actif
+                             WHERE r.direction_id = d.direction_id)
+       ), derniere AS MATERIALIZED (
+         -- Materialized: once per direction, not once per candidate dispositif.
+         SELECT c.direction_id, m.at
+           FROM (SELECT DISTINCT (direction->>'id')::uuid AS direction_id FROM candidats) c
+          CROSS JOIN LATERAL (SELECT max(e.at) AS at
+                                FROM question_acces_direction a
+                                JOIN question q ON q.id = a.question_id AND q.direction_id = a.direction_id
+                                JOIN timeline_event e ON e.ticket_type = 'question' AND e.ticket_id = q.id AND e.type = 'question.repondue'
+                               WHERE a.direction_id = c.direction_id) m
        )
        SELECT x.*, to_char(dr.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "derniereReponseDirection"
-         FROM (${DISPOSITIF_SELECT}
-                WHERE NOT d.historique
-                  AND NOT EXISTS (SELECT 1 FROM referent r JOIN users u ON u.id = r.user_id AND u.actif
-                                   WHERE r.direction_id = d.direction_id)) x
-         LEFT JOIN derniere dr ON dr.direction_id = (x.direction->>'id')::uuid
+         FROM candidats x
+         JOIN derniere dr ON dr.direction_id = (x.direction->>'id')::uuid
         WHERE dr.at IS NULL OR dr.at < $1::timestamptz - make_interval(weeks => $2::int)
         ORDER BY x.direction->>'nom', x.nom, x.id`,
       [now ?? this.clock.now(), semaines],

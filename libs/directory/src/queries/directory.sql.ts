@@ -28,6 +28,12 @@ export const themeRef = (alias: string) => `json_build_object('id', ${alias}.id,
 export const dispositifRef = (alias: string) =>
   `json_build_object('id', ${alias}.id, 'code', ${alias}.code, 'nom', ${alias}.nom, 'historique', ${alias}.historique)`;
 
+/** The correspondent Maisons of a thème (`themeIdExpr`), by name: whom to call in the network. */
+export const correspondantsOf = (themeIdExpr: string) => `
+  COALESCE((SELECT json_agg(json_build_object('id', cm.id, 'code', cm.code, 'nom', cm.nom, 'ville', cm.ville) ORDER BY cm.nom, cm.id)
+              FROM specialisation cs JOIN maison cm ON cm.id = cs.maison_id
+             WHERE cs.theme_id = ${themeIdExpr}), '[]')`;
+
 export const MAISON_SELECT = `
   SELECT m.id, m.code, m.nom, m.ville,
          json_build_object('code', m.departement_code, 'nom', m.departement_nom) AS departement,
@@ -64,7 +70,8 @@ export const DISPOSITIF_SELECT = `
                      FROM referent_dispositif rd
                      JOIN referent r ON r.id = rd.referent_id
                      JOIN users u ON u.id = r.user_id AND u.actif
-                    WHERE rd.dispositif_id = d.id), '[]') AS referents
+                    WHERE rd.dispositif_id = d.id), '[]') AS referents,
+         ${correspondantsOf('d.theme_id')} AS correspondants
     FROM dispositif d
     JOIN direction dir ON dir.id = d.direction_id
     LEFT JOIN theme t ON t.id = d.theme_id`;

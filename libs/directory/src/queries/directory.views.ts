@@ -60,8 +60,18 @@ export interface DirectionDetailView extends DirectionView {
   dispositifs: DispositifRef[];
 }
 
+/** A Maison named in another resource: the correspondents of a thème (its spécialisations). */
+export interface MaisonRef {
+  id: string;
+  code: string;
+  nom: string;
+  ville: string;
+}
+
 export interface ThemeView extends ThemeRef {
   direction: DirectionRef | null;
+  /** The Maisons that follow the thème for the whole network (ADR 0018). */
+  correspondants: MaisonRef[];
 }
 
 /** Whom an agent contacts about a dispositif. */
@@ -84,6 +94,8 @@ export interface DispositifView extends SourcedView {
   motsCles: string[];
   historique: boolean;
   referents: ReferentContact[];
+  /** The Maisons that follow the dispositif's thème for the whole network (ADR 0018). */
+  correspondants: MaisonRef[];
 }
 
 export interface ReferentView extends ReferentContact {

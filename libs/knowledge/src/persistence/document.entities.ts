@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Direction, Dispositif, User } from '@app/directory';
 import { CAPITALISATION_ENTITIES } from './capitalisation.entities';
+import { INVITATION_ENTITIES } from './invitation.entities';
 
 /**
  * A document of a dispositif, uploaded by its owning direction. The bytes live in the document
@@ -115,4 +116,4 @@ export class DocumentLienRow {
   dernierAccesLe: Date | null;
 }
 
-export const KNOWLEDGE_ENTITIES = [DocumentRow, DocumentLienRow, ...CAPITALISATION_ENTITIES];
+export const KNOWLEDGE_ENTITIES = [DocumentRow, DocumentLienRow, ...CAPITALISATION_ENTITIES, ...INVITATION_ENTITIES];

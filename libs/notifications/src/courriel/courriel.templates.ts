@@ -20,6 +20,7 @@ export const LIBELLES_COURRIEL: Record<NotificationType, { sujet: string; rubriq
   livraison_effectuee: { sujet: 'livraison effectuée', rubrique: 'Livraisons effectuées' },
   sla_avertissement: { sujet: 'délai bientôt atteint', rubrique: 'Délais bientôt atteints' },
   sla_depassement: { sujet: 'délai dépassé', rubrique: 'Délais dépassés' },
+  capitalisation_suggeree: { sujet: 'questions similaires, réponse à publier', rubrique: 'Réponses à publier (questions similaires)' },
 };
 
 /** The part of a notification row a mail shows. */

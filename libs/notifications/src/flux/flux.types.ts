@@ -75,11 +75,15 @@ export interface FluxNotificationMessage {
 
 export type FluxMessage = FluxFilMessage | FluxNotificationMessage;
 
-/** Does the caller read this ticket (the same rule as GET /questions/{id}, /commandes/{id})? */
+/**
+ * Does the caller follow this ticket live? The rule of GET /questions/{id}, /commandes/{id} for
+ * participants; a spécialisation's read-only view of other Maisons' questions is not pushed
+ * (ADR 0018: the correspondent consults the network list, its stream stays its own tickets').
+ */
 export function canReadTicket(ctx: AuthContext, a: QuestionAudience | CommandeAudience): boolean {
   if (a.ticketType === 'question') {
     const held = ctx.directionId !== null && a.directionIds.includes(ctx.directionId);
-    return canReadQuestion(ctx, { maisonId: a.maisonId, directionId: a.directionId, referentId: a.referentId, heldByCallerDirection: held });
+    return canReadQuestion(ctx, { maisonId: a.maisonId, directionId: a.directionId, referentId: a.referentId, heldByCallerDirection: held, correspondantDuTheme: false });
   }
   return canReadCommande(ctx, { statut: a.statut, emetteurUnite: a.emetteurUnite, maisonIds: a.maisonIds, estContact: a.contactIds.includes(ctx.userId) });
 }

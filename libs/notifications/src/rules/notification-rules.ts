@@ -158,6 +158,13 @@ export const NOTIFICATION_RULES: readonly NotificationRule[] = [
     },
     titre: (t, e) => titreSla(t, e, true),
   },
+  // Capitalisation (ADR 0017): similar escalations pile up on a dispositif; its direction's référents may publish a FAQ entry.
+  {
+    evenement: 'capitalisation.suggeree',
+    type: 'capitalisation_suggeree',
+    destinataires: (m, t, e) => referentsDe(m, p(e, 'directionId'), null),
+    titre: (t, e) => `${t.reference} : ${Number(e.payload.nombre)} questions similaires sur ${p(e, 'dispositifNom') ?? 'un dispositif'}, publiez une réponse`,
+  },
 ];
 
 const BY_EVENT = new Map(NOTIFICATION_RULES.map((r) => [r.evenement, r]));
@@ -178,6 +185,7 @@ export const LIBELLES_TYPES: Record<NotificationType, string> = {
   livraison_effectuee: 'Livraison d’une Maison sur ma commande',
   sla_avertissement: 'Délai bientôt atteint sur un dossier que je détiens',
   sla_depassement: 'Délai dépassé (toujours notifié)',
+  capitalisation_suggeree: 'Questions similaires sur un dispositif de ma direction : réponse à publier',
 };
 
 /**

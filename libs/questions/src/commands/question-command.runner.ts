@@ -5,7 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock, createIdempotently, IdempotentResponse, StaleVersionError } from '@app/core';
 import { SlaInRequest, TimerPlan } from '@app/sla';
 import { unitesOf } from '@app/timeline';
-import { canAct, canGiveLienSuivi, canReadQuestion, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canReadQuestion, canWriteMessage, QuestionScope } from '../domain/question.access';
+import { correspondantDuTheme } from '../persistence/specialisation.reader';
 import { Auteur, Question } from '../domain/question.aggregate';
 import { QuestionAction } from '../domain/question.transitions';
 import { ActionNonPermiseError, QuestionIntrouvableError } from '../domain/questions.errors';
@@ -27,7 +28,13 @@ export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Quest
     );
     held = rows.length > 0;
   }
-  return { maisonId: s.maisonId, directionId: s.directionId, referentId: s.referentId, heldByCallerDirection: held };
+  return {
+    maisonId: s.maisonId,
+    directionId: s.directionId,
+    referentId: s.referentId,
+    heldByCallerDirection: held,
+    correspondantDuTheme: s.maisonId !== ctx.maisonId && (await correspondantDuTheme(manager, ctx, s.themeId, s.dispositifId)),
+  };
 }
 
 /**
@@ -120,7 +127,8 @@ export class QuestionCommandRunner {
     const scope = await scopeOf(manager, ctx, loaded);
     if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
     if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
-    if (action === 'lien_suivi' ? !canGiveLienSuivi(ctx, scope) : action !== 'message' && !canAct(ctx, scope, action)) throw new ActionNonPermiseError(action);
+    const permitted = action === 'lien_suivi' ? canGiveLienSuivi(ctx, scope) : action === 'message' ? canWriteMessage(ctx, scope) : canAct(ctx, scope, action);
+    if (!permitted) throw new ActionNonPermiseError(action);
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
     const plan = await this.sla.derive(manager, 'question', questionId);

@@ -1,5 +1,6 @@
 import type { AuthContext } from '@app/core';
-import { canAct, canReadQuestion, canSeeUsager, QuestionScope } from './question.access';
+import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, canWriteMessage, enLectureSeule, QuestionScope } from './question.access';
+import { QUESTION_ACTIONS } from './question.transitions';
 
 const M1 = 'maison-1';
 const M2 = 'maison-2';
@@ -18,7 +19,7 @@ function ctx(role: AuthContext['role'], perimetre: AuthContext['perimetre'], uni
   };
 }
 
-const atD1: QuestionScope = { maisonId: M1, directionId: D1, referentId: null, heldByCallerDirection: true };
+const atD1: QuestionScope = { maisonId: M1, directionId: D1, referentId: null, heldByCallerDirection: true, correspondantDuTheme: false };
 
 describe('question access', () => {
   it('MdR roles read only their MdR’s questions', () => {
@@ -66,5 +67,29 @@ describe('question access', () => {
     expect(canSeeUsager(ctx('referent', 'direction', D1, 'r1'), { ...atD1, referentId: 'r1' })).toBe(true);
     expect(canSeeUsager(ctx('manager', 'reseau'), atD1)).toBe(false);
     expect(canSeeUsager(ctx('referent', 'direction', D2), { ...atD1, heldByCallerDirection: true })).toBe(false);
+  });
+
+  it('a correspondent Maison (spécialisation) reads the thème’s questions of other Maisons, read-only', () => {
+    const ofM1 = { ...atD1, correspondantDuTheme: true };
+    for (const role of ['agent_mdr', 'responsable_mdr'] as const) {
+      const m2 = ctx(role, 'maison', M2);
+      expect(canReadQuestion(m2, ofM1)).toBe(true);
+      expect(enLectureSeule(m2, ofM1)).toBe(true);
+      expect(QUESTION_ACTIONS.filter((a) => canAct(m2, ofM1, a))).toEqual([]);
+      expect(canWriteMessage(m2, ofM1)).toBe(false);
+      expect(canGiveLienSuivi(m2, ofM1)).toBe(false);
+      expect(canSeeUsager(m2, ofM1)).toBe(false);
+    }
+    // Without the spécialisation: not there at all.
+    expect(canReadQuestion(ctx('agent_mdr', 'maison', M2), atD1)).toBe(false);
+    // A Maison manager, a référent or the Cabinet gain nothing from the flag.
+    expect(canReadQuestion(ctx('manager', 'maison', M2), ofM1)).toBe(false);
+    expect(canReadQuestion(ctx('referent', 'direction', D2), { ...ofM1, heldByCallerDirection: false })).toBe(false);
+    expect(canReadQuestion(ctx('cabinet', 'reseau'), ofM1)).toBe(false);
+    // The question's own Maison stays a participant.
+    const own = ctx('agent_mdr', 'maison', M1);
+    expect(enLectureSeule(own, ofM1)).toBe(false);
+    expect(canWriteMessage(own, ofM1)).toBe(true);
+    expect(canAct(own, ofM1, 'escalader')).toBe(true);
   });
 });

@@ -11,12 +11,15 @@ import { QUESTION_STATUTS, QuestionStatut } from '../domain/question.transitions
 @Index('idx_question_maison_created', ['maisonId', 'createdAt', 'id'])
 @Index('idx_question_created', ['createdAt', 'id'])
 @Index('idx_question_statut_created', ['statut', 'createdAt', 'id'])
+@Index('idx_question_theme_created', ['themeId', 'createdAt', 'id'])
 @Index('idx_question_ouverte', ['maisonId', 'directionId', 'referentId', 'createdAt', 'id'], {
   where: `statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`,
 })
+@Index('idx_question_dispositif_escaladee', ['dispositifId', 'escaladeeAt'], { where: 'escaladee_at IS NOT NULL' })
 @Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
+/** The questions that went to a direction, for its orphan check (ADR 0014). */
 export class QuestionRow {
   @PrimaryColumn('uuid')
   id: string;

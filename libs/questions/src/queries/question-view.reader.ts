@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AuthContext, Clock } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
-import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, QuestionScope } from '../domain/question.access';
+import { canAct, canGiveLienSuivi, canReadQuestion, canSeeUsager, enLectureSeule, isParticipant, QuestionScope } from '../domain/question.access';
+import { correspondantDuTheme } from '../persistence/specialisation.reader';
 import { suiviValide } from '../domain/suivi';
 import type { Canal, Priorite } from '../domain/question.aggregate';
 import { nextStatut, QUESTION_ACTIONS, QuestionAction, QuestionStatut } from '../domain/question.transitions';
@@ -36,6 +37,8 @@ export interface QuestionView {
   usager?: { nom: string | null; organisation: string | null; email: string | null; telephone: string | null; consentement: boolean };
   /** What the caller may do now (one question only: lists leave it out). */
   actions?: QuestionAction[];
+  /** Seen through a spécialisation only (ADR 0018): no action, no message. One question only. */
+  lectureSeule?: boolean;
   /** May the caller hand the usager a tracking link now (its Maison, the question open or its links still valid)? One question only. */
   lienSuiviPossible?: boolean;
 }
@@ -68,8 +71,9 @@ export function questionPageSql(where: string, order: string, limitParam: string
     ${questionSelect('page')} ORDER BY ${outerOrder}`;
 }
 
-export function scopeOfRow(row: any): QuestionScope {
-  return { maisonId: row.maison_id, directionId: row.direction_id, referentId: row.referent_id, heldByCallerDirection: Boolean(row.held) };
+/** The scope facts of a row; `correspondantDuTheme` is asked for separately (ADR 0018). */
+export function scopeOfRow(row: any, correspondant = false): QuestionScope {
+  return { maisonId: row.maison_id, directionId: row.direction_id, referentId: row.referent_id, heldByCallerDirection: Boolean(row.held), correspondantDuTheme: correspondant };
 }
 
 export function toQuestionView(row: any): QuestionView {
@@ -119,9 +123,12 @@ export class QuestionViewReader {
   async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
     const [row] = await db.query(`${questionSelect()} WHERE q.id = $2`, [ctx.directionId, id]);
     if (!row) return null;
-    const scope = scopeOfRow(row);
+    let scope = scopeOfRow(row);
+    // Only a non-participant needs the spécialisation looked up.
+    if (!isParticipant(ctx, scope)) scope = scopeOfRow(row, await correspondantDuTheme(db, ctx, row.theme_id, row.dispositif_id));
     if (!canReadQuestion(ctx, scope)) return null;
     const [view] = await this.views(db, [row]);
+    view.lectureSeule = enLectureSeule(ctx, scope);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
     view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
     if (canSeeUsager(ctx, scope)) {

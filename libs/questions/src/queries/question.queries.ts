@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, ForbiddenError, Page, SqlWhere, toPage } from '@app/core';
+import { AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, ForbiddenError, isMdrRole, Page, SqlWhere, toPage } from '@app/core';
 import { readTimeline, TimelineEventView, TimelineVerification, unitesOf, verifyTimeline } from '@app/timeline';
 import { QuestionStatut } from '../domain/question.transitions';
 import { QuestionIntrouvableError } from '../domain/questions.errors';
@@ -45,9 +45,20 @@ export interface ListQuestionsFilter {
   directionId?: string;
   dispositifId?: string;
   priorite?: string;
+  /** The question's thème or its dispositif's. */
+  themeId?: string;
+  /** The network's questions on the thèmes the caller's Maison follows, read-only (ADR 0018). */
+  specialisation?: boolean;
   limit?: number;
   cursor?: string;
 }
+
+/**
+ * A question of one of these thèmes (uuid[] parameter): its own thème, or its dispositif's
+ * (the question copies it at recording, but the dispositif may move since).
+ */
+const deThemes = (p: string) =>
+  `(q.theme_id = ANY(${p}::uuid[]) OR q.dispositif_id = ANY(ARRAY(SELECT d.id FROM dispositif d WHERE d.theme_id = ANY(${p}::uuid[]))))`;
 
 /** Every question in the caller's scope, newest first, with filters and a keyset cursor. */
 export class ListQuestionsQuery extends Query<Page<QuestionView>> {
@@ -69,10 +80,13 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
     const limit = filter.limit ?? DEFAULT_LIMIT;
     const cursor = decodeCursor(filter.cursor);
     const where = new SqlWhere([ctx.directionId]);
-    // A direction walks its own access index; an MdR its MdR's rows; the network everything.
-    const byDirection = ctx.perimetre === 'direction';
-    if (byDirection) where.raw(`a.direction_id = $1::uuid`);
+    // A direction walks its own access index; an MdR its MdR's rows; the network everything;
+    // a correspondent Maison the network's questions on the thèmes it follows.
+    const byDirection = ctx.perimetre === 'direction' && !filter.specialisation;
+    if (filter.specialisation) where.raw(deThemes(where.param(await this.themesSuivis(ctx, filter.themeId))));
+    else if (byDirection) where.raw(`a.direction_id = $1::uuid`);
     else if (ctx.perimetre === 'maison') where.when(ctx.maisonId, (p) => `q.maison_id = ${p}`);
+    if (filter.themeId && !filter.specialisation) where.raw(deThemes(where.param([filter.themeId])));
     where
       .when(filter.statut, (p) => `q.statut = ANY(${p}::varchar[])`)
       .when(filter.maisonId, (p) => `q.maison_id = ${p}`)
@@ -87,6 +101,17 @@ export class ListQuestionsHandler implements IQueryHandler<ListQuestionsQuery, P
     const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: new Date(r.created_at).toISOString(), id: r.id }));
     return { items: await this.views.views(this.dataSource, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** The thèmes the caller's Maison follows (one of them with `themeId`); only MdR staff have any. */
+  private async themesSuivis(ctx: AuthContext, themeId: string | undefined): Promise<string[]> {
+    if (!isMdrRole(ctx.role) || ctx.perimetre !== 'maison' || !ctx.maisonId) {
+      throw new ForbiddenError('Les questions du réseau par spécialisation sont réservées aux agents et responsables des Maisons correspondantes.');
+    }
+    const rows: Array<{ theme_id: string }> = await this.dataSource.query(`SELECT theme_id FROM specialisation WHERE maison_id = $1`, [ctx.maisonId]);
+    const themes = rows.map((r) => r.theme_id);
+    // A thème the Maison does not follow: nothing, as a question out of scope is not there.
+    return themeId ? themes.filter((t) => t === themeId) : themes;
   }
 }
 

@@ -19,6 +19,9 @@ import { Webhooks1795651300000 } from './1795651300000-Webhooks';
 import { Documents1795652000000 } from './1795652000000-Documents';
 import { Capitalisation1795653000000 } from './1795653000000-Capitalisation';
 import { Recherche1795653100000 } from './1795653100000-Recherche';
+import { CapitalisationInvitation1795653300000 } from './1795653300000-CapitalisationInvitation';
+import { SpecialisationQuestions1795653400000 } from './1795653400000-SpecialisationQuestions';
+import { DirectoryHistoriqueIndexes1795653500000 } from './1795653500000-DirectoryHistoriqueIndexes';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +46,7 @@ export const MIGRATIONS: Function[] = [
   Documents1795652000000,
   Capitalisation1795653000000,
   Recherche1795653100000,
+  CapitalisationInvitation1795653300000,
+  SpecialisationQuestions1795653400000,
+  DirectoryHistoriqueIndexes1795653500000,
 ];
