@@ -81,6 +81,21 @@ describe('RecherchePage', () => {
     expect(within(reponses).queryByRole('link', { name: 'Question sur un thème' })).toBeNull();
   });
 
+  it('downloads a document found with the session’s token, named from its title and the served type', async () => {
+    const get = vi.spyOn(api, 'GET').mockImplementation(((path: string) =>
+      path === '/api/v1/recherche' ? ok({ items: ITEMS }) : ok(new Blob(['%PDF-1.4'], { type: 'application/pdf' }))) as never);
+    const createObjectURL = vi.fn(() => 'blob:relais/1');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementationOnce(function (this: HTMLAnchorElement) {
+      expect(this.download).toBe('Guide du porteur de projet.pdf');
+      expect(this.href).toBe('blob:relais/1');
+    });
+    renderInApp(<RecherchePage />, { route: '/recherche?q=mitigeurs' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Télécharger « Guide du porteur de projet »' }));
+    await vi.waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+    expect((get.mock.calls as unknown as Array<[string, unknown]>).find(([path]) => path === '/api/v1/documents/{id}/contenu')![1]).toMatchObject({ params: { path: { id: 'doc-1' } }, parseAs: 'blob' });
+  });
+
   it('says so when nothing is found, and shows the API’s refusal of q in French', async () => {
     vi.spyOn(api, 'GET').mockImplementation(((_path: string, options: { params: { query: { q: string } } }) =>
       options.params.query.q === 'zz'

@@ -20,13 +20,24 @@ export function Extrait({ segments }: { segments: Resultat['extrait'] }) {
   );
 }
 
+/** The file name's extension, from the type the API serves (the one found in the bytes at upload). */
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+};
+
 /** Downloads with the session's token (a plain link would carry none), through a temporary object URL. */
 async function telecharger(id: string, titre: string): Promise<void> {
-  const blob = await unwrap(api.GET('/api/v1/documents/{id}/contenu', { params: { path: { id } }, parseAs: 'blob' }) as never);
-  const url = URL.createObjectURL(blob as Blob);
+  const blob = (await unwrap(api.GET('/api/v1/documents/{id}/contenu', { params: { path: { id } }, parseAs: 'blob' }) as never)) as Blob;
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = titre;
+  link.download = EXTENSIONS[blob.type] ? `${titre}.${EXTENSIONS[blob.type]}` : titre;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
