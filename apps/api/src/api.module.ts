@@ -27,6 +27,7 @@ import { NotificationsModule, WebhooksModule } from '@app/notifications';
 import { NotificationsController } from './notifications/notifications.controller';
 import { KnowledgeModule } from '@app/knowledge';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
+import { RechercheController } from './recherche/recherche.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
 import { CapitalisationController } from './capitalisation/capitalisation.controller';
 
@@ -78,6 +79,7 @@ export class ApiModule {
         NotificationsController,
         DocumentsController,
         PublicDocumentsController,
+        RechercheController,
         InvitationsController,
         CapitalisationController,
       ],

@@ -7,6 +7,8 @@ export * from './storage/s3-document-storage';
 export * from './documents.service';
 export * from './knowledge.module';
 export * from './texte/document-texte.consumer';
+export * from './recherche/requete';
+export * from './recherche/recherche.service';
 export * from './invitation/invitation.consumer';
 export * from './invitation/invitations';
 export * from './invitation/invitations.service';

@@ -10,6 +10,7 @@ import { S3DocumentStorage } from './storage/s3-document-storage';
 import { DocumentTexteConsumer } from './texte/document-texte.consumer';
 import { InvitationCapitalisationConsumer } from './invitation/invitation.consumer';
 import { InvitationsService } from './invitation/invitations.service';
+import { RechercheService } from './recherche/recherche.service';
 
 /**
  * Documents and share links; capitalisation (published answers, suggestions, ADR 0016; the
@@ -25,12 +26,13 @@ import { InvitationsService } from './invitation/invitations.service';
     InvitationsService,
     ReponsesPublieesService,
     SuggestionsService,
+    RechercheService,
     {
       provide: DocumentStorage,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => (config.DOCUMENT_STOCKAGE === 's3' ? new S3DocumentStorage(config.s3) : new LocalDocumentStorage(config.DOCUMENTS_DIR)),
     },
   ],
-  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService, ReponsesPublieesService, SuggestionsService],
+  exports: [DocumentsService, DocumentStorage, DocumentTexteConsumer, InvitationCapitalisationConsumer, InvitationsService, ReponsesPublieesService, SuggestionsService, RechercheService],
 })
 export class KnowledgeModule {}

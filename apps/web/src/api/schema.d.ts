@@ -1122,6 +1122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recherche": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chercher dans les dispositifs, les documents (titre et texte des PDF) et les réponses publiées
+         * @description Recherche plein texte en français : tous les mots d’abord, puis, s’il manque des résultats, ceux qui n’en contiennent qu’une partie (tousLesMots: false). Extraits en segments de texte brut.
+         */
+        get: operations["RechercheController_rechercher"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/referents": {
         parameters: {
             query?: never;
@@ -2778,6 +2798,17 @@ export interface components {
             organisation: string | null;
             telephone: string | null;
         };
+        RechercheDispositifDto: {
+            /** @description Dispositif clos : encore trouvé (les usagers en citent), la réponse étant souvent qu’il est clos. */
+            historique: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @example Ec'Eau Tourisme */
+            nom: string;
+        };
+        RechercheDto: {
+            items: components["schemas"]["ResultatRechercheDto"][];
+        };
         RefDispositifDto: {
             /** Format: uuid */
             id: string;
@@ -2955,6 +2986,25 @@ export interface components {
             id: string;
             telephone: string | null;
         };
+        ResultatRechercheDto: {
+            /** @description Le dispositif concerné (une réponse publiée sur un thème seulement n’en a pas). */
+            dispositif: components["schemas"]["RechercheDispositifDto"] | null;
+            /** @description Un extrait, en segments de texte brut : aucun balisage HTML. */
+            extrait: components["schemas"]["SegmentDto"][];
+            /**
+             * Format: uuid
+             * @description L’identifiant du dispositif, du document ou de la réponse publiée.
+             */
+            id: string;
+            /** @description Pertinence (ts_rank_cd), entre 0 et 1 ; les résultats sont triés par pertinence décroissante. */
+            score: number;
+            /** @description Nom du dispositif, titre du document, ou question de la réponse publiée. */
+            titre: string;
+            /** @description false : le résultat ne contient qu’une partie des mots cherchés (aucun ou trop peu de résultats ne les contenaient tous). */
+            tousLesMots: boolean;
+            /** @enum {string} */
+            type: "dispositif" | "document" | "reponse";
+        };
         ResumeCommandeDto: {
             enRetard: number;
             livrablesFaits: number;
@@ -2963,6 +3013,12 @@ export interface components {
             parStatut: components["schemas"]["ParStatutAffectationDto"];
             /** @description Avancement moyen des affectations non annulées, en % (0 sans affectation). */
             progressionMoyenne: number;
+        };
+        SegmentDto: {
+            /** @description Un mot trouvé par la recherche (à surligner). */
+            surligne: boolean;
+            /** @example économies d’ */
+            texte: string;
         };
         SlaDetenteurDto: {
             /** Format: date-time */
@@ -8977,6 +9033,58 @@ export interface operations {
             };
             /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RechercheController_rechercher: {
+        parameters: {
+            query: {
+                limit?: number;
+                /** @description Les mots cherchés, tels qu’on les tape (2 à 200 caractères) : accents, majuscules, pluriels et élisions (l’hébergement) sont sans effet. */
+                q: string;
+                /** @description Seulement ce type de résultat. */
+                type?: "dispositif" | "document" | "reponse";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RechercheDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,6 +40,8 @@ const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((
 // Notification preferences (every role; the bell is in the header).
 // A dispositif with its documents (issue 14).
 const DispositifPage = lazy(() => import('../documents/DispositifPage').then((m) => ({ default: m.DispositifPage })));
+// Search results (the box is in the header).
+const RecherchePage = lazy(() => import('../recherche/RecherchePage').then((m) => ({ default: m.RecherchePage })));
 const PreferencesPage = lazy(() => import('../notifications/PreferencesPage').then((m) => ({ default: m.PreferencesPage })));
 
 configureAuth({
@@ -131,6 +133,7 @@ const router = createBrowserRouter([
       { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },
       { path: 'commandes-recues/:affectationId', element: <RequireSession><Lazy><AffectationPage /></Lazy></RequireSession> },
       { path: 'annuaire', element: <RequireSession><Lazy><AnnuairePage /></Lazy></RequireSession> },
+      { path: 'recherche', element: <RequireSession><Lazy><RecherchePage /></Lazy></RequireSession> },
       { path: 'preferences', element: <RequireSession><Lazy><PreferencesPage /></Lazy></RequireSession> },
       { path: '*', element: <NotFound /> },
     ],

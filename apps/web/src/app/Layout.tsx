@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { ROLE_LIBELLE, setSession, useSession } from '../auth/session';
 import { Cloche } from '../notifications/Cloche';
+import { RechercheBox } from '../recherche/RechercheBox';
 import { navigationOf } from './navigation';
 import { EtatDirect } from './flux';
 
@@ -36,6 +37,7 @@ export function Layout() {
           <span className="brand-name">Relais</span>
           <span className="brand-tagline">Région Occitanie — Maisons de Ma Région et siège</span>
         </div>
+        {session && <RechercheBox />}
         {session && (
           <div className="user">
             <span>

@@ -209,7 +209,7 @@ export function DocumentsDispositif({ dispositifId }: { dispositifId: string }) 
         ) : (
           <ul className="documents">
             {items.map((doc) => (
-              <li key={doc.id}>
+              <li key={doc.id} id={`document-${doc.id}`}>
                 <button type="button" className="button link" onClick={() => void telecharger(doc)}>
                   {doc.titre}
                 </button>{' '}

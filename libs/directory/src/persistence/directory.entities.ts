@@ -150,6 +150,11 @@ export class Dispositif extends Sourced {
   /** A closed scheme, kept so that old questions still name it. */
   @Column({ type: 'boolean', default: false })
   historique: boolean;
+
+  /** The search vector (nom, mots-clés, public visé, description), kept by a trigger (ADR 0015). */
+  @Index('idx_dispositif_recherche', { synchronize: false })
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  recherche?: string | null;
 }
 
 @Entity({ name: 'users' })

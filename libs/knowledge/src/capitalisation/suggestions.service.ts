@@ -35,7 +35,7 @@ export interface Suggestions {
 /** How many of each kind the form shows. */
 export const SUGGESTIONS_MAX = 5;
 /** Index matches ranked at most: the ranking work is bounded whatever the volume (ADR 0016). */
-export const CANDIDATS_MAX = 100;
+export const SUGGESTION_CANDIDATS_MAX = 100;
 /** A dispositif's own entries weigh this much more. */
 const BONUS_DISPOSITIF = 2;
 /**
@@ -89,7 +89,7 @@ async function parPaliers<T extends { id: string; score: number }>(requetes: str
 /**
  * Similar published answers and similar answered questions for the "Nouvelle question" form:
  * French full-text matches (`fr_relais`) of the objet's words, ranked, boosted when the
- * dispositif matches. Each side reads at most CANDIDATS_MAX rows off its GIN index, chosen by
+ * dispositif matches. Each side reads at most SUGGESTION_CANDIDATS_MAX rows off its GIN index, chosen by
  * the objet's distinctive words, before any ranking work (ADR 0016). Another Maison's question
  * gives its objet and answer only (the usager's name, e-mail and phone masked), and its
  * reference only to a caller who may open it.
@@ -146,7 +146,7 @@ export class SuggestionsService {
       `WITH candidats AS (
          SELECT r.id, r.question, r.reponse, r.dispositif_id, r.diffusion, r.publiee_le FROM reponse_publiee r
           WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ $1::tsquery AND r.retiree_le IS NULL
-          LIMIT ${CANDIDATS_MAX}),
+          LIMIT ${SUGGESTION_CANDIDATS_MAX}),
        classes AS (
          SELECT c.*, (ts_rank(setweight(to_tsvector('fr_relais'::regconfig, c.question), 'A'), $2::tsquery) + 0.01)
                      * CASE WHEN c.dispositif_id = $3::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
@@ -171,7 +171,7 @@ export class SuggestionsService {
 
   /**
    * Answered questions of the last SUGGESTIONS_MOIS months, off idx_question_suggestion: the
-   * candidate words AND one month's token, month by month from the newest, until CANDIDATS_MAX
+   * candidate words AND one month's token, month by month from the newest, until SUGGESTION_CANDIDATS_MAX
    * (each scan is an AND that GIN answers from its shortest posting list, even for common words;
    * the exact bound is applied to the candidates). A question already published is left out (its
    * published answer is the better suggestion).
@@ -189,8 +189,8 @@ export class SuggestionsService {
           CROSS JOIN LATERAL (
                 SELECT q.* FROM question q
                  WHERE ${QUESTION_SUGGESTION_TSVECTOR} @@ ($1::tsquery && m.jeton::tsquery) AND ${QUESTION_SUGGESTION_PREDICATE}
-                 LIMIT ${CANDIDATS_MAX}) q
-          LIMIT ${CANDIDATS_MAX}),
+                 LIMIT ${SUGGESTION_CANDIDATS_MAX}) q
+          LIMIT ${SUGGESTION_CANDIDATS_MAX}),
        classes AS (
          SELECT c.*, (ts_rank(to_tsvector('fr_relais'::regconfig, c.objet::text), $3::tsquery) + 0.01)
                      * CASE WHEN c.dispositif_id = $4::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score

@@ -80,6 +80,10 @@ export class ReponsePublieeRow {
 
   @Column({ type: 'int', default: 1 })
   version: number;
+
+  /** REPONSE_PUBLIEE_TSVECTOR's value, kept by a trigger: ranking reads it instead of recomputing it (ADR 0015). */
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  recherche?: string | null;
 }
 
 /**

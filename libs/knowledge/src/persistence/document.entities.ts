@@ -5,8 +5,8 @@ import { INVITATION_ENTITIES } from './invitation.entities';
 
 /**
  * A document of a dispositif, uploaded by its owning direction. The bytes live in the document
- * store (DocumentStorage) under `cle`; the row says what they are. `texte` will hold the text
- * extracted from a PDF by the worker, for the search (issue 14, later).
+ * store (DocumentStorage) under `cle`; the row says what they are. `texte` holds the text
+ * extracted from a PDF by the worker, for the search.
  */
 @Entity({ name: 'document' })
 @Check('chk_document_diffusion', `diffusion IN ('interne', 'externe')`)
@@ -64,6 +64,11 @@ export class DocumentRow {
 
   @Column({ type: 'text', nullable: true })
   texte: string | null;
+
+  /** The search vector: titre, and the first DOCUMENT_TEXTE_INDEXE characters of texte; kept by a trigger (ADR 0015). */
+  @Index('idx_document_recherche', { synchronize: false })
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  recherche?: string | null;
 }
 
 /**

@@ -18,6 +18,7 @@ import { LienSuivi1795650300000 } from './1795650300000-LienSuivi';
 import { Webhooks1795651300000 } from './1795651300000-Webhooks';
 import { Documents1795652000000 } from './1795652000000-Documents';
 import { Capitalisation1795653000000 } from './1795653000000-Capitalisation';
+import { Recherche1795653100000 } from './1795653100000-Recherche';
 import { QuestionSuggestions1795653200000 } from './1795653200000-QuestionSuggestions';
 import { CapitalisationInvitation1795653300000 } from './1795653300000-CapitalisationInvitation';
 import { SpecialisationQuestions1795653400000 } from './1795653400000-SpecialisationQuestions';
@@ -45,6 +46,7 @@ export const MIGRATIONS: Function[] = [
   Webhooks1795651300000,
   Documents1795652000000,
   Capitalisation1795653000000,
+  Recherche1795653100000,
   QuestionSuggestions1795653200000,
   CapitalisationInvitation1795653300000,
   SpecialisationQuestions1795653400000,
