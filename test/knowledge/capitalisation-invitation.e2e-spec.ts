@@ -19,7 +19,7 @@ describe('capitalisation: the prompt to publish a FAQ entry', () => {
   const V1 = '/api/v1';
 
   beforeAll(async () => {
-    f = await SlaFixture.start('relais_test_capitalisation_invitation', 13);
+    f = await SlaFixture.start('relais_test_capitalisation_invitation', 13, { CAPITALISATION_SEUIL: '3' });
     const db = { query: (sql: string, params: unknown[] = []) => f.query(sql, params), one: async (sql: string, params: unknown[]) => (await f.query(sql, params))[0] };
     dir = await directoryFixture(db as never);
   }, 60_000);

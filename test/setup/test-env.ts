@@ -49,6 +49,10 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     AUTH_DEV_LOGIN: overrides.NODE_ENV === 'production' || overrides.OIDC_ISSUER ? 'false' : 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RATE_LIMIT: '1000',
+    // The invitation à capitaliser (ADR 0017) reacts to every similar escalation in the database:
+    // on the shared test database, other suites' Ec'Eau questions would get its fil event at
+    // random. Off here (the highest threshold); the suites that test it set the real one.
+    CAPITALISATION_SEUIL: '50',
     ...overrides,
   });
 }

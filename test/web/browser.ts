@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { TestApi } from '../setup/e2e-app';
+import { TestDb } from '../setup/db';
+import { TestApi } from '../setup/e2e-app';
 
 /**
  * What every browser walk needs: the built web app, Debian's Chromium driven by playwright-core,
@@ -70,6 +71,35 @@ export async function openPage(browser: Browser, options: { viewport?: { width: 
     if (message.type() === 'error' && !/status of (400|401|404|409|412|422|428)/.test(message.text())) errors.push(`console: ${message.text()}`);
   });
   return { context, page, errors };
+}
+
+/** What a walk works with: the API, the test database, Chromium and its page with the errors it saw. */
+export interface Walk extends WalkPage {
+  api: TestApi;
+  db: TestDb;
+  browser: Browser;
+}
+
+/**
+ * The set-up a walk repeats, registered on the current describe: the web build, an API (with
+ * `config`), the test database, Chromium and one page, closed after the describe's tests. The
+ * returned walk is filled once its beforeAll has run (read it inside the tests).
+ */
+export function useWalk(options: { config?: Record<string, string> } = {}): Walk {
+  const walk = {} as Walk;
+  beforeAll(async () => {
+    ensureWebBuild();
+    walk.api = await TestApi.start({ config: options.config });
+    walk.db = new TestDb();
+    walk.browser = await launchChromium();
+    Object.assign(walk, await openPage(walk.browser));
+  }, 120_000);
+  afterAll(async () => {
+    await walk.browser?.close();
+    await walk.api?.close();
+    await walk.db?.close();
+  });
+  return walk;
 }
 
 /** A full-page screenshot in test-artifacts/web/<name>.png. */

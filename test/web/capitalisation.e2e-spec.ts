@@ -1,7 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
 import { EMAILS, questionBody, recordQuestion } from '../questions/fixtures';
-import { TestDb } from '../setup/db';
-import { TestApi } from '../setup/e2e-app';
 import * as web from './browser';
 
 /**
@@ -11,27 +8,10 @@ import * as web from './browser';
  * "répondue localement", the reused answer recorded.
  */
 describe('capitalisation, in Chromium', () => {
-  let api: TestApi;
-  let db: TestDb;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    web.ensureWebBuild();
-    api = await TestApi.start();
-    db = new TestDb();
-    browser = await web.launchChromium();
-    ({ page, errors } = await web.openPage(browser));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await db?.close();
-  });
+  const walk = web.useWalk();
 
   it('published by the référent, suggested to the agent, reused at the desk', async () => {
+    const { api, db, page, errors } = walk;
     const users = await web.devUsers(api);
     const nameOf = (email: string) => users.find((u) => u.email === email)!.displayName;
     const { id: eceau } = await db.one<{ id: string }>(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);

@@ -31,7 +31,7 @@ describe('web app: the manager’s SLA and commandes dashboards, in Chromium', (
 
   beforeAll(async () => {
     web.ensureWebBuild();
-    fx = await SlaFixture.start('relais_test_web_tdb', 11);
+    fx = await SlaFixture.start('relais_test_web_tdb', 11, { CAPITALISATION_SEUIL: '3' });
     const api = fx.api;
     const as = async (email: string, method: string, path: string, body?: unknown) => {
       const res = await api.request(method, path, { token: await api.login(email), body });

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
 import { EMAILS } from '../questions/fixtures';
-import { TestDb } from '../setup/db';
-import { TestApi } from '../setup/e2e-app';
 import * as web from './browser';
 
 /**
@@ -11,27 +8,10 @@ import * as web from './browser';
  * place on the dispositif's page.
  */
 describe('search from the header, in Chromium', () => {
-  let api: TestApi;
-  let db: TestDb;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    web.ensureWebBuild();
-    api = await TestApi.start();
-    db = new TestDb();
-    browser = await web.launchChromium();
-    ({ page, errors } = await web.openPage(browser));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await db?.close();
-  });
+  const walk = web.useWalk();
 
   it('an agent searches "eau tourisme camping" from the header, opens Ec’Eau Tourisme, then a published answer', async () => {
+    const { api, db, page, errors } = walk;
     const { id: eceau } = await db.one(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
     const { id: auteur } = await db.one(`SELECT id FROM users WHERE email = $1`, [EMAILS.referentTourisme]);
     const reponse = randomUUID();
