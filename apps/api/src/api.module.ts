@@ -26,6 +26,7 @@ import { FluxHub } from './flux/flux.hub';
 import { NotificationsModule, WebhooksModule } from '@app/notifications';
 import { NotificationsController } from './notifications/notifications.controller';
 import { KnowledgeModule } from '@app/knowledge';
+import { AutonomieModule, BarometreModule } from '@app/barometre';
 import { DocumentsController, PublicDocumentsController } from './documents/documents.controller';
 import { RechercheController } from './recherche/recherche.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
@@ -64,6 +65,8 @@ export class ApiModule {
         WebhooksModule,
         NotificationsModule,
         KnowledgeModule,
+        BarometreModule,
+        AutonomieModule,
       ],
       controllers: [
         AuthController,

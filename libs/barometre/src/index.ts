@@ -1,0 +1,4 @@
+export * from './persistence/barometre.entities';
+export * from './barometre.module';
+export * from './autonomie/autonomie.entities';
+export * from './autonomie/autonomie.module';
