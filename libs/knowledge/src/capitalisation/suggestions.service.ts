@@ -5,6 +5,7 @@ import { AppConfig, AuthContext, Clock, ForbiddenError } from '@app/core';
 import { canReadQuestion, jetonMois, QUESTION_SUGGESTION_PREDICATE, QUESTION_SUGGESTION_TSVECTOR } from '@app/questions';
 import { REPONSE_PUBLIEE_TSVECTOR } from '../persistence/capitalisation.entities';
 import { masquerUsager } from './donnees-personnelles';
+import { operande } from '../recherche/requete';
 
 export interface SuggestionReponsePubliee {
   id: string;
@@ -58,9 +59,9 @@ export function motsRecherche(texte: string): string[] {
   return [...new Set(words)].slice(0, 12);
 }
 
-/** A tsquery of lexemes (already normalised by fr_relais), joined by `op`; quoted, so nothing is stemmed twice. */
+/** A tsquery of lexemes (already normalised by fr_relais), joined by `op`, each an operand as the search writes it. */
 export function requeteDeLexemes(lexemes: string[], op: '|' | '&'): string {
-  return lexemes.map((l) => `'${l.replace(/'/g, "''")}'`).join(` ${op} `);
+  return lexemes.map(operande).join(` ${op} `);
 }
 
 /**

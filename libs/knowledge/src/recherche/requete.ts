@@ -53,8 +53,8 @@ export function lexemesUtiles(lexemes: string[]): string[] {
   return [...new Set(lexemes)].filter((l) => [...l].length > 1 && !TROP_COURANTS.has(l)).slice(0, LEXEMES_MAX);
 }
 
-/** A lexeme as a tsquery operand: quoted, its quotes and backslashes escaped. */
-function operande(lexeme: string): string {
+/** A lexeme as a tsquery operand: quoted (so nothing is stemmed twice), its quotes and backslashes escaped. */
+export function operande(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
