@@ -164,7 +164,7 @@ export class GetJaugeAutonomieHandler implements IQueryHandler<GetJaugeAutonomie
     const p: unknown[] = [`${precedent.du}-01`, `${decalerMois(au, 1)}-01`];
     if (id) p.push(id);
     const filtre = type === 'direction' ? ' AND d.direction_id = $3' : type === 'maison' ? ' AND q.maison_id = $3' : '';
-    const rows: Array<{ mois: string; maison_id: string; maison: string; dispositif_id: string | null; dispositif: string | null } & Compte> = await manager.query(
+    const rows: Array<{ mois: string; maison_id: string; maison: string; dispositif_id: string | null; dispositif: string | null } & Compte> = await this.dataSource.query(
       `SELECT to_char(q.created_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS mois,
               q.maison_id, m.nom AS maison, q.dispositif_id, d.nom AS dispositif,
               (count(*) FILTER (WHERE q.escaladee_at IS NULL AND q.reponse IS NOT NULL))::int AS "reponduesLocalement",
