@@ -306,9 +306,15 @@ describe('autonomy: the computed gauge and the survey', () => {
       expect((await get('manager.reseau@relais.demo', '?enqueteId=nope')).status).toBe(400);
     });
 
-    it('opening a new wave closes the previous one, which takes no more answers', async () => {
-      const vague2 = await post('admin@relais.demo', '/enquetes', { libelle: 'Enquête autonomie 2027' });
+    it('opening a new wave closes the previous one, which takes no more answers; a retried opening opens once', async () => {
+      const cle = { token: await token('admin@relais.demo'), headers: { 'idempotency-key': randomUUID() } };
+      const vague2 = await api.post('/api/v1/autonomie/enquetes', { libelle: 'Enquête autonomie 2027' }, cle);
       expect(vague2.status).toBe(201);
+      const rejouee = await api.post('/api/v1/autonomie/enquetes', { libelle: 'Enquête autonomie 2027' }, cle);
+      expect(rejouee.status).toBe(201);
+      expect(rejouee.headers.get('idempotent-replayed')).toBe('true');
+      expect(rejouee.body.id).toBe(vague2.body.id);
+      expect((await api.post('/api/v1/autonomie/enquetes', { libelle: 'Autre' }, cle)).status).toBe(422);
       const closed = await post('responsable.carcassonne@relais.demo', '/reponses', { enqueteId: vague1, notes: notes([1, 1, 1, 1, 1], [1, 1, 1, 1, 1]) });
       expect(closed.status).toBe(409);
       expect(closed.body.code).toBe('ENQUETE_FERMEE');

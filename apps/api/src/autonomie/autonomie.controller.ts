@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '@app/core';
 import {
@@ -76,10 +76,18 @@ export class AutonomieController {
   @Post('enquetes')
   @HttpCode(201)
   @ApiOperation({ summary: 'Ouvrir une vague de l’enquête (et clore la précédente)', description: 'Managers du réseau et administrateurs.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé n’ouvre pas deux vagues.' })
   @ApiCreatedResponse({ type: EnqueteAutonomieDto })
-  @ApiProblems(403)
-  ouvrir(@CurrentUser() ctx: AuthContext, @Body() body: OuvrirEnqueteAutonomieDto) {
-    return this.commandBus.execute(new OuvrirEnqueteAutonomieCommand(ctx, body.libelle));
+  @ApiProblems(403, 422)
+  async ouvrir(
+    @CurrentUser() ctx: AuthContext,
+    @Body() body: OuvrirEnqueteAutonomieDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.commandBus.execute(new OuvrirEnqueteAutonomieCommand(ctx, body.libelle, key));
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return result.body;
   }
 
   @Post('reponses')

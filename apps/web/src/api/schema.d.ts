@@ -5042,7 +5042,10 @@ export interface operations {
     AutonomieController_ouvrir: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé n’ouvre pas deux vagues. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5098,6 +5101,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge : envoyez application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/core';
+import { AuthContext, Clock, DomainError, FieldError, ForbiddenError, NotFoundError, ValidationFailedError, withIdempotency } from '@app/core';
 import { CalendarRegistry, CALENDRIER_RESEAU } from '@app/sla';
 import { DOMAINES_AUTONOMIE, DomaineAutonomie, GroupeAutonomie } from './autonomie.entities';
 import { chiffresAutonomie, ChiffresAutonomie, decalerMois } from './jauge-autonomie';
@@ -66,10 +66,12 @@ const enqueteDto = (r: { id: string; libelle: string; ouverte: boolean; ouverte_
 // ---------------------------------------------------------------------------------------------
 // Opening a wave
 
-export class OuvrirEnqueteAutonomieCommand extends Command<EnqueteAutonomie> {
+export class OuvrirEnqueteAutonomieCommand extends Command<{ body: EnqueteAutonomie; replayed: boolean }> {
   constructor(
     readonly ctx: AuthContext,
     readonly libelle: string,
+    /** The Idempotency-Key header: a retried opening does not open (and close) twice. */
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -77,26 +79,29 @@ export class OuvrirEnqueteAutonomieCommand extends Command<EnqueteAutonomie> {
 
 /** Opens a wave and closes the one open before it (one wave at a time). Admins and network managers. */
 @CommandHandler(OuvrirEnqueteAutonomieCommand)
-export class OuvrirEnqueteAutonomieHandler implements ICommandHandler<OuvrirEnqueteAutonomieCommand, EnqueteAutonomie> {
+export class OuvrirEnqueteAutonomieHandler implements ICommandHandler<OuvrirEnqueteAutonomieCommand, { body: EnqueteAutonomie; replayed: boolean }> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
 
-  async execute({ ctx, libelle }: OuvrirEnqueteAutonomieCommand): Promise<EnqueteAutonomie> {
+  async execute({ ctx, libelle, idempotencyKey }: OuvrirEnqueteAutonomieCommand): Promise<{ body: EnqueteAutonomie; replayed: boolean }> {
     if (!voitReponsesIndividuelles(ctx)) throw new ForbiddenError('Seuls les managers du réseau et les administrateurs ouvrent une enquête.');
     const now = this.clock.now();
-    return this.dataSource.transaction(async (m) => {
-      // Serialise openings: two at once would both close the old wave and race on the unique index.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('enquete_autonomie'))`);
-      await m.query(`UPDATE enquete_autonomie SET ouverte = false, fermee_le = $1 WHERE ouverte`, [now]);
-      const [row] = await m.query(
-        `INSERT INTO enquete_autonomie (id, libelle, ouverte, ouverte_par_id, ouverte_le) VALUES ($1, $2, true, $3, $4)
-         RETURNING id, libelle, ouverte, ouverte_le, fermee_le`,
-        [randomUUID(), libelle.trim(), ctx.userId, now],
-      );
-      return enqueteDto(row);
-    });
+    const result = await this.dataSource.transaction((m) =>
+      withIdempotency(m, { userId: ctx.userId, key: idempotencyKey, scope: 'POST /autonomie/enquetes', body: { libelle } }, async () => {
+        // Serialise openings: two at once would both close the old wave and race on the unique index.
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('enquete_autonomie'))`);
+        await m.query(`UPDATE enquete_autonomie SET ouverte = false, fermee_le = $1 WHERE ouverte`, [now]);
+        const [row] = await m.query(
+          `INSERT INTO enquete_autonomie (id, libelle, ouverte, ouverte_par_id, ouverte_le) VALUES ($1, $2, true, $3, $4)
+           RETURNING id, libelle, ouverte, ouverte_le, fermee_le`,
+          [randomUUID(), libelle.trim(), ctx.userId, now],
+        );
+        return { status: 201, body: enqueteDto(row) };
+      }),
+    );
+    return { body: result.body, replayed: result.replayed };
   }
 }
 
