@@ -32,6 +32,7 @@ const BESIDE = [
   'test/questions/question-plans\\.e2e-spec',
   'test/directory/historique-plans\\.e2e-spec',
   'test/knowledge/recherche\\.e2e-spec',
+  'test/barometre/autonomie-plans\\.e2e-spec',
 ];
 
 const args = process.argv.slice(2);

@@ -300,6 +300,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/commandes/, as: C.conseiller, id: commande.id },
       { match: /\/affectations/, as: C.responsableFoix, id: affectation },
       { match: /\/tableaux-de-bord\//, as: C.managerReseau },
+      { match: /\/autonomie(\/|$)/, as: C.managerReseau },
       { match: /\/maisons\/:id\/specialisations$/, as: Q.admin, id: dir.carcassonne },
       { match: /\/maisons/, as: Q.agentCarcassonne, id: dir.carcassonne },
       { match: /\/directions/, as: Q.agentCarcassonne, id: dir.tourisme },
@@ -337,6 +338,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       ReponseLocaleDto: { reponse: 'Voici la réponse.', reponsePublieeId: UUID_OK },
       PublierDto: { question: 'Un camping peut-il être aidé ?', reponse: 'Oui.', dispositifId: dir.eceau, themeId: dir.themeTourisme, diffusion: 'externe' },
       ModifierReponsePublieeDto: { question: 'Un camping peut-il être aidé ?', reponse: 'Oui.', dispositifId: dir.eceau, themeId: null, diffusion: 'interne' },
+      OuvrirEnqueteAutonomieDto: { libelle: 'Enquête autonomie 2026' },
+      RepondreEnqueteAutonomieDto: { notes: ['communication', 'evenements', 'partenariats', 'budget', 'reponse_usagers'].map((domaine) => ({ domaine, actuelle: 2, souhaitee: 4 })) },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

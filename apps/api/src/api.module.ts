@@ -11,6 +11,7 @@ import { SlaModule } from '@app/sla';
 import { SlaController } from './sla/sla.controller';
 import { DashboardsModule } from '@app/dashboards';
 import { DashboardsController } from './dashboards/dashboards.controller';
+import { AutonomieController } from './autonomie/autonomie.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -85,6 +86,7 @@ export class ApiModule {
         RechercheController,
         InvitationsController,
         CapitalisationController,
+        AutonomieController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -205,6 +205,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/autonomie": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enquête sur l’autonomie : actuelle et souhaitée par domaine et par groupe (Maisons, siège), à côté de la jauge calculée du réseau
+         * @description Responsables de Maison, managers, Cabinet et administrateurs. Les réponses individuelles ne sont données qu’aux managers du réseau et aux administrateurs ; chacun voit la sienne.
+         */
+        get: operations["AutonomieController_resultat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autonomie/enquetes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Les vagues de l’enquête sur l’autonomie, la plus récente d’abord */
+        get: operations["AutonomieController_enquetes"];
+        put?: never;
+        /**
+         * Ouvrir une vague de l’enquête (et clore la précédente)
+         * @description Managers du réseau et administrateurs.
+         */
+        post: operations["AutonomieController_ouvrir"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autonomie/jauge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jauge d’autonomie calculée : par Maison, par dispositif et par mois, répondues au guichet, escaladées, escaladées malgré une réponse publiée, taux et tendance
+         * @description Taux d’autonomie = répondues au guichet / (répondues au guichet + escaladées), sur les questions reçues dans la période (heure de Paris). Même périmètre que le tableau de bord SLA. Accept: text/csv exporte le même tableau.
+         */
+        get: operations["AutonomieController_jauge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autonomie/reponses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Répondre à l’enquête (ou modifier sa réponse)
+         * @description Une réponse par personne et par vague : répondre à nouveau remplace les notes. Chaque domaine une fois, notes de 1 à 5. Responsables de Maison, managers, Cabinet.
+         */
+        post: operations["AutonomieController_repondre"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendriers": {
         parameters: {
             query?: never;
@@ -1733,6 +1814,20 @@ export interface components {
             /** @example Europe/Paris */
             timeZone: string;
         };
+        ChiffresAutonomieTendanceDto: {
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
+            /** @description Le taux sur la période précédente (le mois précédent pour un mois). */
+            tauxAutonomiePrecedentPct: number | null;
+            /** @description Écart en points avec la période précédente, une décimale ; null si l’un des taux manque. */
+            tendancePts: number | null;
+        };
         ChiffresCapitalisationDto: {
             /** @description Questions reçues sur la période et escaladées au siège. */
             escalations: number;
@@ -1916,6 +2011,25 @@ export interface components {
             code: string;
             /** @example Aude */
             nom: string;
+        };
+        DetailJaugeDto: {
+            /** Format: uuid */
+            dispositifId: string | null;
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /** Format: uuid */
+            maisonId: string;
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            mois: string;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
         };
         DevLoginDto: {
             /** @example agent.carcassonne@relais.demo */
@@ -2107,6 +2221,16 @@ export interface components {
             /** @description L’appelant peut-il déposer des documents sur ce dispositif (direction qui le porte) ? */
             peutDeposer: boolean;
         };
+        DomaineEnqueteDto: {
+            /** @enum {string} */
+            domaine: "communication" | "evenements" | "partenariats" | "budget" | "reponse_usagers";
+            /** @example Réponse aux usagers */
+            libelle: string;
+            /** @description Responsables de Maison. */
+            mdr: components["schemas"]["StatGroupeDto"];
+            /** @description Décideurs du siège (managers, Cabinet). */
+            siege: components["schemas"]["StatGroupeDto"];
+        };
         EmetteurDto: {
             /** @example Claire Vidal */
             displayName: string;
@@ -2120,6 +2244,17 @@ export interface components {
             libelle: string;
             /** @enum {string} */
             type: "cabinet" | "direction";
+        };
+        EnqueteAutonomieDto: {
+            /** Format: date-time */
+            fermeeLe: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example Enquête autonomie 2026 */
+            libelle: string;
+            ouverte: boolean;
+            /** Format: date-time */
+            ouverteLe: string;
         };
         EscaladerDto: {
             /**
@@ -2325,6 +2460,47 @@ export interface components {
             /** @example Q-2026-000123 */
             reference: string;
         };
+        JaugeAutonomieDto: {
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            au: string;
+            /** @description Par mois, Maison et dispositif. */
+            details: components["schemas"]["DetailJaugeDto"][];
+            /** @description Par dispositif, les plus escaladés d’abord. */
+            dispositifs: components["schemas"]["LigneJaugeDispositifDto"][];
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            du: string;
+            /** Format: date-time */
+            genereA: string;
+            /** @description Par Maison, par ordre alphabétique. */
+            maisons: components["schemas"]["LigneJaugeMaisonDto"][];
+            /** @description Chaque mois de la période, avec sa tendance sur le mois précédent. */
+            mois: components["schemas"]["LigneJaugeMoisDto"][];
+            perimetre: components["schemas"]["PerimetreTableauDto"];
+            /** @description La période de comparaison : autant de mois, juste avant. */
+            precedent: components["schemas"]["PeriodeMoisDto"];
+            total: components["schemas"]["ChiffresAutonomieTendanceDto"];
+        };
+        JaugeReseauDto: {
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            mois: string;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
+        };
         JourFermeDto: {
             /** @example 2026-12-25 */
             date: string;
@@ -2404,6 +2580,64 @@ export interface components {
             /** @enum {string} */
             statut: "brouillon" | "emise" | "close" | "annulee";
             titre: string | null;
+        };
+        LigneJaugeDispositifDto: {
+            /**
+             * Format: uuid
+             * @description null : questions sans dispositif.
+             */
+            dispositifId: string | null;
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /** @example Ec'Eau Tourisme */
+            libelle: string;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
+            /** @description Le taux sur la période précédente (le mois précédent pour un mois). */
+            tauxAutonomiePrecedentPct: number | null;
+            /** @description Écart en points avec la période précédente, une décimale ; null si l’un des taux manque. */
+            tendancePts: number | null;
+        };
+        LigneJaugeMaisonDto: {
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /** @example Maison de la Région de Carcassonne */
+            libelle: string;
+            /** Format: uuid */
+            maisonId: string;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
+            /** @description Le taux sur la période précédente (le mois précédent pour un mois). */
+            tauxAutonomiePrecedentPct: number | null;
+            /** @description Écart en points avec la période précédente, une décimale ; null si l’un des taux manque. */
+            tendancePts: number | null;
+        };
+        LigneJaugeMoisDto: {
+            /** @description Questions reçues dans la période escaladées au siège. */
+            escaladees: number;
+            /** @description Dont escaladées alors qu’une réponse publiée (non retirée) du même dispositif existait déjà (ADR 0021). */
+            escaladeesAvecReponsePubliee: number;
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            mois: string;
+            /** @description Questions reçues dans la période répondues au guichet (jamais escaladées). */
+            reponduesLocalement: number;
+            /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
+            tauxAutonomiePct: number | null;
+            /** @description Le taux sur la période précédente (le mois précédent pour un mois). */
+            tauxAutonomiePrecedentPct: number | null;
+            /** @description Écart en points avec la période précédente, une décimale ; null si l’un des taux manque. */
+            tendancePts: number | null;
         };
         LigneRepartitionDto: {
             aRisque: number;
@@ -2507,6 +2741,16 @@ export interface components {
             /** @example Carcassonne */
             ville: string;
         };
+        MaReponseAutonomieDto: {
+            /** Format: uuid */
+            enqueteId: string;
+            /** @enum {string} */
+            groupe: "mdr" | "siege";
+            /** Format: date-time */
+            misAJourLe: string;
+            notes: components["schemas"]["NoteAutonomieVueDto"][];
+            version: number;
+        };
         MarquageNotificationsDto: {
             /** @description Combien viennent d’être marquées lues. */
             marquees: number;
@@ -2545,6 +2789,20 @@ export interface components {
         MotifDto: {
             motif: string;
         };
+        NoteAutonomieDto: {
+            /** @description Autonomie actuelle, de 1 (aucune) à 5 (totale). */
+            actuelle: number;
+            /** @enum {string} */
+            domaine: "communication" | "evenements" | "partenariats" | "budget" | "reponse_usagers";
+            /** @description Autonomie souhaitée, de 1 (aucune) à 5 (totale). */
+            souhaitee: number;
+        };
+        NoteAutonomieVueDto: {
+            actuelle: number;
+            /** @enum {string} */
+            domaine: "communication" | "evenements" | "partenariats" | "budget" | "reponse_usagers";
+            souhaitee: number;
+        };
         NotificationDto: {
             /** Format: date-time */
             creeeA: string;
@@ -2576,6 +2834,10 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        OuvrirEnqueteAutonomieDto: {
+            /** @example Enquête autonomie 2026 */
+            libelle: string;
+        };
         ParStatutAffectationDto: {
             accusee: number;
             annulee: number;
@@ -2596,6 +2858,18 @@ export interface components {
             libelle: string;
             /** @enum {string} */
             type: "reseau" | "direction" | "maison";
+        };
+        PeriodeMoisDto: {
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            au: string;
+            /**
+             * @description AAAA-MM, heure de Paris.
+             * @example 2026-11
+             */
+            du: string;
         };
         PersonneDto: {
             /** @example Claire Vidal */
@@ -2922,8 +3196,36 @@ export interface components {
             maisons: components["schemas"]["LigneRepartitionDto"][];
             referents: components["schemas"]["LigneRepartitionDto"][];
         };
+        RepondantDto: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+        };
+        RepondantsDto: {
+            mdr: number;
+            siege: number;
+        };
+        RepondreEnqueteAutonomieDto: {
+            /**
+             * Format: uuid
+             * @description Par défaut, l’enquête ouverte.
+             */
+            enqueteId?: string;
+            /** @description Chaque domaine une fois : communication, evenements, partenariats, budget, reponse_usagers. */
+            notes: components["schemas"]["NoteAutonomieDto"][];
+        };
         ReponseDto: {
             reponse: string;
+        };
+        ReponseIndividuelleDto: {
+            /** @enum {string} */
+            groupe: "mdr" | "siege";
+            /** Format: uuid */
+            maisonId: string | null;
+            /** Format: date-time */
+            misAJourLe: string;
+            notes: components["schemas"]["NoteAutonomieVueDto"][];
+            repondant: components["schemas"]["RepondantDto"];
         };
         ReponseLocaleDto: {
             /**
@@ -2985,6 +3287,18 @@ export interface components {
             /** Format: uuid */
             id: string;
             telephone: string | null;
+        };
+        ResultatEnqueteAutonomieDto: {
+            /** @description Actuelle et souhaitée par domaine, côte à côte pour les deux groupes. */
+            domaines: components["schemas"]["DomaineEnqueteDto"][];
+            enquete: components["schemas"]["EnqueteAutonomieDto"];
+            /** @description La jauge calculée du réseau, dernier mois complet. */
+            jaugeReseau: components["schemas"]["JaugeReseauDto"];
+            /** @description Votre réponse à cette enquête, si vous avez répondu. */
+            maReponse: components["schemas"]["MaReponseAutonomieDto"] | null;
+            repondants: components["schemas"]["RepondantsDto"];
+            /** @description Chaque réponse : managers du réseau et administrateurs seulement ; null pour les autres. */
+            reponses: components["schemas"]["ReponseIndividuelleDto"][] | null;
         };
         ResultatRechercheDto: {
             /** @description Le dispositif concerné (une réponse publiée sur un thème seulement n’en a pas). */
@@ -3078,6 +3392,19 @@ export interface components {
         SpecialisationsDto: {
             /** @description Les thèmes que la Maison suit pour tout le réseau (la liste entière ; vide : aucun). */
             themeIds: string[];
+        };
+        StatGroupeDto: {
+            actuelle: components["schemas"]["StatNoteDto"];
+            /** @description Moyenne souhaitée − moyenne actuelle. */
+            ecart: number | null;
+            repondants: number;
+            souhaitee: components["schemas"]["StatNoteDto"];
+        };
+        StatNoteDto: {
+            /** @description Nombre de notes 1, 2, 3, 4 et 5. */
+            distribution: number[];
+            /** @description Moyenne, deux décimales ; null sans réponse. */
+            moyenne: number | null;
         };
         SuggestionQuestionDto: {
             dispositif: components["schemas"]["RefDispositifDto"] | null;
@@ -4581,6 +4908,380 @@ export interface operations {
             };
             /** @description La connexion de démonstration est fermée (AUTH_DEV_LOGIN n’est pas activé). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AutonomieController_resultat: {
+        parameters: {
+            query?: {
+                /** @description Par défaut, l’enquête ouverte, sinon la dernière. */
+                enqueteId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultatEnqueteAutonomieDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Enquête introuvable, ou aucune enquête ouverte. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AutonomieController_enquetes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueteAutonomieDto"][];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AutonomieController_ouvrir: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé n’ouvre pas deux vagues. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OuvrirEnqueteAutonomieDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueteAutonomieDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AutonomieController_jauge: {
+        parameters: {
+            query?: {
+                /** @description Dernier mois d’une période (inclus), 24 mois au plus. */
+                au?: string;
+                /** @description Premier mois d’une période (inclus). */
+                du?: string;
+                /** @description Le mois (heure de Paris) ; par défaut, le mois en cours. Exclut du et au. */
+                mois?: string;
+                /** @description reseau, direction:{id} ou maison:{id} ; par défaut, votre périmètre. */
+                perimetre?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La jauge (JSON), ou la même en CSV avec Accept: text/csv. */
+            200: {
+                headers: {
+                    /** @description En CSV : attachment; filename="relais-autonomie-….csv". */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JaugeAutonomieDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Périmètre inconnu (direction ou Maison introuvable). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    AutonomieController_repondre: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepondreEnqueteAutonomieDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaReponseAutonomieDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Enquête introuvable, ou aucune enquête ouverte. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description L’enquête est close. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

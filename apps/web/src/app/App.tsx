@@ -27,6 +27,7 @@ const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').the
 const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
 const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
 const TableauCapitalisationPage = lazy(() => import('../tableaux-de-bord/TableauCapitalisationPage').then((m) => ({ default: m.TableauCapitalisationPage })));
+const AutonomiePage = lazy(() => import('../autonomie/AutonomiePage').then((m) => ({ default: m.AutonomiePage })));
 // Admin screens (SLA policies, calendars, queue board).
 const PolitiquesPage = lazy(() => import('../admin/PolitiquesPage').then((m) => ({ default: m.PolitiquesPage })));
 const CalendriersPage = lazy(() => import('../admin/CalendriersPage').then((m) => ({ default: m.CalendriersPage })));
@@ -122,6 +123,7 @@ const router = createBrowserRouter([
       { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/capitalisation', element: <RequireSession><Lazy><TableauCapitalisationPage /></Lazy></RequireSession> },
+      { path: 'autonomie', element: <RequireSession><Lazy><AutonomiePage /></Lazy></RequireSession> },
       { path: 'admin/politiques-sla', element: <RequireSession><RequireAdmin><Lazy><PolitiquesPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/calendriers', element: <RequireSession><RequireAdmin><Lazy><CalendriersPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/calendriers/:id', element: <RequireSession><RequireAdmin><Lazy><CalendrierPage /></Lazy></RequireAdmin></RequireSession> },

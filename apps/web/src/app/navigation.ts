@@ -19,11 +19,14 @@ function tableauxDeBordOf(role: Me['role']): NavItem[] {
   const sla = { to: '/tableaux-de-bord/sla', label: 'Tableau de bord SLA' };
   const commandes = { to: '/tableaux-de-bord/commandes', label: 'Tableau des commandes' };
   const capitalisation = { to: '/tableaux-de-bord/capitalisation', label: 'Capitalisation' };
+  // The autonomy gauge and survey (ADR 0021): for those who answer the survey.
+  const autonomie = { to: '/autonomie', label: 'Autonomie' };
   switch (role) {
     case 'manager':
     case 'cabinet':
-    case 'admin':
     case 'responsable_mdr':
+      return [sla, commandes, capitalisation, autonomie];
+    case 'admin':
       return [sla, commandes, capitalisation];
     case 'referent':
       return [sla, capitalisation];
