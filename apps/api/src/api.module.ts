@@ -31,6 +31,7 @@ import { DocumentsController, PublicDocumentsController } from './documents/docu
 import { RechercheController } from './recherche/recherche.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
 import { CapitalisationController } from './capitalisation/capitalisation.controller';
+import { BarometreController } from './barometre/barometre.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -85,6 +86,7 @@ export class ApiModule {
         RechercheController,
         InvitationsController,
         CapitalisationController,
+        BarometreController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
