@@ -117,6 +117,8 @@ describe('the barometer « Quel temps fait-il chez vous ? »', () => {
         nom: expect.any(String),
         ville: 'Carcassonne',
         departementCode: '11',
+        latitude: 43.213,
+        longitude: 2.351,
         comptes: { soleil: 2, soleil_voile: 1, nuageux: 0, pluie: 2, orage: 1 },
         total: 6,
         scoreMoyen: 2.83,
@@ -145,6 +147,8 @@ describe('the barometer « Quel temps fait-il chez vous ? »', () => {
       // A Maison with no entry: zero counts, no weather.
       const vide = res.body.territoires.find((t: any) => ![ids.carcassonne, ids.perpignan].includes(t.maisonId));
       expect(vide).toMatchObject({ total: 0, scoreMoyen: null, meteoDuMois: null, tendance: null });
+      // Every Maison of the demo directory is on the map.
+      expect(res.body.territoires.filter((t: any) => t.latitude === null || t.longitude === null).map((t: any) => t.ville)).toEqual([]);
     });
 
     it('February on its own: the previous month of March, orage for Carcassonne', async () => {

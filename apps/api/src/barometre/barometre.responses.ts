@@ -95,6 +95,10 @@ export class TerritoireBarometreDto {
   ville: string;
   @ApiProperty()
   departementCode: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Latitude approximative du centre de la ville (la carte).' })
+  latitude: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Longitude approximative du centre de la ville (la carte).' })
+  longitude: number | null;
   @ApiProperty({ type: ComptesMeteoDto })
   comptes: ComptesMeteoDto;
   @ApiProperty({ type: 'integer' })

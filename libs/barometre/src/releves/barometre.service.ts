@@ -16,6 +16,7 @@ import {
 } from '@app/core';
 import { porteeTableau } from '@app/dashboards';
 import { Meteo, METEOS } from '../persistence/barometre.entities';
+import { COORDONNEES_VILLES } from './coordonnees';
 import { donneesPersonnellesDans, messageDonneesPersonnelles } from './donnees-personnelles';
 import { Comptes, comptesVides, meteoDuMois, scoreMoyen, tendance, Tendance, totalDes } from './meteo-du-mois';
 
@@ -54,6 +55,9 @@ export interface TerritoireBarometre {
   nom: string;
   ville: string;
   departementCode: string;
+  /** Approximate town-centre coordinates (the map); null for a town not known. */
+  latitude: number | null;
+  longitude: number | null;
   comptes: Comptes;
   total: number;
   scoreMoyen: number | null;
@@ -299,6 +303,8 @@ export class BarometreService {
         nom: m.nom,
         ville: m.ville,
         departementCode: m.departement_code,
+        latitude: COORDONNEES_VILLES[m.ville]?.latitude ?? null,
+        longitude: COORDONNEES_VILLES[m.ville]?.longitude ?? null,
         comptes: c,
         total: totalDes(c),
         scoreMoyen: scoreMoyen(c),
