@@ -237,8 +237,10 @@ describe('the barometer « Quel temps fait-il chez vous ? »', () => {
 
       const now = await barometre('', agentC);
       expect(now.body.territoires[0]).toMatchObject({ comptes: { pluie: 1 }, total: 1, meteoDuMois: 'pluie' });
-      // The responsable records too, without thème.
-      expect((await api.post('/api/v1/barometre', body({ meteo: 'soleil', themeId: undefined }), { token: responsableC })).status).toBe(201);
+      // The responsable records too, with neither thème nor comment (the comment is optional).
+      const bref = await api.post('/api/v1/barometre', { maisonId: ids.carcassonne, meteo: 'soleil' }, { token: responsableC });
+      expect(bref.status).toBe(201);
+      expect(bref.body).toMatchObject({ meteo: 'soleil', commentaire: '', theme: null });
     });
 
     it.each([

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { METEOS, Meteo } from '@app/barometre';
-import { Texte } from '../common/dto';
+import { Texte, trim } from '../common/dto';
 
 export const COMMENTAIRE_MAX = 500;
 export const SYNTHESE_MAX = 3000;
@@ -18,9 +19,12 @@ export class EnregistrerReleveDto {
   @IsIn(METEOS as unknown as string[], { message: 'meteo doit valoir soleil, soleil_voile, nuageux, pluie ou orage.' })
   meteo: Meteo;
 
-  @ApiProperty({ maxLength: COMMENTAIRE_MAX, example: 'Les familles trouvent le dossier de bourse trop long.', description: 'Court, sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422).' })
-  @Texte('Le commentaire', COMMENTAIRE_MAX)
-  commentaire: string;
+  @ApiPropertyOptional({ maxLength: COMMENTAIRE_MAX, example: 'Les familles trouvent le dossier de bourse trop long.', description: 'Court (facultatif), sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: 'doit être une chaîne de caractères.' })
+  @MaxLength(COMMENTAIRE_MAX, { message: `Le commentaire ne doit pas dépasser ${COMMENTAIRE_MAX} caractères.` })
+  commentaire?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()

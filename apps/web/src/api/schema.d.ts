@@ -2200,10 +2200,10 @@ export interface components {
         };
         EnregistrerReleveDto: {
             /**
-             * @description Court, sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422).
+             * @description Court (facultatif), sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422).
              * @example Les familles trouvent le dossier de bourse trop long.
              */
-            commentaire: string;
+            commentaire?: string;
             /** Format: uuid */
             dispositifId?: string;
             /**

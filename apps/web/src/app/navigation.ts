@@ -19,12 +19,14 @@ function tableauxDeBordOf(role: Me['role']): NavItem[] {
   const sla = { to: '/tableaux-de-bord/sla', label: 'Tableau de bord SLA' };
   const commandes = { to: '/tableaux-de-bord/commandes', label: 'Tableau des commandes' };
   const capitalisation = { to: '/tableaux-de-bord/capitalisation', label: 'Capitalisation' };
+  // The barometer (ADR 0020): the network's weather and the month's figures per Maison.
+  const barometre = { to: '/barometre', label: 'Baromètre' };
   switch (role) {
     case 'manager':
     case 'cabinet':
     case 'admin':
     case 'responsable_mdr':
-      return [sla, commandes, capitalisation];
+      return [sla, commandes, capitalisation, barometre];
     case 'referent':
       return [sla, capitalisation];
     default:

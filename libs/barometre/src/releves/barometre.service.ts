@@ -23,7 +23,7 @@ import { Comptes, comptesVides, meteoDuMois, scoreMoyen, tendance, Tendance, tot
 export interface ReleveInput {
   maisonId: string;
   meteo: Meteo;
-  commentaire: string;
+  commentaire?: string;
   themeId?: string | null;
   dispositifId?: string | null;
 }
@@ -130,9 +130,9 @@ export class BarometreService {
   async enregistrer(ctx: AuthContext, input: ReleveInput, idempotencyKey?: string): Promise<{ body: ReleveView; replayed: boolean }> {
     if (!isMdrRole(ctx.role)) throw new ForbiddenError('Seuls les agents et responsables d’une Maison de la Région enregistrent la météo de leur Maison.');
     if (ctx.maisonId !== input.maisonId) throw new NotFoundError('Maison de la Région introuvable.');
-    const commentaire = input.commentaire.trim();
+    // The comment is optional: the weather alone is worth recording.
+    const commentaire = (input.commentaire ?? '').trim();
     const errors: FieldError[] = [];
-    if (commentaire === '') errors.push({ field: 'commentaire', message: 'Le commentaire est obligatoire.' });
     const found = donneesPersonnellesDans(commentaire);
     if (found.length > 0) errors.push({ field: 'commentaire', message: messageDonneesPersonnelles(found) });
     if (errors.length > 0) throw new DomainError('DONNEES_PERSONNELLES', 'unprocessable', errors[0].message, { errors });
