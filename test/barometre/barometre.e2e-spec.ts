@@ -187,8 +187,13 @@ describe('the barometer « Quel temps fait-il chez vous ? »', () => {
       expect(autre.status).toBe(403);
       expect(autre.headers.get('content-type')).toMatch(PROBLEM);
       expect((await barometre(`?mois=2026-03&perimetre=direction:${ids.tourisme}`, responsableC)).status).toBe(403);
-      // The Cabinet has the network.
+      // The Cabinet has the network; a Maison's manager their Maison, not the network.
       expect((await barometre('?mois=2026-03', cabinet)).body.perimetre.type).toBe('reseau');
+      const managerC = await api.login('manager.carcassonne@relais.demo');
+      const mc = await barometre('?mois=2026-03', managerC);
+      expect(mc.body.perimetre).toMatchObject({ type: 'maison', id: ids.carcassonne });
+      expect(mc.body.territoires.map((t: any) => [t.maisonId, t.detail?.operations.questions])).toEqual([[ids.carcassonne, 4]]);
+      expect((await barometre('?mois=2026-03&perimetre=reseau', managerC)).status).toBe(403);
     });
 
     it('refuses a malformed month or perimeter, naming the field', async () => {

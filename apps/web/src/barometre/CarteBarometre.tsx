@@ -4,7 +4,7 @@ const COULEUR = Object.fromEntries(METEOS.map((m) => [m.meteo, m.couleur])) as R
 
 // The box of Occitanie (longitude, latitude), a little wider than its Maisons.
 const OUEST = -0.3;
-const EST = 4.7;
+const EST = 5.1;
 const SUD = 42.5;
 const NORD = 44.9;
 const LARGEUR = 600;

@@ -11,6 +11,7 @@ export const COORDONNEES_VILLES: Record<string, { latitude: number; longitude: n
   Cahors: { latitude: 44.448, longitude: 1.441 },
   Carcassonne: { latitude: 43.213, longitude: 2.351 },
   Foix: { latitude: 42.965, longitude: 1.607 },
+  Limoux: { latitude: 43.054, longitude: 2.219 },
   Mende: { latitude: 44.518, longitude: 3.5 },
   Millau: { latitude: 44.098, longitude: 3.078 },
   Montauban: { latitude: 44.018, longitude: 1.355 },
