@@ -51,9 +51,9 @@ describe('MeteoRapide « Quel temps fait-il chez vous ? »', () => {
     renderInApp(<MeteoRapide maisonId="m1" />);
     const envoyer = screen.getByRole('button', { name: 'Enregistrer la météo' });
     expect(envoyer).toBeDisabled();
-    // Five named weather buttons, the emoji hidden from screen readers.
+    // Five named weather buttons, the symbol hidden from screen readers.
     const groupe = screen.getByRole('group', { name: 'Météo de l’usager' });
-    expect(within(groupe).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['☀️ Soleil', '🌤️ Soleil voilé', '☁️ Nuageux', '🌧️ Pluie', '⛈️ Orage']);
+    expect(within(groupe).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['☀ Soleil', '☼ Soleil voilé', '☁ Nuageux', '☔ Pluie', '⚡ Orage']);
     await userEvent.click(screen.getByRole('button', { name: 'Pluie' }));
     expect(screen.getByRole('button', { name: 'Pluie' })).toHaveAttribute('aria-pressed', 'true');
     await userEvent.click(envoyer);

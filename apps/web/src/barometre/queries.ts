@@ -13,13 +13,13 @@ export const barometreKeys = {
   syntheses: (mois: string) => ['barometre', 'syntheses', mois] as const,
 };
 
-/** The five weathers, best first: the emoji is decoration, the word is the name. */
+/** The five weathers, best first: the symbol (Miscellaneous Symbols, in every system font) is decoration, the word is the name. */
 export const METEOS: Array<{ meteo: Meteo; libelle: string; icone: string; couleur: string }> = [
-  { meteo: 'soleil', libelle: 'Soleil', icone: '☀️', couleur: '#f2c200' },
-  { meteo: 'soleil_voile', libelle: 'Soleil voilé', icone: '🌤️', couleur: '#f0a030' },
-  { meteo: 'nuageux', libelle: 'Nuageux', icone: '☁️', couleur: '#8f9aa6' },
-  { meteo: 'pluie', libelle: 'Pluie', icone: '🌧️', couleur: '#2f67b1' },
-  { meteo: 'orage', libelle: 'Orage', icone: '⛈️', couleur: '#5a2a86' },
+  { meteo: 'soleil', libelle: 'Soleil', icone: '☀', couleur: '#f2c200' },
+  { meteo: 'soleil_voile', libelle: 'Soleil voilé', icone: '☼', couleur: '#f0a030' },
+  { meteo: 'nuageux', libelle: 'Nuageux', icone: '☁', couleur: '#8f9aa6' },
+  { meteo: 'pluie', libelle: 'Pluie', icone: '☔', couleur: '#2f67b1' },
+  { meteo: 'orage', libelle: 'Orage', icone: '⚡', couleur: '#5a2a86' },
 ];
 
 export const LIBELLE_METEO = Object.fromEntries(METEOS.map((m) => [m.meteo, m.libelle])) as Record<Meteo, string>;
