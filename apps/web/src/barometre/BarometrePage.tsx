@@ -59,7 +59,8 @@ function Contenu({ b }: { b: Barometre }) {
         </button>
       </p>
       <CarteBarometre territoires={b.territoires} mois={b.mois} />
-      <div className="table-scroll">
+      {/* Scrolls sideways on a tablet; focusable so the keyboard scrolls it too. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Météo et opérations du mois par Maison">
         <table>
           <caption>Météo et opérations du mois par Maison — {b.mois}</caption>
           <thead>
