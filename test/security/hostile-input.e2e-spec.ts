@@ -313,6 +313,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/flux$/, as: Q.agentCarcassonne },
       { match: /\/notifications/, as: Q.referentTourisme, id: UUID_OK },
       { match: /\/me\/preferences-notifications$/, as: Q.agentCarcassonne },
+      { match: /\/barometre\/syntheses$/, as: Q.responsableCarcassonne },
+      { match: /\/barometre$/, as: Q.agentCarcassonne },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -340,6 +342,8 @@ describe('hostile input on every route (property-based, from the route table)', 
       ModifierReponsePublieeDto: { question: 'Un camping peut-il être aidé ?', reponse: 'Oui.', dispositifId: dir.eceau, themeId: null, diffusion: 'interne' },
       OuvrirEnqueteAutonomieDto: { libelle: 'Enquête autonomie 2026' },
       RepondreEnqueteAutonomieDto: { notes: ['communication', 'evenements', 'partenariats', 'budget', 'reponse_usagers'].map((domaine) => ({ domaine, actuelle: 2, souhaitee: 4 })) },
+      EnregistrerReleveDto: { maisonId: dir.carcassonne, meteo: 'pluie', commentaire: 'Le dossier de bourse est jugé trop long.', themeId: dir.themeTourisme },
+      PublierSyntheseDto: { mois: '2026-11', texte: 'Un mois nuageux.' },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

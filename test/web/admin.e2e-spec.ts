@@ -74,7 +74,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
   it('the admin lists the policies in plain French, gets a refused value next to its field, and changes a target', async () => {
     await web.logInAs(page, api.baseUrl, admin.displayName);
     await h1('Politiques SLA');
-    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Webhooks', 'Tableau de bord SLA', 'Tableau des commandes', 'Capitalisation', 'Annuaire']);
+    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Webhooks', 'Tableau de bord SLA', 'Tableau des commandes', 'Capitalisation', 'Baromètre', 'Annuaire']);
     const row = page.getByRole('row').filter({ hasText: RELAIS });
     await row.getByText('7 h ouvrées').waitFor();
     expect(await row.textContent()).toMatch(/Maison concernée/);

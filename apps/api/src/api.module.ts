@@ -32,6 +32,7 @@ import { DocumentsController, PublicDocumentsController } from './documents/docu
 import { RechercheController } from './recherche/recherche.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
 import { CapitalisationController } from './capitalisation/capitalisation.controller';
+import { BarometreController } from './barometre/barometre.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -87,6 +88,7 @@ export class ApiModule {
         InvitationsController,
         CapitalisationController,
         AutonomieController,
+        BarometreController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

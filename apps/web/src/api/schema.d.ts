@@ -286,6 +286,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/barometre": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Le baromètre du mois par territoire (Maison), à côté de ses opérations
+         * @description Par Maison : relevés par météo, météo du mois (moyenne soleil 1 … orage 5 arrondie, à mi-chemin vers la pire), tendance par rapport au mois précédent, thèmes du mauvais temps, et les questions reçues, escaladées, dépassements SLA et dispositifs les plus demandés du mois (heure de Paris). Une Maison voit son détail et, avec perimetre=reseau, la météo des autres Maisons ; un manager son périmètre. Accept: text/csv exporte le même tableau.
+         */
+        get: operations["BarometreController_lire"];
+        put?: never;
+        /**
+         * Enregistrer la météo d’un usager (« Quel temps fait-il chez vous ? »)
+         * @description Un agent ou le responsable d’une Maison, pour sa Maison. Le commentaire est court et sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422 nommant commentaire).
+         */
+        post: operations["BarometreController_enregistrer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/barometre/syntheses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Les synthèses du mois publiées par les Maisons (le fil du réseau)
+         * @description Lisibles par tous les agents de la Région, les plus récentes d’abord.
+         */
+        get: operations["BarometreController_syntheses"];
+        put?: never;
+        /**
+         * Publier (ou modifier) la synthèse du mois de sa Maison
+         * @description Le responsable de la Maison ; une synthèse par Maison et par mois. Elle existe déjà : 409 sans If-Match, 412 si If-Match n’est plus la version actuelle, 200 et la synthèse modifiée sinon.
+         */
+        post: operations["BarometreController_publierSynthese"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendriers": {
         parameters: {
             query?: never;
@@ -1712,6 +1760,17 @@ export interface components {
             /** @example 40 */
             pourcentage: number;
         };
+        BarometreDto: {
+            /** Format: date-time */
+            genereA: string;
+            /** @example 2026-11 */
+            mois: string;
+            /** @example 2026-10 */
+            moisPrecedent: string;
+            perimetre: components["schemas"]["PerimetreBarometreDto"];
+            territoires: components["schemas"]["TerritoireBarometreDto"][];
+            total: components["schemas"]["TotalBarometreDto"];
+        };
         BriefDto: {
             /**
              * @description En euros.
@@ -1934,6 +1993,13 @@ export interface components {
             titre: string | null;
             version: number;
         };
+        ComptesMeteoDto: {
+            nuageux: number;
+            orage: number;
+            pluie: number;
+            soleil: number;
+            soleil_voile: number;
+        };
         CompteurNotificationsDto: {
             nonLues: number;
         };
@@ -2031,6 +2097,11 @@ export interface components {
             /** @description Répondues au guichet / (répondues au guichet + escaladées), en %, une décimale ; null sans question. */
             tauxAutonomiePct: number | null;
         };
+        DetailTerritoireDto: {
+            operations: components["schemas"]["OperationsDuMoisDto"];
+            /** @description Les trois thèmes les plus cités par les relevés pluie et orage. */
+            themesMauvaisTemps: components["schemas"]["ThemeMauvaisTempsDto"][];
+        };
         DevLoginDto: {
             /** @example agent.carcassonne@relais.demo */
             email: string;
@@ -2102,6 +2173,12 @@ export interface components {
             nom: string;
             /** @example DITM */
             sigle: string | null;
+        };
+        DispositifDemandeDto: {
+            /** Format: uuid */
+            dispositifId: string;
+            libelle: string;
+            questions: number;
         };
         DispositifDto: {
             /** @example eceau-tourisme */
@@ -2255,6 +2332,27 @@ export interface components {
             ouverte: boolean;
             /** Format: date-time */
             ouverteLe: string;
+        };
+        EnregistrerReleveDto: {
+            /**
+             * @description Court (facultatif), sans donnée personnelle : une adresse e-mail ou un numéro de téléphone est refusé (422).
+             * @example Les familles trouvent le dossier de bourse trop long.
+             */
+            commentaire?: string;
+            /** Format: uuid */
+            dispositifId?: string;
+            /**
+             * Format: uuid
+             * @description Votre Maison de la Région.
+             */
+            maisonId: string;
+            /**
+             * @description soleil, soleil_voile, nuageux, pluie ou orage.
+             * @enum {string}
+             */
+            meteo: "soleil" | "soleil_voile" | "nuageux" | "pluie" | "orage";
+            /** Format: uuid */
+            themeId?: string;
         };
         EscaladerDto: {
             /**
@@ -2834,6 +2932,16 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        OperationsDuMoisDto: {
+            /** @description Délais SLA des questions de la Maison dépassés dans le mois. */
+            depassementsSla: number;
+            /** @description Les trois dispositifs les plus demandés. */
+            dispositifs: components["schemas"]["DispositifDemandeDto"][];
+            /** @description Parmi elles, les questions escaladées au siège. */
+            escaladees: number;
+            /** @description Questions reçues par la Maison dans le mois (heure de Paris). */
+            questions: number;
+        };
         OuvrirEnqueteAutonomieDto: {
             /** @example Enquête autonomie 2026 */
             libelle: string;
@@ -2847,6 +2955,13 @@ export interface components {
             livree: number;
             renvoyee: number;
             validee: number;
+        };
+        PerimetreBarometreDto: {
+            /** Format: uuid */
+            id: string | null;
+            libelle: string;
+            /** @enum {string} */
+            type: "reseau" | "direction" | "maison";
         };
         PerimetreTableauDto: {
             /**
@@ -3002,6 +3117,15 @@ export interface components {
              * @description Par défaut, le thème de la question ; null : aucun.
              */
             themeId?: string | null;
+        };
+        PublierSyntheseDto: {
+            /**
+             * @description Le mois résumé (AAAA-MM).
+             * @example 2026-11
+             */
+            mois: string;
+            /** @description La synthèse du mois, sans donnée personnelle. */
+            texte: string;
         };
         QuestionDirectionDto: {
             /** Format: uuid */
@@ -3173,16 +3297,40 @@ export interface components {
             id: string;
             libelle: string;
         };
+        RefMaisonDto: {
+            /** Format: uuid */
+            id: string;
+            nom: string;
+        };
         RefNomDto: {
             /** Format: uuid */
             id: string;
             nom: string;
+        };
+        RefPersonneDto: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
         };
         RefThemeDto: {
             /** Format: uuid */
             id: string;
             /** @example Tourisme */
             libelle: string;
+        };
+        ReleveDto: {
+            auteur: components["schemas"]["RefPersonneDto"];
+            commentaire: string;
+            dispositif: components["schemas"]["RefDispositifDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            maisonId: string;
+            /** @enum {string} */
+            meteo: "soleil" | "soleil_voile" | "nuageux" | "pluie" | "orage";
+            /** Format: date-time */
+            releveLe: string;
+            theme: components["schemas"]["RefThemeDto"] | null;
         };
         ReorienterDto: {
             /** Format: uuid */
@@ -3451,6 +3599,25 @@ export interface components {
             questions: components["schemas"]["SuggestionQuestionDto"][];
             reponsesPubliees: components["schemas"]["SuggestionReponsePublieeDto"][];
         };
+        SyntheseDto: {
+            auteur: components["schemas"]["RefPersonneDto"];
+            /** Format: uuid */
+            id: string;
+            maison: components["schemas"]["RefMaisonDto"];
+            /** Format: date-time */
+            modifieeLe: string | null;
+            /** @example 2026-11 */
+            mois: string;
+            /** Format: date-time */
+            publieeLe: string;
+            texte: string;
+            version: number;
+        };
+        SynthesesDto: {
+            items: components["schemas"]["SyntheseDto"][];
+            /** @example 2026-11 */
+            mois: string;
+        };
         TableauCapitalisationDto: {
             /** @example 2026-11-30 */
             au: string;
@@ -3548,6 +3715,35 @@ export interface components {
             /** @description Affectations reçues (hors retirées). */
             recues: number;
         };
+        TerritoireBarometreDto: {
+            comptes: components["schemas"]["ComptesMeteoDto"];
+            departementCode: string;
+            /** @description null dans le résumé du réseau qu’une Maison voit des autres Maisons. */
+            detail: components["schemas"]["DetailTerritoireDto"] | null;
+            /** @description Latitude approximative du centre de la ville (la carte). */
+            latitude: number | null;
+            /** @description Longitude approximative du centre de la ville (la carte). */
+            longitude: number | null;
+            /** Format: uuid */
+            maisonId: string;
+            /**
+             * @description La moyenne arrondie à la météo la plus proche, à mi-chemin vers la pire (ADR 0020).
+             * @enum {string|null}
+             */
+            meteoDuMois: "soleil" | "soleil_voile" | "nuageux" | "pluie" | "orage" | null;
+            /** @enum {string|null} */
+            meteoMoisPrecedent: "soleil" | "soleil_voile" | "nuageux" | "pluie" | "orage" | null;
+            nom: string;
+            /** @description Moyenne des relevés (soleil 1 … orage 5), deux décimales. */
+            scoreMoyen: number | null;
+            /**
+             * @description Selon la moyenne, par rapport au mois précédent ; null si l’un des deux mois n’a aucun relevé.
+             * @enum {string|null}
+             */
+            tendance: "amelioration" | "stable" | "degradation" | null;
+            total: number;
+            ville: string;
+        };
         ThemeDto: {
             /** @example TOURISME */
             code: string;
@@ -3565,6 +3761,13 @@ export interface components {
             /** @description À passer en cursor pour la page suivante ; null sur la dernière page. */
             nextCursor: string | null;
         };
+        ThemeMauvaisTempsDto: {
+            libelle: string;
+            /** @description Relevés pluie ou orage du mois sur ce thème. */
+            releves: number;
+            /** Format: uuid */
+            themeId: string;
+        };
         ThemeRefDto: {
             /** @example TOURISME */
             code: string;
@@ -3572,6 +3775,15 @@ export interface components {
             id: string;
             /** @example Tourisme et thermalisme */
             libelle: string;
+        };
+        TotalBarometreDto: {
+            comptes: components["schemas"]["ComptesMeteoDto"];
+            /** @enum {string|null} */
+            meteoDuMois: "soleil" | "soleil_voile" | "nuageux" | "pluie" | "orage" | null;
+            scoreMoyen: number | null;
+            /** @enum {string|null} */
+            tendance: "amelioration" | "stable" | "degradation" | null;
+            total: number;
         };
         TrancheAncienneteDto: {
             /** @example 1 à 3 jours ouvrés */
@@ -5282,6 +5494,355 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge : envoyez application/json. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    BarometreController_lire: {
+        parameters: {
+            query?: {
+                /** @description Le mois (AAAA-MM, heure de Paris) ; par défaut, le mois en cours. */
+                mois?: string;
+                /** @description reseau, direction:{id} ou maison:{id} ; par défaut, votre périmètre (votre Maison pour une Maison). */
+                perimetre?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Le baromètre (JSON), ou le même en CSV avec Accept: text/csv. */
+            200: {
+                headers: {
+                    /** @description En CSV : attachment; filename="relais-barometre-….csv". */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarometreDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Périmètre inconnu (direction ou Maison introuvable). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    BarometreController_enregistrer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé n’enregistre pas deux fois. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnregistrerReleveDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    /** @description L’adresse de la ressource créée. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleveDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Une autre Maison que la vôtre. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    BarometreController_syntheses: {
+        parameters: {
+            query?: {
+                /** @description Le mois (AAAA-MM) ; par défaut, le mois en cours. */
+                mois?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SynthesesDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    BarometreController_publierSynthese: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Rejouer la même requête avec la même clé ne publie pas deux fois. */
+                "Idempotency-Key"?: string;
+                /** @description L’ETag de la synthèse publiée, pour la modifier. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublierSyntheseDto"];
+            };
+        };
+        responses: {
+            /** @description Modifiée (If-Match). */
+            200: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyntheseDto"];
+                };
+            };
+            /** @description Publiée. */
+            201: {
+                headers: {
+                    /** @description La version de la ressource, à renvoyer dans If-Match. */
+                    ETag?: string;
+                    /** @description L’adresse de la ressource créée. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyntheseDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description La synthèse du mois est déjà publiée : envoyez son ETag dans If-Match pour la modifier. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Requête bien formée mais refusée par une règle métier (Idempotency-Key réutilisée avec un autre corps, cahier des charges incomplet…). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

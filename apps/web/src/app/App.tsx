@@ -26,6 +26,7 @@ const ConnexionRetourPage = lazy(() => import('../auth/ConnexionRetourPage').the
 // Dashboards: recharts is loaded with these routes only.
 const TableauSlaPage = lazy(() => import('../tableaux-de-bord/TableauSlaPage').then((m) => ({ default: m.TableauSlaPage })));
 const TableauCommandesPage = lazy(() => import('../tableaux-de-bord/TableauCommandesPage').then((m) => ({ default: m.TableauCommandesPage })));
+const BarometrePage = lazy(() => import('../barometre/BarometrePage').then((m) => ({ default: m.BarometrePage })));
 const TableauCapitalisationPage = lazy(() => import('../tableaux-de-bord/TableauCapitalisationPage').then((m) => ({ default: m.TableauCapitalisationPage })));
 const AutonomiePage = lazy(() => import('../autonomie/AutonomiePage').then((m) => ({ default: m.AutonomiePage })));
 // Admin screens (SLA policies, calendars, queue board).
@@ -122,6 +123,7 @@ const router = createBrowserRouter([
       { path: 'cabinet/commandes/:id', element: <RequireSession><Lazy><CommandeSuiviPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/sla', element: <RequireSession><Lazy><TableauSlaPage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/commandes', element: <RequireSession><Lazy><TableauCommandesPage /></Lazy></RequireSession> },
+      { path: 'barometre', element: <RequireSession><Lazy><BarometrePage /></Lazy></RequireSession> },
       { path: 'tableaux-de-bord/capitalisation', element: <RequireSession><Lazy><TableauCapitalisationPage /></Lazy></RequireSession> },
       { path: 'autonomie', element: <RequireSession><Lazy><AutonomiePage /></Lazy></RequireSession> },
       { path: 'admin/politiques-sla', element: <RequireSession><RequireAdmin><Lazy><PolitiquesPage /></Lazy></RequireAdmin></RequireSession> },

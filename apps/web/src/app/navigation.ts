@@ -21,13 +21,15 @@ function tableauxDeBordOf(role: Me['role']): NavItem[] {
   const capitalisation = { to: '/tableaux-de-bord/capitalisation', label: 'Capitalisation' };
   // The autonomy gauge and survey (ADR 0021): for those who answer the survey.
   const autonomie = { to: '/autonomie', label: 'Autonomie' };
+  // The barometer (ADR 0020): the network's weather and the month's figures per Maison.
+  const barometre = { to: '/barometre', label: 'Baromètre' };
   switch (role) {
     case 'manager':
     case 'cabinet':
     case 'responsable_mdr':
-      return [sla, commandes, capitalisation, autonomie];
+      return [sla, commandes, capitalisation, barometre, autonomie];
     case 'admin':
-      return [sla, commandes, capitalisation];
+      return [sla, commandes, capitalisation, barometre];
     case 'referent':
       return [sla, capitalisation];
     default:

@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { useSession } from '../auth/session';
+import { MeteoRapide } from '../barometre/MeteoRapide';
 import { FilterSelect, ListStates } from '../shared/lists';
 import { Page } from '../shared/page';
 import { type Statut, STATUT_LIBELLE } from './labels';
@@ -17,6 +19,7 @@ const SLA_FILTRES: Array<['a_risque' | 'depasse', string]> = [
 export function QuestionsMaisonPage() {
   const [statut, setStatut] = useState<Statut | ''>('');
   const [sla, setSla] = useState<'' | 'a_risque' | 'depasse'>('');
+  const maisonId = useSession()?.user.maisonId ?? null;
   const list = useQuery({
     queryKey: [...questionKeys.all, 'maison', statut, sla],
     queryFn: () =>
@@ -29,6 +32,8 @@ export function QuestionsMaisonPage() {
           Nouvelle question
         </Link>
       </p>
+      {/* « Quel temps fait-il chez vous ? »: a weather in two actions from the home screen (ADR 0020). */}
+      {maisonId && <MeteoRapide maisonId={maisonId} />}
       <div className="filters">
         <FilterSelect id="filtre-statut" label="Statut" all="Tous" value={statut} options={Object.entries(STATUT_LIBELLE) as Array<[Statut, string]>} onChange={setStatut} />
         <FilterSelect id="filtre-sla" label="Délai" all="Tous" value={sla} options={SLA_FILTRES} onChange={setSla} />

@@ -23,6 +23,7 @@ import { QuestionSuggestions1795653200000 } from './1795653200000-QuestionSugges
 import { CapitalisationInvitation1795653300000 } from './1795653300000-CapitalisationInvitation';
 import { SpecialisationQuestions1795653400000 } from './1795653400000-SpecialisationQuestions';
 import { DirectoryHistoriqueIndexes1795653500000 } from './1795653500000-DirectoryHistoriqueIndexes';
+import { Barometre1795654000000 } from './1795654000000-Barometre';
 import { Autonomie1795654100000 } from './1795654100000-Autonomie';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
@@ -52,5 +53,6 @@ export const MIGRATIONS: Function[] = [
   CapitalisationInvitation1795653300000,
   SpecialisationQuestions1795653400000,
   DirectoryHistoriqueIndexes1795653500000,
+  Barometre1795654000000,
   Autonomie1795654100000,
 ];

@@ -1,0 +1,3 @@
+import type { Me } from '../auth/session';
+
+export const isMdr = (role: Me['role']): boolean => role === 'agent_mdr' || role === 'responsable_mdr';
