@@ -1,18 +1,13 @@
+import { DEPARTEMENTS, PROJECTION, VIEWBOX } from './occitanie-departements';
 import { LIBELLE_METEO, type Meteo, METEOS, type Territoire } from './queries';
 
 const COULEUR = Object.fromEntries(METEOS.map((m) => [m.meteo, m.couleur])) as Record<Meteo, string>;
 
-// The box of Occitanie (longitude, latitude), a little wider than its Maisons.
-const OUEST = -0.3;
-const EST = 5.1;
-const SUD = 42.5;
-const NORD = 44.9;
-const LARGEUR = 600;
-// Equirectangular at 43.7° N: a degree of longitude is cos(43.7°) ≈ 0.72 of a degree of latitude.
-const HAUTEUR = Math.round((LARGEUR * (NORD - SUD)) / ((EST - OUEST) * 0.723));
-
-const x = (longitude: number) => ((longitude - OUEST) / (EST - OUEST)) * LARGEUR;
-const y = (latitude: number) => ((NORD - latitude) / (NORD - SUD)) * HAUTEUR;
+// Longitude/latitude to the drawing of the départements (occitanie-departements.ts, generated).
+const P = PROJECTION;
+export const x = (longitude: number) => P.minX + ((longitude - P.ouest) / (P.est - P.ouest)) * (P.maxX - P.minX);
+export const y = (latitude: number) => P.minY + ((P.nord - latitude) / (P.nord - P.sud)) * (P.maxY - P.minY);
+const LARGEUR_MAX = 640;
 
 /** What a screen reader hears of a point: the Maison, its weather of the month and its entries. */
 export function libellePoint(t: Territoire): string {
@@ -21,16 +16,28 @@ export function libellePoint(t: Territoire): string {
 }
 
 /**
- * The Maisons on a plain SVG, placed by the approximate coordinates of their town, coloured by
- * the weather of the month (a hollow point: no entry). Each point is an image named by its
+ * The Maisons on the outlines of Occitanie's départements (a plain SVG, no tiles: works offline),
+ * placed by the approximate coordinates of their town, coloured by the weather of the month (a
+ * hollow point: no entry). Each point is an image named by its
  * Maison and weather; the table beside it carries the same figures.
  */
 export function CarteBarometre({ territoires, mois }: { territoires: Territoire[]; mois: string }) {
   const places = territoires.filter((t) => t.latitude != null && t.longitude != null);
   return (
     <figure className="carte-barometre">
-      <svg viewBox={`0 0 ${LARGEUR} ${HAUTEUR}`} width="100%" role="group" aria-label={`Carte des Maisons de la Région, météo de ${mois}`} style={{ maxWidth: LARGEUR }}>
-        <rect x={0} y={0} width={LARGEUR} height={HAUTEUR} fill="#f4f7fa" stroke="#c8d1da" />
+      <svg
+        viewBox={`${VIEWBOX.x} ${VIEWBOX.y} ${VIEWBOX.largeur} ${VIEWBOX.hauteur}`}
+        width="100%"
+        role="group"
+        aria-label={`Carte des Maisons de la Région, météo de ${mois}`}
+        style={{ maxWidth: LARGEUR_MAX }}
+      >
+        <rect x={VIEWBOX.x} y={VIEWBOX.y} width={VIEWBOX.largeur} height={VIEWBOX.hauteur} fill="#f4f7fa" />
+        <g aria-hidden="true">
+          {DEPARTEMENTS.map((d) => (
+            <path key={d.code} d={d.path} fill="#e6ebf0" stroke="#9aa5b1" strokeWidth={0.5} strokeLinejoin="round" />
+          ))}
+        </g>
         {places.map((t) => {
           const cx = x(t.longitude!);
           const cy = y(t.latitude!);
@@ -38,8 +45,8 @@ export function CarteBarometre({ territoires, mois }: { territoires: Territoire[
           return (
             <g key={t.maisonId} role="img" aria-label={libellePoint(t)}>
               <title>{libellePoint(t)}</title>
-              <circle cx={cx} cy={cy} r={10} fill={couleur} stroke="#33404d" strokeWidth={t.meteoDuMois ? 1 : 2} />
-              <text x={cx + 13} y={cy + 4} fontSize={13} fill="#1f2933" aria-hidden="true">
+              <circle cx={cx} cy={cy} r={3.6} fill={couleur} stroke="#33404d" strokeWidth={t.meteoDuMois ? 0.4 : 0.8} />
+              <text x={cx + 4.8} y={cy + 1.8} fontSize={5.2} fill="#1f2933" aria-hidden="true">
                 {t.ville}
               </text>
             </g>
@@ -56,7 +63,8 @@ export function CarteBarometre({ territoires, mois }: { territoires: Territoire[
             {m.libelle}{' '}
           </span>
         ))}
-        <span className="legende-meteo">○ aucun relevé</span>. Positions approximatives (centre de la ville).
+        <span className="legende-meteo">○ aucun relevé</span>. Positions approximatives (centre de la ville). Fond de carte : départements
+        d’après svg-maps (CC BY 4.0).
       </figcaption>
     </figure>
   );
