@@ -3,6 +3,7 @@ import { ManualClock } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { questionRows } from '../dashboards/question-rows';
 
 /**
  * Autonomy (issue 15, ADR 0021): the computed gauge on a month built row by row (November 2026,
@@ -35,31 +36,7 @@ describe('autonomy: the computed gauge and the survey', () => {
   const post = async (email: string, path: string, body: unknown) => api.post(`/api/v1/autonomie${path}`, body, { token: await token(email) });
   const jauge = (email: string, query = 'mois=2026-11', headers: Record<string, string> = {}) => get(email, `/jauge?${query}`, headers);
   const q = (sql: string, params: unknown[] = []) => scratch.ownerQuery<any>(sql, params);
-  let n = 0;
-
-  async function question(o: { dispositif: string | null; maison: string; at: string; escaladee?: boolean; reponse?: string | null; statut?: string }): Promise<string> {
-    const id = randomUUID();
-    n += 1;
-    const escaladee = o.escaladee ?? false;
-    await q(
-      `INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, dispositif_id, theme_id, statut, direction_id, reponse, created_by, created_at, updated_at, escaladee_at, version)
-       VALUES ($1, $2, $3, 'Objet', 'Description', 'guichet', 'normale', $4, $5, $6, $7, $8, $9, $10, $10, $11, 1)`,
-      [
-        id,
-        `Q-2026-8${String(n).padStart(5, '0')}`,
-        ids[o.maison],
-        o.dispositif ? ids[o.dispositif] : null,
-        o.dispositif ? null : ids.themeTourisme,
-        o.statut ?? (escaladee ? 'escaladee' : o.reponse ? 'repondue_localement' : 'recue'),
-        escaladee ? ids.tourisme : null,
-        o.reponse ?? null,
-        ids.agent,
-        o.at,
-        escaladee ? o.at : null,
-      ],
-    );
-    return id;
-  }
+  const question = questionRows(q, ids, '8');
   async function publiee(o: { dispositif: string; at: string; retireeLe?: string }): Promise<void> {
     await q(
       `INSERT INTO reponse_publiee (id, dispositif_id, question, reponse, diffusion, auteur_id, publiee_le, retiree_le)
