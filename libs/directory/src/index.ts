@@ -1,6 +1,7 @@
 export * from './persistence/directory.entities';
 export * from './directory.module';
 export * from './queries/directory.views';
+export * from './queries/references-inconnues';
 export * from './queries/find-auth-user.query';
 export * from './queries/list-dev-users.query';
 export * from './queries/list-maisons.query';

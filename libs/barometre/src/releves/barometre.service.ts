@@ -15,6 +15,7 @@ import {
   withIdempotency,
 } from '@app/core';
 import { porteeTableau } from '@app/dashboards';
+import { referencesInconnues } from '@app/directory';
 import { Meteo, METEOS } from '../persistence/barometre.entities';
 import { COORDONNEES_VILLES } from './coordonnees';
 import { donneesPersonnellesDans, messageDonneesPersonnelles } from './donnees-personnelles';
@@ -152,15 +153,7 @@ export class BarometreService {
   }
 
   private async verifierReferences(manager: EntityManager, input: { themeId?: string | null; dispositifId?: string | null }): Promise<void> {
-    const errors: FieldError[] = [];
-    if (input.themeId) {
-      const [t] = await manager.query(`SELECT 1 FROM theme WHERE id = $1`, [input.themeId]);
-      if (!t) errors.push({ field: 'themeId', message: 'Thème introuvable.' });
-    }
-    if (input.dispositifId) {
-      const [d] = await manager.query(`SELECT 1 FROM dispositif WHERE id = $1`, [input.dispositifId]);
-      if (!d) errors.push({ field: 'dispositifId', message: 'Dispositif introuvable.' });
-    }
+    const errors = await referencesInconnues(manager, input);
     if (errors.length > 0) throw new DomainError('REFERENCE_INCONNUE', 'unprocessable', errors[0].message, { errors });
   }
 

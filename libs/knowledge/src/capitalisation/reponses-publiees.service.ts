@@ -19,6 +19,7 @@ import {
 } from '@app/core';
 import { canPublierReponse, canReadQuestion, LIBELLE_STATUT, QuestionScope, QuestionStatut } from '@app/questions';
 import { recordTicketEvents, TimelineEntry, unitesOf } from '@app/timeline';
+import { referencesInconnues } from '@app/directory';
 import { donneesPersonnellesCitees, messageDonneesPersonnelles, UsagerConnu } from './donnees-personnelles';
 
 export type DiffusionReponse = 'interne' | 'externe';
@@ -173,14 +174,7 @@ export class ReponsesPublieesService {
       const found = donneesPersonnellesCitees(texte, usager);
       if (found.length) errors.push({ field, message: messageDonneesPersonnelles(found) });
     }
-    if (fields.dispositifId) {
-      const [d] = await manager.query(`SELECT 1 FROM dispositif WHERE id = $1`, [fields.dispositifId]);
-      if (!d) errors.push({ field: 'dispositifId', message: 'Ce dispositif n’existe pas.' });
-    }
-    if (fields.themeId) {
-      const [t] = await manager.query(`SELECT 1 FROM theme WHERE id = $1`, [fields.themeId]);
-      if (!t) errors.push({ field: 'themeId', message: 'Ce thème n’existe pas.' });
-    }
+    errors.push(...(await referencesInconnues(manager, fields)));
     if (errors.length) throw new DomainError('PUBLICATION_REFUSEE', 'unprocessable', errors[0].message, { errors });
   }
 
