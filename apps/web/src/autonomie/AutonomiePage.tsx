@@ -287,7 +287,7 @@ export function FormulaireEnquete({ enquete }: { enquete: Enquete }) {
       ))}
       <FieldError id="autonomie-notes-erreur" message={manque ?? probleme?.field('notes')} />
       <ProblemAlert problem={probleme} shownByField={Boolean(probleme?.field('notes'))} />
-      <button type="submit" disabled={repondre.isPending}>
+      <button type="submit" className="button" disabled={repondre.isPending}>
         Enregistrer ma réponse
       </button>
       {enregistree && <p role="status">Votre réponse est enregistrée.</p>}
