@@ -10,6 +10,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  */
 export default defineConfig({
   root: here,
+  // Vite's and Vitest's caches in the repository's node_modules, not apps/web/node_modules: a file
+  // written under apps/ would make `npm start`'s build-if-stale rebuild dist/ mid-run (test/ops).
+  cacheDir: fileURLToPath(new URL('../../node_modules/.vite/relais-web', import.meta.url)),
   plugins: [react()],
   test: {
     environment: 'jsdom',
