@@ -13,6 +13,8 @@ const CLOSED_REDIS = 'redis://:s3cret-redis@127.0.0.1:6529';
 function env(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    // npm start builds if stale; under npm test the runner has built dist/ once (RELAIS_BUILD=never).
+    ...(process.env.RELAIS_BUILD ? { RELAIS_BUILD: process.env.RELAIS_BUILD } : {}),
     NODE_ENV: 'test',
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: TEST_REDIS_URL,

@@ -2,7 +2,8 @@
 // something that goes into dist/ changed since the last build it made: a source or tsconfig under apps/ or libs/ (a directory's own mtime catches a deleted or
 // renamed file), nest-cli.json, tsconfig.json, package.json or package-lock.json. Otherwise the
 // 15–40 s `nest build` of both apps is skipped. The stamp takes the time the build started, so
-// an edit made during the build still triggers the next one. RELAIS_BUILD=always forces it.
+// an edit made during the build still triggers the next one. RELAIS_BUILD=always forces it;
+// RELAIS_BUILD=never skips it (the test runner builds once, then no suite may rebuild dist/ under another).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +31,7 @@ export function buildIsCurrent(root, outputs) {
 /** Compiles both apps and the web app unless dist/ is current (cwd: the repository); exits when the build fails. */
 export function buildIfStale(outputs, force = false) {
   const root = process.cwd();
+  if (!force && process.env.RELAIS_BUILD === 'never') return false;
   if (!force && buildIsCurrent(root, outputs)) return false;
   console.log('Compilation de Relais (sources modifiées depuis la dernière compilation)…');
   const stampPath = path.join(root, STAMP);
