@@ -373,7 +373,13 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.get(`/api/v1/webhooks/${created.id}/livraisons?statut=echouee`, { token: admin }), 'GET', '/api/v1/webhooks/{id}/livraisons', 200);
       conforms(await api.get(`/api/v1/webhooks/${created.id}/livraisons?statut=perdue`, { token: admin }), 'GET', '/api/v1/webhooks/{id}/livraisons', 400);
       conforms(await api.post(`/api/v1/webhooks/livraisons/${livraison}/rejouer`, {}, { token: admin }), 'POST', '/api/v1/webhooks/livraisons/{id}/rejouer', 200);
-      conforms(await api.post(`/api/v1/webhooks/livraisons/${livraison}/rejouer`, {}, { token: admin }), 'POST', '/api/v1/webhooks/livraisons/{id}/rejouer', 409);
+      // The replayed attempt may already have failed (port 1 refuses at once), so the 409 is asked of a delivery still being tried.
+      const [{ id: enCours }] = await f.query(
+        `INSERT INTO webhook_livraison (id, endpoint_id, evenement_id, type, payload, statut, tentatives, tentatives_max, prochaine_tentative_a, creee_a)
+         VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'commande.emise', '{}', 'en_attente', 1, 3, now() + interval '1 hour', now()) RETURNING id`,
+        [created.id],
+      );
+      conforms(await api.post(`/api/v1/webhooks/livraisons/${enCours}/rejouer`, {}, { token: admin }), 'POST', '/api/v1/webhooks/livraisons/{id}/rejouer', 409);
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin, headers: { 'if-match': '"9"' } }), 'POST', '/api/v1/webhooks/{id}/desactiver', 412);
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 200);
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 409);
