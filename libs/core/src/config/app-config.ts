@@ -70,6 +70,14 @@ export class AppConfig {
   @IsConnectionUrl(['redis:', 'rediss:'])
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * Where the job queues (SLA timers, outbox relay, mails, webhooks, live stream) run: on Redis
+   * (default) or on PostgreSQL (BullMQ's PostgreSQL backend), the embedded default when no Redis
+   * answers (issue #16). Set by `npm start` when it falls back; never silently in production.
+   */
+  @IsIn(['redis', 'postgres'])
+  FILES_ATTENTE: 'redis' | 'postgres' = 'redis';
+
   /** Prefix of every BullMQ key, so that several deployments (or test runs) can share one Redis. */
   @IsString()
   @MinLength(1)
