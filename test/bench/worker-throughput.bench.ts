@@ -99,7 +99,7 @@ class CpuMeter {
   private redis0 = 0;
 
   constructor(
-    private readonly workerPid: number,
+    private readonly workerPid: number | null,
     private readonly pgQuery: (sql: string, params?: unknown[]) => Promise<Array<{ pid: number }>>,
     private readonly database: string,
     private readonly redis: Redis,
@@ -124,7 +124,7 @@ class CpuMeter {
   }
 
   async start(): Promise<void> {
-    this.worker0 = cpuSeconds(this.workerPid);
+    this.worker0 = this.workerPid ? cpuSeconds(this.workerPid) : 0;
     this.pg0 = await this.backends();
     this.redis0 = await this.redisCpu();
   }
@@ -133,7 +133,7 @@ class CpuMeter {
     const now = await this.backends();
     let postgres = 0;
     for (const [pid, cpu] of now) postgres += cpu - (this.pg0.get(pid) ?? 0);
-    return { worker: cpuSeconds(this.workerPid) - this.worker0, postgres, redis: (await this.redisCpu()) - this.redis0 };
+    return { worker: (this.workerPid ? cpuSeconds(this.workerPid) : 0) - this.worker0, postgres, redis: (await this.redisCpu()) - this.redis0 };
   }
 }
 
@@ -200,21 +200,28 @@ async function fires(): Promise<{ drain: Drain; redisKeys: { keys: number; untag
 }
 
 /** The tables a question's whole life writes to, with bytes (heap, TOAST and indexes). */
-async function tableSizes(f: SlaFixture): Promise<Map<string, { rows: number; bytes: number }>> {
+async function tableSizes(f: SlaFixture): Promise<Map<string, { rows: number; bytes: number; live: number }>> {
   const tables: Array<{ relname: string; bytes: string }> = await f.query(
     `SELECT c.relname, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r'`,
   );
-  const out = new Map<string, { rows: number; bytes: number }>();
+  const out = new Map<string, { rows: number; bytes: number; live: number }>();
   for (const t of tables) {
-    const [{ n }] = await f.query(`SELECT count(*)::int n FROM "${t.relname}"`);
-    out.set(t.relname, { rows: n, bytes: Number(t.bytes) });
+    // live: the bytes of the rows as they are now (no dead versions, page or index overhead).
+    const [{ n, live }] = await f.query(`SELECT count(*)::int n, coalesce(sum(pg_column_size(t.*)), 0)::bigint live FROM "${t.relname}" t`);
+    out.set(t.relname, { rows: n, bytes: Number(t.bytes), live: Number(live) });
   }
   return out;
 }
 
 /** Phase 2: whole question lives over the API with no worker, then one worker drains the outbox. */
-async function outbox(): Promise<{ drain: Drain; perQuestion: Array<{ table: string; rows: number; bytes: number }>; requests: number; requestSeconds: number }> {
+async function outbox(): Promise<{
+  drain: Drain;
+  perQuestion: Array<{ table: string; rows: number; bytes: number; live: number }>;
+  requests: number;
+  requestSeconds: number;
+  requestCpu: { api: number; postgres: number };
+}> {
   const f = await SlaFixture.start('relais_test_bench_throughput_outbox', REDIS_DB, { QUEUE_PREFIX: PREFIX }, false);
   let worker: ChildProcess | null = null;
   try {
@@ -228,6 +235,10 @@ async function outbox(): Promise<{ drain: Drain; perQuestion: Array<{ table: str
       return res;
     };
     let next = 0;
+    // The API runs in this process (with the HTTP client that drives it): its CPU, and PostgreSQL's for these requests.
+    const apiMeter = new CpuMeter(null, (sql, params) => f.query(sql, params), new URL(f.env.DATABASE_URL).pathname.slice(1), f.redis);
+    await apiMeter.start();
+    const cpuBefore = process.cpuUsage();
     const started = Date.now();
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -243,6 +254,8 @@ async function outbox(): Promise<{ drain: Drain; perQuestion: Array<{ table: str
       }),
     );
     const requestSeconds = (Date.now() - started) / 1000;
+    const used = process.cpuUsage(cpuBefore);
+    const requestCpu = { api: (used.user + used.system) / 1e6, postgres: (await apiMeter.read()).postgres };
     await f.api.close();
     const [{ n: rows }] = await f.query(`SELECT count(*)::int n FROM outbox WHERE published_at IS NULL`);
     await f.query(`VACUUM ANALYZE`);
@@ -260,10 +273,13 @@ async function outbox(): Promise<{ drain: Drain; perQuestion: Array<{ table: str
     worker = null;
     const after = await tableSizes(f);
     const perQuestion = [...after]
-      .map(([table, a]) => ({ table, rows: (a.rows - (before.get(table)?.rows ?? 0)) / QUESTIONS, bytes: (a.bytes - (before.get(table)?.bytes ?? 0)) / QUESTIONS }))
+      .map(([table, a]) => {
+        const b = before.get(table) ?? { rows: 0, bytes: 0, live: 0 };
+        return { table, rows: (a.rows - b.rows) / QUESTIONS, bytes: (a.bytes - b.bytes) / QUESTIONS, live: (a.live - b.live) / QUESTIONS };
+      })
       .filter((t) => t.rows > 0)
       .sort((a, b) => b.bytes - a.bytes);
-    return { drain: { what: 'outbox events (relayed and processed)', count: rows, seconds, cpuSeconds: cpu.worker, postgresCpuSeconds: cpu.postgres, redisCpuSeconds: cpu.redis, load }, perQuestion, requests: QUESTIONS * 5, requestSeconds };
+    return { drain: { what: 'outbox events (relayed and processed)', count: rows, seconds, cpuSeconds: cpu.worker, postgresCpuSeconds: cpu.postgres, redisCpuSeconds: cpu.redis, load }, perQuestion, requests: QUESTIONS * 5, requestSeconds, requestCpu };
   } finally {
     if (worker) await stopWorker(worker);
     await f.api.close().catch(() => undefined);
@@ -289,14 +305,15 @@ describe('worker throughput on one core', () => {
     ].join('\n');
     const kb = (b: number) => (b / 1024).toFixed(2);
     const sizes = [
-      '| table | rows per question | kB per question (heap, TOAST, indexes) | MB per 100k questions |',
-      '|---|---:|---:|---:|',
-      ...b.perQuestion.map((t) => `| \`${t.table}\` | ${t.rows.toFixed(2)} | ${kb(t.bytes)} | ${((t.bytes * 100_000) / 1e6).toFixed(0)} |`),
-      `| **total** | | ${kb(b.perQuestion.reduce((s, t) => s + t.bytes, 0))} | ${((b.perQuestion.reduce((s, t) => s + t.bytes, 0) * 100_000) / 1e6).toFixed(0)} |`,
+      '| table | rows per question | kB per question on disk (heap, TOAST, indexes; not vacuumed) | of which live row bytes | MB per 100k questions on disk |',
+      '|---|---:|---:|---:|---:|',
+      ...b.perQuestion.map((t) => `| \`${t.table}\` | ${t.rows.toFixed(2)} | ${kb(t.bytes)} | ${kb(t.live)} | ${((t.bytes * 100_000) / 1e6).toFixed(0)} |`),
+      `| **total** | | ${kb(b.perQuestion.reduce((s, t) => s + t.bytes, 0))} | ${kb(b.perQuestion.reduce((s, t) => s + t.live, 0))} | ${((b.perQuestion.reduce((s, t) => s + t.bytes, 0) * 100_000) / 1e6).toFixed(0)} |`,
     ].join('\n');
     console.log(
       `\nWorker throughput (compiled worker pinned to CPU ${CPU}, prefix ${PREFIX}; redis keys after the fires: ${a.redisKeys.keys}, ${a.redisKeys.untagged} without the prefix)\n\n${drains}\n\n` +
-        `Whole lives over the API (${b.requests.toLocaleString('en')} requests in ${b.requestSeconds.toFixed(0)} s, 8 at a time, in-process API): what one question adds\n\n${sizes}\n`,
+        `Whole lives over the API: ${b.requests.toLocaleString('en')} write requests in ${b.requestSeconds.toFixed(0)} s, 8 at a time, in-process API; ` +
+        `CPU per request: ${((1000 * b.requestCpu.api) / b.requests).toFixed(1)} ms for the API and its HTTP client, ${((1000 * b.requestCpu.postgres) / b.requests).toFixed(1)} ms PostgreSQL. What one question adds:\n\n${sizes}\n`,
     );
     expect(a.redisKeys.untagged).toBe(0);
   }, 60 * 60_000);
