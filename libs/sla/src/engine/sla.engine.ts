@@ -336,7 +336,8 @@ export function fromState(s: ClockState): Partial<SlaHorlogeRow> {
   };
 }
 
-function addArms(plan: TimerPlan, horlogeId: string, clock: SlaClock): void {
+/** The timers a clock needs now (a running clock: its warning, unless sent, and its breach). Exported for the Redis sizing bench. */
+export function addArms(plan: TimerPlan, horlogeId: string, clock: SlaClock): void {
   const s = clock.state;
   if (s.etat !== 'running') return;
   if (s.avertissementA && !s.avertieA) plan.arm.push({ horlogeId, generation: s.generation, type: 'avertissement', at: s.avertissementA });
