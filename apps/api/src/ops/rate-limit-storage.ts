@@ -48,6 +48,8 @@ return {hits, tonumber(oldest[2]) - now, 0, 0}
 
 /** How long one rate-limit check may wait for Redis before the process counts on its own. */
 const COMMAND_TIMEOUT_MS = 1_000;
+/** How long the API's start waits for this connection at most. */
+const CONNECT_WAIT_MS = 2_000;
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -78,9 +80,22 @@ export class RedisRateLimitStorage implements ThrottlerStorage, OnApplicationBoo
     return this.redis?.status === 'ready';
   }
 
-  /** Connects at start, so that the first attempts already count in Redis. */
-  onApplicationBootstrap(): void {
-    this.connection();
+  /**
+   * Connects before the API listens, so that its first attempts already count in Redis: waits
+   * for the connection, or its first failure (Redis away: the API serves without it), bounded.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const redis = this.connection();
+    if (redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done).off('error', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CONNECT_WAIT_MS);
+      redis.once('ready', done).once('error', done);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
