@@ -207,7 +207,7 @@ describe('two API processes behind a balancer and two workers', () => {
     expect((await attempt(apis[1].url, client)).status).toBe(429);
     // Per client: another address still gets its answer.
     expect((await attempt(balancer.url, '198.51.100.8')).status).toBe(401);
-  });
+  }, 30_000);
 
   it('a live stream held by API 1 (and one through the balancer) hears what was done through API 2', async () => {
     const direct = await SseClient.open(`${apis[0].url}/api/v1/flux`, tokens.agent);
@@ -221,7 +221,7 @@ describe('two API processes behind a balancer and two workers', () => {
     const heard = (client: SseClient) => client.of<{ ticketId: string; type: string }>('fil').some((e) => e.ticketId === created.body.id && e.type === 'question.recue');
     await direct.waitFor(() => heard(direct), 'the event on API 1', 20_000);
     await proxied.waitFor(() => heard(proxied), 'the event through the balancer', 20_000);
-  });
+  }, 45_000);
 
   it('under load through the balancer: each SLA timer fires once, each e-mail and each webhook is sent once', async () => {
     const [{ id: eceau }] = await query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);
