@@ -69,6 +69,8 @@ export class RedisRateLimitStorage implements ThrottlerStorage, OnApplicationBoo
   private readonly fallback = new ThrottlerStorageService();
   private readonly outage = new OutageLog(this.logger, 'relais-api-rate-limit');
   private redis: RateLimitRedis | null = null;
+  /** Once the application stops, a late request counts in memory rather than reopening Redis. */
+  private closed = false;
 
   constructor(
     private readonly url: string,
@@ -99,12 +101,14 @@ export class RedisRateLimitStorage implements ThrottlerStorage, OnApplicationBoo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     this.fallback.onApplicationShutdown();
     if (this.redis) await closeRedis(this.redis);
     this.redis = null;
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    if (this.closed) return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
     const redis = this.connection();
     if (redis.status === 'ready') {
       try {
