@@ -84,6 +84,7 @@ export class TestApi {
 export async function clearRateLimits(config: AppConfig): Promise<void> {
   if (config.FILES_ATTENTE !== 'redis') return;
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // the connect() below reports it
   try {
     await redis.connect();
     let cursor = '0';
