@@ -148,7 +148,8 @@ describe('two API processes behind a balancer and two workers', () => {
       const port = await freePort();
       apis.push({ ...spawnNode([API_MAIN], { ...env, PORT: String(port) }), port, url: `http://127.0.0.1:${port}` });
     }
-    await Promise.all(apis.map((api) => waitForHttp(`${api.url}/health/live`, api, 60_000)));
+    // Four Nest boots at once: seconds on an idle machine, a minute on a loaded one.
+    await Promise.all(apis.map((api) => waitForHttp(`${api.url}/health/live`, api, 90_000)));
     balancer = new Balancer(apis.map((api) => api.port));
     await balancer.start();
 
@@ -158,7 +159,7 @@ describe('two API processes behind a balancer and two workers', () => {
       await waitFor(async () => {
         for (const w of workers) if (w.child.exitCode !== null) throw new Error(`a worker exited:\n${output()}`);
         return (await queue.getWorkersCount()) >= 2;
-      }, 'both workers', 60_000);
+      }, 'both workers', 90_000);
     } finally {
       await queue.close();
     }
@@ -176,7 +177,7 @@ describe('two API processes behind a balancer and two workers', () => {
     expect(endpoint.status).toBe(201);
     endpointId = endpoint.body.id;
     receiver.on('/relais', 'ok', endpoint.body.secret);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const s of streams) s.close();
