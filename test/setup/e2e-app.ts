@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
 import { AppConfig, Clock } from '@app/core';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { testConfig } from './test-env';
@@ -28,6 +29,7 @@ export class TestApi {
 
   static async start(options: { config?: Record<string, string>; clock?: Clock } = {}): Promise<TestApi> {
     const config = testConfig(options.config);
+    await clearRateLimits(config);
     const app = await createApiApp(config, { clock: options.clock });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
@@ -70,6 +72,31 @@ export class TestApi {
 
   async close(): Promise<void> {
     await this.app.close();
+  }
+}
+
+/**
+ * Forgets the rate limits counted under the config's QUEUE_PREFIX. They live in Redis, shared by
+ * every API process and kept across restarts (issue #16); each suite's API starts with none, as
+ * a fresh process did when they were counted in memory, whatever ran before under that prefix
+ * within the minute (another suite's logins, the previous run of this one).
+ */
+export async function clearRateLimits(config: AppConfig): Promise<void> {
+  if (config.FILES_ATTENTE !== 'redis') return;
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined); // the connect() below reports it
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.QUEUE_PREFIX}:rate-limit:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis unreachable (a suite testing that): nothing was counted there either.
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -19,6 +19,7 @@ import { DirectoryController } from './directory/directory.controller';
 import { HistoriqueController } from './directory/historique.controller';
 import { HealthModule } from './health/health.module';
 import { OpsModule } from './ops/ops.module';
+import { rateLimitStorage } from './ops/rate-limit-storage';
 import { MetricsModule } from './metrics/metrics.module';
 import { SuiviController } from './suivi/suivi.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -49,6 +50,8 @@ export class ApiModule {
         CoreModule.forRoot({ config, clock, redisRole: 'producer' }),
         AuthModule,
         ThrottlerModule.forRoot({
+          // Shared by every API process through Redis (in memory in the embedded mode).
+          storage: rateLimitStorage(config),
           throttlers: [
             { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT },
             // Only the usager's tracking page (the throttlers of a guarded route all apply otherwise).

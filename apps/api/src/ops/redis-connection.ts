@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Redis, RedisOptions } from 'ioredis';
 import { redisOptions } from '@app/core';
 
 /**
@@ -7,11 +7,13 @@ import { redisOptions } from '@app/core';
  * of queueing), named so that `CLIENT LIST` shows who holds it.
  *
  * ioredis reconnects on its own forever; without an 'error' listener it prints every failed
- * attempt to stderr, so this logs only the transitions: lost once, back once.
+ * attempt to stderr, so this logs only the transitions: lost once, back once. `overrides` adds
+ * options of one use (a command timeout).
  */
-export function createApiRedis(url: string, connectionName: string, logger: Logger): Redis {
+export function createApiRedis(url: string, connectionName: string, logger: Logger, overrides: Partial<RedisOptions> = {}): Redis {
   const redis = new Redis({
     ...redisOptions(url, 'producer'),
+    ...overrides,
     connectionName,
     // disconnect() is only used when the connection is not usable (see closeRedis): destroy the
     // socket at once. ioredis's default keeps a 2 s timer that holds the process open after a

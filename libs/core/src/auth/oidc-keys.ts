@@ -38,6 +38,10 @@ type LocalSet = ReturnType<typeof createLocalJWKSet>;
  * fetched stay in use for as long as the provider is unreachable: an outage of the provider
  * does not log anyone out, it is logged and shown by /health/ready. A key the provider removed
  * is dropped at the next successful fetch.
+ *
+ * Each API process holds its own copy (issue #16): a new key is accepted by each at its first
+ * token signed with it (an unknown key refreshes at once); a withdrawn key stays accepted by a
+ * process until its next refresh, 10 minutes at most while the provider answers.
  */
 @Injectable()
 export class OidcKeyStore implements OnModuleInit {

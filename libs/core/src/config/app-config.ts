@@ -468,14 +468,24 @@ export class ConfigError extends Error {
   }
 }
 
+/** The settings without a default, which loadConfig reads beside the class's own. */
+const OPTIONAL_KEYS = ['JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID'];
+
+/**
+ * Every environment variable the configuration reads (the deployment files are checked against
+ * it: test/ops/compose.e2e-spec.ts).
+ */
+export function configKeys(): string[] {
+  return [...new Set([...Object.keys(new AppConfig()), ...OPTIONAL_KEYS, ...SMTP_OPTIONAL_KEYS, ...S3_OPTIONAL_KEYS])];
+}
+
 /**
  * Validates the environment and returns the configuration, or throws a ConfigError naming the
  * first bad variable. An empty value counts as missing (it is never silently defaulted).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  const known = Object.keys(new AppConfig());
-  for (const key of [...known, 'JWT_SECRET', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_WEB_CLIENT_ID', 'PUBLIC_URL', 'METRICS_TOKEN', 'DATABASE_OWNER_URL', 'TIMELINE_HMAC_KEYS', 'TIMELINE_HMAC_KEY_ID', ...SMTP_OPTIONAL_KEYS, ...S3_OPTIONAL_KEYS]) {
+  for (const key of configKeys()) {
     const value = env[key];
     if (value === undefined) continue;
     if (value.trim() === '') throw new ConfigError(key, 'est vide : donnez une valeur ou retirez la variable');

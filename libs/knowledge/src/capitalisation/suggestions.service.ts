@@ -47,7 +47,12 @@ const BONUS_DISPOSITIF = 2;
 export const FREQUENCE_COMMUNE = 0.02;
 /** An index of fewer rows is searched with every word (its statistics would call every word common). */
 const INDEX_PETIT = 10_000;
-/** How long the lexeme frequencies read from pg_stats are kept (they change with ANALYZE only). */
+/**
+ * How long the lexeme frequencies read from pg_stats are kept (they change with ANALYZE only).
+ * Each API process keeps its own copy, stale by this much at most: they only choose which words
+ * pick the candidates, so two processes may rank a borderline suggestion differently for a few
+ * minutes after an ANALYZE, never show what the caller may not see.
+ */
 const FREQUENCES_TTL_MS = 10 * 60_000;
 
 const INDEX_REPONSES = 'idx_reponse_publiee_recherche';

@@ -20,7 +20,11 @@ const SUBSCRIPTION_REFRESH_MS = 2_000;
 export class WebhookConsumer implements OutboxConsumer {
   readonly name = 'webhooks';
   private readonly maxAttempts: number;
-  /** The SLA event types some active endpoint subscribes to; null until first read (then every type is taken). */
+  /**
+   * The SLA event types some active endpoint subscribes to; null until first read (then every
+   * type is taken). Per worker process, stale by SUBSCRIPTION_REFRESH_MS at most: a new
+   * subscription to SLA events starts within that on every worker.
+   */
   private slaTypesSubscribed: Set<string> | null = null;
   private watch: NodeJS.Timeout | null = null;
   private watching = false;

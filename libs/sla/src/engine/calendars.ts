@@ -18,7 +18,8 @@ export function calendrierDeMaison(maisonId: string): string {
 
 /**
  * Business calendars by id, cached by (id, version): a closure day added bumps the version and
- * the next read sees it.
+ * the next read sees it. Safe per process (issue #16): every read checks the row's version, so
+ * no process uses a calendar another one has changed.
  */
 @Injectable()
 export class CalendarRegistry {
