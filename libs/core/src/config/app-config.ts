@@ -303,6 +303,17 @@ export class AppConfig {
   @Max(60)
   SUGGESTIONS_MOIS = 6;
 
+  /**
+   * Months after a question's closing when the retention job anonymises its usager's data and
+   * free texts (ADR 0023, docs/rgpd.md). At least the tracking link's validity: an usager must
+   * not lose a page that still works.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  RGPD_RETENTION_MOIS = 12;
+
   /** Tracking pages (/suivi/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
   @Transform(toInt)
   @IsInt()
