@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ManualClock, QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
+import { QUESTIONS_PAR_EMAIL, QUESTIONS_PAR_TELEPHONE } from '@app/questions';
 import { sealTimelines, verifyAllTimelines } from '@app/timeline';
 import { RGPD_RETENTION_JOB } from '../../apps/worker/src/maintenance.processor';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
@@ -212,6 +213,26 @@ describe('RGPD: retention, access and erasure', () => {
     await scratch.dataSource.query(`SELECT fil_anonymiser_evenement($1, '{"reponse": "00"}'::jsonb)`, [e.id]);
     const v = await api.get(`/api/v1/questions/${ids.recent.id}/fil/verification`, { token: tokens.agent });
     expect(v.body).toMatchObject({ valide: false, anomalie: { raison: expect.stringContaining('MAC invalide') } });
+  });
+
+  it('finds an usager by the expression indexes on the normalised e-mail and phone', async () => {
+    const client = await scratch.connect();
+    try {
+      await client.query('BEGIN');
+      // A handful of rows: without this the planner rightly prefers reading the table.
+      await client.query('SET LOCAL enable_seqscan = off');
+      for (const [sql, value, index] of [
+        [QUESTIONS_PAR_EMAIL, RECENT.email, 'idx_question_usager_email'],
+        [QUESTIONS_PAR_TELEPHONE, RECENT.chiffres, 'idx_question_usager_telephone'],
+      ]) {
+        const plan = JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, [value])).rows[0]['QUERY PLAN']);
+        expect(plan).toContain(index);
+        expect((await client.query(sql, [value])).rows).toEqual([{ id: ids.recent.id }]);
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 
   it('exports everything held on an usager to an administrator, and journals it', async () => {

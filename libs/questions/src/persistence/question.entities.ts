@@ -147,6 +147,9 @@ export class QuestionRow {
  * it and to the référent handling the question; anonymised after the retention period.
  */
 @Entity({ name: 'question_usager' })
+/** The rights' searches by normalised e-mail and phone (ADR 0023): expression indexes, written in the Rgpd migration. */
+@Index('idx_question_usager_email', { synchronize: false })
+@Index('idx_question_usager_telephone', { synchronize: false })
 export class QuestionUsagerRow {
   @PrimaryColumn('uuid')
   questionId: string;

@@ -7,7 +7,7 @@ const CLES_PERSONNELLES = new Set(['objet', 'description', 'message', 'reponse',
 /**
  * A copy of a JSON value with every free text and every string holding one of `secrets` (the
  * usager's name, e-mail, phone…) replaced by « [anonymisé] »: for the payloads kept beside the
- * timeline (outbox, webhook deliveries, notifications), whose shape varies by event.
+ * timeline (outbox, notifications), whose shape varies by event.
  */
 export function caviarder(value: unknown, secrets: string[], cle?: string): unknown {
   if (typeof value === 'string') {
@@ -34,8 +34,8 @@ export interface QuestionAnonymisee {
  * Anonymises one question everywhere its usager's data can be (ADR 0023, docs/rgpd.md), in the
  * caller's transaction, the question row locked by the caller: the usager's name, organisation,
  * e-mail and phone; the question's objet, description, answer and issue; the timeline's free
- * texts (the chain still verifies); the outbox and webhook payloads; notification titles naming
- * them; the stored idempotent answers about it; its tracking links. What counts (dates, states,
+ * texts (the chain still verifies); the outbox payloads; notification titles naming them; its
+ * tracking links (and, per batch, purgerIdempotence for the stored answers). What counts (dates, states,
  * Maison, dispositif, thème, direction, SLA clocks) stays, so the dashboards do not move.
  * Idempotent.
  */
@@ -65,32 +65,25 @@ export async function anonymiserQuestion(m: EntityManager, questionId: string, a
   );
   const fil = await anonymiserFil(m, 'question', questionId);
 
-  const outbox: Array<{ id: string; payload: unknown }> = await m.query(`SELECT id, payload FROM outbox WHERE aggregate_id = $1`, [questionId]);
+  // The question's outbox rows are its timeline events' (same ids): found by primary key, as
+  // are the notifications about them (uq_notification_evenement_destinataire). Webhook
+  // deliveries are left: their payloads carry a whitelist of ids and codes (ADR 0011).
+  const outbox: Array<{ id: string; payload: unknown }> = await m.query(
+    `SELECT o.id, o.payload FROM outbox o WHERE o.id IN (SELECT e.id FROM timeline_event e WHERE e.ticket_type = 'question' AND e.ticket_id = $1)`,
+    [questionId],
+  );
   for (const row of outbox) {
     const payload = caviarder(row.payload, secrets);
     if (JSON.stringify(payload) !== JSON.stringify(row.payload)) await m.query(`UPDATE outbox SET payload = $2::jsonb WHERE id = $1`, [row.id, JSON.stringify(payload)]);
   }
-  const livraisons: Array<{ id: string; payload: string }> = await m.query(
-    `SELECT l.id, l.payload FROM webhook_livraison l WHERE l.evenement_id IN (SELECT id FROM timeline_event WHERE ticket_type = 'question' AND ticket_id = $1)`,
+  const notifications: Array<{ id: string; titre: string }> = await m.query(
+    `SELECT n.id, n.titre FROM notification n WHERE n.evenement_id IN (SELECT e.id FROM timeline_event e WHERE e.ticket_type = 'question' AND e.ticket_id = $1)`,
     [questionId],
   );
-  for (const row of livraisons) {
-    let payload: string;
-    try {
-      payload = JSON.stringify(caviarder(JSON.parse(row.payload), secrets));
-    } catch {
-      payload = JSON.stringify({ anonymise: true });
-    }
-    if (payload !== row.payload) await m.query(`UPDATE webhook_livraison SET payload = $2 WHERE id = $1`, [row.id, payload]);
-  }
-  const notifications: Array<{ id: string; titre: string }> = await m.query(`SELECT id, titre FROM notification WHERE ticket_id = $1`, [questionId]);
   for (const row of notifications) {
     const titre = caviarder(row.titre, secrets) as string;
     if (titre !== row.titre) await m.query(`UPDATE notification SET titre = $2 WHERE id = $1`, [row.id, titre]);
   }
-  // A stored answer replayed later would hand the data back: the question's and its messages'
-  // (scope or answer naming the question). Kept 24 h anyway, so this matters for an erasure.
-  await m.query(`DELETE FROM idempotency_key WHERE position($1 in scope) > 0 OR position($1 in response::text) > 0`, [questionId]);
   // The usager's links: nothing to follow any more.
   await m.query(`DELETE FROM question_lien_suivi WHERE question_id = $1`, [questionId]);
   return { questionId, evenements: fil.evenements, nonAnonymisables: fil.nonAnonymisables };
@@ -105,4 +98,18 @@ function secretsOf(u: { nom: string | null; organisation: string | null; email: 
     if (digits.length >= 6) out.push(digits);
   }
   return out.map((s) => s.trim().toLowerCase());
+}
+
+/**
+ * A stored idempotent answer replayed later would hand the data back: those about the questions
+ * (their scope or answer names one) go. The table holds 24 hours of keys (hourly purge): one scan
+ * per batch.
+ */
+export async function purgerIdempotence(m: EntityManager, questionIds: string[]): Promise<void> {
+  if (questionIds.length === 0) return;
+  await m.query(
+    `DELETE FROM idempotency_key k
+      WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS q(id) WHERE position(q.id in k.scope) > 0 OR position(q.id in k.response::text) > 0)`,
+    [questionIds],
+  );
 }

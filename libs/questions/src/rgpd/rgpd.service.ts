@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, AuthContext, Clock, decodeCursor, DEFAULT_LIMIT, DomainError, Page, toPage } from '@app/core';
 import { keyringOf } from '@app/timeline';
-import { anonymiserQuestion } from './rgpd.anonymiseur';
+import { anonymiserQuestion, purgerIdempotence } from './rgpd.anonymiseur';
 
 /** The usager looked for: by e-mail or by phone (exactly one). */
 export interface IdentifiantUsager {
@@ -112,6 +112,7 @@ export class RgpdService {
           evenements += done.evenements;
           report.nonAnonymisables += done.nonAnonymisables;
         }
+        await purgerIdempotence(m, ids);
         await this.journaliser(m, { acte: 'retention', acteurId: null, motif: null, identifiant: null, questions: ids, evenements, at });
         report.evenements += evenements;
         return ids.length;
@@ -160,6 +161,7 @@ export class RgpdService {
       const at = this.clock.now();
       let evenements = 0;
       for (const q of locked) evenements += (await anonymiserQuestion(m, q.id, at)).evenements;
+      await purgerIdempotence(m, ids);
       const journalId = await this.journaliser(m, { acte: 'effacement', acteurId: ctx.userId, motif, identifiant, questions: ids, evenements, at });
       return { journalId, questions: locked.map((q) => ({ id: q.id, reference: q.reference })), evenements };
     });
@@ -190,17 +192,11 @@ export class RgpdService {
     return toPage(items, limit, (last) => ({ k: last.at, id: last.id }));
   }
 
-  /** The usager's questions not yet anonymised (an anonymised one no longer holds the identifier). */
+  /** The usager's questions not yet anonymised (an anonymised one no longer holds the identifier), by an index on each. */
   private questionsDe(m: EntityManager, identifiant: IdentifiantUsager): Promise<Array<{ id: string }>> {
-    const email = identifiant.email ? normaliserEmail(identifiant.email) : null;
-    const telephone = identifiant.telephone ? normaliserTelephone(identifiant.telephone) : null;
-    return m.query(
-      `SELECT u.question_id AS id FROM question_usager u
-        WHERE ($1::text IS NOT NULL AND lower(btrim(u.email)) = $1)
-           OR ($2::text IS NOT NULL AND ${SQL_TELEPHONE('u.telephone')} = $2)
-        ORDER BY u.question_id`,
-      [email, telephone],
-    );
+    return identifiant.email
+      ? m.query(QUESTIONS_PAR_EMAIL, [normaliserEmail(identifiant.email)])
+      : m.query(QUESTIONS_PAR_TELEPHONE, [normaliserTelephone(identifiant.telephone ?? '')]);
   }
 
   private async exporter(m: EntityManager, ids: string[]): Promise<unknown[]> {
@@ -273,6 +269,12 @@ export function normaliserTelephone(telephone: string): string {
   return m ? `0${m[1]}` : digits;
 }
 
-/** normaliserTelephone in SQL, on a column. */
-const SQL_TELEPHONE = (col: string) =>
-  `regexp_replace(regexp_replace(${col}, '\\D', '', 'g'), '^(?:0033|33)(\\d{9})$', '0\\1')`;
+/**
+ * The rights' searches. Their expressions are exactly those of the partial indexes
+ * idx_question_usager_email and idx_question_usager_telephone (migration Rgpd1795655000000):
+ * normaliserEmail and normaliserTelephone in SQL.
+ */
+export const QUESTIONS_PAR_EMAIL = `SELECT question_id AS id FROM question_usager
+  WHERE email IS NOT NULL AND lower(btrim(email)) = $1 ORDER BY question_id`;
+export const QUESTIONS_PAR_TELEPHONE = `SELECT question_id AS id FROM question_usager
+  WHERE telephone IS NOT NULL AND regexp_replace(regexp_replace(telephone, '\\D', '', 'g'), '^(?:0033|33)(\\d{9})$', '0\\1') = $1 ORDER BY question_id`;

@@ -60,6 +60,11 @@ export class Rgpd1795655000000 implements MigrationInterface {
         // The retention job's batches: closed questions not yet anonymised, oldest closing first.
         await queryRunner.query(`CREATE INDEX "idx_question_a_anonymiser" ON "question" ("closed_at", "id") WHERE statut = 'close' AND anonymisee_le IS NULL`);
 
+        // The rights' search: an usager by e-mail (case-insensitive) or phone (digits, +33 as 0),
+        // the very expressions of RgpdService's query.
+        await queryRunner.query(`CREATE INDEX "idx_question_usager_email" ON "question_usager" (lower(btrim(email))) WHERE email IS NOT NULL`);
+        await queryRunner.query(`CREATE INDEX "idx_question_usager_telephone" ON "question_usager" (regexp_replace(regexp_replace(telephone, '\\D', '', 'g'), '^(?:0033|33)(\\d{9})$', '0\\1')) WHERE telephone IS NOT NULL`);
+
         await queryRunner.query(`
             CREATE TABLE "rgpd_journal" (
                 "id" uuid NOT NULL,
@@ -90,6 +95,8 @@ export class Rgpd1795655000000 implements MigrationInterface {
         await queryRunner.query(`DROP TABLE "rgpd_journal"`);
         await queryRunner.query(`DROP FUNCTION rgpd_journal_append_only()`);
         await queryRunner.query(`DROP INDEX "idx_question_a_anonymiser"`);
+        await queryRunner.query(`DROP INDEX "idx_question_usager_telephone"`);
+        await queryRunner.query(`DROP INDEX "idx_question_usager_email"`);
         await queryRunner.query(`ALTER TABLE "question" DROP COLUMN "anonymisee_le"`);
         await queryRunner.query(`DROP FUNCTION fil_anonymiser_evenement(uuid, jsonb)`);
         await queryRunner.query(`
