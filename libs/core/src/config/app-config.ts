@@ -516,6 +516,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       throw new ConfigError('TIMELINE_HMAC_KEYS', 'ne doit pas contenir la clé de développement en production');
     }
   }
+  // The nightly anonymisation deletes the tracking links: an usager would lose a page that still works.
+  if (config.RGPD_RETENTION_MOIS < config.SUIVI_VALIDITE_MOIS) {
+    throw new ConfigError('RGPD_RETENTION_MOIS', `doit être au moins SUIVI_VALIDITE_MOIS (${config.SUIVI_VALIDITE_MOIS}) : l’anonymisation supprime les liens de suivi encore valides`);
+  }
   assertOidcSettings(config);
   assertSmtpSettings(config);
   assertS3Settings(config);
