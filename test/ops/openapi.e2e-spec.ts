@@ -385,6 +385,19 @@ describe('OpenAPI document (/api/docs-json): lints clean, complete, and true to 
       conforms(await api.post(`/api/v1/webhooks/${created.id}/desactiver`, {}, { token: admin }), 'POST', '/api/v1/webhooks/{id}/desactiver', 409);
     });
 
+    it('RGPD: access, erasure and the journal (administrators)', async () => {
+      const admin = await api.login(C.admin);
+      const acces = conforms(await api.post('/api/v1/rgpd/acces', { email: 'personne@example.org' }, { token: admin }), 'POST', '/api/v1/rgpd/acces', 200);
+      expect(acces.questions).toEqual([]);
+      conforms(await api.post('/api/v1/rgpd/acces', {}, { token: admin }), 'POST', '/api/v1/rgpd/acces', 400);
+      conforms(await api.post('/api/v1/rgpd/acces', { email: 'personne@example.org' }, { token: await api.login(C.agentFoix) }), 'POST', '/api/v1/rgpd/acces', 403);
+      conforms(await api.post('/api/v1/rgpd/effacements', { telephone: '05 00 00 00 00', motif: 'Demande reçue par courrier.' }, { token: admin }), 'POST', '/api/v1/rgpd/effacements', 200);
+      conforms(await api.post('/api/v1/rgpd/effacements', { telephone: '05 00 00 00 00' }, { token: admin }), 'POST', '/api/v1/rgpd/effacements', 400);
+      const journal = conforms(await api.get('/api/v1/rgpd/journal?limit=1', { token: admin }), 'GET', '/api/v1/rgpd/journal', 200);
+      expect(journal.nextCursor).not.toBeNull();
+      conforms(await api.get('/api/v1/rgpd/journal', { token: await api.login(C.managerReseau) }), 'GET', '/api/v1/rgpd/journal', 403);
+    });
+
     it('documents and their share links (multipart upload, downloads, public link)', async () => {
       const referent = await api.login(Q.referentTourisme);
       const [{ id: eceau }] = await f.query(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`);

@@ -315,6 +315,7 @@ describe('hostile input on every route (property-based, from the route table)', 
       { match: /\/me\/preferences-notifications$/, as: Q.agentCarcassonne },
       { match: /\/barometre\/syntheses$/, as: Q.responsableCarcassonne },
       { match: /\/barometre$/, as: Q.agentCarcassonne },
+      { match: /\/rgpd\//, as: Q.admin },
     ];
     VALID_BODIES = {
       DevLoginDto: { email: Q.agentCarcassonne },
@@ -344,6 +345,9 @@ describe('hostile input on every route (property-based, from the route table)', 
       RepondreEnqueteAutonomieDto: { notes: ['communication', 'evenements', 'partenariats', 'budget', 'reponse_usagers'].map((domaine) => ({ domaine, actuelle: 2, souhaitee: 4 })) },
       EnregistrerReleveDto: { maisonId: dir.carcassonne, meteo: 'pluie', commentaire: 'Le dossier de bourse est jugé trop long.', themeId: dir.themeTourisme },
       PublierSyntheseDto: { mois: '2026-11', texte: 'Un mois nuageux.' },
+      // An usager nobody recorded: a valid erasure anonymises nothing of the fixtures.
+      IdentifiantUsagerDto: { email: 'personne@example.org' },
+      EffacementDto: { telephone: '05 00 00 00 00', motif: 'Demande reçue par courrier.' },
     };
 
     const { rows } = await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);

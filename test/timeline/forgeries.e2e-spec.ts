@@ -78,7 +78,7 @@ async function asReplica(statements: Array<[string, unknown[]]>): Promise<void> 
 
 const ROW = `SELECT id AS "eventId", ticket_type AS "ticketType", ticket_id AS "ticketId", seq, type, at, acteur_id AS "acteurId",
   acteur_nom AS "acteurNom", acteur_role AS "acteurRole", visibilite, unite_type AS "uniteType", unite_id AS "uniteId", data,
-  hash, previous_hash AS "previousHash", cle FROM timeline_event WHERE ticket_id = $1 ORDER BY seq`;
+  hash, previous_hash AS "previousHash", cle, format, empreintes FROM timeline_event WHERE ticket_id = $1 ORDER BY seq`;
 
 /** A day of its own per seal: one seal per day, and each test wants its own. */
 let sealDay = 0;

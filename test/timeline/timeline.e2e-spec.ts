@@ -443,8 +443,9 @@ describe('the Timeline migration', () => {
       expect(n).toBe(0);
       await instance.up(runner);
       expect(await runner.hasTable('timeline_event')).toBe(true);
-      // What the later migration (FilScelle) and `migrate` add to the table.
+      // What the later migrations (FilScelle, Rgpd) and `migrate` add to the table.
       await runner.query(`ALTER TABLE timeline_event ADD cle character varying(32)`);
+      await runner.query(`ALTER TABLE timeline_event ADD format smallint NOT NULL DEFAULT 1, ADD empreintes jsonb`);
       await grantApplicationRole((q) => runner.query(q), TEST_APP_ROLE, new URL(db.ownerUrl).pathname.slice(1));
     } finally {
       await runner.release();

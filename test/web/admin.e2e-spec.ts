@@ -61,7 +61,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
     await web.logInAs(page, api.baseUrl, agent.displayName);
     expect(await nav().getByRole('link').allTextContents()).not.toContain('Politiques SLA');
     expect(await nav().getByRole('link', { name: /Politiques SLA|Calendriers|Tableau des files/ }).count()).toBe(0);
-    for (const path of ['/admin/politiques-sla', '/admin/calendriers/siege', '/admin/files', '/admin/webhooks', '/admin/nimporte-quoi']) {
+    for (const path of ['/admin/politiques-sla', '/admin/calendriers/siege', '/admin/files', '/admin/webhooks', '/admin/rgpd', '/admin/nimporte-quoi']) {
       await page.goto(`${api.baseUrl}${path}`);
       await h1('Accès refusé');
       expect(await page.getByText('Cette page est réservée à l’administration de Relais.').count()).toBe(1);
@@ -74,7 +74,7 @@ describe('web app: the admin’s SLA policies, calendars and queue board, in Chr
   it('the admin lists the policies in plain French, gets a refused value next to its field, and changes a target', async () => {
     await web.logInAs(page, api.baseUrl, admin.displayName);
     await h1('Politiques SLA');
-    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Webhooks', 'Tableau de bord SLA', 'Tableau des commandes', 'Capitalisation', 'Baromètre', 'Annuaire']);
+    expect(await nav().getByRole('link').allTextContents()).toEqual(['Politiques SLA', 'Calendriers', 'Tableau des files', 'Webhooks', 'Données personnelles (RGPD)', 'Tableau de bord SLA', 'Tableau des commandes', 'Capitalisation', 'Baromètre', 'Annuaire']);
     const row = page.getByRole('row').filter({ hasText: RELAIS });
     await row.getByText('7 h ouvrées').waitFor();
     expect(await row.textContent()).toMatch(/Maison concernée/);

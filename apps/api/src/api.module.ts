@@ -34,6 +34,7 @@ import { RechercheController } from './recherche/recherche.controller';
 import { InvitationsController } from './capitalisation/invitations.controller';
 import { CapitalisationController } from './capitalisation/capitalisation.controller';
 import { BarometreController } from './barometre/barometre.controller';
+import { RgpdController } from './rgpd/rgpd.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -92,6 +93,7 @@ export class ApiModule {
         CapitalisationController,
         AutonomieController,
         BarometreController,
+        RgpdController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

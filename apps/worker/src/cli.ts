@@ -15,9 +15,11 @@ import {
   ownerDataSourceOptions,
   preflight,
   safeError,
+  SystemClock,
 } from '@app/core';
 import { rebuildDashboardAggregates } from '@app/dashboards';
 import { seedDemoData } from '@app/directory';
+import { RgpdService } from '@app/questions';
 import { SlaModule, SlaRebuilder } from '@app/sla';
 import { anchorLegacyHeads, sealTimelines, verifyAllTimelines } from '@app/timeline';
 import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeRefused } from './volume/seed-volume';
@@ -30,7 +32,8 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
  * (DATABASE_OWNER_URL), grant the application's role (DATABASE_URL's user) what it needs and
  * anchor the heads of timelines older than the MAC (ADR 0002).
  * `fil:verifier` checks every timeline and every seal, exit 1 on any anomaly; `fil:sceller`
- * writes today's seal now (the worker does it every night).
+ * writes today's seal now (the worker does it every night). `rgpd:retention` anonymises now the
+ * questions closed more than RGPD_RETENTION_MOIS ago (the worker does it every night; ADR 0023).
  * Every command first checks that PostgreSQL (and, for `setup`, Redis) answer, so that `npm start`
  * stops with one line if not.
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
@@ -39,9 +42,9 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
  */
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig();
-  const COMMANDS = ['migrate', 'seed', 'setup', 'createdb', 'sla:rebuild', 'tdb:rebuild', 'seed:volume', 'fil:verifier', 'fil:sceller'];
+  const COMMANDS = ['migrate', 'seed', 'setup', 'createdb', 'sla:rebuild', 'tdb:rebuild', 'seed:volume', 'fil:verifier', 'fil:sceller', 'rgpd:retention'];
   if (!COMMANDS.includes(command ?? '')) {
-    console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | fil:verifier | fil:sceller | seed:volume [--questions N] [--seed S] [--now ISO] [--append | --if-empty]');
+    console.error('usage : cli.js migrate | seed | setup | createdb | sla:rebuild | tdb:rebuild | fil:verifier | fil:sceller | rgpd:retention | seed:volume [--questions N] [--seed S] [--now ISO] [--append | --if-empty]');
     process.exitCode = 2;
     return;
   }
@@ -87,7 +90,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
   } finally {
     await owner.destroy();
   }
-  if (!['sla:rebuild', 'tdb:rebuild', 'fil:verifier', 'fil:sceller'].includes(command!)) return;
+  if (!['sla:rebuild', 'tdb:rebuild', 'fil:verifier', 'fil:sceller', 'rgpd:retention'].includes(command!)) return;
 
   // The rest runs as the application does, with its role.
   const dataSource = new DataSource(dataSourceOptions(config));
@@ -101,6 +104,10 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     if (command === 'fil:sceller') {
       const report = await sealTimelines(dataSource, new Date());
       console.log(`${report.cree ? 'Sceau écrit' : 'Sceau du jour déjà écrit'} : ${JSON.stringify(report)}`);
+    }
+    if (command === 'rgpd:retention') {
+      const report = await new RgpdService(dataSource, config, new SystemClock()).retention();
+      console.log(`Rétention RGPD : ${JSON.stringify(report)}`);
     }
     if (command === 'fil:verifier') {
       const started = Date.now();

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, redisOutageLog } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
 import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
+import { RetentionReport, RgpdService } from '@app/questions';
 import { SealReport, sealTimelines } from '@app/timeline';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
@@ -16,6 +17,8 @@ export const PURGE_IDEMPOTENCE_JOB = 'purge-idempotence';
 export const TABLEAUX_DE_BORD_JOB = 'tableaux-de-bord';
 /** The timeline's daily seal (ADR 0002), just after midnight in Paris; a second run the same day is a no-op. */
 export const SCEAU_FIL_JOB = 'sceau-fil';
+/** The RGPD retention (ADR 0023): every night, questions closed RGPD_RETENTION_MOIS ago are anonymised; a second run finds nothing. */
+export const RGPD_RETENTION_JOB = 'rgpd-retention';
 
 /**
  * The periodic work of the `maintenance` queue (one worker per queue, so one processor that
@@ -45,6 +48,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly rollup: SlaRollup,
+    private readonly rgpd: RgpdService,
   ) {
     super();
   }
@@ -54,6 +58,8 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     await this.maintenance.upsertJobScheduler(PURGE_IDEMPOTENCE_JOB, { every: 3600_000 }, { name: PURGE_IDEMPOTENCE_JOB });
     await this.maintenance.upsertJobScheduler(TABLEAUX_DE_BORD_JOB, { every: this.config.DASHBOARD_REFRESH_MS }, { name: TABLEAUX_DE_BORD_JOB });
     await this.maintenance.upsertJobScheduler(SCEAU_FIL_JOB, { pattern: '5 0 * * *', tz: 'Europe/Paris' }, { name: SCEAU_FIL_JOB });
+    // A job scheduler, upserted by every worker under one id: one run per night, however many workers.
+    await this.maintenance.upsertJobScheduler(RGPD_RETENTION_JOB, { pattern: '30 2 * * *', tz: 'Europe/Paris' }, { name: RGPD_RETENTION_JOB });
     await this.reconcileNow('start');
     this.armWatchdog();
   }
@@ -144,8 +150,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     return report;
   }
 
-  async process(job: Job): Promise<ReconcileReport | SealReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
+  async process(job: Job): Promise<ReconcileReport | SealReport | RetentionReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconcile();
+    if (job.name === RGPD_RETENTION_JOB) return this.rgpd.retention();
     if (job.name === SCEAU_FIL_JOB) return this.seal();
     if (job.name === TABLEAUX_DE_BORD_JOB) return this.rollup.rafraichir();
     if (job.name === PURGE_IDEMPOTENCE_JOB) {

@@ -4,6 +4,7 @@ import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, Outbox
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { CourrielConsumer, CourrielModule, FluxConsumer, FluxModule, NotificationsConsumer, NotificationsModule, WebhookConsumer, WebhooksModule } from '@app/notifications';
+import { QuestionsModule } from '@app/questions';
 import { SlaConsumer, SlaModule } from '@app/sla';
 import { DocumentTexteConsumer, InvitationCapitalisationConsumer, KnowledgeModule } from '@app/knowledge';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
@@ -36,6 +37,7 @@ export class WorkerModule {
         FluxModule,
         NotificationsModule,
         KnowledgeModule,
+        QuestionsModule,
       ],
       providers: [
         BoundedShutdown,

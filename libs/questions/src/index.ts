@@ -13,3 +13,5 @@ export * from './domain/suivi';
 export * from './commands/remettre-lien-suivi';
 export * from './queries/suivi.query';
 export * from './persistence/reutilisation.writer';
+export * from './rgpd/rgpd.service';
+export { anonymiserQuestion, caviarder } from './rgpd/rgpd.anonymiseur';

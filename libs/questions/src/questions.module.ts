@@ -9,6 +9,7 @@ import { GetSuiviHandler } from './queries/suivi.query';
 import { QUESTION_ENTITIES } from './persistence/question.entities';
 import { QuestionRepository } from './persistence/question.repository';
 import { RoutingReader } from './persistence/routing.reader';
+import { RgpdService } from './rgpd/rgpd.service';
 import { QUESTION_QUERY_HANDLERS } from './queries/question.queries';
 import { QuestionViewReader } from './queries/question-view.reader';
 
@@ -24,6 +25,8 @@ import { QuestionViewReader } from './queries/question-view.reader';
     ...QUESTION_QUERY_HANDLERS,
     RemettreLienSuiviHandler,
     GetSuiviHandler,
+    RgpdService,
   ],
+  exports: [RgpdService],
 })
 export class QuestionsModule {}

@@ -13,4 +13,6 @@ export { timelineEventHash } from './timeline-hash';
 export type { TimelineRecord } from './timeline-hash';
 export { sealTimelines, anchorLegacyHeads, verifyAllTimelines, jourParis } from './timeline-seal';
 export type { SealReport, FullVerificationReport } from './timeline-seal';
-export { timelineEventMac, timelineHeadMac, keyringOf } from './timeline-mac';
+export { timelineEventMac, timelineHeadMac, keyringOf, texteEmpreinte, TEXTES_ANONYMISABLES, TEXTE_ANONYMISE } from './timeline-mac';
+export { anonymiserFil } from './timeline-anonymise';
+export type { FilAnonymise } from './timeline-anonymise';

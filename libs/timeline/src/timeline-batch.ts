@@ -12,7 +12,7 @@ export interface TicketEvents<E extends TimelineEntry = TimelineEntry> {
 }
 
 /** Columns of one inserted row; the multi-row insert stays well under PostgreSQL's 65,535 parameters. */
-const COLUMNS_PER_ROW = 16;
+const COLUMNS_PER_ROW = 17;
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -72,6 +72,8 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
         uniteId: entry.unite?.id != null ? entry.unite.id.toLowerCase() : null,
         data: entry.data,
         previousHash,
+        // Every new event: its free texts stay anonymisable without breaking the chain (ADR 0023).
+        format: 2,
       };
       const hash = timelineEventMac(key, record);
       previousHash = hash;
@@ -103,14 +105,14 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
       const b = params.length;
       // data as JSON.stringify writes it, which is what canonicalJson hashed.
       params.push(e.eventId, e.ticketType, e.ticketId, e.seq, e.type, e.at, e.acteurId, e.acteurNom, e.acteurRole,
-        e.visibilite, e.uniteType, e.uniteId, JSON.stringify(e.data), e.hash, e.previousHash, e.cle);
+        e.visibilite, e.uniteType, e.uniteId, JSON.stringify(e.data), e.hash, e.previousHash, e.cle, e.format);
       const p = Array.from({ length: COLUMNS_PER_ROW }, (_, k) => `$${b + k + 1}${k === 12 ? '::jsonb' : ''}`);
       return `(${p.join(', ')})`;
     });
     try {
       await manager.query(
         `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}INSERT INTO timeline_event (id, ticket_type, ticket_id, seq, type, at, acteur_id, acteur_nom, acteur_role,
-           visibilite, unite_type, unite_id, data, hash, previous_hash, cle)
+           visibilite, unite_type, unite_id, data, hash, previous_hash, cle, format)
          VALUES ${tuples.join(', ')}`,
         params,
       );

@@ -15,6 +15,7 @@ import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
   'chk_timeline_event_unite',
   `(unite_type IS NULL AND unite_id IS NULL) OR (unite_type IN ('maison', 'direction') AND unite_id IS NOT NULL) OR (unite_type IN ('cabinet', 'reseau') AND unite_id IS NULL)`,
 )
+@Check('chk_timeline_event_format', `format IN (1, 2) AND (empreintes IS NULL OR format = 2)`)
 @Check('chk_timeline_event_chain', `(seq = 1) = (previous_hash IS NULL)`)
 /** A question's answer and its date, for the directory from history (ADR 0014). */
 @Index('idx_timeline_event_reponse', ['ticketId', 'at'], { where: `ticket_type = 'question' AND type = 'question.repondue'` })
@@ -70,4 +71,12 @@ export class TimelineEventEntity {
   /** Id of the key whose HMAC `hash` is; null for events chained with SHA-256 before the MAC. */
   @Column({ type: 'varchar', length: 32, nullable: true })
   cle: string | null;
+
+  /** 1: the MAC covers `data` as stored; 2: free texts by their keyed digest, so they stay anonymisable (ADR 0023). */
+  @Column({ type: 'smallint', default: 1 })
+  format: number;
+
+  /** The digests of the free texts anonymised since (format 2), by field; written only by fil_anonymiser_evenement(). */
+  @Column({ type: 'jsonb', nullable: true })
+  empreintes: Record<string, string> | null;
 }

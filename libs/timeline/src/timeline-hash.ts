@@ -20,6 +20,15 @@ export interface TimelineRecord {
   uniteId: string | null;
   data: Record<string, unknown>;
   previousHash: string | null;
+  /**
+   * 1 (or absent): the MAC covers `data` as stored. 2: the MAC covers each free text of `data`
+   * (TEXTES_ANONYMISABLES) by its keyed digest, so that the text can later be replaced by
+   * « [anonymisé] » without breaking the chain (ADR 0023). Not itself a chained column: a change
+   * of format changes what the MAC covers and fails it.
+   */
+  format?: number;
+  /** Format 2 only: the digests of the texts anonymised since, by field. */
+  empreintes?: Record<string, string> | null;
 }
 
 /**

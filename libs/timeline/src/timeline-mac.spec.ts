@@ -1,5 +1,5 @@
 import { TimelineRecord, timelineEventHash } from './timeline-hash';
-import { sameMac, sealedHeadMac, timelineEventMac, timelineHeadMac } from './timeline-mac';
+import { sameMac, sealedHeadMac, TEXTE_ANONYMISE, texteEmpreinte, timelineEventMac, timelineHeadMac } from './timeline-mac';
 
 const record: TimelineRecord = {
   eventId: '0b6f8e4e-54f4-4b8b-9a55-3f7f0c1e2d31',
@@ -43,5 +43,30 @@ describe('timeline MACs', () => {
     expect(sameMac('ab'.repeat(32), 'ac'.repeat(32))).toBe(false);
     expect(sameMac(null, null)).toBe(false);
     expect(sameMac('ab', 'ab'.repeat(32))).toBe(false);
+  });
+
+  describe('format 2 (ADR 0023): free texts by their keyed digest', () => {
+    const v2: TimelineRecord = { ...record, format: 2, data: { texte: 'Rappeler Mme Vidalou au 06 12 34 56 78', visibilite: 'partage', n: 1 } };
+    const mac = timelineEventMac(K1, v2);
+    const empreinte = texteEmpreinte(K1, v2.eventId, 'texte', 'Rappeler Mme Vidalou au 06 12 34 56 78');
+    const anonymise = { ...v2, data: { ...v2.data, texte: TEXTE_ANONYMISE }, empreintes: { texte: empreinte } };
+
+    it('verifies the same once a text is replaced by « [anonymisé] » with its digest kept', () => {
+      expect(mac).not.toBe(timelineEventMac(K1, { ...v2, format: 1 }));
+      expect(timelineEventMac(K1, anonymise)).toBe(mac);
+    });
+
+    it('fails when the text changes, the digest is wrong, a kept digest stands beside another text, or another field changes', () => {
+      expect(timelineEventMac(K1, { ...v2, data: { ...v2.data, texte: 'Rappeler Mme Vidalou' } })).not.toBe(mac);
+      expect(timelineEventMac(K1, { ...anonymise, empreintes: { texte: '00'.repeat(32) } })).not.toBe(mac);
+      expect(timelineEventMac(K1, { ...anonymise, data: { ...anonymise.data, texte: 'autre chose' } })).not.toBe(mac);
+      expect(timelineEventMac(K1, { ...anonymise, data: { ...anonymise.data, n: 2 } })).not.toBe(mac);
+    });
+
+    it('ties a digest to its key, its event and its field', () => {
+      expect(texteEmpreinte(K2, v2.eventId, 'texte', 'x')).not.toBe(texteEmpreinte(K1, v2.eventId, 'texte', 'x'));
+      expect(texteEmpreinte(K1, record.ticketId, 'texte', 'x')).not.toBe(texteEmpreinte(K1, v2.eventId, 'texte', 'x'));
+      expect(texteEmpreinte(K1, v2.eventId, 'message', 'x')).not.toBe(texteEmpreinte(K1, v2.eventId, 'texte', 'x'));
+    });
   });
 });

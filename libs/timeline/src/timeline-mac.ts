@@ -30,8 +30,46 @@ export function sameMac(a: string | null, b: string | null): boolean {
   return timingSafeEqual(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** An event's MAC: every column but the MAC itself and its key id, as timelineEventHash covers them. */
+/**
+ * The free-text fields of an event's `data` that may hold an usager's personal data (an objet,
+ * a message, an answer, a motif, an issue, a note): in a format-2 event the MAC covers each one
+ * by its keyed digest rather than its text, so that anonymisation can replace the text (ADR 0023).
+ */
+export const TEXTES_ANONYMISABLES = ['objet', 'message', 'reponse', 'motif', 'issue', 'texte'] as const;
+
+/** What an anonymised text reads in the event, in the question row and everywhere else. */
+export const TEXTE_ANONYMISE = '[anonymisé]';
+
+/**
+ * The keyed digest of one free text of one event: what a format-2 MAC covers in its place. Keyed
+ * (the event's own key) so that a short text cannot be found back from the digest by trying
+ * candidates, and tied to the event and the field so that it cannot be moved elsewhere.
+ */
+export function texteEmpreinte(key: Buffer, eventId: string, champ: string, texte: string): string {
+  return mac(key, { contexte: 'relais.fil.texte.1', eventId: eventId.toLowerCase(), champ, texte });
+}
+
+/**
+ * `data` as a format-2 MAC covers it: each free text by its digest, computed from the text, or
+ * taken from `empreintes` once the text reads « [anonymisé] » (a digest kept for any other value
+ * would let the text change: it is ignored, and the MAC then fails).
+ */
+export function macData(key: Buffer, record: TimelineRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...record.data };
+  for (const champ of TEXTES_ANONYMISABLES) {
+    const value = record.data[champ];
+    if (typeof value !== 'string') continue;
+    const kept = record.empreintes?.[champ];
+    out[champ] = { empreinte: kept && value === TEXTE_ANONYMISE ? kept : texteEmpreinte(key, record.eventId, champ, value) };
+  }
+  return out;
+}
+
+/** An event's MAC: every column but the MAC itself and its key id, as timelineEventHash covers them (free texts by digest in format 2). */
 export function timelineEventMac(key: Buffer, record: TimelineRecord): string {
+  if ((record.format ?? 1) === 2) {
+    return mac(key, { contexte: 'relais.fil.evenement.2', ...chainedFields(record), data: macData(key, record) });
+  }
   return mac(key, { contexte: 'relais.fil.evenement.1', ...chainedFields(record) });
 }
 

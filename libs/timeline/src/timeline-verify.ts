@@ -11,7 +11,7 @@ export interface StoredEvent extends TimelineRecord {
 
 export const EVENT_COLUMNS = `id AS "eventId", ticket_type AS "ticketType", ticket_id AS "ticketId", seq, type, at,
   acteur_id AS "acteurId", acteur_nom AS "acteurNom", acteur_role AS "acteurRole", visibilite,
-  unite_type AS "uniteType", unite_id AS "uniteId", data, hash, previous_hash AS "previousHash", cle`;
+  unite_type AS "uniteType", unite_id AS "uniteId", data, hash, previous_hash AS "previousHash", cle, format, empreintes`;
 
 /** The head stored on a ticket row; null when the row does not exist. */
 export interface StoredTicketHead {

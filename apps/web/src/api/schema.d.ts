@@ -1343,6 +1343,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rgpd/acces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Droit d’accès : tout ce que Relais détient sur un usager (JSON)
+         * @description Administrateur seulement. Par adresse e-mail ou par téléphone (l’un des deux). Les questions déjà anonymisées n’ont plus cet identifiant et n’y figurent pas. L’export est inscrit au journal RGPD.
+         */
+        post: operations["RgpdController_acces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rgpd/effacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Droit à l’effacement : anonymiser maintenant les questions d’un usager
+         * @description Administrateur seulement. Même anonymisation que la rétention (ADR 0023) : coordonnées, textes libres, fil (qui reste vérifiable), charges utiles, liens de suivi. Refusé (409 nommant les questions) tant qu’une de ses questions est ouverte. Inscrit au journal avec le motif.
+         */
+        post: operations["RgpdController_effacer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rgpd/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Le journal RGPD : rétentions, effacements et exports, du plus récent au plus ancien
+         * @description Administrateur seulement. Sans donnée personnelle : les questions par identifiant.
+         */
+        get: operations["RgpdController_journal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/politiques": {
         parameters: {
             query?: never;
@@ -2308,6 +2368,33 @@ export interface components {
             /** @description Décideurs du siège (managers, Cabinet). */
             siege: components["schemas"]["StatGroupeDto"];
         };
+        EffacementDto: {
+            /**
+             * @description L’adresse e-mail de l’usager (ou telephone, l’un des deux).
+             * @example bernard.casals@example.org
+             */
+            email?: string | null;
+            /**
+             * @description Pourquoi : la demande reçue, sans donnée personnelle (il est gardé au journal).
+             * @example Demande d’effacement reçue par courrier le 2 décembre (réf. courrier 2026-118).
+             */
+            motif: string;
+            /**
+             * @description Son numéro de téléphone, sous toute forme (espaces, points, +33).
+             * @example 04 68 11 22 33
+             */
+            telephone?: string | null;
+        };
+        EffacementResultDto: {
+            evenements: number;
+            /**
+             * Format: uuid
+             * @description L’entrée du journal.
+             */
+            journalId: string;
+            /** @description Les questions anonymisées (aucune : rien n’était détenu). */
+            questions: components["schemas"]["RefQuestionDto"][];
+        };
         EmetteurDto: {
             /** @example Claire Vidal */
             displayName: string;
@@ -2366,6 +2453,19 @@ export interface components {
              * @description Un référent précis (identifiant de référent ou d’utilisateur).
              */
             referentId?: string;
+        };
+        ExportRgpdDto: {
+            /** Format: date-time */
+            genereLe: string;
+            /** @description Chaque question de l’usager : ses textes, ses coordonnées, son fil complet (notes internes comprises), ses liens de suivi et les notifications à son sujet. */
+            questions: {
+                [key: string]: unknown;
+            }[];
+            /** @description L’identifiant cherché. */
+            recherche: {
+                [key: string]: string;
+            };
+            responsableDuTraitement: string;
         };
         FermetureDto: {
             /**
@@ -2508,6 +2608,18 @@ export interface components {
             type: string;
         };
         FluxResyncDto: Record<string, never>;
+        IdentifiantUsagerDto: {
+            /**
+             * @description L’adresse e-mail de l’usager (ou telephone, l’un des deux).
+             * @example bernard.casals@example.org
+             */
+            email?: string | null;
+            /**
+             * @description Son numéro de téléphone, sous toute forme (espaces, points, +33).
+             * @example 04 68 11 22 33
+             */
+            telephone?: string | null;
+        };
         InvitationDispositifDto: {
             /** Format: uuid */
             id: string;
@@ -3312,6 +3424,11 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        RefQuestionDto: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+        };
         RefThemeDto: {
             /** Format: uuid */
             id: string;
@@ -3475,6 +3592,28 @@ export interface components {
             parStatut: components["schemas"]["ParStatutAffectationDto"];
             /** @description Avancement moyen des affectations non annulées, en % (0 sans affectation). */
             progressionMoyenne: number;
+        };
+        RgpdJournalEntreeDto: {
+            /**
+             * @description retention : le travail de nuit ; effacement : sur demande ; acces : un export.
+             * @enum {string}
+             */
+            acte: "retention" | "effacement" | "acces";
+            /** @description L’administrateur ; null pour le travail de rétention. */
+            acteur: components["schemas"]["RefPersonneDto"] | null;
+            /** Format: date-time */
+            at: string;
+            /** @description Événements du fil dont les textes ont été anonymisés. */
+            evenements: number;
+            /** Format: uuid */
+            id: string;
+            motif: string | null;
+            /** @description Les questions concernées (identifiants). */
+            questions: string[];
+        };
+        RgpdJournalPageDto: {
+            items: components["schemas"]["RgpdJournalEntreeDto"][];
+            nextCursor: string | null;
         };
         SegmentDto: {
             /** @description Un mot trouvé par la recherche (à surligner). */
@@ -10732,6 +10871,228 @@ export interface operations {
             };
             /** @description If-Match périmé : la ressource a changé entre-temps (versionAttendue, versionActuelle). */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RgpdController_acces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifiantUsagerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRgpdDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RgpdController_effacer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EffacementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffacementResultDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Une question de l’usager est encore ouverte : clôturez-la d’abord. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Corps de la requête trop volumineux (1 Mo au plus). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Type de contenu non pris en charge : envoyez application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Service momentanément indisponible (base de données ou Redis injoignable) : réessayez après Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    RgpdController_journal: {
+        parameters: {
+            query?: {
+                /** @description La valeur nextCursor de la page précédente. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RgpdJournalPageDto"];
+                };
+            };
+            /** @description Requête invalide : paramètre, corps ou curseur refusé (errors nomme chaque champ). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Authentification requise : jeton absent, invalide, expiré, ou compte inconnu ou désactivé. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Votre rôle ou votre périmètre ne permet pas cette action. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,6 +36,7 @@ const CalendrierPage = lazy(() => import('../admin/CalendrierPage').then((m) => 
 const FilesPage = lazy(() => import('../admin/FilesPage').then((m) => ({ default: m.FilesPage })));
 const WebhooksPage = lazy(() => import('../admin/webhooks/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
 const LivraisonsPage = lazy(() => import('../admin/webhooks/LivraisonsPage').then((m) => ({ default: m.LivraisonsPage })));
+const RgpdPage = lazy(() => import('../admin/rgpd/RgpdPage').then((m) => ({ default: m.RgpdPage })));
 // Commandes, the Maison's side (received commandes, an affectation page).
 const CommandesRecuesPage = lazy(() => import('../commandes/CommandesRecuesPage').then((m) => ({ default: m.CommandesRecuesPage })));
 const AffectationPage = lazy(() => import('../commandes/AffectationPage').then((m) => ({ default: m.AffectationPage })));
@@ -132,6 +133,7 @@ const router = createBrowserRouter([
       { path: 'admin/files', element: <RequireSession><RequireAdmin><Lazy><FilesPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/webhooks', element: <RequireSession><RequireAdmin><Lazy><WebhooksPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/webhooks/:id', element: <RequireSession><RequireAdmin><Lazy><LivraisonsPage /></Lazy></RequireAdmin></RequireSession> },
+      { path: 'admin/rgpd', element: <RequireSession><RequireAdmin><Lazy><RgpdPage /></Lazy></RequireAdmin></RequireSession> },
       { path: 'admin/*', element: <RequireSession><RequireAdmin><NotFound /></RequireAdmin></RequireSession> },
       // Commandes, the Maison's side.
       { path: 'commandes-recues', element: <RequireSession><Lazy><CommandesRecuesPage /></Lazy></RequireSession> },

@@ -61,6 +61,7 @@ function screensOf(role: Me['role']): NavItem[] {
         { to: '/admin/calendriers', label: 'Calendriers' },
         { to: '/admin/files', label: 'Tableau des files' },
         { to: '/admin/webhooks', label: 'Webhooks' },
+        { to: '/admin/rgpd', label: 'Données personnelles (RGPD)' },
       ];
     default:
       return [];

@@ -339,6 +339,7 @@ export class QuestionLife {
       uniteId: null,
       data,
       previousHash: this.previousHash,
+      format: 2,
     };
     // The same MAC chain as the application's (libs/timeline), under the current key.
     const hash = timelineEventMac(this.keyring.keys.get(this.keyring.currentKeyId)!, record);
@@ -466,6 +467,7 @@ export class QuestionLife {
         hash: e.hash,
         previous_hash: e.previousHash,
         cle: this.keyring.currentKeyId,
+        format: 2,
       });
     for (const c of this.book.clocks) {
       const st = c.clock.state;

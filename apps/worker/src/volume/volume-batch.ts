@@ -17,7 +17,7 @@ export const VOLUME_TABLES = {
   question_acces_direction: { direction_id: 'uuid', question_created_at: 'timestamptz', question_id: 'uuid' },
   timeline_event: {
     id: 'uuid', ticket_type: 'text', ticket_id: 'uuid', seq: 'int', type: 'text', at: 'timestamptz', acteur_id: 'uuid', acteur_nom: 'text', acteur_role: 'text',
-    visibilite: 'text', unite_type: 'text', unite_id: 'uuid', data: 'jsonb', hash: 'text', previous_hash: 'text', cle: 'text',
+    visibilite: 'text', unite_type: 'text', unite_id: 'uuid', data: 'jsonb', hash: 'text', previous_hash: 'text', cle: 'text', format: 'int',
   },
   sla_horloge: {
     id: 'uuid', ticket_type: 'text', ticket_id: 'uuid', affectation_id: 'uuid', horloge: 'text', cycle: 'int', etat: 'text', cible_minutes: 'float8',

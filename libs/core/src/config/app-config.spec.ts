@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     expect(config.OIDC_JWKS_URL).toBeUndefined();
   });
 
+  it('keeps usager data 12 months after closing by default, never less than the tracking link works', () => {
+    expect(loadConfig({}).RGPD_RETENTION_MOIS).toBe(12);
+    expect(loadConfig({ RGPD_RETENTION_MOIS: '6' }).RGPD_RETENTION_MOIS).toBe(6);
+    for (const env of [{ RGPD_RETENTION_MOIS: '5' }, { RGPD_RETENTION_MOIS: '12', SUIVI_VALIDITE_MOIS: '13' }, { RGPD_RETENTION_MOIS: '0' }]) {
+      expect(() => loadConfig(env)).toThrow(/^Configuration invalide : RGPD_RETENTION_MOIS /);
+    }
+  });
+
   const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32), TIMELINE_HMAC_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}` };
 
   it('refuses the development login in production, with one line naming AUTH_DEV_LOGIN', () => {

@@ -303,6 +303,17 @@ export class AppConfig {
   @Max(60)
   SUGGESTIONS_MOIS = 6;
 
+  /**
+   * Months after a question's closing when the retention job anonymises its usager's data and
+   * free texts (ADR 0023, docs/rgpd.md). At least the tracking link's validity: an usager must
+   * not lose a page that still works.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  RGPD_RETENTION_MOIS = 12;
+
   /** Tracking pages (/suivi/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
   @Transform(toInt)
   @IsInt()
@@ -514,6 +525,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if ([...keyring.keys.values()].some((k) => k.equals(devKey))) {
       throw new ConfigError('TIMELINE_HMAC_KEYS', 'ne doit pas contenir la clé de développement en production');
     }
+  }
+  // The nightly anonymisation deletes the tracking links: an usager would lose a page that still works.
+  if (config.RGPD_RETENTION_MOIS < config.SUIVI_VALIDITE_MOIS) {
+    throw new ConfigError('RGPD_RETENTION_MOIS', `doit être au moins SUIVI_VALIDITE_MOIS (${config.SUIVI_VALIDITE_MOIS}) : l’anonymisation supprime les liens de suivi encore valides`);
   }
   assertOidcSettings(config);
   assertSmtpSettings(config);

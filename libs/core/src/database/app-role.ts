@@ -6,7 +6,7 @@
  */
 
 /** Tables the application only ever appends to. */
-export const APPEND_ONLY_TABLES = ['timeline_event', 'sceau', 'sceau_tete'] as const;
+export const APPEND_ONLY_TABLES = ['timeline_event', 'sceau', 'sceau_tete', 'rgpd_journal'] as const;
 
 type Run = (sql: string) => Promise<unknown>;
 
@@ -55,4 +55,6 @@ export async function grantApplicationRole(run: Run, role: string, database: str
   await run(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${r}`);
   await run(`REVOKE UPDATE, DELETE, TRUNCATE ON ${APPEND_ONLY_TABLES.join(', ')} FROM ${r}`);
   await run(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON migrations FROM ${r}`);
+  // Its one way to anonymise a timeline's free texts (ADR 0023), checked by the table's trigger.
+  await run(`GRANT EXECUTE ON FUNCTION fil_anonymiser_evenement(uuid, jsonb) TO ${r}`);
 }

@@ -202,6 +202,8 @@ export class SuggestionsService {
                      * CASE WHEN c.dispositif_id = $4::uuid THEN ${BONUS_DISPOSITIF} ELSE 1 END AS score
            FROM candidats c
           WHERE c.created_at >= $5
+            -- An anonymised question (ADR 0023, SUGGESTIONS_MOIS beyond the retention) has nothing left to suggest.
+            AND c.reponse <> '[anonymisé]'
             AND NOT EXISTS (SELECT 1 FROM reponse_publiee p WHERE p.question_source_id = c.id AND p.retiree_le IS NULL)
           ORDER BY score DESC, c.created_at DESC LIMIT ${SUGGESTIONS_MAX})
        SELECT c.*, dp.nom AS dispositif_nom, u.nom AS usager_nom, u.email AS usager_email, u.telephone AS usager_telephone,

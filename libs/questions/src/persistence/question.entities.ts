@@ -32,6 +32,8 @@ export function jetonMois(at: Date): string {
   where: `statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`,
 })
 @Index('idx_question_dispositif_escaladee', ['dispositifId', 'escaladeeAt'], { where: 'escaladee_at IS NOT NULL' })
+/** The retention job's batches (ADR 0023): closed questions not yet anonymised, oldest closing first. */
+@Index('idx_question_a_anonymiser', ['closedAt', 'id'], { where: `statut = 'close' AND anonymisee_le IS NULL` })
 @Index('idx_question_file', ['directionId', 'escaladeeAt', 'id'], {
   where: `statut IN ('escaladee', 'prise_en_charge', 'en_attente_info')`,
 })
@@ -119,6 +121,10 @@ export class QuestionRow {
   @Column({ type: 'timestamptz', nullable: true })
   closedAt: Date | null;
 
+  /** When its usager's data and free texts were anonymised (retention or erasure, ADR 0023); written by SQL only. */
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  anonymiseeLe: Date | null;
+
   /** Optimistic concurrency: every save is `UPDATE … WHERE version = <loaded>`. */
   @Column({ type: 'int' })
   version: number;
@@ -141,6 +147,9 @@ export class QuestionRow {
  * it and to the référent handling the question; anonymised after the retention period.
  */
 @Entity({ name: 'question_usager' })
+/** The rights' searches by normalised e-mail and phone (ADR 0023): expression indexes, written in the Rgpd migration. */
+@Index('idx_question_usager_email', { synchronize: false })
+@Index('idx_question_usager_telephone', { synchronize: false })
 export class QuestionUsagerRow {
   @PrimaryColumn('uuid')
   questionId: string;
@@ -267,4 +276,43 @@ export class QuestionLienSuiviRow {
   revoqueLe: Date | null;
 }
 
-export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow, QuestionAccesDirectionRow, QuestionLienSuiviRow];
+/**
+ * The register of every act on an usager's data (ADR 0023): the retention job's anonymisations,
+ * erasures and access exports. Append-only (trigger). Holds no personal data: the identifier
+ * searched for only as a keyed digest, the questions by id.
+ */
+@Entity({ name: 'rgpd_journal' })
+@Check('chk_rgpd_journal_acte', `acte IN ('retention', 'effacement', 'acces')`)
+@Index('idx_rgpd_journal_at', ['at', 'id'])
+export class RgpdJournalRow {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_rgpd_journal' })
+  id: string;
+
+  @Column({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  acte: 'retention' | 'effacement' | 'acces';
+
+  /** The administrator; null for the retention job. */
+  @Column({ type: 'uuid', nullable: true })
+  acteurId: string | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'acteur_id', foreignKeyConstraintName: 'fk_rgpd_journal_acteur' })
+  acteur?: User | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  motif: string | null;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  identifiantEmpreinte: string | null;
+
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  questions: string[];
+
+  @Column({ type: 'int', default: 0 })
+  evenements: number;
+}
+
+export const QUESTION_ENTITIES = [QuestionRow, QuestionUsagerRow, QuestionDetentionRow, QuestionAccesDirectionRow, QuestionLienSuiviRow, RgpdJournalRow];
