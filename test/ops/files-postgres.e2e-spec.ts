@@ -136,8 +136,12 @@ describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () =>
     expect(board.status).toBe(200);
     expect(board.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['outbox', 'sla-timers', 'maintenance', 'notifications', 'webhooks']));
 
-    const metrics = await api.get('/metrics', { token: admin });
-    if (metrics.status === 200) expect(metrics.text).toMatch(/relais_metrics_source_up\{source="bullmq-postgresql"\} 1/);
+    // /metrics reads the queue counts and the reconciler's totals from PostgreSQL too.
+    const metrics = await api.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/relais_metrics_source_up\{source="bullmq-postgresql"\} 1/);
+    expect(metrics.text).toMatch(/relais_queue_jobs\{queue="sla-timers",state="delayed"\} \d+/);
+    expect(metrics.text).not.toContain('source="redis"');
     expect(redisConnections).toHaveLength(0);
   });
 });
