@@ -221,9 +221,7 @@ export class PostgresFluxLog implements FluxLog {
     const [row] = await this.dataSource.query(
       `SELECT e.coupe_jusqu_a::text AS coupe, (SELECT max(id) FROM flux_entree)::text AS last FROM flux_etat e WHERE e.id = 1`,
     );
-    const coupe = row?.coupe ?? '0';
-    const last = row?.last ?? coupe;
-    return { length: 0, entriesAdded: 0, firstId: `${last}-0`, lastGeneratedId: `${last}-0`, maxDeletedId: `${coupe}-0` };
+    return tableStreamInfo(row?.coupe ?? '0', row?.last ?? null);
   }
 
   interrupt(): void {
@@ -239,6 +237,16 @@ export class PostgresFluxLog implements FluxLog {
     this.listening = false;
     if (client) await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * The bounds of `flux_entree` as a stream's: `coupe` (the last id trimmed) is what the stream
+ * may have lost, so it plays max-deleted-entry-id; the last row (or, none left, the bound) is
+ * the last generated id. Nothing else was trimmed (entries-added = length).
+ */
+export function tableStreamInfo(coupe: string, last: string | null): StreamInfo {
+  const head = last ?? coupe;
+  return { length: 0, entriesAdded: 0, firstId: `${head}-0`, lastGeneratedId: `${head}-0`, maxDeletedId: `${coupe}-0` };
 }
 
 /** The row id of a stream id `<id>-0` (the hub only passes ids it validated or made). */
