@@ -6,6 +6,7 @@ import { ALWAYS_OPEN_CALENDAR } from '@app/sla';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { SseClient } from '../flux/sse-client';
 import { EMAILS, questionBody } from '../questions/fixtures';
+import { buildIfStale, CLI, spawnNode, WORKER_MAIN } from './spawned';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { TEST_APP_ROLE, testConfig } from '../setup/test-env';
@@ -14,7 +15,8 @@ import { TEST_APP_ROLE, testConfig } from '../setup/test-env';
  * FILES_ATTENTE=postgres (issue 16, ADR 0022): the API and the worker with every queue on
  * BullMQ's PostgreSQL backend, the live stream on `flux_entree`, and REDIS_URL pointing at a
  * socket that counts who connects: nobody may. A question goes through its flow with its outbox
- * relayed, an SLA breach fires exactly once, and the live stream delivers and replays.
+ * relayed, an SLA breach fires exactly once, and the live stream delivers and replays; the
+ * compiled `migrate` creates BullMQ's schema, without which the worker refuses to start.
  */
 describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () => {
   let scratch: ScratchDatabase;
@@ -152,4 +154,38 @@ describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () =>
     expect(metrics.text).not.toContain('source="redis"');
     expect(redisConnections).toHaveLength(0);
   });
+
+  it('the worker refuses to start while BullMQ’s schema is missing; the compiled `migrate` creates it as the owner and grants the role its rows only', async () => {
+    buildIfStale();
+    const fresh = await createScratchDatabase('relais_test_files_pg_cli');
+    try {
+      const env = {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: fresh.url,
+        DATABASE_OWNER_URL: fresh.ownerUrl,
+        FILES_ATTENTE: 'postgres',
+        REDIS_URL: `redis://127.0.0.1:${(fakeRedis.address() as { port: number }).port}`,
+      };
+      const worker = spawnNode([WORKER_MAIN], env);
+      const stopped = await worker.exited;
+      expect(stopped.code).toBe(1);
+      expect(worker.stderr()).toMatch(/FILES_ATTENTE=postgres.*schéma « bullmq ».*npm run migration:run/);
+
+      const migrate = spawnNode([CLI, 'migrate'], env);
+      const done = await migrate.exited;
+      expect(done.code).toBe(0);
+      expect(migrate.stdout()).toMatch(/schéma « bullmq » de BullMQ à jour/);
+      const [rights] = await fresh.ownerQuery(
+        `SELECT has_schema_privilege($1, 'bullmq', 'CREATE') AS ddl, has_table_privilege($1, 'bullmq.job', 'INSERT') AS rows,
+                has_table_privilege($1, 'bullmq.migration', 'INSERT') AS ledger, has_sequence_privilege($1, 'bullmq.' || bullmq.job_id_seq_name('sla-timers'), 'USAGE') AS ids`,
+        [TEST_APP_ROLE],
+      );
+      expect(rights).toEqual({ ddl: false, rows: true, ledger: false, ids: true });
+    } finally {
+      await fresh.drop();
+    }
+    expect(redisConnections).toHaveLength(0);
+  }, 60_000);
 });
