@@ -21,7 +21,7 @@ import { TEST_APP_ROLE } from '../setup/test-env';
  * timers are rows of `sla_minuterie` fired by the worker's poller, and the "flush" deletes the
  * pending rows (what a lost timer looks like there); its table goes to its own section.
  * (BullMQ's own PostgreSQL backend for the timers, which ADR 0022 measured and rejected, was
- * this benchmark at commit "test(bench): the SLA timer benchmark on BullMQ's PostgreSQL backend".)
+ * this benchmark at commit 115fb1a ("test(bench): the SLA timer benchmark on BullMQ's PostgreSQL backend").)
  */
 const ROOT = path.resolve(__dirname, '../..');
 const ON_POSTGRES = process.env.BENCH_BACKEND === 'postgres';
