@@ -26,6 +26,7 @@ import { DirectoryHistoriqueIndexes1795653500000 } from './1795653500000-Directo
 import { Barometre1795654000000 } from './1795654000000-Barometre';
 import { Autonomie1795654100000 } from './1795654100000-Autonomie';
 import { Rgpd1795655000000 } from './1795655000000-Rgpd';
+import { FilesAttentePostgres1795655200000 } from './1795655200000-FilesAttentePostgres';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -57,4 +58,5 @@ export const MIGRATIONS: Function[] = [
   Barometre1795654000000,
   Autonomie1795654100000,
   Rgpd1795655000000,
+  FilesAttentePostgres1795655200000,
 ];
