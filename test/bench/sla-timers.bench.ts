@@ -2,12 +2,13 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { createPostgresBackend, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QueueName, redisOptions } from '@app/core';
+import { migrateQueueSchema, QUEUE_SCHEMA, QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { ALWAYS_OPEN_CALENDAR, SLA_TIMER_JOB_OPTIONS, timerJobId } from '@app/sla';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { TEST_APP_ROLE } from '../setup/test-env';
 
 /**
  * SLA timer benchmark (issue: "never miss, never fire twice, within a tenth of a second").
@@ -16,12 +17,17 @@ import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-databas
  * with 10,000 clocks pending, repaired by the reconciler. Prints a table and writes it to
  * docs/benchmarks.md. Scenarios with BENCH_CLOCKS=100000,10000, settings with BENCH_HZ=100,10,
  * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores).
+ * BENCH_BACKEND=postgres runs the same on BullMQ's PostgreSQL backend (FILES_ATTENTE=postgres,
+ * ADR 0022): no Redis, the timers are rows of the scratch database's `bullmq` schema, and the
+ * "flush" deletes them (what a lost timer looks like there); its table goes to its own section.
  */
 const ROOT = path.resolve(__dirname, '../..');
+const ON_POSTGRES = process.env.BENCH_BACKEND === 'postgres';
 /** Scenarios: the issue's (100,000 clocks in 2 minutes) and a lighter one that shows timer precision apart from capacity. */
 const SCENARIOS = (process.env.BENCH_CLOCKS ?? '100000,10000').split(',').map(Number);
 const FLUSH_CLOCKS = Math.min(10_000, ...SCENARIOS);
-const HZ = (process.env.BENCH_HZ ?? '100,10').split(',').map(Number);
+/** Redis `hz` settings; one pass (hz 0, meaning none) on PostgreSQL. */
+const HZ = ON_POSTGRES ? [0] : (process.env.BENCH_HZ ?? '100,10').split(',').map(Number);
 const RECONCILE_MS = 5000;
 const REDIS_PORT = 6391;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
@@ -116,11 +122,14 @@ async function arm(queue: Queue, clocks: Array<{ id: string; due: number }>): Pr
 }
 
 async function runOne(hz: number, clockCount: number): Promise<Row> {
-  const redis = await startRedis(hz);
+  const redis = ON_POSTGRES ? null : await startRedis(hz);
   const scratch = await createScratchDatabase('relais_test_bench_sla');
   const workers: ChildProcess[] = [];
   const prefix = `bench-${hz}`;
-  const queue = new Queue(QueueName.SlaTimers, { connection: redisOptions(`redis://127.0.0.1:${REDIS_PORT}`, 'producer') as never, prefix });
+  if (ON_POSTGRES) await migrateQueueSchema(scratch.ownerUrl, TEST_APP_ROLE);
+  const queue = ON_POSTGRES
+    ? new Queue(QueueName.SlaTimers, { connection: { connectionString: scratch.ownerUrl, schema: QUEUE_SCHEMA, max: 4 } as never }, createPostgresBackend as never)
+    : new Queue(QueueName.SlaTimers, { connection: redisOptions(`redis://127.0.0.1:${REDIS_PORT}`, 'producer') as never, prefix });
   try {
     await seedDemoData(scratch.dataSource);
     const spec = (id: string) => JSON.stringify({ ...ALWAYS_OPEN_CALENDAR, id });
@@ -134,6 +143,7 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
         NODE_ENV: 'test',
         DATABASE_URL: scratch.url,
         REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
+        FILES_ATTENTE: ON_POSTGRES ? 'postgres' : 'redis',
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'warn',
         SLA_RECONCILE_MS: String(RECONCILE_MS),
@@ -157,7 +167,7 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
     const lastDue = Math.max(...clocks.map((c) => c.due));
     await until(
       async () => (await scratch.dataSource.query(`SELECT count(*)::int n FROM sla_declenchement`))[0].n >= clockCount,
-      lastDue - Date.now() + 120_000,
+      lastDue - Date.now() + (ON_POSTGRES ? 600_000 : 120_000),
       'all breaches',
     );
     const [stats] = await scratch.dataSource.query(
@@ -166,17 +176,22 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
     );
     const [{ n: timeline }] = await scratch.dataSource.query(`SELECT count(*)::int n FROM timeline_event WHERE type = 'sla.depassement'`);
     const workerCpuS = workers.reduce((sum, w) => sum + cpuSeconds(w.pid!), 0);
-    const redisCpuS = cpuSeconds(redis.pid!);
+    const redisCpuS = redis ? cpuSeconds(redis.pid!) : NaN;
 
     // A flush with clocks pending: the reconciler re-arms them; lateness bounded by its period + 1 s.
     const pending = planClocks(FLUSH_CLOCKS, Date.now() + 15_000, 30_000);
     await arm(queue, pending);
     await insertClocks(scratch, pending);
     await new Promise((r) => setTimeout(r, 5000));
-    const flushClient = new Redis({ port: REDIS_PORT });
-    await flushClient.flushall();
+    if (redis) {
+      const flushClient = new Redis({ port: REDIS_PORT });
+      await flushClient.flushall();
+      flushClient.disconnect();
+    } else {
+      // On PostgreSQL the timers are rows: losing them is deleting them.
+      await scratch.ownerQuery(`DELETE FROM "${QUEUE_SCHEMA}".job WHERE queue = $1`, [QueueName.SlaTimers]);
+    }
     const flushedAt = Date.now();
-    flushClient.disconnect();
     await until(
       async () => (await scratch.dataSource.query(`SELECT count(*)::int n FROM sla_declenchement`))[0].n >= clockCount + FLUSH_CLOCKS,
       90_000,
@@ -211,17 +226,19 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
       await new Promise((r) => w.once('exit', r));
     }
     await scratch.drop();
-    redis.kill('SIGTERM');
-    await new Promise((r) => redis.once('exit', r));
+    if (redis) {
+      redis.kill('SIGTERM');
+      await new Promise((r) => redis.once('exit', r));
+    }
   }
 }
 
 function table(rows: Row[]): string {
-  const head = '| Redis hz | clocks | armed/s | inserted/s | set-up margin | lateness p50 | p99 | max | fired | duplicates | worker peak RSS | CPU s: workers, Redis | after flush: max lateness (bound) |';
+  const head = (ON_POSTGRES ? '| backend' : '| Redis hz') + ' | clocks | armed/s | inserted/s | set-up margin | lateness p50 | p99 | max | fired | duplicates | worker peak RSS | CPU s: workers, Redis | after flush: max lateness (bound) |';
   const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map(
     (r) =>
-      `| ${r.hz} | ${r.clocks.toLocaleString('en')} | ${Math.round(r.armPerSec).toLocaleString('en')} | ${Math.round(r.insertPerSec).toLocaleString('en')} | ${r.marginS.toFixed(0)} s | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max} ms | ${r.fired.toLocaleString('en')} | ${r.duplicates} | ${r.peakRssMb.toFixed(0)} MB | ${r.workerCpuS.toFixed(0)}, ${r.redisCpuS.toFixed(0)} | ${r.flushMaxLateMs.toFixed(0)} ms (< ${r.flushBoundMs} ms) |`,
+      `| ${ON_POSTGRES ? 'PostgreSQL' : r.hz} | ${r.clocks.toLocaleString('en')} | ${Math.round(r.armPerSec).toLocaleString('en')} | ${Math.round(r.insertPerSec).toLocaleString('en')} | ${r.marginS.toFixed(0)} s | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.max} ms | ${r.fired.toLocaleString('en')} | ${r.duplicates} | ${r.peakRssMb.toFixed(0)} MB | ${r.workerCpuS.toFixed(0)}, ${Number.isNaN(r.redisCpuS) ? '—' : r.redisCpuS.toFixed(0)} | ${r.flushMaxLateMs.toFixed(0)} ms (< ${r.flushBoundMs} ms) |`,
   );
   return [head, sep, ...lines].join('\n');
 }
@@ -235,8 +252,15 @@ describe('SLA timer benchmark', () => {
     const out = table(rows);
     console.log(`\n${out}\n`);
     const doc = path.join(ROOT, 'docs/benchmarks.md');
-    const section =
-      `## SLA timers\n\n` +
+    const title = ON_POSTGRES ? '## SLA timers on PostgreSQL (FILES_ATTENTE=postgres)' : '## SLA timers';
+    const section = ON_POSTGRES
+      ? `${title}\n\n` +
+        `\`BENCH_BACKEND=postgres npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +
+        `PostgreSQL 15, no Redis: BullMQ 6.7's PostgreSQL backend on the scratch database (schema \`bullmq\`, ADR 0022), ${WORKERS} compiled worker process(es) ` +
+        `(SLA_TIMER_CONCURRENCY 50, DATABASE_POOL_MAX 20 each; CPU seconds are the workers' only: PostgreSQL's backends are not counted). ` +
+        `Same clocks and spread as above; the "flush" deletes the ${FLUSH_CLOCKS.toLocaleString('en')} pending timer rows from \`bullmq.job\`, ` +
+        `reconciler period ${RECONCILE_MS / 1000} s.\n\n${out}\n`
+      : `${title}\n\n` +
       `\`npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +
       `PostgreSQL 15, Redis 7.0 started by the benchmark with the given \`hz\`, ${WORKERS} compiled worker process(es) ` +
       `(SLA_TIMER_CONCURRENCY 50, DATABASE_POOL_MAX 20 each; peak RSS is the largest worker's; CPU seconds from boot to the last breach, all workers together, and Redis's). N running clocks due over ${SPREAD_MS / 1000} s on a 24/7 calendar, their timers armed first (set-up margin: time left between the end of the set-up and the first due clock); ` +
@@ -248,7 +272,8 @@ describe('SLA timer benchmark', () => {
     } catch {
       text = '# Benchmarks\n\nFigures measured on this project\'s machine kind; each section says how to reproduce it.\n\n';
     }
-    text = text.includes('## SLA timers') ? text.replace(/## SLA timers\n[\s\S]*?(?=\n## |$)/, section) : `${text.trimEnd()}\n\n${section}`;
+    const existing = new RegExp(`${title.replace(/[()=]/g, '\\$&')}\n[\\s\\S]*?(?=\n## |$)`);
+    text = existing.test(text) ? text.replace(existing, section) : `${text.trimEnd()}\n\n${section}`;
     writeFileSync(doc, text);
     for (const r of rows) {
       expect(r.fired).toBe(r.clocks);

@@ -12,6 +12,9 @@ import {
   ensureApplicationRole,
   grantApplicationRole,
   loadConfig,
+  migrateQueueSchema,
+  QUEUE_SCHEMA,
+  queuesOnPostgres,
   ownerDataSourceOptions,
   preflight,
   safeError,
@@ -32,7 +35,8 @@ import { DEFAULT_SEED_VOLUME_OPTIONS, seedVolume, SeedVolumeOptions, SeedVolumeR
  * `fil:verifier` checks every timeline and every seal, exit 1 on any anomaly; `fil:sceller`
  * writes today's seal now (the worker does it every night).
  * Every command first checks that PostgreSQL (and, for `setup`, Redis) answer, so that `npm start`
- * stops with one line if not.
+ * stops with one line if not. With FILES_ATTENTE=postgres, `migrate` and `setup` also create or
+ * upgrade BullMQ's schema (ADR 0022) and grant the application's role its rows.
  * `tdb:rebuild` recomputes the dashboards' roll-up for every day (`sla:rebuild` runs it too).
  * `seed:volume [--questions N] [--seed S] [--now ISO] [--batch N] [--append | --if-empty]`
  * loads generated questions for dashboards and benchmarks (docs/operations.md, "Volume data").
@@ -65,6 +69,11 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         console.log(`Droits du rôle applicatif « ${appRole} » à jour (pas d’UPDATE ni de DELETE sur le fil).`);
       } else {
         console.warn('DATABASE_URL se connecte comme le propriétaire du schéma : donnez-lui un rôle à part (README, « Configuration »).');
+      }
+      if (queuesOnPostgres(config)) {
+        // BullMQ's own tables and functions (ADR 0022), in their schema, created as the owner.
+        const version = await migrateQueueSchema(config.databaseOwnerUrl, appRole);
+        console.log(`Files d’attente sur PostgreSQL : schéma « ${QUEUE_SCHEMA} » de BullMQ à jour (version ${version}).`);
       }
       const anchored = await anchorLegacyHeads(owner);
       if (anchored > 0) console.log(`Têtes de fil ancrées (fils antérieurs au MAC) : ${anchored}`);

@@ -4,9 +4,9 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, redisOutageLog } from '@app/core';
+import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, queuesOnPostgres, redisOutageLog } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
-import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
+import { ReconcileReport, recordReconcilerRun, recordReconcilerRunPg, SlaReconciler } from '@app/sla';
 import { SealReport, sealTimelines } from '@app/timeline';
 
 export const SLA_RECONCILER_JOB = 'sla-reconciliateur';
@@ -120,6 +120,10 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   /** Counting is best effort: it never fails the run it counts. */
   private async recordRun(report: ReconcileReport | null): Promise<void> {
     try {
+      if (queuesOnPostgres(this.config)) {
+        await recordReconcilerRunPg(this.dataSource, report, this.clock.now());
+        return;
+      }
       // BullMQ types its client as a generic one; it is the ioredis instance of BullModule's connection.
       const redis = (await this.maintenance.getBackend().client) as unknown as Redis;
       await recordReconcilerRun(redis, this.config.QUEUE_PREFIX, report, this.clock.now());

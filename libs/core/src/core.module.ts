@@ -1,5 +1,4 @@
 import { BullModule } from '@nestjs/bullmq';
-import type { ConnectionOptions } from 'bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,7 +8,7 @@ import { Clock, SystemClock } from './clock/clock';
 import { dataSourceOptions } from './database/database.options';
 import { loggerModule } from './logging/logger.module';
 import { OutboxMessage, ProcessedEvent } from './outbox/outbox-message.entity';
-import { redisOptions } from './queue/redis';
+import { queueConnection, selectQueueBackend } from './queue/queue-backend';
 import { QueueErrorLog } from './queue/queue-error-log';
 
 export interface CoreModuleOptions {
@@ -21,7 +20,7 @@ export interface CoreModuleOptions {
 }
 
 /**
- * Everything every app needs once: config, logs, PostgreSQL, Redis/BullMQ, the CQRS buses and
+ * Everything every app needs once: config, logs, PostgreSQL, BullMQ (on Redis or PostgreSQL), the CQRS buses and
  * the clock. Imported once by each app's root module.
  */
 @Global()
@@ -29,6 +28,8 @@ export interface CoreModuleOptions {
 export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     const { config } = options;
+    // Before any queue exists: @nestjs/bullmq builds them with BullMQ's default backend.
+    selectQueueBackend(config);
     return {
       module: CoreModule,
       imports: [
@@ -36,7 +37,7 @@ export class CoreModule {
         loggerModule(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true }),
         TypeOrmModule.forFeature([OutboxMessage, ProcessedEvent]),
-        BullModule.forRoot({ connection: redisOptions(config.REDIS_URL, options.redisRole) as ConnectionOptions, prefix: config.QUEUE_PREFIX }),
+        BullModule.forRoot({ connection: queueConnection(config, options.redisRole), prefix: config.QUEUE_PREFIX }),
         CqrsModule.forRoot(),
       ],
       providers: [{ provide: Clock, useValue: options.clock ?? new SystemClock() }, QueueErrorLog],

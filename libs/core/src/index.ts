@@ -23,6 +23,7 @@ export * from './outbox/outbox.relay';
 export * from './outbox/outbox-consumer';
 export * from './queue/queue-names';
 export * from './queue/redis';
+export * from './queue/queue-backend';
 export * from './queue/queue-error-log';
 export * from './auth/auth-context';
 

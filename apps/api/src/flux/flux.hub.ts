@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { PassThrough } from 'node:stream';
-import { AppConfig, AuthContext, DomainError } from '@app/core';
+import { DataSource } from 'typeorm';
+import { AppConfig, AuthContext, DomainError, queuesOnPostgres } from '@app/core';
 import { fluxAudienceIncludes, fluxEventOf, FluxMessage, fluxStreamKey } from '@app/notifications';
-import { closeRedis, createApiRedis } from '../ops/redis-connection';
+import { FluxLog, PostgresFluxLog, RedisFluxLog, StreamInfo } from './flux-log';
 import { compareStreamIds, isStreamId } from './stream-id';
 
 /** What the client waits before reconnecting after a cut (the SSE `retry:` field), in ms. */
@@ -23,10 +24,10 @@ export class TropDeFluxError extends DomainError {
   }
 }
 
-/** Redis is away: nothing could be streamed (the problem filter answers 503 with Retry-After). */
+/** Redis (or, queues on PostgreSQL, its LISTEN connection) is away: nothing could be streamed (the problem filter answers 503 with Retry-After). */
 class FluxIndisponible extends Error {
   constructor() {
-    super('Connection is not established (Redis, live stream)');
+    super('Connection is not established (live stream)');
   }
 }
 
@@ -46,7 +47,8 @@ interface FluxClient {
  * connection reads every entry the worker adds, decides per connected client from the entry's
  * audience whether it is theirs (no database query), and writes the SSE event. A client that
  * comes back with Last-Event-ID gets what it missed from XRANGE, or `resync` when the stream no
- * longer holds it.
+ * longer holds it. With FILES_ATTENTE=postgres the stream is a table read the same way (FluxLog,
+ * ADR 0022).
  */
 @Injectable()
 export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -54,15 +56,17 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly key: string;
   private readonly clients = new Set<FluxClient>();
   private readonly perUser = new Map<string, number>();
-  private reader: Redis | null = null;
-  private commands: Redis | null = null;
+  private log: FluxLog | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   /** The last entry the reader dispatched; null until the loop has found the stream's end. */
   private lastId: string | null = null;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     this.key = fluxStreamKey(config.QUEUE_PREFIX);
   }
 
@@ -72,9 +76,10 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    // A blocking command holds its connection: the reader has its own, the replays another.
-    this.reader = createApiRedis(this.config.REDIS_URL, 'relais-api-flux-reader', this.logger);
-    this.commands = createApiRedis(this.config.REDIS_URL, 'relais-api-flux', this.logger);
+    this.log = queuesOnPostgres(this.config)
+      ? new PostgresFluxLog(this.config, this.dataSource, this.logger)
+      : new RedisFluxLog(this.config, this.key, this.logger);
+    this.log.start();
     this.running = true;
     this.loop = this.read();
     this.heartbeat = setInterval(() => this.beat(), this.config.FLUX_HEARTBEAT_MS);
@@ -89,13 +94,13 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.running = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const client of [...this.clients]) this.drop(client);
-    // Aborts the pending XREAD at once rather than after BLOCK_MS.
-    this.reader?.disconnect();
+    // Aborts the pending read at once rather than after BLOCK_MS.
+    this.log?.interrupt();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.loop;
-    if (this.commands) await closeRedis(this.commands);
+    await this.log?.close();
   }
 
   /**
@@ -107,7 +112,7 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     const count = this.perUser.get(ctx.userId) ?? 0;
     if (count >= this.config.FLUX_MAX_STREAMS_PER_USER) throw new TropDeFluxError(this.config.FLUX_MAX_STREAMS_PER_USER);
     // Shutting down (streams already ended: a new one would hold the close), or Redis away.
-    if (!this.running || this.commands?.status !== 'ready' || this.reader?.status !== 'ready') throw new FluxIndisponible();
+    if (!this.running || !this.log?.ready()) throw new FluxIndisponible();
     const out = new PassThrough();
     const client: FluxClient = { ctx, out, cursor: null, sentId: null, pending: lastEventId ? [] : null };
     this.clients.add(client);
@@ -144,23 +149,20 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   /** The reader: one XREAD at a time, from the last entry it saw; reconnects on its own. */
   private async read(): Promise<void> {
     let failures = 0;
+    const log = this.log!;
     while (this.running) {
-      const reader = this.reader!;
       try {
-        if (reader.status !== 'ready') {
+        if (!log.ready()) {
           await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures++, 2_000)));
           continue;
         }
         // From the stream's end at start (nobody is connected yet to miss anything before).
-        this.lastId ??= await this.streamEnd(reader);
-        const answer = (await reader.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, this.lastId)) as Array<[string, Array<[string, string[]]>]> | null;
+        this.lastId ??= await log.end();
+        const entries = await log.read(this.lastId, BATCH, BLOCK_MS);
         failures = 0;
-        for (const [, entries] of answer ?? []) {
-          for (const [id, fields] of entries) {
-            this.lastId = id;
-            const message = parse(fields);
-            if (message) this.dispatch(id, message);
-          }
+        for (const [id, message] of entries) {
+          this.lastId = id;
+          if (message) this.dispatch(id, message);
         }
       } catch (err) {
         if (!this.running) break;
@@ -168,11 +170,6 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures++, 2_000)));
       }
     }
-  }
-
-  private async streamEnd(redis: Redis): Promise<string> {
-    const [last] = (await redis.xrevrange(this.key, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
-    return last?.[0] ?? '0-0';
   }
 
   private dispatch(id: string, message: FluxMessage): void {
@@ -206,16 +203,15 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
    * when some are gone (trimmed, or a Redis that lost its data) or when there are too many.
    */
   private async replay(client: FluxClient, after: string): Promise<void> {
-    const redis = this.commands!;
-    const info = isStreamId(after) ? await this.streamInfo(redis) : null;
+    const log = this.log!;
+    const info = isStreamId(after) ? await log.info() : null;
     let complete = info !== null && !missedBeyondReach(after, info);
     let start = after;
     let replayed = 0;
     const missed: Array<[string, FluxMessage]> = [];
     while (complete) {
-      const page = (await redis.xrange(this.key, `(${start}`, '+', 'COUNT', BATCH)) as Array<[string, string[]]>;
-      for (const [id, fields] of page) {
-        const message = parse(fields);
+      const page = await log.range(start, BATCH);
+      for (const [id, message] of page) {
         if (message) missed.push([id, message]);
       }
       replayed += page.length;
@@ -239,28 +235,6 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     for (const [id, message] of pending) this.deliver(client, id, message);
   }
 
-  /** What XINFO STREAM says of the stream's bounds; null when there is no stream (never written, or Redis lost it). */
-  private async streamInfo(redis: Redis): Promise<StreamInfo | null> {
-    try {
-      const flat = (await redis.call('XINFO', 'STREAM', this.key)) as unknown[];
-      const field = (name: string) => (flat.includes(name) ? flat[flat.indexOf(name) + 1] : undefined);
-      const lastGeneratedId = String(field('last-generated-id'));
-      const first = field('first-entry') as [string, string[]] | null | undefined;
-      // entries-added, recorded-first-entry-id and max-deleted-entry-id are Redis 7's; on 6.2,
-      // assume something was trimmed (a client older than the first entry resyncs).
-      return {
-        length: Number(field('length')),
-        entriesAdded: field('entries-added') === undefined ? Number.POSITIVE_INFINITY : Number(field('entries-added')),
-        firstId: String(field('recorded-first-entry-id') ?? first?.[0] ?? lastGeneratedId),
-        lastGeneratedId,
-        maxDeletedId: String(field('max-deleted-entry-id') ?? '0-0'),
-      };
-    } catch (err) {
-      if (/no such key/i.test((err as Error).message)) return null;
-      throw err;
-    }
-  }
-
   /**
    * The heartbeat: a comment every FLUX_HEARTBEAT_MS (proxies and load balancers close idle
    * connections); and when entries went by that were not for this client, their last id as an
@@ -277,14 +251,6 @@ export class FluxHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 }
 
-interface StreamInfo {
-  length: number;
-  entriesAdded: number;
-  firstId: string;
-  lastGeneratedId: string;
-  maxDeletedId: string;
-}
-
 /**
  * Could entries after `after` be gone? Trimming (MAXLEN) removes the oldest entries without
  * recording which (max-deleted-entry-id only follows XDEL): once anything was trimmed, an id
@@ -296,14 +262,4 @@ export function missedBeyondReach(after: string, info: StreamInfo): boolean {
   if (compareStreamIds(after, info.maxDeletedId) < 0) return true;
   if (info.entriesAdded <= info.length) return false;
   return info.length === 0 ? compareStreamIds(after, info.lastGeneratedId) < 0 : compareStreamIds(after, info.firstId) < 0;
-}
-
-function parse(fields: string[]): FluxMessage | null {
-  const index = fields.indexOf('m');
-  if (index < 0) return null;
-  try {
-    return JSON.parse(fields[index + 1]) as FluxMessage;
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { AppConfig } from '@app/core';
+import { AppConfig, queuesOnPostgres } from '@app/core';
 import { Public } from '../auth/auth.decorators';
 import { HealthCheckFilter } from './health-check.filter';
 import { DependencyHealth } from './health.indicators';
@@ -37,7 +37,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC)' })
+  @ApiOperation({ summary: 'Disponibilité : PostgreSQL et Redis (ou, avec FILES_ATTENTE=postgres, le schéma des files dans PostgreSQL) répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC)' })
   ready(): Promise<HealthCheckResult> {
     return this.readiness();
   }
@@ -52,7 +52,8 @@ export class HealthController {
   private readiness(): Promise<HealthCheckResult> {
     return this.health.check([
       this.dependencies.postgresql(),
-      this.dependencies.redisPing(),
+      // Where the queues really are: Redis, or BullMQ's schema in PostgreSQL (FILES_ATTENTE=postgres).
+      queuesOnPostgres(this.config) ? this.dependencies.queuesOnPostgres() : this.dependencies.redisPing(),
       // The provider never fails readiness (see OidcHealth); it is reported only when configured.
       ...(this.config.oidcEnabled ? [() => this.oidc.check()] : []),
       // A local folder is the process's own disk; a bucket is a dependency like PostgreSQL (ADR 0019).

@@ -3,7 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@app/core';
+import { AppConfig, QUEUE_SCHEMA, queuesOnPostgres } from '@app/core';
 import { DocumentStorage } from '@app/knowledge';
 import { closeRedis, createApiRedis } from '../ops/redis-connection';
 
@@ -19,8 +19,9 @@ export class DependencyHealth implements OnApplicationShutdown {
   /**
    * Its own connection, not BullMQ's: the probe must say whether Redis answers now, whatever
    * state the queue connections are in, and a PING must never wait behind queue traffic.
+   * None when the queues run on PostgreSQL (FILES_ATTENTE=postgres): Redis is not used at all.
    */
-  private readonly redis: Redis;
+  private readonly redis: Redis | null;
 
   constructor(
     config: AppConfig,
@@ -28,7 +29,7 @@ export class DependencyHealth implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly documents: DocumentStorage,
   ) {
-    this.redis = createApiRedis(config.REDIS_URL, 'relais-api-health', this.logger);
+    this.redis = queuesOnPostgres(config) ? null : createApiRedis(config.REDIS_URL, 'relais-api-health', this.logger);
   }
 
   postgresql() {
@@ -40,12 +41,27 @@ export class DependencyHealth implements OnApplicationShutdown {
       .withTimeout(DEPENDENCY_TIMEOUT_MS);
   }
 
+  /**
+   * The queues with FILES_ATTENTE=postgres (ADR 0022): the same database, but BullMQ's schema
+   * must be there and readable by the application's role (a `migrate` forgotten after an
+   * upgrade, a grant missing), or no job could be queued.
+   */
+  queuesOnPostgres() {
+    return this.health
+      .check('files_attente')
+      .attempt(async () => {
+        await this.dataSource.query(`SELECT max(version) FROM "${QUEUE_SCHEMA}".migration`);
+      })
+      .withTimeout(DEPENDENCY_TIMEOUT_MS);
+  }
+
   redisPing() {
+    const redis = this.redis!;
     return this.health
       .check('redis')
       .attempt(async ({ signal }) => {
-        await untilReady(this.redis, signal);
-        const reply = await this.redis.ping();
+        await untilReady(redis, signal);
+        const reply = await redis.ping();
         if (reply !== 'PONG') throw new Error(`unexpected PING reply: ${reply}`);
       })
       .withTimeout(DEPENDENCY_TIMEOUT_MS);
@@ -60,7 +76,7 @@ export class DependencyHealth implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeRedis(this.redis);
+    if (this.redis) await closeRedis(this.redis);
   }
 }
 

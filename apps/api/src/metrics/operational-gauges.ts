@@ -3,12 +3,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobType } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AppConfig, Clock } from '@app/core';
-import { horlogeARisqueSql, readReconcilerStats } from '@app/sla';
+import { AppConfig, Clock, queuesOnPostgres } from '@app/core';
+import { horlogeARisqueSql, readReconcilerStats, readReconcilerStatsPg } from '@app/sla';
 import { BoardQueues } from '../ops/board-queues';
 import { ApiMetrics } from './api-metrics';
 
-export type MetricsSource = 'postgresql' | 'redis';
+/** `bullmq-postgresql`: the queues' source when they run on PostgreSQL (FILES_ATTENTE=postgres, ADR 0022). */
+export type MetricsSource = 'postgresql' | 'redis' | 'bullmq-postgresql';
 
 /** A reading slower than this is abandoned for this scrape (Prometheus's own scrape timeout is 10 s by default). */
 export const SOURCE_TIMEOUT_MS = 2000;
@@ -55,6 +56,11 @@ export class OperationalGauges {
   private readonly pending = new Map<MetricsSource, Promise<() => void>>();
   private readonly down = new Set<MetricsSource>();
 
+  /** Where the queue counts and the reconciler's totals come from. */
+  private get queueSource(): MetricsSource {
+    return queuesOnPostgres(this.config) ? 'bullmq-postgresql' : 'redis';
+  }
+
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: ApiMetrics,
@@ -71,7 +77,7 @@ export class OperationalGauges {
     this.collecting = true;
     this.current = Promise.all([
       this.read('postgresql', () => this.readPostgresql()),
-      this.read('redis', () => this.readRedis()),
+      this.read(this.queueSource, () => this.readRedis()),
     ]).then(() => {
       this.collecting = false;
     });
@@ -124,10 +130,10 @@ export class OperationalGauges {
     const { queues, connection } = this.board;
     // The board's queues share one fail-fast connection: a scrape just after boot waits for it
     // (within the timeout); one known to be down fails at once rather than waiting for nothing.
-    if (['reconnecting', 'close', 'end'].includes(connection.status)) throw new Error(`Redis unreachable (connection ${connection.status})`);
+    if (connection && ['reconnecting', 'close', 'end'].includes(connection.status)) throw new Error(`Redis unreachable (connection ${connection.status})`);
     await queues[0].waitUntilReady();
     const counts = await Promise.all(queues.map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts(...QUEUE_STATES) })));
-    const reconciler = await readReconcilerStats(connection, this.config.QUEUE_PREFIX);
+    const reconciler = connection ? await readReconcilerStats(connection, this.config.QUEUE_PREFIX) : await readReconcilerStatsPg(this.dataSource);
     return () => {
       const m = this.metrics;
       m.queueJobs.reset();
@@ -142,7 +148,7 @@ export class OperationalGauges {
       m.reconcilerOverdue.inc(reconciler.overdue);
       m.reconcilerLastSuccess.reset();
       if (reconciler.lastSuccessAt) m.reconcilerLastSuccess.set(reconciler.lastSuccessAt.getTime() / 1000);
-      for (const metric of this.seriesOf('redis')) m.setVisible(metric, metric !== m.reconcilerLastSuccess || reconciler.lastSuccessAt !== null);
+      for (const metric of this.seriesOf(this.queueSource)) m.setVisible(metric, metric !== m.reconcilerLastSuccess || reconciler.lastSuccessAt !== null);
     };
   }
 

@@ -63,6 +63,13 @@ describe('loadConfig', () => {
 
   const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://redis:6379', JWT_SECRET: 'x'.repeat(32), TIMELINE_HMAC_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}` };
 
+  it('requires REDIS_URL in production unless the queues are explicitly on PostgreSQL (FILES_ATTENTE=postgres)', () => {
+    const { REDIS_URL: _, ...withoutRedis } = production;
+    expect(() => loadConfig(withoutRedis)).toThrow(/^Configuration invalide : REDIS_URL est obligatoire en production/);
+    expect(loadConfig({ ...withoutRedis, FILES_ATTENTE: 'postgres' }).FILES_ATTENTE).toBe('postgres');
+    expect(() => loadConfig({ ...withoutRedis, FILES_ATTENTE: 'redis' })).toThrow(/REDIS_URL est obligatoire/);
+  });
+
   it('refuses the development login in production, with one line naming AUTH_DEV_LOGIN', () => {
     for (const value of ['true', '1', 'on']) {
       try {

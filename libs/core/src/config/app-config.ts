@@ -496,7 +496,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.AUTH_DEV_LOGIN)
       throw new ConfigError('AUTH_DEV_LOGIN', 'est interdit en production : n’importe quel visiteur pourrait s’y connecter comme administrateur');
     if (env.DATABASE_URL === undefined) throw new ConfigError('DATABASE_URL', 'est obligatoire en production');
-    if (env.REDIS_URL === undefined) throw new ConfigError('REDIS_URL', 'est obligatoire en production');
+    // Queues on PostgreSQL must be chosen explicitly (FILES_ATTENTE=postgres); without it, Redis is required.
+    if (env.REDIS_URL === undefined && config.FILES_ATTENTE !== 'postgres')
+      throw new ConfigError('REDIS_URL', 'est obligatoire en production (ou FILES_ATTENTE=postgres pour les files d’attente sur PostgreSQL)');
     if (!config.JWT_SECRET && !config.oidcEnabled)
       throw new ConfigError('JWT_SECRET', 'ou OIDC_ISSUER (avec OIDC_AUDIENCE) est obligatoire en production');
     if (!config.TIMELINE_HMAC_KEYS) throw new ConfigError('TIMELINE_HMAC_KEYS', 'est obligatoire en production (openssl rand -base64 32, précédé d’un identifiant : « k1:… »)');

@@ -40,9 +40,11 @@ export class QueueErrorLog implements OnModuleInit {
       }
       const log = redisOutageLog(this.logger, `queue:${name}`);
       queue.on('error', (err: Error) => log.failure(err, 'Redis unreachable; reconnecting'));
-      // BullMQ types its client as a generic one; it is the ioredis instance it created.
-      Promise.resolve(queue.getBackend().client).then(
-        (client) => (client as unknown as Redis).on('ready', () => log.recovered('Redis reachable again')),
+      // BullMQ types its client as a generic one; it is the ioredis instance it created (none on PostgreSQL).
+      const backend = queue.getBackend() as { client?: unknown };
+      if (!('client' in backend)) continue;
+      Promise.resolve(backend.client).then(
+        (client) => (client as Redis | undefined)?.on?.('ready', () => log.recovered('Redis reachable again')),
         () => undefined,
       );
     }

@@ -2,12 +2,15 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { redisOptions } from '../queue/redis';
+import { QUEUE_SCHEMA, queuesOnPostgres } from '../queue/queue-backend';
 
 /**
  * Before a process boots, one look at PostgreSQL and Redis. Without it a missing PostgreSQL
  * ends in a raw multi-line Node error and a missing Redis in a silent, endless wait (ioredis
  * reconnects forever). Here: a few seconds of retries (a server starting at the same time),
  * then one line naming the variable, the address tried (no password) and what to do.
+ * With FILES_ATTENTE=postgres there is no Redis to wait for: the `redis` dependency becomes
+ * "BullMQ's schema exists" for a process (the owner's commands create it).
  */
 export type Dependency = 'postgres' | 'postgres-server' | 'redis';
 
@@ -60,6 +63,19 @@ async function tryPostgres(url: string): Promise<void> {
   try {
     await client.connect();
     await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** BullMQ's schema is there (FILES_ATTENTE=postgres): `migrate` or `setup` created it. */
+async function hasQueueSchema(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: ATTEMPT_TIMEOUT_MS, application_name: 'relais-preflight' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`"${QUEUE_SCHEMA}".migration`]);
+    return rows[0]?.present === true;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -128,7 +144,15 @@ export async function preflight(config: AppConfig, dependencies: Dependency[], o
   const databaseUrl = options.owner ? config.databaseOwnerUrl : config.DATABASE_URL;
   const variable = options.owner && config.DATABASE_OWNER_URL ? 'DATABASE_OWNER_URL' : 'DATABASE_URL';
   for (const dependency of dependencies) {
-    if (dependency === 'redis') {
+    if (dependency === 'redis' && queuesOnPostgres(config)) {
+      if (options.owner) continue;
+      if (!(await hasQueueSchema(databaseUrl))) {
+        throw new DependencyUnreachable(
+          'DATABASE_URL',
+          `Relais ne peut pas démarrer : les files d’attente sont sur PostgreSQL (FILES_ATTENTE=postgres) mais le schéma « ${QUEUE_SCHEMA} » de BullMQ n’existe pas dans cette base. Lancez \`npm run migration:run\` (ou \`npm run cli -- setup\`) ; ${README_HINT}.`,
+        );
+      }
+    } else if (dependency === 'redis') {
       const failure = await withRetries(() => tryRedis(config.REDIS_URL), retryForMs);
       if (failure) throw unreachable('REDIS_URL', config.REDIS_URL, failure);
     } else {
@@ -155,6 +179,7 @@ export async function preflightOrExit(config: AppConfig, dependencies: Dependenc
  * up when Redis returns), so a missing Redis at boot is one warning line, not an exit.
  */
 export async function warnIfRedisUnreachable(config: AppConfig): Promise<boolean> {
+  if (queuesOnPostgres(config)) return true;
   const failure = await withRetries(() => tryRedis(config.REDIS_URL), 0);
   if (!failure) return true;
   console.error(

@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { EntityManager } from 'typeorm';
-import { AppConfig, OutboxConsumer, OutboxEvent, redisOptions } from '@app/core';
+import { AppConfig, OutboxConsumer, OutboxEvent, queuesOnPostgres, redisOptions } from '@app/core';
 import { NOTIFICATION_CREEE, NotificationCreeePayload } from '../notification.types';
-import { CommandeAudience, FLUX_MAXLEN, FluxFilMessage, FluxMessage, FluxNotificationMessage, fluxStreamKey, QuestionAudience } from './flux.types';
+import { CommandeAudience, FLUX_CHANNEL, FLUX_LOCK, FLUX_MAXLEN, FluxFilMessage, FluxMessage, FluxNotificationMessage, fluxStreamKey, QuestionAudience } from './flux.types';
+
+/** Entries written by this process between two trims of `flux_entree` (PostgreSQL mode). */
+const TRIM_EVERY = 1_000;
 
 /** The ticket events the live stream carries: every event of a ticket's fil. */
 const TICKET_EVENT = /^(question|commande|affectation|sla)\./;
@@ -14,6 +17,8 @@ const TICKET_EVENT = /^(question|commande|affectation|sla)\./;
  * transaction, before its idempotency claim commits: if Redis refuses, the claim rolls back and
  * the outbox retries; if the commit fails after the XADD, the retry writes the entry again,
  * which clients drop by its event id (at least once, never lost).
+ * With FILES_ATTENTE=postgres (ADR 0022) the entries are rows of `flux_entree`, inserted in that
+ * same transaction: they commit with the claim or not at all (exactly once).
  */
 @Injectable()
 export class FluxConsumer implements OutboxConsumer, OnApplicationShutdown {
@@ -21,9 +26,12 @@ export class FluxConsumer implements OutboxConsumer, OnApplicationShutdown {
   private readonly logger = new Logger('Flux');
   private readonly key: string;
   private redis: Redis | null = null;
+  private readonly onPostgres: boolean;
+  private writtenSinceTrim = 0;
 
   constructor(private readonly config: AppConfig) {
     this.key = fluxStreamKey(config.QUEUE_PREFIX);
+    this.onPostgres = queuesOnPostgres(config);
   }
 
   handles(type: string): boolean {
@@ -33,11 +41,32 @@ export class FluxConsumer implements OutboxConsumer, OnApplicationShutdown {
   async handle(event: OutboxEvent, manager: EntityManager): Promise<void> {
     const messages = event.type === NOTIFICATION_CREEE ? await notificationMessages(manager, event) : await filMessages(manager, event);
     if (messages.length === 0) return;
+    if (this.onPostgres) return this.insert(messages, manager);
     const pipeline = this.connection().pipeline();
     for (const m of messages) pipeline.xadd(this.key, 'MAXLEN', '~', FLUX_MAXLEN, '*', 'm', JSON.stringify(m));
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0];
+  }
+
+  /**
+   * Under FLUX_LOCK until the commit, so that ids commit in order and a reader that reads after
+   * the last id it saw never skips a row committed late. The lock is taken last: the consumer's
+   * transaction holds it only for its insert and its commit.
+   */
+  private async insert(messages: FluxMessage[], manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [FLUX_LOCK]);
+    await manager.query(`INSERT INTO flux_entree (message) SELECT m FROM unnest($1::jsonb[]) AS m`, [messages.map((m) => JSON.stringify(m))]);
+    await manager.query(`SELECT pg_notify($1, '')`, [FLUX_CHANNEL]);
+    this.writtenSinceTrim += messages.length;
+    if (this.writtenSinceTrim < TRIM_EVERY) return;
+    this.writtenSinceTrim = 0;
+    // MAXLEN: keep the last FLUX_MAXLEN ids; the bound is recorded first, so a reader knows what is gone.
+    await manager.query(
+      `WITH bound AS (UPDATE flux_etat SET coupe_jusqu_a = greatest(coupe_jusqu_a, (SELECT coalesce(max(id), 0) FROM flux_entree) - $1) WHERE id = 1 RETURNING coupe_jusqu_a)
+       DELETE FROM flux_entree WHERE id <= (SELECT coupe_jusqu_a FROM bound)`,
+      [FLUX_MAXLEN],
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -19,6 +19,16 @@ export function fluxStreamKey(queuePrefix: string): string {
 }
 
 /**
+ * With FILES_ATTENTE=postgres (ADR 0022) the stream is the table `flux_entree` instead: the same
+ * messages, ids that grow in commit order (FLUX_LOCK serialises the writers' commits), a
+ * NOTIFY on FLUX_CHANNEL at each commit for the API's readers, and `flux_etat.coupe_jusqu_a`,
+ * the last id trimmed (what XINFO tells on Redis). An entry's SSE id is `<id>-0`, a stream id.
+ */
+export const FLUX_CHANNEL = 'relais_flux';
+/** The advisory lock (`pg_advisory_xact_lock`) every writer of `flux_entree` takes before its insert. */
+export const FLUX_LOCK = 0x464c5558; // 'FLUX'
+
+/**
  * Entries kept (XADD MAXLEN ~): a client that was away longer than these many events ago gets a
  * `resync` instead of a replay. At ~1 kB an entry, about 50 MB of Redis at most.
  */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import type { ReconcileReport } from './sla.reconciler';
 
 /**
@@ -10,7 +11,8 @@ import type { ReconcileReport } from './sla.reconciler';
  * hash and the API reads it at scrape time. It suits the job: the reconciler runs once per
  * period across the deployment (a BullMQ job scheduler), so the totals are deployment-wide
  * whichever worker ran it. A Redis flush resets them, which Prometheus's rate() and increase()
- * treat as a counter reset.
+ * treat as a counter reset. With FILES_ATTENTE=postgres (ADR 0022) the totals are one row of
+ * `sla_reconciliateur_totaux` instead (the functions taking a DataSource).
  */
 export interface SlaReconcilerStats {
   /** Runs that finished, and runs that threw. */
@@ -52,5 +54,28 @@ export async function readReconcilerStats(redis: Redis, queuePrefix: string): Pr
     rearmed: int('rearmed'),
     overdue: int('overdue'),
     lastSuccessAt: hash.last_success_ms ? new Date(Number(hash.last_success_ms)) : null,
+  };
+}
+
+/** The same on PostgreSQL (FILES_ATTENTE=postgres): one upsert of the single row. */
+export async function recordReconcilerRunPg(dataSource: DataSource, report: ReconcileReport | null, at: Date): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO sla_reconciliateur_totaux AS t (id, runs, failures, rearmed, overdue, last_success_at)
+     VALUES (1, $1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET runs = t.runs + EXCLUDED.runs, failures = t.failures + EXCLUDED.failures,
+       rearmed = t.rearmed + EXCLUDED.rearmed, overdue = t.overdue + EXCLUDED.overdue,
+       last_success_at = coalesce(EXCLUDED.last_success_at, t.last_success_at)`,
+    report ? [1, 0, report.rearmed, report.overdue, at] : [0, 1, 0, 0, null],
+  );
+}
+
+export async function readReconcilerStatsPg(dataSource: DataSource): Promise<SlaReconcilerStats> {
+  const [row]: any[] = await dataSource.query(`SELECT runs, failures, rearmed, overdue, last_success_at FROM sla_reconciliateur_totaux WHERE id = 1`);
+  return {
+    runs: Number(row?.runs ?? 0),
+    failures: Number(row?.failures ?? 0),
+    rearmed: Number(row?.rearmed ?? 0),
+    overdue: Number(row?.overdue ?? 0),
+    lastSuccessAt: row?.last_success_at ? new Date(row.last_success_at) : null,
   };
 }

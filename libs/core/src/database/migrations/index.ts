@@ -25,6 +25,7 @@ import { SpecialisationQuestions1795653400000 } from './1795653400000-Specialisa
 import { DirectoryHistoriqueIndexes1795653500000 } from './1795653500000-DirectoryHistoriqueIndexes';
 import { Barometre1795654000000 } from './1795654000000-Barometre';
 import { Autonomie1795654100000 } from './1795654100000-Autonomie';
+import { FilesAttentePostgres1795655200000 } from './1795655200000-FilesAttentePostgres';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
 export const MIGRATIONS: Function[] = [
@@ -55,4 +56,5 @@ export const MIGRATIONS: Function[] = [
   DirectoryHistoriqueIndexes1795653500000,
   Barometre1795654000000,
   Autonomie1795654100000,
+  FilesAttentePostgres1795655200000,
 ];
