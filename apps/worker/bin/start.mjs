@@ -20,7 +20,7 @@ const env = { ...process.env, AUTH_DEV_LOGIN: process.env.AUTH_DEV_LOGIN ?? demo
 const API = 'dist/apps/api/apps/api/src/main.js';
 const WORKER = 'dist/apps/worker/apps/worker/src/main.js';
 const CLI = 'dist/apps/worker/apps/worker/src/cli.js';
-const README_HINT = 'voir le README, « npm ci && npm start »';
+const README_HINT = 'voir le README, « With only Node.js installed »';
 
 let embedded = null;
 let startingEmbedded = false; // a signal then waits for it, so as to stop it
@@ -44,6 +44,8 @@ function stopAll(signal) {
 process.on('SIGINT', () => stopAll('SIGTERM'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 process.on('SIGHUP', () => stopAll('SIGTERM'));
+// Any other way out (an unexpected error included): stop() is synchronous, so it runs here too.
+process.on('exit', () => embedded?.stop());
 
 /** A setup step (migrations, demo volume) as a child whose exit code we wait for. */
 function step(args) {
@@ -54,6 +56,12 @@ function step(args) {
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+let built = false;
+function build() {
+  if (!built) buildIfStale([API, WORKER, CLI, 'dist/web/index.html'], env.RELAIS_BUILD === 'always');
+  built = true;
 }
 
 /** The framed block that tells which servers run where (before the JSON log lines start). */
@@ -69,10 +77,8 @@ function frame(lines) {
  * replaced). In production there is no fallback: the variable is required.
  */
 async function chooseServers() {
-  const production = env.NODE_ENV === 'production';
-  const queuesOnRedis = (env.FILES_ATTENTE ?? 'redis') === 'redis';
-  if (production) {
-    const missing = [env.DATABASE_URL ? null : 'DATABASE_URL', env.REDIS_URL || !queuesOnRedis ? null : 'REDIS_URL'].filter(Boolean);
+  if (env.NODE_ENV === 'production') {
+    const missing = [env.DATABASE_URL ? null : 'DATABASE_URL', env.REDIS_URL || env.FILES_ATTENTE === 'postgres' ? null : 'REDIS_URL'].filter(Boolean);
     if (missing.length) {
       console.error(
         `Relais ne peut pas démarrer : ${missing.join(' et ')} ${missing.length > 1 ? 'sont obligatoires' : 'est obligatoire'} en production ` +
@@ -80,13 +86,15 @@ async function chooseServers() {
       );
       process.exit(1);
     }
-    return;
+    return [];
   }
   const mode = [];
   const [pgDefault, redisDefault] = await Promise.all([
     env.DATABASE_URL ? true : answers('127.0.0.1', 5432),
     env.REDIS_URL || env.FILES_ATTENTE ? true : answers('127.0.0.1', 6379),
   ]);
+  // Compiled first (it may take a minute, during which signals wait): only then PostgreSQL.
+  build();
   if (!pgDefault) {
     const dir = path.resolve(ROOT, env.RELAIS_EMBARQUE_DIR ?? '.relais/postgres');
     const shown = path.relative(ROOT, dir).startsWith('..') ? dir : path.relative(ROOT, dir);
@@ -121,7 +129,7 @@ async function chooseServers() {
 }
 
 const modeLines = await chooseServers();
-buildIfStale([API, WORKER, CLI, 'dist/web/index.html'], env.RELAIS_BUILD === 'always');
+build(); // in production, or with servers given
 
 const setup = await step([CLI, 'setup']);
 if (stopping) finish(0);
