@@ -95,6 +95,7 @@ async function chooseServers() {
   ]);
   // Compiled first (it may take a minute, during which signals wait): only then PostgreSQL.
   build();
+  if (stopping) finish(0);
   if (!pgDefault) {
     const dir = path.resolve(ROOT, env.RELAIS_EMBARQUE_DIR ?? '.relais/postgres');
     const shown = path.relative(ROOT, dir).startsWith('..') ? dir : path.relative(ROOT, dir);
