@@ -273,16 +273,16 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
    * it), in the namespace: start it on the data folder, report how many questions the database
    * holds, then stop it — or, with `crash`, leave it running and die (a `kill -9` of npm start).
    */
-  function embeddedOnce(crash = false): { questions: number; pid: number } {
+  function embeddedOnce(crash = false): { questions: number; lower: string; trgm: string[]; pid: number } {
     const script = `
       const { startEmbeddedPostgres } = await import(${JSON.stringify(path.join(ROOT, 'apps/worker/bin/embedded.mjs'))});
       const { default: pg } = await import('pg');
       const server = await startEmbeddedPostgres({ dir: ${JSON.stringify(dataDir)}, port: ${EMBEDDED_PORT} });
       const client = new pg.Client(server.appUrl);
       await client.connect();
-      const { rows } = await client.query('SELECT count(*)::int AS n FROM question');
+      const { rows } = await client.query("SELECT count(*)::int AS n, lower('ÉLÉPHANT') AS lower, show_trgm('é') AS trgm FROM question");
       await client.end();
-      console.log(JSON.stringify({ questions: rows[0].n, pid: process.pid }));
+      console.log(JSON.stringify({ questions: rows[0].n, lower: rows[0].lower, trgm: rows[0].trgm, pid: process.pid }));
       if (${crash}) process.kill(process.pid, 'SIGKILL');
       server.stop();`;
     const result = spawnSync('ip', ['netns', 'exec', NETNS, process.execPath, '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
@@ -306,7 +306,10 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
     // What a crash of PostgreSQL leaves: the lock file, naming a PID alive but not PostgreSQL's (this test runner's).
     const stale = [process.pid, dataDir, '0', String(EMBEDDED_PORT), '', '127.0.0.1', '0 0', 'ready', ''].join('\n');
     writeFileSync(path.join(dataDir, 'postmaster.pid'), stale);
-    expect(embeddedOnce().questions).toBe(1); // the first start's question: the same data, not a new initdb
+    const again = embeddedOnce();
+    expect(again.questions).toBe(1); // the first start's question: the same data, not a new initdb
+    // A UTF-8 character type, as the usual servers: accented letters fold and make trigrams (the search).
+    expect({ lower: again.lower, trgm: again.trgm.length }).toEqual({ lower: 'éléphant', trgm: 2 });
     expect(readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8')).toBe(initialised);
     expect(postgresProcessesOf(dataDir)).toEqual([]);
 

@@ -105,6 +105,24 @@ function run(file, args, ids, logFile) {
   return result.stdout;
 }
 
+/**
+ * A UTF-8 character type, as the usual servers have: with the plain C locale, lower('É') stays
+ * 'É', ILIKE and [[:alpha:]] miss accented letters and pg_trgm drops them from its trigrams (the
+ * search, ADR 0015). C.UTF-8 where the system has it (Linux), else en_US.UTF-8 (macOS) ordered
+ * as C, else PostgreSQL's own C.UTF-8 (builtin provider: case and classes right, trigrams not).
+ */
+function localeFlags() {
+  let available = [];
+  try {
+    available = execFileSync('locale', ['-a'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').map((l) => l.trim().toLowerCase());
+  } catch {
+    /* no locale command */
+  }
+  if (available.includes('c.utf8') || available.includes('c.utf-8')) return ['--locale=C.UTF-8'];
+  if (available.includes('en_us.utf8') || available.includes('en_us.utf-8')) return ['--locale=en_US.UTF-8', '--lc-collate=C'];
+  return ['--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C'];
+}
+
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -165,7 +183,7 @@ export async function startEmbeddedPostgres({ dir, port }) {
           'placez la copie de travail dans un dossier lisible par tous, ou RELAIS_EMBARQUE_DIR ailleurs',
       );
   }
-  if (fresh) run(initdb, ['-D', dataDir, '-U', OWNER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], ids, logFile);
+  if (fresh) run(initdb, ['-D', dataDir, '-U', OWNER, '--auth=trust', '-E', 'UTF8', ...localeFlags(), '--no-instructions'], ids, logFile);
   else clearStale(dataDir, pgCtl, ids, logFile);
   if (await answers('127.0.0.1', port, 500))
     throw new EmbeddedError(`le port ${port} est déjà pris : choisissez-en un autre avec RELAIS_EMBARQUE_PORT`);
