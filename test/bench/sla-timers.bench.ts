@@ -2,11 +2,11 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPostgresBackend, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { migrateQueueSchema, QUEUE_SCHEMA, QueueName, redisOptions } from '@app/core';
+import { migrateQueueSchema, QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
-import { ALWAYS_OPEN_CALENDAR, SLA_TIMER_JOB_OPTIONS, timerJobId } from '@app/sla';
+import { ALWAYS_OPEN_CALENDAR, armTimerRows, SLA_TIMER_JOB_OPTIONS, timerJobId } from '@app/sla';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { TEST_APP_ROLE } from '../setup/test-env';
 
@@ -17,9 +17,11 @@ import { TEST_APP_ROLE } from '../setup/test-env';
  * with 10,000 clocks pending, repaired by the reconciler. Prints a table and writes it to
  * docs/benchmarks.md. Scenarios with BENCH_CLOCKS=100000,10000, settings with BENCH_HZ=100,10,
  * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores).
- * BENCH_BACKEND=postgres runs the same on BullMQ's PostgreSQL backend (FILES_ATTENTE=postgres,
- * ADR 0022): no Redis, the timers are rows of the scratch database's `bullmq` schema, and the
- * "flush" deletes them (what a lost timer looks like there); its table goes to its own section.
+ * BENCH_BACKEND=postgres runs the same with FILES_ATTENTE=postgres (ADR 0022): no Redis, the
+ * timers are rows of `sla_minuterie` fired by the worker's poller, and the "flush" deletes the
+ * pending rows (what a lost timer looks like there); its table goes to its own section.
+ * (BullMQ's own PostgreSQL backend for the timers, which ADR 0022 measured and rejected, was
+ * this benchmark at commit "test(bench): the SLA timer benchmark on BullMQ's PostgreSQL backend".)
  */
 const ROOT = path.resolve(__dirname, '../..');
 const ON_POSTGRES = process.env.BENCH_BACKEND === 'postgres';
@@ -108,10 +110,15 @@ async function insertClocks(scratch: ScratchDatabase, clocks: Array<{ id: string
   }
 }
 
-async function arm(queue: Queue, clocks: Array<{ id: string; due: number }>): Promise<void> {
+async function arm(queue: Queue | null, clocks: Array<{ id: string; due: number }>, scratch: ScratchDatabase): Promise<void> {
   for (let i = 0; i < clocks.length; i += 1000) {
+    if (ON_POSTGRES) {
+      const chunk = clocks.slice(i, i + 1000);
+      await armTimerRows((sql, params) => scratch.dataSource.query(sql, params), chunk.map((c) => ({ horlogeId: c.id, generation: 1, type: 'depassement' as const, at: new Date(c.due) })));
+      continue;
+    }
     const now = Date.now();
-    await queue.addBulk(
+    await queue!.addBulk(
       clocks.slice(i, i + 1000).map((c) => ({
         name: 'depassement',
         data: { horlogeId: c.id, generation: 1, type: 'depassement', at: c.due },
@@ -127,8 +134,9 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
   const workers: ChildProcess[] = [];
   const prefix = `bench-${hz}`;
   if (ON_POSTGRES) await migrateQueueSchema(scratch.ownerUrl, TEST_APP_ROLE);
+  // The worker's other queues need BullMQ's schema; its timers are armed in sla_minuterie directly.
   const queue = ON_POSTGRES
-    ? new Queue(QueueName.SlaTimers, { connection: { connectionString: scratch.ownerUrl, schema: QUEUE_SCHEMA, max: 4 } as never }, createPostgresBackend as never)
+    ? null
     : new Queue(QueueName.SlaTimers, { connection: redisOptions(`redis://127.0.0.1:${REDIS_PORT}`, 'producer') as never, prefix });
   try {
     await seedDemoData(scratch.dataSource);
@@ -157,7 +165,7 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
     // own commit). Both must be done before the first clock is due: the lead grows with N.
     const clocks = planClocks(clockCount, Date.now() + LEAD_MS(clockCount), SPREAD_MS);
     const armStart = Date.now();
-    await arm(queue, clocks);
+    await arm(queue, clocks, scratch);
     const armPerSec = clockCount / ((Date.now() - armStart) / 1000);
     const insertStart = Date.now();
     await insertClocks(scratch, clocks);
@@ -176,11 +184,12 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
     );
     const [{ n: timeline }] = await scratch.dataSource.query(`SELECT count(*)::int n FROM timeline_event WHERE type = 'sla.depassement'`);
     const workerCpuS = workers.reduce((sum, w) => sum + cpuSeconds(w.pid!), 0);
+    console.log(`${ON_POSTGRES ? 'PostgreSQL' : `hz ${hz}`}, ${clockCount} clocks: p50 ${stats.p50} p99 ${stats.p99} max ${stats.max} fired ${stats.fired} timeline ${timeline}`);
     const redisCpuS = redis ? cpuSeconds(redis.pid!) : NaN;
 
     // A flush with clocks pending: the reconciler re-arms them; lateness bounded by its period + 1 s.
     const pending = planClocks(FLUSH_CLOCKS, Date.now() + 15_000, 30_000);
-    await arm(queue, pending);
+    await arm(queue, pending, scratch);
     await insertClocks(scratch, pending);
     await new Promise((r) => setTimeout(r, 5000));
     if (redis) {
@@ -188,8 +197,8 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
       await flushClient.flushall();
       flushClient.disconnect();
     } else {
-      // On PostgreSQL the timers are rows: losing them is deleting them.
-      await scratch.ownerQuery(`DELETE FROM "${QUEUE_SCHEMA}".job WHERE queue = $1`, [QueueName.SlaTimers]);
+      // On PostgreSQL the timers are rows of sla_minuterie: losing them is deleting them.
+      await scratch.ownerQuery(`DELETE FROM sla_minuterie WHERE horloge_id = ANY($1::uuid[])`, [pending.map((c) => c.id)]);
     }
     const flushedAt = Date.now();
     await until(
@@ -220,7 +229,7 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
       flushBoundMs: RECONCILE_MS + 1000,
     };
   } finally {
-    await queue.close();
+    await queue?.close();
     for (const w of workers) {
       w.kill('SIGTERM');
       await new Promise((r) => w.once('exit', r));
@@ -256,9 +265,9 @@ describe('SLA timer benchmark', () => {
     const section = ON_POSTGRES
       ? `${title}\n\n` +
         `\`BENCH_BACKEND=postgres npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +
-        `PostgreSQL 15, no Redis: BullMQ 6.7's PostgreSQL backend on the scratch database (schema \`bullmq\`, ADR 0022), ${WORKERS} compiled worker process(es) ` +
+        `PostgreSQL 15, no Redis: the timers are rows of \`sla_minuterie\` fired by the worker's poller (ADR 0022), ${WORKERS} compiled worker process(es) ` +
         `(SLA_TIMER_CONCURRENCY 50, DATABASE_POOL_MAX 20 each; CPU seconds are the workers' only: PostgreSQL's backends are not counted). ` +
-        `Same clocks and spread as above; the "flush" deletes the ${FLUSH_CLOCKS.toLocaleString('en')} pending timer rows from \`bullmq.job\`, ` +
+        `Same clocks and spread as above; the "flush" deletes the ${FLUSH_CLOCKS.toLocaleString('en')} pending timer rows, ` +
         `reconciler period ${RECONCILE_MS / 1000} s.\n\n${out}\n`
       : `${title}\n\n` +
       `\`npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +

@@ -83,6 +83,9 @@ describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () =>
     const id: string = created.body.id;
     expect((await api.post(`/api/v1/questions/${id}/escalader`, {}, { token: agent })).status).toBe(200);
 
+    // The timers are rows of sla_minuterie (not BullMQ jobs: ADR 0022), fired by the worker's poller.
+    await waitFor(async () => (await query(`SELECT count(*)::int n FROM sla_minuterie m JOIN sla_horloge h ON h.id = m.horloge_id WHERE h.ticket_id = $1`, [id]))[0].n >= 2, 'armed timers');
+
     // The live stream (flux_entree, LISTEN/NOTIFY) brings the escalation to the référent.
     const filOf = () => live.of<{ ticketId: string; type: string }>('fil').filter((e) => e.ticketId === id);
     await live.waitFor(() => filOf().some((e) => e.type === 'question.escaladee'), 'the escalation on the live stream');
@@ -118,6 +121,11 @@ describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () =>
     const replayed = resumed.of<{ ticketId: string; type: string }>('fil').filter((e) => e.ticketId === id).map((e) => e.type);
     expect(replayed).not.toContain('question.escaladee');
     expect(replayed).toContain('sla.depassement');
+
+    // Fired timers left the table; the far ones (prise en charge, relais) wait there.
+    const left = await query(`SELECT m.type, h.horloge FROM sla_minuterie m JOIN sla_horloge h ON h.id = m.horloge_id WHERE h.ticket_id = $1`, [id]);
+    expect(left.filter((t) => t.horloge === 'reponse')).toEqual([]);
+    expect(left.length).toBeGreaterThanOrEqual(1);
 
     // BullMQ's tables did the work; Redis was never contacted.
     const [{ queues }] = await query(`SELECT count(DISTINCT queue)::int AS queues FROM "${QUEUE_SCHEMA}".meta`);

@@ -8,6 +8,7 @@ import { SlaConsumer, SlaModule } from '@app/sla';
 import { DocumentTexteConsumer, InvitationCapitalisationConsumer, KnowledgeModule } from '@app/knowledge';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { MaintenanceProcessor } from './maintenance.processor';
+import { SlaMinuteriePoller } from './sla/sla-minuterie.poller';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
@@ -42,6 +43,8 @@ export class WorkerModule {
         OutboxRelayService,
         OutboxProcessor,
         SlaTimerProcessor,
+        // Idle unless FILES_ATTENTE=postgres: then the SLA timers are rows it fires (ADR 0022).
+        SlaMinuteriePoller,
         MaintenanceProcessor,
         CourrielProcessor,
         WebhookDeliveryProcessor,

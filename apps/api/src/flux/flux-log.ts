@@ -110,8 +110,8 @@ export class RedisFluxLog implements FluxLog {
 /**
  * The table `flux_entree` (FILES_ATTENTE=postgres, ADR 0022): one LISTEN connection per API
  * process wakes the reader at each commit of the worker's flux consumer; reads and replays are
- * queries on the application's pool (`id > after`, which skips nothing: writers commit in id
- * order under FLUX_LOCK). Without a NOTIFY (missed while reconnecting) the reader still reads
+ * queries on the application's pool (`position > after`, which skips nothing: positions are
+ * given at commit, in order, under FLUX_LOCK). Without a NOTIFY (missed while reconnecting) the reader still reads
  * every `blockMs`.
  */
 export class PostgresFluxLog implements FluxLog {
@@ -182,7 +182,7 @@ export class PostgresFluxLog implements FluxLog {
   }
 
   async end(): Promise<string> {
-    const [row] = await this.dataSource.query(`SELECT greatest(coalesce((SELECT max(id) FROM flux_entree), 0), (SELECT coupe_jusqu_a FROM flux_etat WHERE id = 1))::text AS last`);
+    const [row] = await this.dataSource.query(`SELECT greatest(coalesce((SELECT max(position) FROM flux_entree), 0), (SELECT coupe_jusqu_a FROM flux_etat WHERE id = 1))::text AS last`);
     return `${row?.last ?? 0}-0`;
   }
 
@@ -207,7 +207,7 @@ export class PostgresFluxLog implements FluxLog {
 
   async range(after: string, count: number): Promise<FluxEntry[]> {
     const rows: Array<{ id: string; message: FluxMessage }> = await this.dataSource.query(
-      `SELECT e.id::text AS id, e.message FROM flux_entree e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
+      `SELECT e.position::text AS id, e.message FROM flux_entree e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
       [rowId(after), count],
     );
     return rows.map((r): FluxEntry => [`${r.id}-0`, r.message ?? null]);
@@ -219,11 +219,9 @@ export class PostgresFluxLog implements FluxLog {
    */
   async info(): Promise<StreamInfo> {
     const [row] = await this.dataSource.query(
-      `SELECT e.coupe_jusqu_a::text AS coupe, (SELECT max(id) FROM flux_entree)::text AS last FROM flux_etat e WHERE e.id = 1`,
+      `SELECT e.coupe_jusqu_a::text AS coupe, (SELECT max(position) FROM flux_entree)::text AS last FROM flux_etat e WHERE e.id = 1`,
     );
-    const coupe = row?.coupe ?? '0';
-    const last = row?.last ?? coupe;
-    return { length: 0, entriesAdded: 0, firstId: `${last}-0`, lastGeneratedId: `${last}-0`, maxDeletedId: `${coupe}-0` };
+    return tableStreamInfo(row?.coupe ?? '0', row?.last ?? null);
   }
 
   interrupt(): void {
@@ -241,7 +239,17 @@ export class PostgresFluxLog implements FluxLog {
   }
 }
 
-/** The row id of a stream id `<id>-0` (the hub only passes ids it validated or made). */
+/**
+ * The bounds of `flux_entree` as a stream's: `coupe` (the last id trimmed) is what the stream
+ * may have lost, so it plays max-deleted-entry-id; the last row (or, none left, the bound) is
+ * the last generated id. Nothing else was trimmed (entries-added = length).
+ */
+export function tableStreamInfo(coupe: string, last: string | null): StreamInfo {
+  const head = last ?? coupe;
+  return { length: 0, entriesAdded: 0, firstId: `${head}-0`, lastGeneratedId: `${head}-0`, maxDeletedId: `${coupe}-0` };
+}
+
+/** The position of a stream id `<position>-0` (the hub only passes ids it validated or made). */
 function rowId(streamId: string): string {
   return streamId.split('-')[0];
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { AppConfig, OutboxConsumer, OutboxEvent, queuesOnPostgres, redisOptions } from '@app/core';
 import { NOTIFICATION_CREEE, NotificationCreeePayload } from '../notification.types';
-import { CommandeAudience, FLUX_CHANNEL, FLUX_LOCK, FLUX_MAXLEN, FluxFilMessage, FluxMessage, FluxNotificationMessage, fluxStreamKey, QuestionAudience } from './flux.types';
+import { CommandeAudience, FLUX_CHANNEL, FLUX_MAXLEN, FluxFilMessage, FluxMessage, FluxNotificationMessage, fluxStreamKey, QuestionAudience } from './flux.types';
 
 /** Entries written by this process between two trims of `flux_entree` (PostgreSQL mode). */
 const TRIM_EVERY = 1_000;
@@ -50,21 +50,20 @@ export class FluxConsumer implements OutboxConsumer, OnApplicationShutdown {
   }
 
   /**
-   * Under FLUX_LOCK until the commit, so that ids commit in order and a reader that reads after
-   * the last id it saw never skips a row committed late. The lock is taken last: the consumer's
-   * transaction holds it only for its insert and its commit.
+   * In the consumer's transaction: the rows get their stream position at commit (the table's
+   * deferred trigger, under FLUX_LOCK only for the commit itself), and the NOTIFY is delivered
+   * then too.
    */
   private async insert(messages: FluxMessage[], manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [FLUX_LOCK]);
     await manager.query(`INSERT INTO flux_entree (message) SELECT m FROM unnest($1::jsonb[]) AS m`, [messages.map((m) => JSON.stringify(m))]);
     await manager.query(`SELECT pg_notify($1, '')`, [FLUX_CHANNEL]);
     this.writtenSinceTrim += messages.length;
     if (this.writtenSinceTrim < TRIM_EVERY) return;
     this.writtenSinceTrim = 0;
-    // MAXLEN: keep the last FLUX_MAXLEN ids; the bound is recorded first, so a reader knows what is gone.
+    // MAXLEN: keep the last FLUX_MAXLEN positions; the bound is recorded first, so a reader knows what is gone.
     await manager.query(
-      `WITH bound AS (UPDATE flux_etat SET coupe_jusqu_a = greatest(coupe_jusqu_a, (SELECT coalesce(max(id), 0) FROM flux_entree) - $1) WHERE id = 1 RETURNING coupe_jusqu_a)
-       DELETE FROM flux_entree WHERE id <= (SELECT coupe_jusqu_a FROM bound)`,
+      `WITH bound AS (UPDATE flux_etat SET coupe_jusqu_a = greatest(coupe_jusqu_a, (SELECT coalesce(max(position), 0) FROM flux_entree) - $1) WHERE id = 1 RETURNING coupe_jusqu_a)
+       DELETE FROM flux_entree WHERE position <= (SELECT coupe_jusqu_a FROM bound)`,
       [FLUX_MAXLEN],
     );
   }

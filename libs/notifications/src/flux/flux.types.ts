@@ -20,12 +20,13 @@ export function fluxStreamKey(queuePrefix: string): string {
 
 /**
  * With FILES_ATTENTE=postgres (ADR 0022) the stream is the table `flux_entree` instead: the same
- * messages, ids that grow in commit order (FLUX_LOCK serialises the writers' commits), a
- * NOTIFY on FLUX_CHANNEL at each commit for the API's readers, and `flux_etat.coupe_jusqu_a`,
- * the last id trimmed (what XINFO tells on Redis). An entry's SSE id is `<id>-0`, a stream id.
+ * messages, ordered by `position`, which a deferred trigger gives each row at commit under
+ * FLUX_LOCK (so positions commit in order), a NOTIFY on FLUX_CHANNEL at each commit for the
+ * API's readers, and `flux_etat.coupe_jusqu_a`, the last position trimmed (what XINFO tells on
+ * Redis). An entry's SSE id is `<position>-0`, a stream id.
  */
 export const FLUX_CHANNEL = 'relais_flux';
-/** The advisory lock (`pg_advisory_xact_lock`) every writer of `flux_entree` takes before its insert. */
+/** The advisory lock (`pg_advisory_xact_lock`) of flux_entree's positions (its trigger's; the migration says 1179407704). */
 export const FLUX_LOCK = 0x464c5558; // 'FLUX'
 
 /**

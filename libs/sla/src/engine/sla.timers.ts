@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig, QUEUE_SCHEMA, QueueName, queuesOnPostgres } from '@app/core';
+import { AppConfig, QueueName, queuesOnPostgres } from '@app/core';
 import type { TimerPlan, TimerType } from './sla.engine';
 
 export interface SlaTimerJob {
@@ -20,9 +20,14 @@ export function timerJobId(horlogeId: string, type: TimerType, generation: numbe
   return `sla-${horlogeId}-${type}-${generation}`;
 }
 
+/** The channel that wakes the workers' timer pollers when a timer is armed (FILES_ATTENTE=postgres). */
+export const SLA_MINUTERIE_CHANNEL = 'relais_sla_minuterie';
+
 /**
  * The fast path of SLA timers: delayed jobs on their own queue. Losing one is harmless: the
  * clock rows are the truth and the reconciler re-arms what Redis lost.
+ * With FILES_ATTENTE=postgres the timers are rows of `sla_minuterie` instead, same ids, fired by
+ * the worker's SlaMinuteriePoller (ADR 0022: BullMQ's PostgreSQL backend fires a burst too late).
  */
 @Injectable()
 export class SlaTimers {
@@ -40,6 +45,13 @@ export class SlaTimers {
 
   async apply(plan: TimerPlan): Promise<void> {
     try {
+      if (this.onPostgres) {
+        if (plan.drop.length > 0) {
+          await this.dataSource.query(`DELETE FROM sla_minuterie WHERE id = ANY($1::text[])`, [plan.drop.map((t) => timerJobId(t.horlogeId, t.type, t.generation))]);
+        }
+        await this.arm(plan.arm);
+        return;
+      }
       await Promise.all(plan.drop.map((t) => this.queue.remove(timerJobId(t.horlogeId, t.type, t.generation)).catch(() => 0)));
       await this.arm(plan.arm);
     } catch (err) {
@@ -50,6 +62,7 @@ export class SlaTimers {
 
   async arm(timers: TimerPlan['arm']): Promise<void> {
     if (timers.length === 0) return;
+    if (this.onPostgres) return armTimerRows((sql, params) => this.dataSource.query(sql, params), timers);
     const now = Date.now();
     await this.queue.addBulk(
       timers.map((t) => ({
@@ -62,6 +75,7 @@ export class SlaTimers {
 
   /** Timer jobs the queue holds, whatever their state (one round trip): the reconciler's first check. */
   async count(): Promise<number> {
+    if (this.onPostgres) return (await this.dataSource.query(`SELECT count(*)::int AS n FROM sla_minuterie`))[0].n;
     const counts = await this.queue.getJobCounts('delayed', 'wait', 'active', 'prioritized', 'waiting-children');
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
@@ -79,11 +93,7 @@ export class SlaTimers {
   /** Which of these job ids Redis does not hold (one round trip per 5,000). */
   async missing(jobIds: string[]): Promise<Set<string>> {
     if (this.onPostgres) {
-      // BullMQ's job table on PostgreSQL (ADR 0022): one indexed lookup by (queue, id).
-      const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM "${QUEUE_SCHEMA}".job WHERE queue = $1 AND id = ANY($2::text[])`, [
-        this.queue.name,
-        jobIds,
-      ]);
+      const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM sla_minuterie WHERE id = ANY($1::text[])`, [jobIds]);
       const held = new Set(rows.map((r) => r.id));
       return new Set(jobIds.filter((id) => !held.has(id)));
     }
@@ -116,4 +126,28 @@ export async function claimToken(dataSource: DataSource, key: string, ttlMs: num
     [key, ttlMs],
   );
   return rows.length === 1;
+}
+
+/**
+ * Arms timers as rows of `sla_minuterie` (FILES_ATTENTE=postgres): a timer already there (same
+ * id: same clock, kind and generation) is left as it is, as BullMQ ignores a repeated job id;
+ * one NOTIFY wakes the pollers, which then sleep until the soonest row.
+ */
+export async function armTimerRows(query: (sql: string, params: unknown[]) => Promise<unknown>, timers: TimerPlan['arm']): Promise<void> {
+  if (timers.length === 0) return;
+  await query(
+    `WITH armed AS (
+       INSERT INTO sla_minuterie (id, horloge_id, generation, type, echeance)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::timestamptz[])
+       ON CONFLICT (id) DO NOTHING RETURNING 1)
+     SELECT pg_notify($6, '') FROM (SELECT 1) one WHERE EXISTS (SELECT 1 FROM armed)`,
+    [
+      timers.map((t) => timerJobId(t.horlogeId, t.type, t.generation)),
+      timers.map((t) => t.horlogeId),
+      timers.map((t) => t.generation),
+      timers.map((t) => t.type),
+      timers.map((t) => t.at.toISOString()),
+      SLA_MINUTERIE_CHANNEL,
+    ],
+  );
 }
