@@ -27,6 +27,7 @@ const SERIAL = ['--runInBand', '--selectProjects', 'unit', 'e2e'];
 const BESIDE = [
   'test/web/',
   'test/ops/startup\\.e2e-spec',
+  'test/ops/embedded\\.e2e-spec',
   'test/volume/seed-volume\\.e2e-spec',
   'test/ops/process\\.e2e-spec',
   // Issue #16: two compiled APIs and two workers at once (61–98 s measured on a loaded machine, mostly their boots).
