@@ -6,7 +6,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, queuesOnPostgres, redisOutageLog } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
-import { ReconcileReport, recordReconcilerRun, SlaReconciler } from '@app/sla';
 import { RetentionReport, RgpdService } from '@app/questions';
 import { ReconcileReport, recordReconcilerRun, recordReconcilerRunPg, SlaReconciler } from '@app/sla';
 import { SealReport, sealTimelines } from '@app/timeline';
