@@ -3,7 +3,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QueueName, redisOptions } from '@app/core';
+import type { DataSource } from 'typeorm';
+import { AppConfig, QueueName, redisOptions } from '@app/core';
 import { addArms, BusinessCalendar, emptyPlan, NETWORK_CALENDAR, SLA_TIMER_JOB_OPTIONS, SlaClock, SlaTimerJob, SlaTimers, TimerPlan } from '@app/sla';
 
 /**
@@ -87,7 +88,8 @@ describe('Redis memory per armed SLA clock', () => {
       prefix: PREFIX,
       defaultJobOptions: SLA_TIMER_JOB_OPTIONS,
     });
-    const timers = new SlaTimers(queue);
+    // Redis mode: the DataSource serves the PostgreSQL timer table only (FILES_ATTENTE=postgres).
+    const timers = new SlaTimers(queue, { FILES_ATTENTE: 'redis' } as AppConfig, undefined as unknown as DataSource);
     const calendar = new BusinessCalendar(NETWORK_CALENDAR);
     try {
       await queue.waitUntilReady();

@@ -6,7 +6,8 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QueueName, redisOptions } from '@app/core';
+import type { DataSource } from 'typeorm';
+import { AppConfig, QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { ALWAYS_OPEN_CALENDAR, SLA_TIMER_JOB_OPTIONS, SlaTimerJob, SlaTimers } from '@app/sla';
 import { EMAILS, questionBody } from '../questions/fixtures';
@@ -170,7 +171,8 @@ async function fires(): Promise<{ drain: Drain; redisKeys: { keys: number; untag
         [chunk, chunk.length, due],
       );
     }
-    const timers = new SlaTimers(queue);
+    // Redis mode: the DataSource serves the PostgreSQL timer table only (FILES_ATTENTE=postgres).
+    const timers = new SlaTimers(queue, { FILES_ATTENTE: 'redis' } as AppConfig, undefined as unknown as DataSource);
     for (let i = 0; i < clocks.length; i += 1000) {
       await timers.arm(clocks.slice(i, i + 1000).map((horlogeId) => ({ horlogeId, generation: 1, type: 'depassement' as const, at: new Date(due) })));
     }
