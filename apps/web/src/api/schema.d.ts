@@ -1621,7 +1621,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Disponibilité : PostgreSQL et Redis répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC) */
+        /** Disponibilité : PostgreSQL et Redis (ou, avec FILES_ATTENTE=postgres, le schéma des files dans PostgreSQL) répondent, et le compartiment S3 des documents s’il est configuré (et l’état des clés du fournisseur OIDC) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
