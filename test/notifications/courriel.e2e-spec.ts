@@ -10,6 +10,7 @@ import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-databas
 import { testConfig, testRedisUrl } from '../setup/test-env';
 import { EMAILS, questionBody, recordQuestion } from '../questions/fixtures';
 import { MailRecu, SmtpSink } from './smtp-sink';
+import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
  * The e-mail channel against a real SMTP server in process, PostgreSQL and Redis. Most cases
@@ -80,15 +81,7 @@ describe('e-mail notifications', () => {
     await sink?.close();
   });
 
-  async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const waitFor = <T>(check: () => Promise<T> | T, what: string, timeoutMs = 15_000) => waitUntil(check, what, { timeoutMs, intervalMs: 50 });
 
   /** What the rules write: the notification row and, in the same transaction, its event. */
   async function notifier(userId: string, options: { id?: string; type?: NotificationType; creeeA?: Date; titre?: string } = {}): Promise<{ id: string; eventId: string }> {

@@ -35,6 +35,22 @@ interface Interpolation {
   arg: string;
 }
 
+/** The index just past the `}` that closes the `${` at `dollar` (nested ones counted), or -1 if none does. */
+function afterBraces(text: string, dollar: number): number {
+  let depth = 1;
+  let j = dollar + 2;
+  while (j < text.length && depth > 0) {
+    if (text.startsWith('${', j)) {
+      depth++;
+      j += 2;
+      continue;
+    }
+    if (text[j] === '}') depth--;
+    j++;
+  }
+  return depth > 0 ? -1 : j;
+}
+
 function parseInterpolations(text: string): Interpolation[] {
   const found: Interpolation[] = [];
   for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i)) {
@@ -50,18 +66,8 @@ function parseInterpolations(text: string): Interpolation[] {
       continue;
     }
     if (!rest.startsWith('{')) throw new Error(`Invalid template: a $ not followed by a name, { or $ in ${JSON.stringify(text)}`);
-    let depth = 1;
-    let j = i + 2;
-    while (j < text.length && depth > 0) {
-      if (text.startsWith('${', j)) {
-        depth++;
-        j += 2;
-        continue;
-      }
-      if (text[j] === '}') depth--;
-      j++;
-    }
-    if (depth > 0) throw new Error(`Invalid template: unclosed \${ in ${JSON.stringify(text)}`);
+    const j = afterBraces(text, i);
+    if (j < 0) throw new Error(`Invalid template: unclosed \${ in ${JSON.stringify(text)}`);
     const m = /^([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-?+])([\s\S]*))?$/.exec(text.slice(i + 2, j - 1));
     if (!m) throw new Error(`Invalid template: ${JSON.stringify(text.slice(i, j))}`);
     found.push({ name: m[1], op: (m[2] ?? '') as Interpolation['op'], arg: m[3] ?? '' });
@@ -89,17 +95,7 @@ function interpolate(text: string, env: Record<string, string | undefined>): str
       continue;
     }
     const [first] = parseInterpolations(text.slice(at));
-    let depth = 1;
-    let j = at + 2;
-    while (depth > 0) {
-      if (text.startsWith('${', j)) {
-        depth++;
-        j += 2;
-        continue;
-      }
-      if (text[j] === '}') depth--;
-      j++;
-    }
+    const j = afterBraces(text, at);
     const value = env[first.name];
     const empty = value === undefined || value === '';
     const arg = () => interpolate(first.arg, env);

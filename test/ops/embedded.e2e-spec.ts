@@ -1,11 +1,12 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { EMAILS, questionBody } from '../questions/fixtures';
 import * as web from '../web/browser';
-import { buildIfStale, ROOT, Spawned, spawnNode, START } from './spawned';
+import { buildIfStale, ROOT, Spawned, spawnCommand, spawnNode, START } from './spawned';
+import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
  * `npm ci && npm start` on a machine that has only Node.js (issue #16). This machine does run
@@ -100,15 +101,7 @@ async function http(method: string, url: string, options: { token?: string; body
   return { status: res.status, body, headers: res.headers };
 }
 
-async function waitFor<T>(check: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => null);
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(check: () => Promise<T>, timeoutMs: number, what: string) => waitUntil(check, what, { timeoutMs, intervalMs: 200, ignoreErrors: true });
 
 describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432: an embedded PostgreSQL (issue #16)', () => {
   let scratch: string;
@@ -166,15 +159,7 @@ describe('npm start with nothing configured and no PostgreSQL at 127.0.0.1:5432:
       ...extra,
     };
     const ipPath = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
-    const child = spawn(ipPath, ['netns', 'exec', NETNS, process.execPath, START], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (chunk) => (out += chunk));
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-    );
-    return { child, exited, stdout: () => out, stderr: () => err };
+    return spawnCommand(ipPath, ['netns', 'exec', NETNS, process.execPath, START], env);
   }
 
   async function ready(launched: Spawned): Promise<void> {

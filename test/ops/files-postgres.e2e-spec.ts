@@ -10,6 +10,7 @@ import { buildIfStale, CLI, spawnNode, WORKER_MAIN } from './spawned';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { TEST_APP_ROLE, testConfig } from '../setup/test-env';
+import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
  * FILES_ATTENTE=postgres (issue 16, ADR 0022): the API and the worker with every queue on
@@ -28,15 +29,7 @@ describe('queues on PostgreSQL (FILES_ATTENTE=postgres), no Redis at all', () =>
   const streams: SseClient[] = [];
 
   const query = <T = any>(sql: string, params: unknown[] = []) => scratch.ownerQuery<T>(sql, params);
-  async function waitFor<T>(check: () => Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitFor = <T>(check: () => Promise<T>, what: string, timeoutMs = 10_000) => waitUntil(check, what, { timeoutMs });
 
   beforeAll(async () => {
     fakeRedis = createServer((socket) => redisConnections.push(socket));

@@ -12,6 +12,7 @@ import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-databas
 import { testRedisUrl } from '../setup/test-env';
 import { WebhookReceiver } from '../webhooks/receiver';
 import { API_MAIN, buildIfStale, freePort, Spawned, spawnNode, waitForHttp, WORKER_MAIN } from './spawned';
+import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
  * Issue #16: two compiled API processes behind a load balancer and two worker processes, on one
@@ -88,15 +89,7 @@ describe('two API processes behind a balancer and two workers', () => {
   const output = () => [...apis, ...workers].map((p, i) => `--- process ${i} ---\n${p.stdout()}${p.stderr()}`).join('\n');
   const query = <T = any>(sql: string, params: unknown[] = []) => scratch.ownerQuery<T>(sql, params);
 
-  async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitFor = <T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000) => waitUntil(check, what, { timeoutMs, context: output });
 
   async function call(base: string, method: string, path: string, options: { token?: string; body?: unknown; from?: string } = {}) {
     const headers: Record<string, string> = { 'x-forwarded-for': options.from ?? SETUP_CLIENT };

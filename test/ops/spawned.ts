@@ -18,7 +18,12 @@ export interface Spawned {
 }
 
 export function spawnNode(args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnCommand(process.execPath, args, env);
+}
+
+/** Any program, run from the checkout's root with its output kept (e.g. `ip netns exec … node …`). */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk) => (out += chunk));

@@ -6,6 +6,7 @@ import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { testConfig, testRedisUrl } from '../setup/test-env';
+import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
  * An API and a worker on a database of their own, with both calendars always open and Redis on
@@ -55,14 +56,8 @@ export class SlaFixture {
   }
 
   /** Polls until `check` returns a truthy value or the time runs out. */
-  async waitFor<T>(check: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  waitFor<T>(check: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+    return waitUntil(check, what, { timeoutMs });
   }
 
   async close(): Promise<void> {
