@@ -14,6 +14,7 @@ import { EMAILS, questionBody } from '../questions/fixtures';
 import { SlaFixture } from '../sla/sla-fixture';
 import { createScratchDatabase } from '../setup/scratch-database';
 import { testRedisUrl } from '../setup/test-env';
+import { insertClocks } from './bench-clocks';
 
 /**
  * What one worker process sustains on one core (issue #16, docs/scaling.md): the compiled worker
@@ -151,26 +152,8 @@ async function fires(): Promise<{ drain: Drain; redisKeys: { keys: number; untag
     await scratch.dataSource.query(`UPDATE sla_calendrier SET spec = $1::jsonb WHERE id = 'siege'`, [JSON.stringify({ ...ALWAYS_OPEN_CALENDAR, id: 'siege' })]);
     const due = Date.now() - 60_000;
     const clocks = Array.from({ length: FIRES }, () => randomUUID());
-    // Running clocks on questions of their own, their warning already sent (as in sla-timers.bench.ts).
-    for (let i = 0; i < clocks.length; i += 20_000) {
-      const chunk = clocks.slice(i, i + 20_000);
-      await scratch.ownerQuery(
-        `WITH u AS (SELECT id, maison_id FROM users WHERE email = 'agent.carcassonne@relais.demo'),
-              c AS (SELECT * FROM unnest($1::uuid[]) WITH ORDINALITY AS c(id, k)),
-              q AS (
-                INSERT INTO question (id, reference, maison_id, objet, description, canal, priorite, statut, created_by, created_at, updated_at, escaladee_at, version)
-                SELECT gen_random_uuid(), 'B-' || nextval('question_reference_seq'), u.maison_id, 'Bench', 'Bench', 'guichet', 'normale', 'escaladee', u.id, now(), now(), now(), 1
-                  FROM generate_series(1, $2) g, u
-                RETURNING id),
-              n AS (SELECT id, row_number() OVER () AS k FROM q)
-         INSERT INTO sla_horloge (id, ticket_type, ticket_id, affectation_id, horloge, cycle, etat, cible_minutes, seuil_pct, calendrier_id,
-                                  consomme_minutes, segment_depuis, echeance, avertie_a, generation, demarree_a)
-         SELECT c.id, 'question', n.id, '00000000-0000-0000-0000-000000000000', 'reponse', 1, 'running', 1, 75, 'siege',
-                0, now(), to_timestamp($3 / 1000.0), now(), 1, now()
-           FROM n JOIN c ON c.k = n.k`,
-        [chunk, chunk.length, due],
-      );
-    }
+    // Running clocks on questions of their own, their warning already sent.
+    await insertClocks(scratch, clocks.map((id) => ({ id, due })));
     // Redis mode: the DataSource serves the PostgreSQL timer table only (FILES_ATTENTE=postgres).
     const timers = new SlaTimers(queue, { FILES_ATTENTE: 'redis' } as AppConfig, undefined as unknown as DataSource);
     for (let i = 0; i < clocks.length; i += 1000) {
