@@ -287,6 +287,7 @@ describe('RGPD: retention, access and erasure', () => {
 
     const page1 = await api.get('/api/v1/rgpd/journal?limit=2', { token: tokens.admin });
     expect(page1.body.items.map((e: { acte: string }) => e.acte)).toEqual(['effacement', 'acces']);
+    expect(page1.body.retentionMois).toBe(12);
     expect(page1.body.items[0]).toMatchObject({ motif: 'Demande d’effacement reçue au guichet de Carcassonne.', questions: [ids.efface.id] });
     const page2 = await api.get(`/api/v1/rgpd/journal?limit=2&cursor=${page1.body.nextCursor}`, { token: tokens.admin });
     expect(page2.body.items.map((e: { acte: string }) => e.acte)).toEqual(['acces', 'retention']);

@@ -25,7 +25,8 @@ describe('web app: an usager’s data, exported and erased by an administrator, 
 
   beforeAll(async () => {
     web.ensureWebBuild();
-    api = await TestApi.start();
+    // A retention other than the default, which the page must state as set.
+    api = await TestApi.start({ config: { RGPD_RETENTION_MOIS: '18' } });
     admin = (await web.devUsers(api)).find((u) => u.email === EMAILS.admin)!;
     agentToken = await api.login(EMAILS.agentCarcassonne);
     const record = async (objet: string) => {
@@ -52,6 +53,7 @@ describe('web app: an usager’s data, exported and erased by an administrator, 
     await web.logInAs(page, api.baseUrl, admin.displayName);
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Données personnelles (RGPD)' }).click();
     await h1('Données personnelles (RGPD)');
+    await page.getByText('jusqu’à 18 mois après leur clôture').waitFor();
     // An address that is not one: refused next to the field.
     await page.getByLabel('Adresse e-mail de l’usager').fill('pas-une-adresse');
     await page.getByRole('button', { name: 'Exporter les données (JSON)' }).click();

@@ -25,6 +25,8 @@ export class RgpdJournalPageDto {
   items: RgpdJournalEntreeDto[];
   @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
+  @ApiProperty({ description: 'La durée de conservation en vigueur (RGPD_RETENTION_MOIS) : les questions clôturées depuis plus longtemps sont anonymisées chaque nuit.' })
+  retentionMois: number;
 }
 
 export class RefQuestionDto {

@@ -3614,6 +3614,8 @@ export interface components {
         RgpdJournalPageDto: {
             items: components["schemas"]["RgpdJournalEntreeDto"][];
             nextCursor: string | null;
+            /** @description La durée de conservation en vigueur (RGPD_RETENTION_MOIS) : les questions clôturées depuis plus longtemps sont anonymisées chaque nuit. */
+            retentionMois: number;
         };
         SegmentDto: {
             /** @description Un mot trouvé par la recherche (à surligner). */

@@ -167,8 +167,8 @@ export class RgpdService {
     });
   }
 
-  /** The register, newest first, house keyset pagination. */
-  async journal(query: { limit?: number; cursor?: string }): Promise<Page<RgpdJournalView>> {
+  /** The register, newest first, house keyset pagination; with the retention period in force, which the page states. */
+  async journal(query: { limit?: number; cursor?: string }): Promise<Page<RgpdJournalView> & { retentionMois: number }> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = decodeCursor(query.cursor);
     const rows: Array<{ id: string; at: Date; acte: ActeRgpd; acteur_id: string | null; acteur_nom: string | null; motif: string | null; questions: string[]; evenements: number }> =
@@ -189,7 +189,7 @@ export class RgpdService {
       questions: r.questions,
       evenements: r.evenements,
     }));
-    return toPage(items, limit, (last) => ({ k: last.at, id: last.id }));
+    return { ...toPage(items, limit, (last) => ({ k: last.at, id: last.id })), retentionMois: this.config.RGPD_RETENTION_MOIS };
   }
 
   /** The usager's questions not yet anonymised (an anonymised one no longer holds the identifier), by an index on each. */

@@ -4,6 +4,7 @@ import { api, unwrap } from '../../api/client';
 import { asProblem } from '../../api/problem';
 import { formatDateTime } from '../../shared/format';
 import { Empty, ErrorMessage, FieldError, Loading, Page } from '../../shared/page';
+import { dureeConservation } from './duree';
 import { identifiant, LIBELLES_ACTE, rgpdKeys, useJournalRgpd, type Effacement, type ExportRgpd, type Par } from './rgpd';
 
 /** The export as a file to download (JSON, indented), its address released when replaced. */
@@ -252,10 +253,14 @@ export function RgpdPage() {
   const [par, setPar] = useState<Par>('email');
   const [valeur, setValeur] = useState('');
   const [erreur, setErreur] = useState<string | undefined>();
+  // The first journal page (shared with the journal below) carries the retention period in force.
+  const retentionMois = useJournalRgpd(null).data?.retentionMois;
   return (
     <Page title="Données personnelles (RGPD)">
       <p>
-        Relais garde les coordonnées d’un usager et les textes de ses questions jusqu’à un an après leur clôture, puis les anonymise chaque nuit. Ici, à la demande d’un
+        Relais garde les coordonnées d’un usager et les textes de ses questions{' '}
+        {retentionMois ? `jusqu’à ${dureeConservation(retentionMois)} après leur clôture` : 'pendant la durée de conservation fixée'}, puis les anonymise chaque
+        nuit. Ici, à la demande d’un
         usager dont vous avez vérifié l’identité : l’export de tout ce que Relais détient sur lui, ou leur effacement immédiat.
       </p>
       <Recherche
