@@ -4,7 +4,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, purgeIdempotencyKeys, QueueName, queuesOnPostgres, redisOutageLog } from '@app/core';
+import { AppConfig, Clock, IDEMPOTENCY_KEY_RETENTION_MS, OutageLog, OutboxPurgeReport, purgeIdempotencyKeys, purgeOutbox, QueueName, queuesOnPostgres, redisOutageLog } from '@app/core';
 import { SlaRollup } from '@app/dashboards';
 import { RetentionReport, RgpdService } from '@app/questions';
 import { ReconcileReport, recordReconcilerRun, recordReconcilerRunPg, SlaReconciler } from '@app/sla';
@@ -19,10 +19,12 @@ export const TABLEAUX_DE_BORD_JOB = 'tableaux-de-bord';
 export const SCEAU_FIL_JOB = 'sceau-fil';
 /** The RGPD retention (ADR 0023): every night, questions closed RGPD_RETENTION_MOIS ago are anonymised; a second run finds nothing. */
 export const RGPD_RETENTION_JOB = 'rgpd-retention';
+/** Handled outbox events and their consumers' records, deleted OUTBOX_RETENTION_JOURS after handling; every hour. */
+export const PURGE_OUTBOX_JOB = 'purge-outbox';
 
 /**
  * The periodic work of the `maintenance` queue (one worker per queue, so one processor that
- * dispatches by job name): the SLA reconciler, the dashboards' roll-up and the purge of old
+ * dispatches by job name): the SLA reconciler, the dashboards' roll-up, the purges of old outbox events and of old
  * idempotency keys.
  *
  * Runs the SLA reconciler every SLA_RECONCILE_MS (a BullMQ job scheduler: one run per period
@@ -56,6 +58,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   async onApplicationBootstrap(): Promise<void> {
     await this.schedule();
     await this.maintenance.upsertJobScheduler(PURGE_IDEMPOTENCE_JOB, { every: 3600_000 }, { name: PURGE_IDEMPOTENCE_JOB });
+    await this.maintenance.upsertJobScheduler(PURGE_OUTBOX_JOB, { every: 3600_000 }, { name: PURGE_OUTBOX_JOB });
     await this.maintenance.upsertJobScheduler(TABLEAUX_DE_BORD_JOB, { every: this.config.DASHBOARD_REFRESH_MS }, { name: TABLEAUX_DE_BORD_JOB });
     await this.maintenance.upsertJobScheduler(SCEAU_FIL_JOB, { pattern: '5 0 * * *', tz: 'Europe/Paris' }, { name: SCEAU_FIL_JOB });
     // A job scheduler, upserted by every worker under one id: one run per night, however many workers.
@@ -154,7 +157,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     return report;
   }
 
-  async process(job: Job): Promise<ReconcileReport | SealReport | RetentionReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
+  async process(
+    job: Job,
+  ): Promise<ReconcileReport | SealReport | RetentionReport | OutboxPurgeReport | { purgees: number } | { jours: number; lignes: number } | undefined> {
     if (job.name === SLA_RECONCILER_JOB) return this.reconcile();
     if (job.name === RGPD_RETENTION_JOB) return this.rgpd.retention();
     if (job.name === SCEAU_FIL_JOB) return this.seal();
@@ -162,6 +167,12 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     if (job.name === PURGE_IDEMPOTENCE_JOB) {
       const olderThan = new Date(this.clock.now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
       return { purgees: await purgeIdempotencyKeys(this.dataSource.manager, olderThan) };
+    }
+    if (job.name === PURGE_OUTBOX_JOB) {
+      const olderThan = new Date(this.clock.now().getTime() - this.config.OUTBOX_RETENTION_JOURS * 86_400_000);
+      const report = await purgeOutbox(this.dataSource.manager, olderThan);
+      if (report.evenements + report.traitements > 0) this.logger.log({ purge: report }, 'outbox purgée');
+      return report;
     }
     this.logger.warn({ name: job.name }, 'unknown maintenance job');
     return undefined;

@@ -21,6 +21,7 @@ export * from './outbox/outbox-message.entity';
 export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox-consumer';
+export * from './outbox/outbox-purge';
 export * from './queue/queue-names';
 export * from './queue/redis';
 export * from './queue/queue-backend';

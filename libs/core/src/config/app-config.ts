@@ -314,6 +314,17 @@ export class AppConfig {
   @Max(120)
   RGPD_RETENTION_MOIS = 12;
 
+  /**
+   * Days an outbox event, and each consumer's record of having handled it, are kept once handled;
+   * the worker's hourly `purge-outbox` job deletes them after that. Redeliveries happen within
+   * minutes (the relay's retries, BullMQ's attempts), so a day is the least allowed.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  OUTBOX_RETENTION_JOURS = 7;
+
   /** Tracking pages (/suivi/{token}) one client address may open per minute: tokens cannot be tried in bulk. */
   @Transform(toInt)
   @IsInt()

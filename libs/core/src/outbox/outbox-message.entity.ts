@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 @Entity({ name: 'outbox' })
 @Index('idx_outbox_pending', ['createdAt'], { where: 'published_at IS NULL' })
 @Index('idx_outbox_unprocessed', ['publishedAt'], { where: 'published_at IS NOT NULL AND processed_at IS NULL' })
+@Index('idx_outbox_processed_at', ['processedAt'], { where: 'processed_at IS NOT NULL' })
 export class OutboxMessage {
   @PrimaryColumn('uuid')
   id: string;
@@ -42,6 +43,7 @@ export class OutboxMessage {
 
 /** One row per (consumer, event) already handled: the consumer's idempotency key. */
 @Entity({ name: 'processed_event' })
+@Index('idx_processed_event_processed_at', ['processedAt'])
 export class ProcessedEvent {
   @PrimaryColumn({ type: 'varchar', length: 80 })
   consumer: string;
