@@ -38,6 +38,13 @@ const BESIDE = [
   'test/barometre/autonomie-plans\\.e2e-spec',
 ];
 
+/**
+ * Not in `npm test`: the fault suite (issue #17, `npm run test:faults`) spends minutes in
+ * outages, kills and process boots on servers of its own; .ci/run runs it after this, with a
+ * time budget of its own, and sums both reports. A path given explicitly still runs it.
+ */
+const OWN_BUDGET = ['test/faults/'];
+
 const args = process.argv.slice(2);
 let outputFile = null;
 let json = false;
@@ -63,7 +70,8 @@ function run(command, commandArgs, options) {
 }
 
 function serial() {
-  const result = spawnSync(process.execPath, [JEST, ...args, ...SERIAL], { cwd: ROOT, stdio: 'inherit' });
+  const ignore = other.length === 0 ? ['--testPathIgnorePatterns', ...OWN_BUDGET] : [];
+  const result = spawnSync(process.execPath, [JEST, ...args, ...ignore, ...SERIAL], { cwd: ROOT, stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
 
@@ -171,7 +179,7 @@ async function main() {
   const startedAt = Date.now();
   const [restStatus, webStatus] = await Promise.all([
     // Path patterns before the options: after `--selectProjects` (a list) they would be read as project names.
-    run(process.execPath, [JEST, `^(?!.*(${BESIDE.join('|')}))`, ...SERIAL, ...jsonArgs('rest')], { stdio: 'inherit' }),
+    run(process.execPath, [JEST, `^(?!.*(${[...BESIDE, ...OWN_BUDGET].join('|')}))`, ...SERIAL, ...jsonArgs('rest')], { stdio: 'inherit' }),
     run(process.execPath, [JEST, ...BESIDE, '--runInBand', '--selectProjects', 'e2e', ...jsonArgs('web')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       log: webLog,

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { toProblem } from './problem.filter';
 import { isServiceUnavailable } from './unavailable';
 
@@ -15,6 +15,8 @@ describe('service unavailable', () => {
     ['refused', pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
     ['terminated mid-query', new Error('Connection terminated unexpectedly')],
     ['pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['transaction runner released on its connection error', new QueryRunnerAlreadyReleasedError()],
+    ['transaction runner released, through the data source', new QueryRunnerProviderAlreadyReleasedError()],
     ['wrapped cause', Object.assign(new Error('query failed'), { cause: pgError('ECONNRESET', 'read ECONNRESET') })],
   ])('%s → 503 SERVICE_INDISPONIBLE', (_, err) => {
     expect(isServiceUnavailable(err)).toBe(true);
