@@ -317,6 +317,13 @@ describe('the access matrix: every route × every role × in / out of scope', ()
     expect(unreachable.map(routeKey)).toEqual([]);
   });
 
+  it('the table itself keeps the house rule: a ticket out of the caller’s scope is 404 to every role, never 403 nor visible', () => {
+    const tickets = Object.entries(EXPECTED).filter(([key]) => /\/api\/v1\/(questions|commandes|affectations)\/:id/.test(key));
+    expect(tickets.length).toBeGreaterThan(30);
+    const broken = tickets.filter(([, row]) => row[1] === undefined || parseRow(row[1]).some((cell, i) => cell !== (COLUMNS[i] === 'anon' ? '401' : '404')));
+    expect(broken.map(([key, row]) => `${key}: ${row[1] ?? 'no "out" side'}`)).toEqual([]);
+  });
+
   it('answers every cell as the table expects (out of scope: 404, never 403)', async () => {
     const cache = new Map<string, Promise<string>>();
     // Routes reached through the same fixture share it (reads and refused writes leave it as it was).
