@@ -13,6 +13,8 @@ import { API_MAIN, buildIfStale, freePort, Spawned, spawnNode, waitForHttp } fro
 const USAGER = { nom: 'Mireille Trouvé-Sancho', organisation: 'Gîte des Cévennes Zéphyr', email: 'mireille.sancho@exemple.fr', telephone: '04 99 87 65 43' };
 const CONTACT = { nom: 'Hippolyte Garnier-Vidal', role: 'Chargé de mission Quetzal', email: 'hippolyte.garnier@exemple.org', telephone: '05 61 23 45 67' };
 const MESSAGE = 'Le code du portail est 4821-Zèbre-Ouragan';
+/** An usager whose question goes the whole way (issue #17): recorded, escalated, answered, tracked, searched for, asked about under the GDPR. */
+const USAGER_SUIVI = { nom: 'Séraphine Quillevic-Dumas', organisation: 'Ferme du Vallon Azurin', email: 'seraphine.quillevic@exemple.net', telephone: '04 67 55 44 33' };
 const LONG_ID = 'a'.repeat(8000);
 /** An usager's tracking token (its shape, not a real one): a key, never logged. */
 const SUIVI_TOKEN = 'Zq'.repeat(21) + 'Z';
@@ -25,6 +27,7 @@ describe('the API’s logs and response headers', () => {
   let base: string;
   let agent: string;
   let cabinet: string;
+  let suiviToken: string;
 
   const call = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
@@ -61,6 +64,36 @@ describe('the API’s logs and response headers', () => {
     if (api && api.child.exitCode === null) api.child.kill('SIGKILL');
     await sql?.end();
     await scratch?.drop();
+  });
+
+  it('serves an usager’s question through its whole cycle (its personal data in bodies, a search and a GDPR request)', async () => {
+    const one = async (text: string) => (await sql.query(text)).rows[0].id as string;
+    const tourisme = await one(`SELECT id FROM direction WHERE code = 'tourisme'`);
+    const theme = await one(`SELECT id FROM theme WHERE code = 'TOURISME'`);
+    const referent = await login('referent.tourisme@relais.demo');
+    const admin = await login('admin@relais.demo');
+    const ok = async (res: Promise<Response>, status = 200) => {
+      const answer = await res;
+      const text = await answer.text();
+      expect({ status: answer.status, text: answer.status === status ? '' : text }).toEqual({ status, text: '' });
+      return text ? JSON.parse(text) : undefined;
+    };
+    const question = await ok(
+      call('POST', '/api/v1/questions', agent, { objet: 'Gîte rural', description: `Pour ${USAGER_SUIVI.nom}, joignable au ${USAGER_SUIVI.telephone}`, canal: 'email', themeId: theme, usager: { ...USAGER_SUIVI, consentement: true } }),
+      201,
+    );
+    await ok(call('POST', `/api/v1/questions/${question.id}/escalader`, agent, { directionId: tourisme, message: `Voir ${USAGER_SUIVI.email}` }));
+    await ok(call('POST', `/api/v1/questions/${question.id}/prendre-en-charge`, referent, {}));
+    await ok(call('POST', `/api/v1/questions/${question.id}/demander-info`, referent, { message: `Quel projet pour ${USAGER_SUIVI.organisation} ?` }));
+    await ok(call('POST', `/api/v1/questions/${question.id}/fournir-info`, agent, { message: 'Un gîte de six places.' }));
+    await ok(call('POST', `/api/v1/questions/${question.id}/repondre`, referent, { reponse: `Madame ${USAGER_SUIVI.nom} peut déposer un dossier.` }));
+    await ok(call('GET', `/api/v1/questions/${question.id}`, agent));
+    await ok(call('GET', `/api/v1/questions/${question.id}/fil`, referent));
+    const { token } = await ok(call('POST', `/api/v1/questions/${question.id}/lien-suivi`, agent, {}), 201);
+    expect((await call('GET', `/suivi/${token}`)).status).toBe(200);
+    await ok(call('GET', `/api/v1/recherche?q=${encodeURIComponent(USAGER_SUIVI.nom)}`, agent));
+    await ok(call('POST', '/api/v1/rgpd/acces', admin, { email: USAGER_SUIVI.email }));
+    suiviToken = token;
   });
 
   it('fails the writes that carry an usager, a commande contact and a message (the database refuses them)', async () => {
@@ -131,6 +164,9 @@ describe('the API’s logs and response headers', () => {
     // …and nothing of what the refused rows held.
     for (const value of [...Object.values(USAGER), CONTACT.nom, CONTACT.role, CONTACT.email, CONTACT.telephone, MESSAGE, 'Zèbre', 'Quetzal', 'Zéphyr'])
       expect({ value, found: logs.includes(value) }).toEqual({ value, found: false });
+    // …nor of the usager whose question went the whole way, nor its tracking token.
+    for (const value of [...Object.values(USAGER_SUIVI), 'Quillevic', 'seraphine', encodeURIComponent(USAGER_SUIVI.nom), suiviToken])
+      expect({ value, found: logs.includes(value) }).toEqual({ value, found: false });
     expect(logs).not.toContain('PARAMETERS');
     expect(logs).not.toContain('Failing row');
 
@@ -149,7 +185,11 @@ describe('the API’s logs and response headers', () => {
     expect(logs).not.toContain('<script>');
     expect(logs).not.toContain('Mireille');
     expect(logs).not.toContain(SUIVI_TOKEN);
-    expect(requests.find((entry) => entry.req.url.startsWith('/suivi/'))).toMatchObject({ req: { url: '/suivi/[masqué]' }, res: { statusCode: 404 } });
+    // The usager's page (200) and the unknown token (404), both with the token masked.
+    expect(requests.filter((entry) => entry.req.url.startsWith('/suivi/')).map((entry) => [entry.req.url, entry.res.statusCode])).toEqual([
+      ['/suivi/[masqué]', 200],
+      ['/suivi/[masqué]', 404],
+    ]);
     expect(requests.find((entry) => entry.req.url.startsWith('/public/documents/'))).toMatchObject({ req: { url: '/public/documents/[masqué]' }, res: { statusCode: 404 } });
   });
 });

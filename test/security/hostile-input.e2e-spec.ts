@@ -2,20 +2,17 @@ import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { createValidationPipe, ManualClock } from '@app/core';
 import { seedDemoData } from '@app/directory';
-import { API_PREFIX, ROOT_PATHS } from '../../apps/api/src/app.factory';
 import { TestApi } from '../setup/e2e-app';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { briefComplet, commandeFixture, DEBUT, emise, EMAILS as C } from '../commandes/fixtures';
 import { directoryFixture, EMAILS as Q, questionBody, recordQuestion } from '../questions/fixtures';
 import { SseClient } from '../flux/sse-client';
+import { discoverRoutes, Route } from './routes';
 
 /**
  * Every route of the API, read from Nest's own metadata (a new controller method joins by
@@ -26,57 +23,6 @@ import { SseClient } from '../flux/sse-client';
  * A route this suite does not know how to reach (which user, which ids, which valid body to
  * start from) fails the suite: add it to REACH or VALID_BODIES.
  */
-
-// RouteParamtypes of @nestjs/common (not exported from its index).
-const BODY = 3;
-const QUERY = 4;
-const PARAM = 5;
-
-interface Route {
-  method: string;
-  path: string;
-  bodyDto?: Function;
-  queryDto?: Function;
-  params: string[];
-}
-
-/** The application's routes, from the controllers' metadata. */
-function discoverRoutes(api: TestApi): Route[] {
-  const routes: Route[] = [];
-  const roots = ROOT_PATHS.map((p) => p.split('/')[0]);
-  for (const module of api.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Function | undefined;
-      if (!controller?.prototype) continue;
-      const base = [Reflect.getMetadata(PATH_METADATA, controller) ?? ''].flat()[0] as string;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const paths = Reflect.getMetadata(PATH_METADATA, handler);
-        if (paths === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const args: Record<string, { index: number; data?: string }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
-        const types: Function[] = Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? [];
-        const dtoOf = (type: number) => {
-          const arg = Object.entries(args).find(([key, value]) => key.split(':')[0] === String(type) && !value.data);
-          return arg ? types[arg[1].index] : undefined;
-        };
-        for (const sub of [paths].flat() as string[]) {
-          const joined = [base, sub].filter(Boolean).join('/').replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
-          const prefixed = roots.includes(joined.split('/')[0]) ? `/${joined}` : `/${API_PREFIX}/${joined}`;
-          routes.push({
-            method,
-            path: prefixed,
-            bodyDto: dtoOf(BODY),
-            queryDto: dtoOf(QUERY),
-            params: [...prefixed.matchAll(/:(\w+)/g)].map((m) => m[1]),
-          });
-        }
-      }
-    }
-  }
-  return routes;
-}
 
 /** The properties class-validator knows of a DTO (inherited ones included). */
 function propertiesOf(dto: Function | undefined): string[] {
@@ -233,7 +179,7 @@ describe('hostile input on every route (property-based, from the route table)', 
     pool = new Pool({ connectionString: scratch.url, max: 2 });
     documentsDir = await mkdtemp(join(tmpdir(), 'relais-hostile-documents-'));
     api = await TestApi.start({ config: { DATABASE_URL: scratch.url, DOCUMENTS_DIR: documentsDir }, clock });
-    routes = discoverRoutes(api);
+    routes = discoverRoutes(api.app);
 
     const query = (sql: string, params: unknown[] = []) => scratch.dataSource.query(sql, params) as Promise<any[]>;
     const db = { query, one: async (sql: string, params: unknown[]) => (await query(sql, params))[0] };
