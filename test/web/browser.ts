@@ -158,7 +158,16 @@ export interface A11yViolation {
  * A and AA rules). A walk asserts `toEqual([])`, so a failure lists the rule and the elements.
  */
 export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  // The app has no frame, so axe runs in the page itself ("legacy" mode: no blank page opened to
+  // merge per-frame results, no partial results carried through the protocol), and only the
+  // violations are listed in full (the passes and inapplicable rules, which nothing reads, keep
+  // one node each). The rules run and the violations found are the same (checked on a page made of
+  // violations); a11y-existing went from 28 to 21 CPU seconds, commandes-mdr from 10 to 7.
+  const results = await new AxeBuilder({ page })
+    .options({ resultTypes: ['violations'] })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .setLegacyMode(true)
+    .analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
