@@ -51,6 +51,8 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 60);
 const PG_LOG = process.env.BENCH_PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
 const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 const REDIS_DB = 7;
+/** autocannon's and the fixed-rate client's per-request time-out: past it, the request counts as failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
 const PREFIX = 'relais-bench-load';
 /** Escalated questions in the référent's queue (the web benchmark's 50). */
 const QUEUE_SIZE = 50;
@@ -253,6 +255,9 @@ class Client {
           });
         },
       );
+      // Bounded: a request not answered in REQUEST_TIMEOUT_MS (queued for a socket included) fails.
+      const timer = setTimeout(() => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+      req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.end(payload);
     });
@@ -425,7 +430,7 @@ async function saturate(bases: string[], scenario: Scenario, tokens: Tokens, ece
     queue: [{ method: 'GET' as const, path: '/api/v1/file-referent', headers: auth('referent') }],
   }[scenario];
   const results = await Promise.all(
-    bases.map((url) => autocannon({ url, connections: CONCURRENCY / bases.length, duration: SECONDS, requests: requests as never, timeout: 10 })),
+    bases.map((url) => autocannon({ url, connections: CONCURRENCY / bases.length, duration: SECONDS, requests: requests as never, timeout: REQUEST_TIMEOUT_MS / 1000 })),
   );
   const requestsDone = results.reduce((n, r) => n + r.requests.total, 0);
   const errors = results.reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0);
@@ -503,7 +508,7 @@ async function fixedRate(client: Client, tokens: Tokens, eceau: string, closed: 
         },
         (err) => {
           errors.set(name, errors.get(name)! + 1);
-          failures.push(`${name}: ${err}`);
+          if (failures.length < 5) failures.push(`${name}: ${err}`);
         },
       ),
     );
