@@ -41,7 +41,6 @@ interface AutocannonResult {
   latency: { p99: number };
   statusCodeStats: Record<string, { count: number }>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon: (options: Record<string, unknown>) => Promise<AutocannonResult> = require('autocannon');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
