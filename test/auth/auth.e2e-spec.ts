@@ -63,6 +63,49 @@ describe('identity', () => {
     }
   });
 
+  it('a deactivation or a role change takes effect within AUTH_USER_CACHE_MS, even for a caller the API has just seen', async () => {
+    const ttl = api.config.AUTH_USER_CACHE_MS;
+    expect(ttl).toBeGreaterThan(0);
+    const email = 'agent.mende@relais.demo';
+    const token = (await api.post('/api/v1/auth/dev-login', { email })).body.accessToken;
+    // Seen (and kept) by the API.
+    expect((await api.get('/api/v1/me', { token })).body.role).toBe('agent_mdr');
+    const [{ role, perimetre }] = await db.query(`SELECT role, perimetre FROM users WHERE email = $1`, [email]);
+    const within = async (what: string, check: (res: { status: number; body: any }) => boolean) => {
+      const since = Date.now();
+      for (;;) {
+        const res = await api.get('/api/v1/me', { token });
+        if (check(res)) return Date.now() - since;
+        if (Date.now() - since > ttl + 1000) throw new Error(`${what}: still ${res.status} ${JSON.stringify(res.body)} after ${ttl} ms + 1 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await db.query(`UPDATE users SET role = 'responsable_mdr' WHERE email = $1`, [email]);
+      expect(await within('role change', (res) => res.body.role === 'responsable_mdr')).toBeLessThanOrEqual(ttl + 1000);
+      await db.query(`UPDATE users SET actif = false WHERE email = $1`, [email]);
+      expect(await within('deactivation', (res) => res.status === 401)).toBeLessThanOrEqual(ttl + 1000);
+      // Refused, it is read again at every request: reactivated, let in at once.
+      expect((await api.get('/api/v1/me', { token })).status).toBe(401);
+      await db.query(`UPDATE users SET actif = true WHERE email = $1`, [email]);
+      expect((await api.get('/api/v1/me', { token })).status).toBe(200);
+    } finally {
+      await db.query(`UPDATE users SET actif = true, role = $2, perimetre = $3 WHERE email = $1`, [email, role, perimetre]);
+    }
+
+    // AUTH_USER_CACHE_MS=0: read at every request, a deactivation refused at the next one.
+    const uncached = await TestApi.start({ config: { AUTH_USER_CACHE_MS: '0' } });
+    try {
+      const t = (await uncached.post('/api/v1/auth/dev-login', { email })).body.accessToken;
+      expect((await uncached.get('/api/v1/me', { token: t })).status).toBe(200);
+      await db.query(`UPDATE users SET actif = false WHERE email = $1`, [email]);
+      expect((await uncached.get('/api/v1/me', { token: t })).status).toBe(401);
+    } finally {
+      await db.query(`UPDATE users SET actif = true WHERE email = $1`, [email]);
+      await uncached.close();
+    }
+  }, 30_000);
+
   it('answers 401 problem+json without a token, with a forged or expired one', async () => {
     const none = await api.get('/api/v1/me');
     expect(none.status).toBe(401);

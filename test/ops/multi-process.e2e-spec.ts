@@ -1,8 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { ALWAYS_OPEN_CALENDAR } from '@app/sla';
 import { SseClient } from '../flux/sse-client';
@@ -11,7 +7,8 @@ import { EMAILS, questionBody } from '../questions/fixtures';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { testRedisUrl } from '../setup/test-env';
 import { WebhookReceiver } from '../webhooks/receiver';
-import { API_MAIN, buildIfStale, freePort, Spawned, spawnNode, waitForHttp, WORKER_MAIN } from './spawned';
+import { Balancer, Cluster, startCluster } from '../setup/cluster';
+import { buildIfStale } from './spawned';
 import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
@@ -20,51 +17,6 @@ import { waitFor as waitUntil } from '../setup/wait-for';
  * timer fires twice, no e-mail nor webhook is sent twice, the login rate limit holds across both
  * APIs, and a live stream opened on one API hears what was done through the other.
  */
-
-/** Requests hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
-
-/**
- * A loopback round-robin reverse proxy, as small as one can be: each request goes to the next
- * API, with X-Forwarded-For appended (the APIs run with TRUST_PROXY), and the answer streams
- * back as it comes, server-sent events included. `served` says which API took each request.
- */
-class Balancer {
-  readonly served: number[] = [];
-  private next = 0;
-  private server!: http.Server;
-  url = '';
-
-  constructor(private readonly ports: number[]) {}
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const backend = this.next++ % this.ports.length;
-      this.served.push(backend);
-      const headers: http.OutgoingHttpHeaders = { ...req.headers };
-      for (const h of HOP_BY_HOP) delete headers[h];
-      headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
-      const upstream = http.request({ host: '127.0.0.1', port: this.ports[backend], method: req.method, path: req.url, headers, agent: false }, (answer) => {
-        const back: http.OutgoingHttpHeaders = { ...answer.headers, 'x-backend': String(backend) };
-        for (const h of HOP_BY_HOP) delete back[h];
-        res.writeHead(answer.statusCode ?? 502, back);
-        res.flushHeaders();
-        answer.pipe(res);
-      });
-      upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
-      // The client left (an SSE stream closed): so does the upstream request.
-      res.on('close', () => upstream.destroy());
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 describe('two API processes behind a balancer and two workers', () => {
   const REDIS_DB = 6;
@@ -79,14 +31,13 @@ describe('two API processes behind a balancer and two workers', () => {
   let redis: Redis;
   let sink: SmtpSink;
   const receiver = new WebhookReceiver();
-  const apis: Array<Spawned & { port: number; url: string }> = [];
-  const workers: Spawned[] = [];
+  let cluster: Cluster;
   let balancer: Balancer;
   const tokens: Record<string, string> = {};
   const streams: SseClient[] = [];
   let endpointId: string;
 
-  const output = () => [...apis, ...workers].map((p, i) => `--- process ${i} ---\n${p.stdout()}${p.stderr()}`).join('\n');
+  const output = () => cluster?.output() ?? '';
   const query = <T = any>(sql: string, params: unknown[] = []) => scratch.ownerQuery<T>(sql, params);
 
   const waitFor = <T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000) => waitUntil(check, what, { timeoutMs, context: output });
@@ -136,26 +87,9 @@ describe('two API processes behind a balancer and two workers', () => {
       SMTP_FROM: `Relais <relais@${DOMAINE}>`,
       PUBLIC_URL: 'https://relais.test/',
     };
-    for (let i = 0; i < 2; i++) workers.push(spawnNode([WORKER_MAIN], env));
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      apis.push({ ...spawnNode([API_MAIN], { ...env, PORT: String(port) }), port, url: `http://127.0.0.1:${port}` });
-    }
-    // Four Nest boots at once: seconds on an idle machine, a minute on a loaded one.
-    await Promise.all(apis.map((api) => waitForHttp(`${api.url}/health/live`, api, 90_000)));
-    balancer = new Balancer(apis.map((api) => api.port));
-    await balancer.start();
-
     // Both workers take jobs before anything is asked of them.
-    const queue = new Queue(QueueName.SlaTimers, { connection: redisOptions(redisUrl, 'producer') as never, prefix: PREFIX });
-    try {
-      await waitFor(async () => {
-        for (const w of workers) if (w.child.exitCode !== null) throw new Error(`a worker exited:\n${output()}`);
-        return (await queue.getWorkersCount()) >= 2;
-      }, 'both workers', 90_000);
-    } finally {
-      await queue.close();
-    }
+    cluster = await startCluster({ env, apis: 2, workers: 2, balancer: true });
+    balancer = cluster.balancer!;
 
     for (const [who, email] of [['agent', EMAILS.agentCarcassonne], ['admin', EMAILS.admin], ['referent', EMAILS.referentTourisme]]) {
       const res = await call(balancer.url, 'POST', '/auth/dev-login', { body: { email } });
@@ -174,10 +108,7 @@ describe('two API processes behind a balancer and two workers', () => {
 
   afterAll(async () => {
     for (const s of streams) s.close();
-    const running = [...apis, ...workers].filter((p) => p.child.exitCode === null && p.child.signalCode === null);
-    for (const p of running) p.child.kill('SIGTERM');
-    await Promise.all(running.map((p) => p.exited));
-    await balancer?.close();
+    await cluster?.stop();
     await receiver.close();
     await sink?.close();
     await redis?.flushdb();
@@ -197,20 +128,20 @@ describe('two API processes behind a balancer and two workers', () => {
     const refused = await attempt(balancer.url, client);
     expect(refused.status).toBe(429);
     expect(refused.body.detail).toMatch(/Trop de tentatives/);
-    expect((await attempt(apis[0].url, client)).status).toBe(429);
-    expect((await attempt(apis[1].url, client)).status).toBe(429);
+    expect((await attempt(cluster.apis[0].url, client)).status).toBe(429);
+    expect((await attempt(cluster.apis[1].url, client)).status).toBe(429);
     // Per client: another address still gets its answer.
     expect((await attempt(balancer.url, '198.51.100.8')).status).toBe(401);
   }, 30_000);
 
   it('a live stream held by API 1 (and one through the balancer) hears what was done through API 2', async () => {
-    const direct = await SseClient.open(`${apis[0].url}/api/v1/flux`, tokens.agent);
+    const direct = await SseClient.open(`${cluster.apis[0].url}/api/v1/flux`, tokens.agent);
     streams.push(direct);
     expect(direct.status).toBe(200);
     const proxied = await SseClient.open(`${balancer.url}/api/v1/flux`, tokens.agent);
     streams.push(proxied);
     expect(proxied.status).toBe(200);
-    const created = await call(apis[1].url, 'POST', '/questions', { token: tokens.agent, body: questionBody({ objet: 'Question posée par la seconde API' }) });
+    const created = await call(cluster.apis[1].url, 'POST', '/questions', { token: tokens.agent, body: questionBody({ objet: 'Question posée par la seconde API' }) });
     expect(created.status).toBe(201);
     const heard = (client: SseClient) => client.of<{ ticketId: string; type: string }>('fil').some((e) => e.ticketId === created.body.id && e.type === 'question.recue');
     await direct.waitFor(() => heard(direct), 'the event on API 1', 20_000);
@@ -278,6 +209,6 @@ describe('two API processes behind a balancer and two workers', () => {
     expect(received).toHaveLength(delivered.length);
 
     // Nothing crashed along the way.
-    for (const p of [...apis, ...workers]) expect(p.child.exitCode).toBeNull();
+    for (const p of [...cluster.apis, ...cluster.workers]) expect(p.child.exitCode).toBeNull();
   }, 90_000);
 });

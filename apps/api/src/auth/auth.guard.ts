@@ -4,11 +4,13 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { AuthContext, bearerChallenge, ForbiddenError, Role, TokenService, UnauthenticatedError } from '@app/core';
 import { FindAuthUserQuery } from '@app/directory';
+import { AuthUserCache } from './auth-user.cache';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators';
 
 /**
  * Deny by default: every route needs a valid bearer token naming an active directory user,
- * unless marked @Public(); @Roles() narrows it further. Scope (which MdR, which direction) is
+ * unless marked @Public(); @Roles() narrows it further. The user is read through AuthUserCache
+ * (a deactivation takes effect within AUTH_USER_CACHE_MS). Scope (which MdR, which direction) is
  * checked by the handlers, which answer 404 outside it.
  */
 @Injectable()
@@ -17,6 +19,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly queryBus: QueryBus,
+    private readonly users: AuthUserCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,7 +47,7 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthenticatedError('Authentification requise : envoyez un jeton « Authorization: Bearer … ».');
     const subject = await this.tokens.verify(match[1]);
-    const auth = await this.queryBus.execute(new FindAuthUserQuery(subject));
+    const auth = await this.users.get(subject, () => this.queryBus.execute(new FindAuthUserQuery(subject)));
     if (!auth) throw this.tokens.refuse('unknown_account');
     return auth;
   }

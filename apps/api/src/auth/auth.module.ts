@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OidcKeyStore, TokenService } from '@app/core';
+import { AuthUserCache } from './auth-user.cache';
 
 /**
  * Token verification, shared by the guard, the queue board's hook and the readiness probe. The
@@ -8,7 +9,7 @@ import { OidcKeyStore, TokenService } from '@app/core';
  */
 @Global()
 @Module({
-  providers: [OidcKeyStore, TokenService],
-  exports: [OidcKeyStore, TokenService],
+  providers: [OidcKeyStore, TokenService, AuthUserCache],
+  exports: [OidcKeyStore, TokenService, AuthUserCache],
 })
 export class AuthModule {}

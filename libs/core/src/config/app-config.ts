@@ -165,6 +165,17 @@ export class AppConfig {
   @Min(1)
   LOGIN_RATE_LIMIT = 10;
 
+  /**
+   * How long an API process reuses the directory user a token names (role, scope, active)
+   * before reading it again: the bound on how late a deactivation or a role change made in the
+   * directory takes effect. 0 reads it at every request.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  AUTH_USER_CACHE_MS = 2000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)

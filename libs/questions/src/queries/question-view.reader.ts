@@ -123,12 +123,9 @@ export class QuestionViewReader {
 
   /** One question; null when it does not exist for the caller. */
   async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
-    const [row] = await db.query(`${questionSelect()} WHERE q.id = $2`, [ctx.directionId, id]);
-    if (!row) return null;
-    let scope = scopeOfRow(row);
-    // Only a non-participant needs the spécialisation looked up.
-    if (!isParticipant(ctx, scope)) scope = scopeOfRow(row, await correspondantDuTheme(db, ctx, row.theme_id, row.dispositif_id));
-    if (!canReadQuestion(ctx, scope)) return null;
+    const readable = await this.readableRow(db, ctx, id);
+    if (!readable) return null;
+    const { row, scope } = readable;
     const [view] = await this.views(db, [row]);
     view.lectureSeule = enLectureSeule(ctx, scope);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
@@ -139,5 +136,22 @@ export class QuestionViewReader {
       if (u) view.usager = u;
     }
     return view;
+  }
+
+  /**
+   * Whether the caller may read the question, by the same rule as `read` but without building
+   * the view (clocks, calendars, usager): what the fil routes need before reading the events.
+   */
+  async canRead(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<boolean> {
+    return (await this.readableRow(db, ctx, id)) !== null;
+  }
+
+  private async readableRow(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<{ row: any; scope: QuestionScope } | null> {
+    const [row] = await db.query(`${questionSelect()} WHERE q.id = $2`, [ctx.directionId, id]);
+    if (!row) return null;
+    let scope = scopeOfRow(row);
+    // Only a non-participant needs the spécialisation looked up.
+    if (!isParticipant(ctx, scope)) scope = scopeOfRow(row, await correspondantDuTheme(db, ctx, row.theme_id, row.dispositif_id));
+    return canReadQuestion(ctx, scope) ? { row, scope } : null;
   }
 }

@@ -197,7 +197,7 @@ export class GetQuestionFilHandler implements IQueryHandler<GetQuestionFilQuery,
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
 
   async execute({ ctx, id, afterSeq }: GetQuestionFilQuery): Promise<TimelineEventView[]> {
-    if (!(await this.views.read(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
+    if (!(await this.views.canRead(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
     return readTimeline(this.dataSource, 'question', id, unitesOf(ctx), { afterSeq });
   }
 }
@@ -213,7 +213,7 @@ export class VerifyQuestionFilHandler implements IQueryHandler<VerifyQuestionFil
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly views: QuestionViewReader) {}
 
   async execute({ ctx, id }: VerifyQuestionFilQuery) {
-    if (!(await this.views.read(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
+    if (!(await this.views.canRead(this.dataSource, ctx, id))) throw new QuestionIntrouvableError();
     return verifyTimeline(this.dataSource, 'question', id);
   }
 }

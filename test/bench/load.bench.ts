@@ -1,0 +1,538 @@
+import '../setup/register-aliases';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, readSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { seedDemoData } from '@app/directory';
+import { EMAILS, questionBody } from '../questions/fixtures';
+import { buildIfStale } from '../ops/spawned';
+import { Cluster, startCluster } from '../setup/cluster';
+import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
+import { testRedisUrl } from '../setup/test-env';
+
+/**
+ * Load benchmark, issue #17 part 1: Relais against what this machine's PostgreSQL does with the
+ * same statements.
+ *
+ * 2 compiled API processes and 1 worker on a scratch database with the demo seed, loopback only.
+ * The load is split evenly between the two APIs by the client (one autocannon instance per API):
+ * a proxy in front would cost the 2-core machine as much CPU as an API process.
+ * 1. Capture: one API with `log_statement = 'all'` on the scratch database (a boot of its own, so
+ *    that no measured session logs); after a warm-up, one request (one cycle) per scenario, its
+ *    statements read from the PostgreSQL log, parameters inlined, ids the request created
+ *    replaced by pgbench variables: one pgbench script per scenario.
+ * 2. Saturation, BENCH_SECONDS (30) each at BENCH_CONCURRENCY (16) connections: create a
+ *    question; a full cycle (create, escalate, claim, answer, close); a timeline read; the
+ *    référent's queue. Then pgbench runs each scenario's script, same clients, same duration.
+ * 3. Fixed rate: BENCH_RATE (300) req/s for BENCH_RATE_SECONDS (60) of a mix of 80 % reads and
+ *    20 % writes, open loop (a request leaves on schedule whether or not the previous ones have
+ *    answered), latency per endpoint; RSS of every process before and after.
+ * Prints tables; asserts only that no request failed. Figures for docs/benchmarks.md.
+ */
+/** The part of autocannon 9's result this benchmark reads (the package ships no types). */
+interface AutocannonResult {
+  requests: { total: number };
+  duration: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  latency: { p99: number };
+  statusCodeStats: Record<string, { count: number }>;
+}
+const autocannon: (options: Record<string, unknown>) => Promise<AutocannonResult> = require('autocannon');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 60);
+const PG_LOG = process.env.BENCH_PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
+const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
+const REDIS_DB = 7;
+/** autocannon's and the fixed-rate client's per-request time-out: past it, the request counts as failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const PREFIX = 'relais-bench-load';
+/** Escalated questions in the référent's queue (the web benchmark's 50). */
+const QUEUE_SIZE = 50;
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
+
+type Scenario = 'create' | 'cycle' | 'fil' | 'queue';
+const SCENARIOS: Array<{ id: Scenario; label: string; requests: number }> = [
+  { id: 'create', label: 'create question (`POST /questions`)', requests: 1 },
+  { id: 'cycle', label: 'full cycle (create, escalate, claim, answer, close)', requests: 5 },
+  { id: 'fil', label: 'timeline read (`GET /questions/{id}/fil`)', requests: 1 },
+  { id: 'queue', label: 'référent queue (`GET /file-referent`)', requests: 1 },
+];
+
+interface Tokens {
+  agent: string;
+  referent: string;
+}
+
+describe('load: Relais against pgbench running its statements', () => {
+  let scratch: ScratchDatabase;
+  let redis: Redis;
+  let cluster: Cluster | null = null;
+  let env: NodeJS.ProcessEnv;
+  let eceau: string;
+  const scripts: Partial<Record<Scenario, { path: string; statements: number; transactions: number }>> = {};
+  const work = mkdtempSync(path.join(tmpdir(), 'relais-load-'));
+
+  beforeAll(async () => {
+    buildIfStale();
+    scratch = await createScratchDatabase('relais_test_load', { poolSize: 2 });
+    await seedDemoData(scratch.dataSource);
+    eceau = (await scratch.ownerQuery(`SELECT id FROM dispositif WHERE code = 'eceau-tourisme'`))[0].id;
+    const redisUrl = testRedisUrl(REDIS_DB);
+    redis = new Redis(redisUrl);
+    await redis.flushdb();
+    env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: scratch.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: PREFIX,
+      HOST: '127.0.0.1',
+      AUTH_DEV_LOGIN: 'true',
+      // As deployed: one line per request.
+      LOG_LEVEL: 'info',
+      LOGIN_RATE_LIMIT: '1000',
+      PUBLIC_URL: 'https://relais.test/',
+      // AUTH_USER_CACHE_MS=0 measures the API as it was before the guard kept users (issue #17).
+      ...(process.env.AUTH_USER_CACHE_MS ? { AUTH_USER_CACHE_MS: process.env.AUTH_USER_CACHE_MS } : {}),
+    };
+  }, 300_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await scratch?.ownerQuery(`ALTER DATABASE "${new URL(scratch.url).pathname.slice(1)}" RESET log_statement`).catch(() => undefined);
+    await redis?.flushdb();
+    redis?.disconnect();
+    await scratch?.drop();
+  }, 60_000);
+
+  it('saturation and fixed rate', async () => {
+    const dbName = new URL(scratch.url).pathname.slice(1);
+
+    // 1. Capture, on an API of its own.
+    await scratch.ownerQuery(`ALTER DATABASE "${dbName}" SET log_statement = 'all'`);
+    cluster = await bootCluster(env, 1, 0);
+    {
+      const base = cluster.apis[0].url;
+      const tokens = await login(base);
+      const client = new Client([base]);
+      // Warm-up: every route compiled, every cache filled, as in steady state.
+      for (let i = 0; i < 3; i++) await fullCycle(client, tokens, eceau);
+      await escalatedQuestion(client, tokens, eceau);
+      const closed = await fullCycle(client, tokens, eceau);
+      await client.get('/api/v1/file-referent', tokens.referent);
+      await client.get(`/api/v1/questions/${closed}/fil`, tokens.agent);
+      const captures: Record<Scenario, () => Promise<unknown>> = {
+        create: () => client.post('/api/v1/questions', questionBody({ dispositifId: eceau }), tokens.agent),
+        cycle: () => fullCycle(client, tokens, eceau),
+        fil: () => client.get(`/api/v1/questions/${closed}/fil`, tokens.agent),
+        queue: () => client.get('/api/v1/file-referent', tokens.referent),
+      };
+      for (const { id } of SCENARIOS) {
+        const known = await knownIds(scratch);
+        // Both callers just seen, as under load: the guard's user cache (if on) is warm.
+        await client.get('/api/v1/me', tokens.agent);
+        await client.get('/api/v1/me', tokens.referent);
+        await settle();
+        const from = statSync(PG_LOG).size;
+        await captures[id]();
+        await settle();
+        const statements = readStatements(PG_LOG, from, dbName);
+        const script = toPgbenchScript(statements, known);
+        const file = path.join(work, `${id}.sql`);
+        writeFileSync(file, script.text);
+        scripts[id] = { path: file, statements: script.statements, transactions: script.transactions };
+      }
+      client.close();
+    }
+    await cluster.stop();
+    await scratch.ownerQuery(`ALTER DATABASE "${dbName}" RESET log_statement`);
+    console.log(`pgbench scripts in ${work}:\n${SCENARIOS.map(({ id }) => `--- ${id} ---\n${readFileSync(scripts[id]!.path, 'utf8')}`).join('\n')}`);
+
+    // 2. The measured cluster: 2 APIs, 1 worker.
+    cluster = await bootCluster(env, 2, 1);
+    const bases = cluster.apis.map((a) => a.url);
+    const tokens = await login(bases[0]);
+    const client = new Client(bases);
+    const rss: Array<Record<string, number>> = [rssOf(cluster)];
+    // The queue's content and the timeline read: 50 escalated questions and one closed question.
+    for (let i = 0; i < QUEUE_SIZE; i++) await escalatedQuestion(client, tokens, eceau);
+    const closed = await fullCycle(client, tokens, eceau);
+
+    const rows: string[] = [];
+    const failures: string[] = [];
+    for (const s of SCENARIOS) {
+      const before = load();
+      const relais = await saturate(bases, s.id, tokens, eceau, closed);
+      const relaisPerS = relais.requests / relais.seconds / s.requests;
+      const pg = await pgbench(scratch.url, scripts[s.id]!.path);
+      const after = load();
+      if (relais.errors) failures.push(`${s.id}: ${relais.errors} failed requests (${JSON.stringify(relais.detail)})`);
+      if (pg.failed) failures.push(`${s.id}: pgbench failed: ${pg.output}`);
+      const unit = s.requests > 1 ? 'cycles/s' : 'req/s';
+      rows.push(
+        `| ${s.label} | ${scripts[s.id]!.statements} in ${scripts[s.id]!.transactions} tx | ${relaisPerS.toFixed(0)} ${unit} | ${relais.p99.toFixed(0)} ms | ${relais.errors} | ${pg.tps.toFixed(0)} | **${(relaisPerS / pg.tps).toFixed(2)}** | ${before} → ${after} |`,
+      );
+      console.log(rows[rows.length - 1]);
+    }
+    const saturation = [
+      `Saturation: ${SECONDS} s per scenario at ${CONCURRENCY} connections (${CONCURRENCY / 2} per API); pgbench: same statements, ${CONCURRENCY} clients, ${SECONDS} s, simple protocol.`,
+      '',
+      '| scenario | statements (pgbench script) | Relais | Relais p99 | errors | pgbench tps | ratio | load average (1/5/15 min) before → after |',
+      '|---|---|---:|---:|---:|---:|---:|---|',
+      ...rows,
+    ].join('\n');
+    console.log(saturation);
+
+    // 3. Fixed rate.
+    rss.push(rssOf(cluster));
+    const before = load();
+    const rate = await fixedRate(client, tokens, eceau, closed);
+    rss.push(rssOf(cluster));
+    const rateTable = [
+      `Fixed rate: ${RATE} req/s for ${RATE_SECONDS} s, open loop, 80 % reads / 20 % writes; load average ${before} → ${load()}; ${rate.late} requests left > 10 ms after their schedule (client late).`,
+      '',
+      '| endpoint | kind | requests | errors | p50 | p95 | p99 | max |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+      ...rate.rows,
+      '',
+      '| process | RSS at boot | before the fixed rate | after |',
+      '|---|---:|---:|---:|',
+      ...Object.keys(rss[0]).map((p) => `| ${p} | ${rss.map((r) => `${(r[p] / 1024).toFixed(0)} MB`).join(' | ')} |`),
+    ].join('\n');
+    console.log(rateTable);
+    console.log(
+      `Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB; ${new Date().toISOString().slice(0, 10)}; AUTH_USER_CACHE_MS=${env.AUTH_USER_CACHE_MS ?? 'default'}; command: BENCH_SECONDS=${SECONDS} BENCH_RATE_SECONDS=${RATE_SECONDS} npm run bench -- test/bench/load.bench.ts`,
+    );
+    client.close();
+    failures.push(...rate.failures);
+    expect(failures).toEqual([]);
+  }, 1_800_000);
+
+  async function bootCluster(environment: NodeJS.ProcessEnv, apis: number, workers: number): Promise<Cluster> {
+    const c = await startCluster({ env: environment, apis, workers, bootTimeoutMs: 120_000 });
+    // The request log, as a collector would take it, but not kept in this process's memory.
+    for (const p of [...c.apis, ...c.workers]) {
+      p.child.stdout!.removeAllListeners('data');
+      p.child.stdout!.resume();
+    }
+    return c;
+  }
+});
+
+/** A keep-alive JSON client over the given APIs, round robin. */
+class Client {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+  private next = 0;
+  constructor(private readonly bases: string[]) {}
+
+  request(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any; ms: number }> {
+    const base = new URL(this.bases[this.next++ % this.bases.length]);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: base.hostname,
+          port: base.port,
+          method,
+          path: url,
+          agent: this.agent,
+          headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            if ((res.headers['content-type'] ?? '').includes('json') && text) parsed = JSON.parse(text);
+            resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - started });
+          });
+        },
+      );
+      // Bounded: a request not answered in REQUEST_TIMEOUT_MS (queued for a socket included) fails.
+      const timer = setTimeout(() => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  get(url: string, token: string) {
+    return this.request('GET', url, token);
+  }
+
+  post(url: string, body: unknown, token: string) {
+    return this.request('POST', url, token, body);
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+}
+
+async function login(base: string): Promise<Tokens> {
+  const one = async (email: string) => {
+    const res = await fetch(`${base}/api/v1/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    if (res.status !== 200) throw new Error(`dev-login ${email} → ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  };
+  return { agent: await one(EMAILS.agentCarcassonne), referent: await one(EMAILS.referentTourisme) };
+}
+
+const STEPS = [
+  { path: (id: string) => `/api/v1/questions/${id}/escalader`, who: 'agent', body: { message: 'Pour la direction du Tourisme.' } },
+  { path: (id: string) => `/api/v1/questions/${id}/prendre-en-charge`, who: 'referent', body: {} },
+  { path: (id: string) => `/api/v1/questions/${id}/repondre`, who: 'referent', body: { reponse: 'Éligible : dossier à déposer avant le 31 mars.' } },
+  { path: (id: string) => `/api/v1/questions/${id}/clore`, who: 'agent', body: { issue: 'Réponse transmise à l’usager.' } },
+] as const;
+
+async function expectStatus(p: Promise<{ status: number; body: any }>, status: number) {
+  const res = await p;
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function escalatedQuestion(client: Client, tokens: Tokens, eceau: string): Promise<string> {
+  const q = await expectStatus(client.post('/api/v1/questions', questionBody({ dispositifId: eceau }), tokens.agent), 201);
+  await expectStatus(client.post(STEPS[0].path(q.id), STEPS[0].body, tokens.agent), 200);
+  return q.id;
+}
+
+async function fullCycle(client: Client, tokens: Tokens, eceau: string): Promise<string> {
+  const q = await expectStatus(client.post('/api/v1/questions', questionBody({ dispositifId: eceau }), tokens.agent), 201);
+  for (const step of STEPS) await expectStatus(client.post(step.path(q.id), step.body, tokens[step.who]), 200);
+  return q.id;
+}
+
+/** No statement of this database in flight: the log's lines of one request are all written. */
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** Every uuid in the database before a request: the others in its statements are ids it created. */
+async function knownIds(scratch: ScratchDatabase): Promise<Set<string>> {
+  const tables = await scratch.ownerQuery<{ t: string }>(`SELECT format('%I', tablename) t FROM pg_tables WHERE schemaname = 'public'`);
+  const known = new Set<string>();
+  for (const { t } of tables) {
+    const rows = await scratch.ownerQuery<{ s: string | null }>(`SELECT string_agg(x::text, ' ') s FROM ${t} x`);
+    for (const m of (rows[0].s ?? '').matchAll(UUID)) known.add(m[0]);
+  }
+  return known;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/**
+ * The statements the application's role ran on `db` since `from`, in order, with their
+ * parameters inlined. Lines are `… [pid] user@db LOG:  execute <unnamed>: SQL` (or `statement:`),
+ * continuation lines start with a tab, parameters come on the next `DETAIL:  parameters:` line.
+ */
+function readStatements(file: string, from: number, db: string): string[] {
+  const size = statSync(file).size;
+  const buffer = Buffer.alloc(size - from);
+  const fd = openSync(file, 'r');
+  readSync(fd, buffer, 0, buffer.length, from);
+  closeSync(fd);
+  const entries: Array<{ pid: string; user: string; db: string; kind: string; text: string }> = [];
+  const head = /^\S+ \S+ \S+ \[(\d+)\] (\S*)@(\S*) (LOG|DETAIL|ERROR|STATEMENT|HINT|CONTEXT|WARNING):  (.*)$/;
+  for (const line of buffer.toString('utf8').split('\n')) {
+    const m = head.exec(line);
+    if (m) entries.push({ pid: m[1], user: m[2], db: m[3], kind: m[4], text: m[5] });
+    else if (line.startsWith('\t') && entries.length) entries[entries.length - 1].text += `\n${line.slice(1)}`;
+  }
+  const statements: string[] = [];
+  const pending = new Map<string, number>();
+  for (const e of entries) {
+    if (e.db !== db || e.user !== 'relais_app') continue;
+    if (e.kind === 'LOG') {
+      const m = /^(?:statement|execute [^:]*): ([\s\S]*)$/.exec(e.text);
+      if (!m) continue;
+      pending.set(e.pid, statements.length);
+      statements.push(m[1]);
+    } else if (e.kind === 'DETAIL' && e.text.startsWith('parameters: ') && pending.has(e.pid)) {
+      const i = pending.get(e.pid)!;
+      const values = new Map<string, string>();
+      for (const p of e.text.slice('parameters: '.length).matchAll(/\$(\d+) = (NULL|'(?:[^']|'')*')/g)) values.set(p[1], p[2]);
+      statements[i] = statements[i].replace(/\$(\d+)\b/g, (all, n: string) => values.get(n) ?? all);
+    }
+  }
+  return statements;
+}
+
+/** A pgbench script: the statements as they ran, each id the request created a fresh variable per run. */
+function toPgbenchScript(statements: string[], known: Set<string>): { text: string; statements: number; transactions: number } {
+  const fresh = new Map<string, string>();
+  const body = statements.map((sql) =>
+    sql.replace(UUID, (id) => {
+      if (known.has(id)) return id;
+      if (!fresh.has(id)) fresh.set(id, `u${fresh.size}`);
+      // 12 decimal digits are valid hex: a well-formed uuid, new at each run.
+      return `00000000-0000-4000-8000-:${fresh.get(id)}`;
+    }),
+  );
+  const text = [
+    ...[...fresh.values()].map((v) => `\\set ${v} random(100000000000, 999999999999)`),
+    ...body.map((sql) => {
+      const statement = sql.replace(/\s*;?\s*$/, '');
+      // A question's reference comes from a sequence the application reads first: so does the
+      // script (\gset), and the reference it writes uses that number, as unique as the app's.
+      if (/^SELECT nextval\('question_reference_seq'\)::text AS n$/.test(statement.trim())) return `${statement} \\gset ref_`;
+      return `${statement.replace(/Q-(\d{4})-\d{6,}/g, 'Q-$1-:ref_n')};`;
+    }),
+  ].join('\n');
+  return { text: `${text}\n`, statements: body.filter((s) => !/^(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)\b/i.test(s.trim())).length, transactions: body.filter((s) => /^COMMIT\b/i.test(s.trim())).length };
+}
+
+async function pgbench(url: string, script: string): Promise<{ tps: number; failed: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(PGBENCH, ['-n', '-M', 'simple', '-f', script, '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS), url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    child.on('exit', (code) => {
+      const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? 0);
+      const failed = code !== 0 || /aborted|error/i.test(output.replace(/number of failed transactions: 0 /, ''));
+      resolve({ tps, failed, output });
+    });
+  });
+}
+
+/** One autocannon per API, half the connections each, in parallel. */
+async function saturate(bases: string[], scenario: Scenario, tokens: Tokens, eceau: string, closed: string) {
+  const auth = (who: 'agent' | 'referent') => ({ authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' });
+  const create = {
+    method: 'POST' as const,
+    path: '/api/v1/questions',
+    headers: auth('agent'),
+    body: JSON.stringify(questionBody({ dispositifId: eceau })),
+    onResponse: (status: number, body: string, context: Record<string, string>) => {
+      if (status === 201) context.id = JSON.parse(body).id;
+    },
+  };
+  const requests = {
+    create: [create],
+    cycle: [
+      create,
+      ...STEPS.map((step) => ({
+        method: 'POST' as const,
+        headers: auth(step.who),
+        body: JSON.stringify(step.body),
+        setupRequest: (req: any, context: Record<string, string>) => (context.id ? { ...req, path: step.path(context.id) } : undefined),
+      })),
+    ],
+    fil: [{ method: 'GET' as const, path: `/api/v1/questions/${closed}/fil`, headers: auth('agent') }],
+    queue: [{ method: 'GET' as const, path: '/api/v1/file-referent', headers: auth('referent') }],
+  }[scenario];
+  const results = await Promise.all(
+    bases.map((url) => autocannon({ url, connections: CONCURRENCY / bases.length, duration: SECONDS, requests: requests as never, timeout: REQUEST_TIMEOUT_MS / 1000 })),
+  );
+  const requestsDone = results.reduce((n, r) => n + r.requests.total, 0);
+  const errors = results.reduce((n, r) => n + r.errors + r.non2xx + r.timeouts, 0);
+  return {
+    requests: requestsDone,
+    seconds: Math.max(...results.map((r) => r.duration)),
+    errors,
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    detail: results.map((r) => r.statusCodeStats),
+  };
+}
+
+/**
+ * The mix, open loop: each request leaves at its scheduled time. Writes take their question from
+ * the previous step's pool (a question created is escalated later, then claimed, answered, closed).
+ */
+async function fixedRate(client: Client, tokens: Tokens, eceau: string, closed: string) {
+  const pools: Record<'recue' | 'escaladee' | 'prise' | 'repondue', string[]> = { recue: [], escaladee: [], prise: [], repondue: [] };
+  const readable: string[] = [closed];
+  const MIX: Array<{ name: string; kind: 'read' | 'write'; weight: number; run: () => Promise<{ status: number; body: any; ms: number }> | null }> = [
+    { name: 'GET /questions/{id}', kind: 'read', weight: 30, run: () => client.get(`/api/v1/questions/${pick(readable)}`, tokens.agent) },
+    { name: 'GET /questions/{id}/fil', kind: 'read', weight: 25, run: () => client.get(`/api/v1/questions/${pick(readable)}/fil`, tokens.agent) },
+    { name: 'GET /file-referent', kind: 'read', weight: 15, run: () => client.get('/api/v1/file-referent', tokens.referent) },
+    { name: 'GET /questions', kind: 'read', weight: 10, run: () => client.get('/api/v1/questions', tokens.agent) },
+    { name: 'POST /questions', kind: 'write', weight: 8, run: () => client.post('/api/v1/questions', questionBody({ dispositifId: eceau }), tokens.agent) },
+    { name: 'POST …/escalader', kind: 'write', weight: 4, run: () => step(pools.recue, pools.escaladee, 0) },
+    { name: 'POST …/prendre-en-charge', kind: 'write', weight: 3, run: () => step(pools.escaladee, pools.prise, 1) },
+    { name: 'POST …/repondre', kind: 'write', weight: 3, run: () => step(pools.prise, pools.repondue, 2) },
+    { name: 'POST …/clore', kind: 'write', weight: 2, run: () => step(pools.repondue, null, 3) },
+  ];
+  function step(from: string[], to: string[] | null, i: number) {
+    const id = from.shift();
+    if (!id) return null;
+    const s = STEPS[i];
+    return client.post(s.path(id), s.body, tokens[s.who]).then((res) => {
+      if (res.status === 200 && to) to.push(id);
+      return res;
+    });
+  }
+  const total = MIX.reduce((n, m) => n + m.weight, 0);
+  const samples = new Map<string, number[]>(MIX.map((m) => [m.name, []]));
+  const errors = new Map<string, number>(MIX.map((m) => [m.name, 0]));
+  const failures: string[] = [];
+  let late = 0;
+  const inFlight: Array<Promise<void>> = [];
+  const count = RATE * RATE_SECONDS;
+  const start = performance.now();
+  let seed = 17;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (performance.now() - due > 10) late++;
+    let r = random() * total;
+    let chosen = MIX.find((m) => (r -= m.weight) < 0)!;
+    let p = chosen.run();
+    if (!p) {
+      chosen = MIX[4];
+      p = chosen.run()!;
+    }
+    const name = chosen.name;
+    inFlight.push(
+      p.then(
+        (res) => {
+          samples.get(name)!.push(res.ms);
+          const ok = res.status === 200 || res.status === 201;
+          if (!ok) {
+            errors.set(name, errors.get(name)! + 1);
+            if (failures.length < 5) failures.push(`${name} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          } else if (name === 'POST /questions') {
+            pools.recue.push(res.body.id);
+            readable.push(res.body.id);
+          }
+        },
+        (err) => {
+          errors.set(name, errors.get(name)! + 1);
+          if (failures.length < 5) failures.push(`${name}: ${err}`);
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const rows = MIX.map((m) => {
+    const s = samples.get(m.name)!.sort((a, b) => a - b);
+    const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN);
+    const target = m.kind === 'write' ? 50 : 25;
+    const p99 = at(0.99);
+    return `| ${m.name} | ${m.kind} | ${s.length} | ${errors.get(m.name)} | ${ms(at(0.5))} ms | ${ms(at(0.95))} ms | ${p99 <= target ? `**${ms(p99)} ms**` : `${ms(p99)} ms (target ${target})`} | ${ms(s[s.length - 1] ?? NaN)} ms |`;
+  });
+  return { rows, late, failures };
+}
+
+function pick<T>(items: T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}
+
+function rssOf(cluster: Cluster): Record<string, number> {
+  const kb = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return Object.fromEntries([...cluster.apis.map((a, i) => [`API ${i + 1}`, kb(a.child.pid)]), ...cluster.workers.map((w, i) => [`worker ${i + 1}`, kb(w.child.pid)])]);
+}
