@@ -6,7 +6,7 @@ import { CalendarRegistry, horlogeARisqueSql, SANS_AFFECTATION } from '@app/sla'
 import { limitesAnciennete, TRANCHES_ANCIENNETE } from '../aging';
 import { decaler } from '../dates';
 import { COLONNES_CLASSES, quantile } from '../histogram';
-import { periodeDe, Periode } from '../periode';
+import { niveauxDe, periodeDe, Periode } from '../periode';
 import { ouvrirTableau, PorteeTableau } from '../scope';
 
 export type Flux = 'question' | 'commande';
@@ -228,25 +228,50 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
     );
   }
 
-  /** The period's ended clocks from the roll-up: per clock kind, total and per direction, MdR, référent and ISO week. */
-  private periode(manager: EntityManager, flux: Flux, portee: PorteeTableau, periode: Periode): Promise<any[]> {
-    const p: unknown[] = [flux, periode.du, periode.au];
-    const where = [`flux = $1`, `jour BETWEEN $2::date AND $3::date`];
-    if (portee.perimetre.type === 'maison') where.push(`maison_id = $${p.push(portee.perimetre.id)}`);
-    if (portee.perimetre.type === 'direction') where.push(`direction_id = $${p.push(portee.perimetre.id)}`);
-    if (portee.referentId) where.push(`referent_id = $${p.push(portee.referentId)}`);
-    return manager.query(
-      `SELECT horloge,
-              CASE WHEN GROUPING(direction_id) = 0 THEN 'direction' WHEN GROUPING(maison_id) = 0 THEN 'maison'
-                   WHEN GROUPING(referent_id) = 0 THEN 'referent' WHEN GROUPING(semaine) = 0 THEN 'semaine' ELSE 'total' END AS axe,
-              direction_id, maison_id, referent_id, semaine::text AS semaine,
-              sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
-              sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
-              ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-         FROM (SELECT *, date_trunc('week', jour)::date AS semaine FROM tdb_sla_jour WHERE ${where.join(' AND ')}) t
-        GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id), (horloge, semaine))`,
-      p,
-    );
+  /**
+   * The period's ended clocks from the roll-up: per clock kind, total and per direction, MdR and
+   * référent from the period's whole months in the monthly level plus its edge days in the daily
+   * one (ADR 0025): counts and histograms add up across levels as they do across days. The
+   * weekly trend cannot come from months: it reads the daily level, its two counts only.
+   */
+  private async periode(manager: EntityManager, flux: Flux, portee: PorteeTableau, periode: Periode): Promise<any[]> {
+    const p: unknown[] = [flux];
+    const scope: string[] = [];
+    if (portee.perimetre.type === 'maison') scope.push(`maison_id = $${p.push(portee.perimetre.id)}`);
+    if (portee.perimetre.type === 'direction') scope.push(`direction_id = $${p.push(portee.perimetre.id)}`);
+    if (portee.referentId) scope.push(`referent_id = $${p.push(portee.referentId)}`);
+    const filtre = scope.map((c) => ` AND ${c}`).join('');
+    // The trend's own parameters: flux and perimeter (same numbers as in `filtre`), then its days.
+    const t = [...p];
+    const du = t.push(periode.du);
+    const au = t.push(periode.au);
+    const { jours, mois } = niveauxDe(periode);
+    const colonnes = `horloge, direction_id, maison_id, referent_id, termines, a_temps, minutes_max, minutes_maison, minutes_siege, minutes_usager, minutes_cabinet, ${COLONNES_CLASSES.join(', ')}`;
+    const sources: string[] = [];
+    if (jours.length > 0) sources.push(`SELECT ${colonnes} FROM tdb_sla_jour WHERE flux = $1 AND jour = ANY($${p.push(jours)}::date[])${filtre}`);
+    if (mois) sources.push(`SELECT ${colonnes} FROM tdb_sla_mois WHERE flux = $1 AND mois BETWEEN $${p.push(mois.du)}::date AND $${p.push(mois.au)}::date${filtre}`);
+    const [cumuls, semaines] = await Promise.all([
+      manager.query(
+        `SELECT horloge,
+                CASE WHEN GROUPING(direction_id) = 0 THEN 'direction' WHEN GROUPING(maison_id) = 0 THEN 'maison'
+                     WHEN GROUPING(referent_id) = 0 THEN 'referent' ELSE 'total' END AS axe,
+                direction_id, maison_id, referent_id,
+                sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
+                sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
+                ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
+           FROM (${sources.join(' UNION ALL ')}) t
+          GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id))`,
+        p,
+      ),
+      manager.query(
+        `SELECT 'semaine' AS axe, date_trunc('week', jour)::date::text AS semaine, sum(termines)::int AS termines, sum(a_temps)::int AS a_temps
+           FROM tdb_sla_jour
+          WHERE flux = $1 AND jour BETWEEN $${du}::date AND $${au}::date${filtre}
+          GROUP BY date_trunc('week', jour)`,
+        t,
+      ),
+    ]);
+    return [...cumuls, ...semaines];
   }
 
   /** Names of the directions, MdRs and référents that appear. */
