@@ -28,3 +28,8 @@ export function finDuMois(day: string): string {
   d.setUTCMonth(d.getUTCMonth() + 1, 0);
   return d.toISOString().slice(0, 10);
 }
+
+/** The Monday of the ISO week of 'yyyy-mm-dd'. */
+export function lundiDe(day: string): string {
+  return decaler(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
+}

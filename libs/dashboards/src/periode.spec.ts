@@ -1,5 +1,5 @@
 import { decaler } from './dates';
-import { niveauxDe, periodeDe } from './periode';
+import { niveauxDe, periodeDe, semainesDe } from './periode';
 
 describe('dashboard period', () => {
   it('defaults to the last four weeks up to today, bounds included', () => {
@@ -34,5 +34,17 @@ describe('dashboard period', () => {
     expect(niveauxDe({ du: '2026-10-29', au: '2026-11-25' })).toEqual({ jours: Array.from({ length: 28 }, (_, i) => decaler('2026-10-29', i)), mois: null });
     // One whole month and a day on either side (leap year).
     expect(niveauxDe({ du: '2028-01-31', au: '2028-03-01' })).toEqual({ jours: ['2028-01-31', '2028-03-01'], mois: { du: '2028-02-01', au: '2028-02-01' } });
+  });
+
+  it('reads whole ISO weeks from the weekly level and the days of the partial ones from the daily one', () => {
+    // Wednesday 29 October to Wednesday 25 November 2026: whole weeks from Monday 2 to Sunday 22 November.
+    expect(semainesDe({ du: '2026-10-29', au: '2026-11-25' })).toEqual({
+      jours: ['2026-10-29', '2026-10-30', '2026-10-31', '2026-11-01', '2026-11-23', '2026-11-24', '2026-11-25'],
+      semaines: { du: '2026-11-02', au: '2026-11-16' },
+    });
+    // Monday to Sunday across a year's edge: one whole week, no day.
+    expect(semainesDe({ du: '2025-12-29', au: '2026-01-04' })).toEqual({ jours: [], semaines: { du: '2025-12-29', au: '2025-12-29' } });
+    // Inside one week: days only.
+    expect(semainesDe({ du: '2026-11-24', au: '2026-11-26' })).toEqual({ jours: ['2026-11-24', '2026-11-25', '2026-11-26'], semaines: null });
   });
 });

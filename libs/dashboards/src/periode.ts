@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '@app/core';
-import { decaler, finDuMois, lendemain, moisDe, veille } from './dates';
+import { decaler, finDuMois, lendemain, lundiDe, moisDe, veille } from './dates';
 
 export interface Periode {
   du: string;
@@ -37,6 +37,22 @@ export function niveauxDe(periode: Periode): { jours: string[]; mois: Periode | 
     else jours.push(d);
   }
   return { jours, mois: entiers ? { du: premier, au: dernier } : null };
+}
+
+/**
+ * The same for the weekly trend: the period's whole ISO weeks (their Mondays) from the weekly
+ * level, the days of its partial first and last weeks from the daily one.
+ */
+export function semainesDe(periode: Periode): { jours: string[]; semaines: Periode | null } {
+  const premier = lundiDe(periode.du) === periode.du ? periode.du : decaler(lundiDe(periode.du), 7);
+  const dernier = decaler(lundiDe(periode.au), decaler(lundiDe(periode.au), 6) === periode.au ? 0 : -7);
+  const entieres = premier <= dernier;
+  const jours: string[] = [];
+  for (let d = periode.du; d <= periode.au; d = lendemain(d)) {
+    if (entieres && d === premier) d = decaler(dernier, 6);
+    else jours.push(d);
+  }
+  return { jours, semaines: entieres ? { du: premier, au: dernier } : null };
 }
 
 /** 'yyyy-mm-dd' naming a real day (not 2026-02-30). */

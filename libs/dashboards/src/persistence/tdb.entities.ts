@@ -115,6 +115,39 @@ export class TdbSlaMoisRow {
   minutesCabinet: number;
 }
 
+/**
+ * The weekly trend's level (ADR 0025): per ISO week (`semaine`, its Monday), flux, MdR,
+ * direction and référent, the clocks met and those met on time. Kept with the other levels.
+ */
+@Entity({ name: 'tdb_sla_semaine' })
+@Index('idx_tdb_sla_semaine_direction', ['flux', 'directionId', 'semaine'])
+@Index('idx_tdb_sla_semaine_maison', ['flux', 'maisonId', 'semaine'])
+@Index('idx_tdb_sla_semaine_referent', ['flux', 'referentId', 'semaine'])
+@Check('CHK_tdb_sla_semaine_lundi', `extract(isodow FROM "semaine") = 1`)
+export class TdbSlaSemaineRow {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  flux: 'question' | 'commande';
+
+  /** The Monday of the ISO week. */
+  @PrimaryColumn({ type: 'date' })
+  semaine: string;
+
+  @PrimaryColumn('uuid')
+  maisonId: string;
+
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  @PrimaryColumn('uuid')
+  referentId: string;
+
+  @Column({ type: 'int' })
+  termines: number;
+
+  @Column({ type: 'int' })
+  aTemps: number;
+}
+
 // Counts of met clocks per duration class (histogram.ts): one int column per class, h00 … h20,
 // declared in a loop rather than 21 times by hand.
 for (const c of COLONNES_CLASSES) {
@@ -135,4 +168,4 @@ export class TdbRafraichissementRow {
   jours: number;
 }
 
-export const DASHBOARD_ENTITIES = [TdbSlaJourRow, TdbSlaMoisRow, TdbRafraichissementRow];
+export const DASHBOARD_ENTITIES = [TdbSlaJourRow, TdbSlaMoisRow, TdbSlaSemaineRow, TdbRafraichissementRow];

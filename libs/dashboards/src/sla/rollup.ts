@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@app/core';
 import { CalendarRegistry, CALENDRIER_RESEAU, SANS_AFFECTATION } from '@app/sla';
-import { lendemain, moisDe, veille } from '../dates';
+import { lendemain, lundiDe, moisDe, veille } from '../dates';
 import { BORNES_MINUTES, COLONNES_CLASSES } from '../histogram';
 
 /** What the monthly level adds up from the daily one (minutes_max is a max). */
@@ -43,6 +43,7 @@ export class SlaRollup {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('tdb_sla_jour'))`);
       await manager.query(`DELETE FROM tdb_sla_jour`);
       await manager.query(`DELETE FROM tdb_sla_mois`);
+      await manager.query(`DELETE FROM tdb_sla_semaine`);
     });
     if (!premier) return this.marquer(0, 0);
     const reseau = await this.calendars.get(this.dataSource.manager, CALENDRIER_RESEAU);
@@ -118,6 +119,7 @@ export class SlaRollup {
         [jours.reduce((x, y) => (x < y ? x : y)), jours.reduce((x, y) => (x > y ? x : y)), jours],
       );
       await this.sommerMois([...new Set(jours.map(moisDe))], manager);
+      await this.sommerSemaines([...new Set(jours.map(lundiDe))], manager);
       await this.marquer(jours.length, lignes, manager);
       return { jours: jours.length, lignes };
     });
@@ -135,6 +137,20 @@ export class SlaRollup {
           AND date_trunc('month', jour)::date = ANY($3::date[])
         GROUP BY flux, date_trunc('month', jour)::date, maison_id, direction_id, referent_id, horloge`,
       [mois.reduce((x, y) => (x < y ? x : y)), mois.reduce((x, y) => (x > y ? x : y)), mois],
+    );
+  }
+
+  /** The weekly trend's level of these ISO weeks (their Mondays), from the daily level. */
+  private async sommerSemaines(lundis: string[], manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM tdb_sla_semaine WHERE semaine = ANY($1::date[])`, [lundis]);
+    await manager.query(
+      `INSERT INTO tdb_sla_semaine (flux, semaine, maison_id, direction_id, referent_id, termines, a_temps)
+       SELECT flux, jour - (extract(isodow FROM jour)::int - 1), maison_id, direction_id, referent_id, sum(termines), sum(a_temps)
+         FROM tdb_sla_jour
+        WHERE jour >= $1::date AND jour < $2::date + 7
+          AND jour - (extract(isodow FROM jour)::int - 1) = ANY($3::date[])
+        GROUP BY flux, jour - (extract(isodow FROM jour)::int - 1), maison_id, direction_id, referent_id`,
+      [lundis.reduce((x, y) => (x < y ? x : y)), lundis.reduce((x, y) => (x > y ? x : y)), lundis],
     );
   }
 
