@@ -236,7 +236,9 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
    * référent from the period's whole months in the monthly level plus its edge days in the daily
    * one (ADR 0025): counts and histograms add up across levels as they do across days. The
    * weekly trend cannot come from months: its whole weeks come from the weekly level, the days of
-   * its partial weeks from the daily one.
+   * its partial weeks from the daily one. The rows are first summed per (clock kind, direction,
+   * MdR, référent), a few hundred groups hashed in memory, so that the grouping sets sort those
+   * rather than every row read (which spilled to disk at a million).
    */
   private async periode(manager: EntityManager, flux: Flux, portee: PorteeTableau, periode: Periode): Promise<any[]> {
     const p: unknown[] = [flux];
@@ -269,7 +271,11 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
                 sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
                 sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
                 ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-           FROM (${sources.join(' UNION ALL ')}) t
+           FROM (SELECT horloge, direction_id, maison_id, referent_id, sum(termines) AS termines, sum(a_temps) AS a_temps, max(minutes_max) AS minutes_max,
+                        sum(minutes_maison) AS minutes_maison, sum(minutes_siege) AS minutes_siege, sum(minutes_usager) AS minutes_usager,
+                        sum(minutes_cabinet) AS minutes_cabinet, ${COLONNES_CLASSES.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+                   FROM (${sources.join(' UNION ALL ')}) s
+                  GROUP BY horloge, direction_id, maison_id, referent_id) t
           GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id))`,
         p,
       ),
