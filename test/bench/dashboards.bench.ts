@@ -1,16 +1,23 @@
+import '../setup/register-aliases';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { AuthContext, SystemClock } from '@app/core';
+import { GetTableauSlaHandler, GetTableauSlaQuery } from '@app/dashboards';
+import { CalendarRegistry } from '@app/sla';
 
 /**
  * Dashboard benchmark (issue: "p95 under 150 ms at a million for the network view, growth
  * clearly sublinear"). For each size (BENCH_QUESTIONS=10000,100000,1000000) a database
  * relais_bench_<size> loaded by `seed:volume` (kept between runs: generating a million takes
  * minutes; BENCH_REGENERATE=1 forces it), the compiled API in its own process, then 50
- * sequential requests per view after 5 warm-ups, timed at the client. Prints a table and writes
- * it to docs/benchmarks.md.
+ * sequential requests per view after 5 warm-ups, timed at the client. Then the SLA handler alone
+ * (no HTTP) on a pg pool, network view, 4 weeks and 12 months, reading the daily level only
+ * (before ADR 0025) and whole months from the monthly level (after). Prints the tables and
+ * writes them to docs/benchmarks.md. BENCH_DB_PREFIX names the bases (default relais_bench).
  */
 const ROOT = path.resolve(__dirname, '../..');
 const SIZES = (process.env.BENCH_QUESTIONS ?? '10000,100000,1000000').split(',').map(Number);
@@ -24,12 +31,21 @@ interface Row {
   questions: number;
   clocks: number;
   rollupRows: number;
+  monthlyRows: number;
   openQuestions: number;
   views: Record<string, { p50: number; p95: number; max: number }>;
+  handler: Record<string, { p50: number; p95: number; max: number }>;
+  load: string;
+}
+
+/** The dashboard as it read before the monthly level (ADR 0025): every day from tdb_sla_jour. */
+class DailyOnly extends GetTableauSlaHandler {
+  protected readonly niveauMensuel = false;
 }
 
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}m` : `${n / 1000}k`);
-const dbUrl = (n: number) => Object.assign(new URL(ADMIN_URL), { pathname: `/relais_bench_${label(n)}` }).toString();
+const PREFIX = process.env.BENCH_DB_PREFIX ?? 'relais_bench';
+const dbUrl = (n: number) => Object.assign(new URL(ADMIN_URL), { pathname: `/${PREFIX}_${label(n)}` }).toString();
 
 async function query<T = any>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -48,7 +64,7 @@ function run(args: string[], env: Record<string, string>): void {
 
 /** The base for n questions, generated unless an earlier run left it complete. */
 async function ensureBase(n: number): Promise<void> {
-  const name = `relais_bench_${label(n)}`;
+  const name = `${PREFIX}_${label(n)}`;
   const exists = (await query(ADMIN_URL, `SELECT 1 FROM pg_database WHERE datname = $1`, [name])).length > 0;
   if (exists && !process.env.BENCH_REGENERATE) {
     const [{ count }] = await query(dbUrl(n), `SELECT count(*)::int AS count FROM question`).catch(() => [{ count: -1 }]);
@@ -96,6 +112,46 @@ async function login(base: string, email: string): Promise<string> {
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
+async function sample(once: () => Promise<number>): Promise<{ p50: number; p95: number; max: number }> {
+  for (let i = 0; i < WARMUP; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) samples.push(await once());
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), max: samples[samples.length - 1] };
+}
+
+const HANDLER_VIEWS = ['network (4 weeks)', 'network (12 months)'];
+
+/** The SLA handler alone on a pg pool: daily level only (before) and monthly level (after), same process, alternating. */
+async function timeHandler(url: string): Promise<Row['handler']> {
+  const pool = new Pool({ connectionString: url, max: 6 });
+  try {
+    const q = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows;
+    const dataSource = { query: q, manager: { query: q } } as unknown as DataSource;
+    const [m] = await q(`SELECT id, display_name FROM users WHERE email = 'manager.reseau@relais.demo'`, []);
+    const ctx: AuthContext = { userId: m.id, email: 'manager.reseau@relais.demo', displayName: m.display_name, role: 'manager', perimetre: 'reseau', maisonId: null, directionId: null };
+    const yearAgo = new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10);
+    const out: Row['handler'] = {};
+    for (const [level, handler] of [
+      ['daily', new DailyOnly(dataSource, new CalendarRegistry(), new SystemClock())],
+      ['monthly', new GetTableauSlaHandler(dataSource, new CalendarRegistry(), new SystemClock())],
+    ] as const) {
+      for (const view of HANDLER_VIEWS) {
+        const params = view.includes('12 months') ? { du: yearAgo } : {};
+        out[`${view} ${level}`] = await sample(async () => {
+          const start = process.hrtime.bigint();
+          await handler.execute(new GetTableauSlaQuery(ctx, params));
+          return Number(process.hrtime.bigint() - start) / 1e6;
+        });
+      }
+    }
+    return out;
+  } finally {
+    await pool.end();
+  }
+}
+
 async function time(base: string, token: string, pathAndQuery: string, accept = 'application/json'): Promise<{ p50: number; p95: number; max: number }> {
   const once = async () => {
     const start = process.hrtime.bigint();
@@ -116,6 +172,7 @@ const VIEWS: Array<{ name: string; email: string; query: string; accept?: string
   { name: 'network (4 weeks)', email: 'manager.reseau@relais.demo', query: '/api/v1/tableaux-de-bord/sla' },
   { name: 'direction tourisme (4 weeks)', email: 'manager.tourisme@relais.demo', query: '/api/v1/tableaux-de-bord/sla' },
   { name: 'network (12 months)', email: 'manager.reseau@relais.demo', query: '/api/v1/tableaux-de-bord/sla?du=@YEAR_AGO@' },
+  { name: 'direction tourisme (12 months)', email: 'manager.tourisme@relais.demo', query: '/api/v1/tableaux-de-bord/sla?du=@YEAR_AGO@' },
   { name: 'network CSV (4 weeks)', email: 'manager.reseau@relais.demo', query: '/api/v1/tableaux-de-bord/sla', accept: 'text/csv' },
 ];
 
@@ -125,8 +182,11 @@ async function measure(n: number): Promise<Row> {
   const [{ questions }] = await query(url, `SELECT count(*)::int AS questions FROM question`);
   const [{ clocks }] = await query(url, `SELECT count(*)::int AS clocks FROM sla_horloge`);
   const [{ rollup }] = await query(url, `SELECT count(*)::int AS rollup FROM tdb_sla_jour`);
+  const [{ monthly }] = await query(url, `SELECT count(*)::int AS monthly FROM tdb_sla_mois`);
   const [{ open }] = await query(url, `SELECT count(*)::int AS open FROM question WHERE statut IN ('recue', 'escaladee', 'prise_en_charge', 'en_attente_info', 'repondue', 'rouverte')`);
   await query(url, `VACUUM ANALYZE`);
+  const loadStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const handler = await timeHandler(url);
   const { proc, base } = await startApi(n);
   try {
     const yearAgo = new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10);
@@ -136,7 +196,8 @@ async function measure(n: number): Promise<Row> {
       const q = v.query.replace('@YEAR_AGO@', yearAgo);
       views[v.name] = await time(base, token, q, v.accept);
     }
-    return { questions, clocks, rollupRows: rollup, openQuestions: open, views };
+    const loadEnd = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    return { questions, clocks, rollupRows: rollup, monthlyRows: monthly, openQuestions: open, views, handler, load: `${loadStart} → ${loadEnd}` };
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
@@ -144,15 +205,24 @@ async function measure(n: number): Promise<Row> {
 }
 
 function table(rows: Row[]): string {
-  const head = `| questions | clocks | roll-up rows | open questions | ${VIEWS.map((v) => `${v.name} p50 / p95`).join(' | ')} |`;
-  const sep = `|${'---|'.repeat(4 + VIEWS.length)}`;
+  const head = `| questions | clocks | roll-up rows (daily / monthly) | open questions | ${VIEWS.map((v) => `${v.name} p50 / p95`).join(' | ')} | load average (1, 5, 15 min: start → end) |`;
+  const sep = `|${'---|'.repeat(5 + VIEWS.length)}`;
   const lines = rows.map(
     (r) =>
-      `| ${r.questions.toLocaleString('en')} | ${r.clocks.toLocaleString('en')} | ${r.rollupRows.toLocaleString('en')} | ${r.openQuestions.toLocaleString('en')} | ` +
+      `| ${r.questions.toLocaleString('en')} | ${r.clocks.toLocaleString('en')} | ${r.rollupRows.toLocaleString('en')} / ${r.monthlyRows.toLocaleString('en')} | ${r.openQuestions.toLocaleString('en')} | ` +
       VIEWS.map((v) => `${r.views[v.name].p50.toFixed(1)} / ${r.views[v.name].p95.toFixed(1)} ms`).join(' | ') +
+      ` | ${r.load} |`,
+  );
+  const handlerHead = `| questions | ${HANDLER_VIEWS.flatMap((v) => [`${v}, daily level only (before) p50 / p95`, `${v}, monthly level (after) p50 / p95`]).join(' | ')} |`;
+  const handlerLines = rows.map(
+    (r) =>
+      `| ${r.questions.toLocaleString('en')} | ` +
+      HANDLER_VIEWS.flatMap((v) => ['daily', 'monthly'].map((l) => r.handler[`${v} ${l}`]))
+        .map((t) => `${t.p50.toFixed(1)} / ${t.p95.toFixed(1)} ms`)
+        .join(' | ') +
       ' |',
   );
-  return [head, sep, ...lines].join('\n');
+  return [head, sep, ...lines, '', 'The SLA handler alone (no HTTP, pg pool of 6):', '', handlerHead, `|${'---|'.repeat(1 + 2 * HANDLER_VIEWS.length)}`, ...handlerLines].join('\n');
 }
 
 describe('dashboard benchmark', () => {

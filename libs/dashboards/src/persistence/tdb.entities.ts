@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { COLONNES_CLASSES } from '../histogram';
 
 /**
@@ -60,9 +60,100 @@ export class TdbSlaJourRow {
   minutesCabinet: number;
 }
 
+/**
+ * The monthly level of the same roll-up (ADR 0025): tdb_sla_jour's rows summed per local month
+ * (`mois`, its first day), by the same refresh and in the same transaction. A long period reads
+ * its whole months here and only its edge days in tdb_sla_jour.
+ */
+@Entity({ name: 'tdb_sla_mois' })
+@Index('idx_tdb_sla_mois_direction', ['flux', 'directionId', 'mois'])
+@Index('idx_tdb_sla_mois_maison', ['flux', 'maisonId', 'mois'])
+@Index('idx_tdb_sla_mois_referent', ['flux', 'referentId', 'mois'])
+@Check('CHK_tdb_sla_mois_premier', `extract(day FROM "mois") = 1`)
+export class TdbSlaMoisRow {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  flux: 'question' | 'commande';
+
+  /** The first day of the local month. */
+  @PrimaryColumn({ type: 'date' })
+  mois: string;
+
+  @PrimaryColumn('uuid')
+  maisonId: string;
+
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  @PrimaryColumn('uuid')
+  referentId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  horloge: string;
+
+  @Column({ type: 'int' })
+  termines: number;
+
+  @Column({ type: 'int' })
+  aTemps: number;
+
+  @Column({ type: 'double precision' })
+  minutesSomme: number;
+
+  @Column({ type: 'double precision' })
+  minutesMax: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesMaison: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesSiege: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesUsager: number;
+
+  @Column({ type: 'double precision', default: 0 })
+  minutesCabinet: number;
+}
+
+/**
+ * The weekly trend's level (ADR 0025): per ISO week (`semaine`, its Monday), flux, MdR,
+ * direction and référent, the clocks met and those met on time. Kept with the other levels.
+ */
+@Entity({ name: 'tdb_sla_semaine' })
+@Index('idx_tdb_sla_semaine_direction', ['flux', 'directionId', 'semaine'])
+@Index('idx_tdb_sla_semaine_maison', ['flux', 'maisonId', 'semaine'])
+@Index('idx_tdb_sla_semaine_referent', ['flux', 'referentId', 'semaine'])
+@Check('CHK_tdb_sla_semaine_lundi', `extract(isodow FROM "semaine") = 1`)
+export class TdbSlaSemaineRow {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  flux: 'question' | 'commande';
+
+  /** The Monday of the ISO week. */
+  @PrimaryColumn({ type: 'date' })
+  semaine: string;
+
+  @PrimaryColumn('uuid')
+  maisonId: string;
+
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  @PrimaryColumn('uuid')
+  referentId: string;
+
+  @Column({ type: 'int' })
+  termines: number;
+
+  @Column({ type: 'int' })
+  aTemps: number;
+}
+
 // Counts of met clocks per duration class (histogram.ts): one int column per class, h00 … h20,
 // declared in a loop rather than 21 times by hand.
-for (const c of COLONNES_CLASSES) Column({ type: 'int', default: 0, name: c })(TdbSlaJourRow.prototype, c);
+for (const c of COLONNES_CLASSES) {
+  Column({ type: 'int', default: 0, name: c })(TdbSlaJourRow.prototype, c);
+  Column({ type: 'int', default: 0, name: c })(TdbSlaMoisRow.prototype, c);
+}
 
 /** When the worker last refreshed the read model (the freshness a dashboard shows). */
 @Entity({ name: 'tdb_rafraichissement' })
@@ -77,4 +168,4 @@ export class TdbRafraichissementRow {
   jours: number;
 }
 
-export const DASHBOARD_ENTITIES = [TdbSlaJourRow, TdbRafraichissementRow];
+export const DASHBOARD_ENTITIES = [TdbSlaJourRow, TdbSlaMoisRow, TdbSlaSemaineRow, TdbRafraichissementRow];

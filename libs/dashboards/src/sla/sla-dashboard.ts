@@ -4,9 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext, Clock } from '@app/core';
 import { CalendarRegistry, horlogeARisqueSql, SANS_AFFECTATION } from '@app/sla';
 import { limitesAnciennete, TRANCHES_ANCIENNETE } from '../aging';
-import { decaler } from '../dates';
+import { decaler, lendemain } from '../dates';
 import { COLONNES_CLASSES, quantile } from '../histogram';
-import { periodeDe, Periode } from '../periode';
+import { niveauxDe, periodeDe, Periode, semainesDe } from '../periode';
 import { ouvrirTableau, PorteeTableau } from '../scope';
 
 export type Flux = 'question' | 'commande';
@@ -86,6 +86,9 @@ const arrondi = (v: number | null) => (v === null ? null : Math.round(v));
  */
 @QueryHandler(GetTableauSlaQuery)
 export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, TableauSla> {
+  /** Whole months and weeks from their levels (ADR 0025); a subclass reading the daily level alone is the tests' reference. */
+  protected readonly niveauMensuel: boolean = true;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     readonly calendars: CalendarRegistry,
@@ -228,25 +231,61 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
     );
   }
 
-  /** The period's ended clocks from the roll-up: per clock kind, total and per direction, MdR, référent and ISO week. */
-  private periode(manager: EntityManager, flux: Flux, portee: PorteeTableau, periode: Periode): Promise<any[]> {
-    const p: unknown[] = [flux, periode.du, periode.au];
-    const where = [`flux = $1`, `jour BETWEEN $2::date AND $3::date`];
-    if (portee.perimetre.type === 'maison') where.push(`maison_id = $${p.push(portee.perimetre.id)}`);
-    if (portee.perimetre.type === 'direction') where.push(`direction_id = $${p.push(portee.perimetre.id)}`);
-    if (portee.referentId) where.push(`referent_id = $${p.push(portee.referentId)}`);
-    return manager.query(
-      `SELECT horloge,
-              CASE WHEN GROUPING(direction_id) = 0 THEN 'direction' WHEN GROUPING(maison_id) = 0 THEN 'maison'
-                   WHEN GROUPING(referent_id) = 0 THEN 'referent' WHEN GROUPING(semaine) = 0 THEN 'semaine' ELSE 'total' END AS axe,
-              direction_id, maison_id, referent_id, semaine::text AS semaine,
-              sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
-              sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
-              ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-         FROM (SELECT *, date_trunc('week', jour)::date AS semaine FROM tdb_sla_jour WHERE ${where.join(' AND ')}) t
-        GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id), (horloge, semaine))`,
-      p,
-    );
+  /**
+   * The period's ended clocks from the roll-up: per clock kind, total and per direction, MdR and
+   * référent from the period's whole months in the monthly level plus its edge days in the daily
+   * one (ADR 0025): counts and histograms add up across levels as they do across days. The
+   * weekly trend cannot come from months: its whole weeks come from the weekly level, the days of
+   * its partial weeks from the daily one. The rows are first summed per (clock kind, direction,
+   * MdR, référent), a few hundred groups hashed in memory, so that the grouping sets sort those
+   * rather than every row read (which spilled to disk at a million).
+   */
+  private async periode(manager: EntityManager, flux: Flux, portee: PorteeTableau, periode: Periode): Promise<any[]> {
+    const p: unknown[] = [flux];
+    const scope: string[] = [];
+    if (portee.perimetre.type === 'maison') scope.push(`maison_id = $${p.push(portee.perimetre.id)}`);
+    if (portee.perimetre.type === 'direction') scope.push(`direction_id = $${p.push(portee.perimetre.id)}`);
+    if (portee.referentId) scope.push(`referent_id = $${p.push(portee.referentId)}`);
+    const filtre = scope.map((c) => ` AND ${c}`).join('');
+    // The trend's own parameters: flux and perimeter (same numbers as in `filtre`), then its days and weeks.
+    const t = [...p];
+    const hebdo = this.niveauMensuel ? semainesDe(periode) : { jours: joursDe(periode), semaines: null };
+    const tendance: string[] = [];
+    if (hebdo.jours.length > 0)
+      tendance.push(`SELECT date_trunc('week', jour)::date AS semaine, termines, a_temps FROM tdb_sla_jour WHERE flux = $1 AND jour = ANY($${t.push(hebdo.jours)}::date[])${filtre}`);
+    if (hebdo.semaines)
+      tendance.push(
+        `SELECT semaine, termines, a_temps FROM tdb_sla_semaine WHERE flux = $1 AND semaine BETWEEN $${t.push(hebdo.semaines.du)}::date AND $${t.push(hebdo.semaines.au)}::date${filtre}`,
+      );
+    const { jours, mois } = this.niveauMensuel ? niveauxDe(periode) : { jours: joursDe(periode), mois: null };
+    const colonnes = `horloge, direction_id, maison_id, referent_id, termines, a_temps, minutes_max, minutes_maison, minutes_siege, minutes_usager, minutes_cabinet, ${COLONNES_CLASSES.join(', ')}`;
+    const sources: string[] = [];
+    if (jours.length > 0) sources.push(`SELECT ${colonnes} FROM tdb_sla_jour WHERE flux = $1 AND jour = ANY($${p.push(jours)}::date[])${filtre}`);
+    if (mois) sources.push(`SELECT ${colonnes} FROM tdb_sla_mois WHERE flux = $1 AND mois BETWEEN $${p.push(mois.du)}::date AND $${p.push(mois.au)}::date${filtre}`);
+    const [cumuls, semaines] = await Promise.all([
+      manager.query(
+        `SELECT horloge,
+                CASE WHEN GROUPING(direction_id) = 0 THEN 'direction' WHEN GROUPING(maison_id) = 0 THEN 'maison'
+                     WHEN GROUPING(referent_id) = 0 THEN 'referent' ELSE 'total' END AS axe,
+                direction_id, maison_id, referent_id,
+                sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
+                sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
+                ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
+           FROM (SELECT horloge, direction_id, maison_id, referent_id, sum(termines) AS termines, sum(a_temps) AS a_temps, max(minutes_max) AS minutes_max,
+                        sum(minutes_maison) AS minutes_maison, sum(minutes_siege) AS minutes_siege, sum(minutes_usager) AS minutes_usager,
+                        sum(minutes_cabinet) AS minutes_cabinet, ${COLONNES_CLASSES.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+                   FROM (${sources.join(' UNION ALL ')}) s
+                  GROUP BY horloge, direction_id, maison_id, referent_id) t
+          GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id))`,
+        p,
+      ),
+      manager.query(
+        `SELECT 'semaine' AS axe, semaine::text AS semaine, sum(termines)::int AS termines, sum(a_temps)::int AS a_temps
+           FROM (${tendance.join(' UNION ALL ')}) t GROUP BY semaine`,
+        t,
+      ),
+    ]);
+    return [...cumuls, ...semaines];
   }
 
   /** Names of the directions, MdRs and référents that appear. */
@@ -275,6 +314,13 @@ const SANS_LIBELLE: Record<Axe, string> = {
 
 function classesOf(r: Record<string, unknown>): number[] {
   return COLONNES_CLASSES.map((c) => Number(r[c] ?? 0));
+}
+
+/** Every day of the period. */
+function joursDe(periode: Periode): string[] {
+  const out: string[] = [];
+  for (let d = periode.du; d <= periode.au; d = lendemain(d)) out.push(d);
+  return out;
 }
 
 /** The Mondays of the ISO weeks the period touches. */

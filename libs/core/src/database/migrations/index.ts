@@ -27,6 +27,7 @@ import { Barometre1795654000000 } from './1795654000000-Barometre';
 import { Autonomie1795654100000 } from './1795654100000-Autonomie';
 import { Rgpd1795655000000 } from './1795655000000-Rgpd';
 import { FilesAttentePostgres1795655200000 } from './1795655200000-FilesAttentePostgres';
+import { TableauxDeBordMois1795655300000 } from './1795655300000-TableauxDeBordMois';
 import { OutboxPurge1795655600000 } from './1795655600000-OutboxPurge';
 
 /** Every migration, in order (one per line). Listed explicitly: a migration that is not here never runs. */
@@ -60,5 +61,6 @@ export const MIGRATIONS: Function[] = [
   Autonomie1795654100000,
   Rgpd1795655000000,
   FilesAttentePostgres1795655200000,
+  TableauxDeBordMois1795655300000,
   OutboxPurge1795655600000,
 ];
