@@ -20,13 +20,43 @@ export function calendrierDeMaison(maisonId: string): string {
  * Business calendars by id, cached by (id, version): a closure day added bumps the version and
  * the next read sees it. Safe per process (issue #16): every read checks the row's version, so
  * no process uses a calendar another one has changed.
+ *
+ * Inside a transaction, a calendar is read once (issue #17: a transition read it once per clock,
+ * 12 round trips per question cycle, and a fire batch once per timer): the transaction then
+ * works with the calendar as it was at its first read, as if its statements had all run at that
+ * instant. A calendar's change reaches running clocks through its own event
+ * (`sla.calendrier_modifie`), whose consumer locks and re-plans them after it commits, so no
+ * transaction needs to see a change made while it runs; the change's own transaction reads no
+ * calendar through here.
  */
 @Injectable()
 export class CalendarRegistry {
   private readonly cache = new Map<string, { version: number; calendar: BusinessCalendar }>();
+  /** Per transaction (its query runner, gone with it): calendars and holders' calendars already read. */
+  private readonly inTransaction = new WeakMap<object, Map<string, Promise<unknown>>>();
 
-  async get(manager: EntityManager, id: string): Promise<BusinessCalendar> {
-    if (id === CALENDRIER_PERMANENT) return PERMANENT;
+  /** `read` once per transaction under `key`; outside a transaction, every time. */
+  private once<T>(manager: EntityManager, key: string, read: () => Promise<T>): Promise<T> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return read();
+    let memo = this.inTransaction.get(runner);
+    if (!memo) this.inTransaction.set(runner, (memo = new Map()));
+    let found = memo.get(key) as Promise<T> | undefined;
+    if (!found) {
+      found = read();
+      memo.set(key, found);
+      // A failed read is not kept: the caller's error aborts the transaction anyway, and a retry in it must read again.
+      found.catch(() => memo!.delete(key));
+    }
+    return found;
+  }
+
+  get(manager: EntityManager, id: string): Promise<BusinessCalendar> {
+    if (id === CALENDRIER_PERMANENT) return Promise.resolve(PERMANENT);
+    return this.once(manager, `calendrier:${id}`, () => this.read(manager, id));
+  }
+
+  private async read(manager: EntityManager, id: string): Promise<BusinessCalendar> {
     // Raw SQL: the registry also serves tools that run on a bare DataSource (no entity metadata).
     const [row]: Array<Pick<SlaCalendrierRow, 'spec' | 'version'>> = await manager.query(`SELECT spec, version FROM sla_calendrier WHERE id = $1`, [id]);
     if (!row) {
@@ -41,7 +71,11 @@ export class CalendarRegistry {
   }
 
   /** The calendar a holder works on: the siège's for directions and the coordination, the MdR's (or network's) for an MdR. */
-  async forHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
+  forHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
+    return this.once(manager, `detenteur:${holder.type}:${holder.id ?? ''}`, () => this.readForHolder(manager, holder));
+  }
+
+  private async readForHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
     let id = CALENDRIER_SIEGE;
     if (holder.type === 'maison' && holder.id) {
       const own = (await manager.query(`SELECT 1 FROM sla_calendrier WHERE id = $1`, [calendrierDeMaison(holder.id)])).length > 0;
