@@ -19,6 +19,10 @@ import { insertClocks } from './bench-clocks';
  * with 10,000 clocks pending, repaired by the reconciler. Prints a table and writes it to
  * docs/benchmarks.md. Scenarios with BENCH_CLOCKS=100000,10000, settings with BENCH_HZ=100,10,
  * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores).
+ * On Redis each scenario first runs the reference, bare BullMQ (BENCH_BARE=0 skips it), so that
+ * the p99 ÷ bare ratio (issue #17's target: under 2) comes from one run on one machine load.
+ * BENCH_TRACE=<file> adds a probe to the worker (stalls, GC) and writes the late fires;
+ * BENCH_GRACE_MS, how long after the last due time the run waits (a partial row on timeout).
  * BENCH_BACKEND=postgres runs the same with FILES_ATTENTE=postgres (ADR 0022): no Redis, the
  * timers are rows of `sla_minuterie` fired by the worker's poller, and the "flush" deletes the
  * pending rows (what a lost timer looks like there); its table goes to its own section.
@@ -317,14 +321,26 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
       writeFileSync(`${TRACE}.json`, JSON.stringify({ hz, clockCount, stats, late, perSecond }));
     }
 
-    if (!allFired) {
-      return {
-        what: 'relais', hz, clocks: clockCount, insertPerSec, armPerSec, marginS,
-        p50: Number(stats.p50), p99: Number(stats.p99), max: Number(stats.max), fired: stats.fired, duplicates: timeline - stats.fired,
-        peakRssMb: Math.max(...workers.map((w) => peakRssMb(w.pid!))), workerCpuS, redisCpuS,
-        flushMaxLateMs: NaN, flushBoundMs: NaN, load: `${loadAtStart}–${loadAverage()}`,
-      };
-    }
+    const measured: Row = {
+      what: 'relais',
+      hz,
+      clocks: clockCount,
+      insertPerSec,
+      armPerSec,
+      marginS,
+      p50: Number(stats.p50),
+      p99: Number(stats.p99),
+      max: Number(stats.max),
+      fired: stats.fired,
+      duplicates: timeline - stats.fired,
+      peakRssMb: Math.max(...workers.map((w) => peakRssMb(w.pid!))),
+      workerCpuS,
+      redisCpuS,
+      flushMaxLateMs: NaN,
+      flushBoundMs: NaN,
+      load: `${loadAtStart}–${loadAverage()}`,
+    };
+    if (!allFired) return measured;
     // A flush with clocks pending: the reconciler re-arms them; lateness bounded by its period + 1 s.
     const pending = planClocks(FLUSH_CLOCKS, Date.now() + 15_000, 30_000);
     await arm(queue, pending, scratch);
@@ -350,20 +366,8 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
       [pending.map((c) => c.id), flushedAt],
     );
     return {
-      what: 'relais',
-      hz,
-      clocks: clockCount,
-      insertPerSec,
-      armPerSec,
-      marginS,
-      p50: Number(stats.p50),
-      p99: Number(stats.p99),
-      max: Number(stats.max),
-      fired: stats.fired,
-      duplicates: timeline - stats.fired,
+      ...measured,
       peakRssMb: Math.max(...workers.map((w) => peakRssMb(w.pid!))),
-      workerCpuS,
-      redisCpuS,
       flushMaxLateMs: Number(late),
       flushBoundMs: RECONCILE_MS + 1000,
       load: `${loadAtStart}–${loadAverage()}`,
