@@ -1,11 +1,11 @@
 import '../setup/register-aliases';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AppConfig, QueueName, redisOptions } from '@app/core';
 import { addArms, BusinessCalendar, emptyPlan, NETWORK_CALENDAR, SLA_TIMER_JOB_OPTIONS, SlaClock, SlaTimerJob, SlaTimers, TimerPlan } from '@app/sla';
+import { startBenchRedis } from './bench-redis';
 
 /**
  * Redis memory per armed SLA clock (issue #16, docs/scaling.md). Clocks are started as the engine
@@ -33,22 +33,6 @@ const IN_FLIGHT = 50;
 const BULK = 1000;
 /** The default policies' targets in business minutes (migration Sla): prise en charge, réponse, relais. */
 const TARGETS = [480, 120, 1440, 480, 420];
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function startRedis(): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', ...REDIS_ARGS], { stdio: 'ignore' });
-  const client = new Redis({ port: PORT, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await until(async () => client.connect().then(() => true, () => false), 10_000, 'redis start');
-  client.disconnect();
-  return redis;
-}
 
 async function memory(client: Redis): Promise<{ used: number; rss: number }> {
   const info = await client.info('memory');
@@ -81,7 +65,7 @@ interface Checkpoint {
 
 describe('Redis memory per armed SLA clock', () => {
   it('arms clocks through SlaTimers and reads INFO memory', async () => {
-    const redis = await startRedis();
+    const redis = await startBenchRedis(PORT, REDIS_ARGS);
     const admin = new Redis({ port: PORT });
     const queue = new Queue<SlaTimerJob>(QueueName.SlaTimers, {
       connection: redisOptions(`redis://127.0.0.1:${PORT}`, 'producer') as never,

@@ -1,5 +1,4 @@
 import '../setup/register-aliases';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { seedDemoData } from '@app/directory';
 import { SLA_TIMER_JOB_OPTIONS, SlaReconciler, SlaTimerJob, SlaTimers } from '@app/sla';
 import { createScratchDatabase } from '../setup/scratch-database';
 import { insertClocks } from './bench-clocks';
+import { startBenchRedis } from './bench-redis';
 
 /**
  * Many armed SLA clocks at rest (issue #17: "1M armed clocks: arming rate, Redis memory,
@@ -56,22 +56,6 @@ interface Row {
   load: string;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function startRedis(): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--hz', String(HZ), '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  const client = new Redis({ port: PORT, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await until(async () => client.connect().then(() => true, () => false), 10_000, 'redis start');
-  client.disconnect();
-  return redis;
-}
-
 async function usedMemory(client: Redis): Promise<number> {
   return Number(/^used_memory:(\d+)/m.exec(await client.info('memory'))![1]);
 }
@@ -88,7 +72,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 
 async function runOnce(): Promise<Row> {
   const loadAtStart = loadAverage();
-  const redis = await startRedis();
+  const redis = await startBenchRedis(PORT, ['--hz', String(HZ)]);
   const admin = new Redis({ port: PORT });
   const scratch = await createScratchDatabase('relais_test_bench_sla_armed');
   const queue = new Queue<SlaTimerJob>(QueueName.SlaTimers, {
