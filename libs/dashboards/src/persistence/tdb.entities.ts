@@ -2,36 +2,11 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { COLONNES_CLASSES } from '../histogram';
 
 /**
- * The SLA dashboard's read model (ADR 0007): per local day (Europe/Paris) on which clocks ended,
- * per flux, clock kind, MdR, direction and référent, what ended and how. Rebuilt day by day by
- * the worker from sla_horloge; never written by a request.
+ * What the daily and monthly levels of the roll-up count, per key: clocks met, how many on
+ * time, their business minutes and who held them. Columns of each level's table (no table of its own).
  */
-@Entity({ name: 'tdb_sla_jour' })
-@Index('idx_tdb_sla_jour_direction', ['flux', 'directionId', 'jour'])
-@Index('idx_tdb_sla_jour_maison', ['flux', 'maisonId', 'jour'])
-@Index('idx_tdb_sla_jour_referent', ['flux', 'referentId', 'jour'])
-export class TdbSlaJourRow {
-  @PrimaryColumn({ type: 'varchar', length: 16 })
-  flux: 'question' | 'commande';
-
-  @PrimaryColumn({ type: 'date' })
-  jour: string;
-
-  @PrimaryColumn('uuid')
-  maisonId: string;
-
-  /** The direction that held the question, or issued the commande; zeros for none (the coordination, the Cabinet). */
-  @PrimaryColumn('uuid')
-  directionId: string;
-
-  /** The référent who took the question; zeros for none. */
-  @PrimaryColumn('uuid')
-  referentId: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 32 })
-  horloge: string;
-
-  /** Clocks met that day (late or not). */
+export abstract class TdbSlaCumuls {
+  /** Clocks met that day, or month (late or not). */
   @Column({ type: 'int' })
   termines: number;
 
@@ -61,6 +36,37 @@ export class TdbSlaJourRow {
 }
 
 /**
+ * The SLA dashboard's read model (ADR 0007): per local day (Europe/Paris) on which clocks ended,
+ * per flux, clock kind, MdR, direction and référent, what ended and how. Rebuilt day by day by
+ * the worker from sla_horloge; never written by a request.
+ */
+@Entity({ name: 'tdb_sla_jour' })
+@Index('idx_tdb_sla_jour_direction', ['flux', 'directionId', 'jour'])
+@Index('idx_tdb_sla_jour_maison', ['flux', 'maisonId', 'jour'])
+@Index('idx_tdb_sla_jour_referent', ['flux', 'referentId', 'jour'])
+export class TdbSlaJourRow extends TdbSlaCumuls {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  flux: 'question' | 'commande';
+
+  @PrimaryColumn({ type: 'date' })
+  jour: string;
+
+  @PrimaryColumn('uuid')
+  maisonId: string;
+
+  /** The direction that held the question, or issued the commande; zeros for none (the coordination, the Cabinet). */
+  @PrimaryColumn('uuid')
+  directionId: string;
+
+  /** The référent who took the question; zeros for none. */
+  @PrimaryColumn('uuid')
+  referentId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  horloge: string;
+}
+
+/**
  * The monthly level of the same roll-up (ADR 0025): tdb_sla_jour's rows summed per local month
  * (`mois`, its first day), by the same refresh and in the same transaction. A long period reads
  * its whole months here and only its edge days in tdb_sla_jour.
@@ -70,7 +76,7 @@ export class TdbSlaJourRow {
 @Index('idx_tdb_sla_mois_maison', ['flux', 'maisonId', 'mois'])
 @Index('idx_tdb_sla_mois_referent', ['flux', 'referentId', 'mois'])
 @Check('CHK_tdb_sla_mois_premier', `extract(day FROM "mois") = 1`)
-export class TdbSlaMoisRow {
+export class TdbSlaMoisRow extends TdbSlaCumuls {
   @PrimaryColumn({ type: 'varchar', length: 16 })
   flux: 'question' | 'commande';
 
@@ -89,30 +95,6 @@ export class TdbSlaMoisRow {
 
   @PrimaryColumn({ type: 'varchar', length: 32 })
   horloge: string;
-
-  @Column({ type: 'int' })
-  termines: number;
-
-  @Column({ type: 'int' })
-  aTemps: number;
-
-  @Column({ type: 'double precision' })
-  minutesSomme: number;
-
-  @Column({ type: 'double precision' })
-  minutesMax: number;
-
-  @Column({ type: 'double precision', default: 0 })
-  minutesMaison: number;
-
-  @Column({ type: 'double precision', default: 0 })
-  minutesSiege: number;
-
-  @Column({ type: 'double precision', default: 0 })
-  minutesUsager: number;
-
-  @Column({ type: 'double precision', default: 0 })
-  minutesCabinet: number;
 }
 
 /**
