@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { seedDemoData } from '@app/directory';
 import { EMAILS, questionBody } from '../questions/fixtures';
-import { buildIfStale } from '../ops/spawned';
+import { buildIfStale, processEnv } from '../ops/spawned';
 import { Cluster, startCluster } from '../setup/cluster';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { testRedisUrl } from '../setup/test-env';
@@ -90,13 +90,7 @@ describe('load: Relais against pgbench running its statements', () => {
     redis = new Redis(redisUrl);
     await redis.flushdb();
     env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      DATABASE_URL: scratch.url,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: PREFIX,
-      HOST: '127.0.0.1',
-      AUTH_DEV_LOGIN: 'true',
+      ...processEnv(scratch.url, redisUrl, PREFIX),
       // As deployed: one line per request.
       LOG_LEVEL: 'info',
       LOGIN_RATE_LIMIT: '1000',

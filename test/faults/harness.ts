@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, QueueName, redisOptions } from '@app/core';
 import { seedDemoData } from '@app/directory';
 import { ALWAYS_OPEN_CALENDAR, timerJobId } from '@app/sla';
-import { API_MAIN, buildIfStale, CLI, freePort, Spawned, spawnNode, waitForHttp, WORKER_MAIN } from '../ops/spawned';
+import { API_MAIN, buildIfStale, CLI, freePort, processEnv, Spawned, spawnNode, waitForHttp, WORKER_MAIN } from '../ops/spawned';
 import { OwnPostgres, OwnRedis } from '../setup/own-servers';
 import { testConfig } from '../setup/test-env';
 import { waitFor } from '../setup/wait-for';
@@ -107,13 +107,7 @@ export class FaultStack {
 
   env(): NodeJS.ProcessEnv {
     return {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      DATABASE_URL: this.databaseUrl,
-      REDIS_URL: this.redis.url,
-      QUEUE_PREFIX: this.prefix,
-      HOST: '127.0.0.1',
-      AUTH_DEV_LOGIN: 'true',
+      ...processEnv(this.databaseUrl, this.redis.url, this.prefix),
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
       DATABASE_POOL_MAX: '8',

@@ -8,7 +8,7 @@ import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-databas
 import { testRedisUrl } from '../setup/test-env';
 import { WebhookReceiver } from '../webhooks/receiver';
 import { Balancer, Cluster, startCluster } from '../setup/cluster';
-import { buildIfStale } from './spawned';
+import { buildIfStale, processEnv } from './spawned';
 import { waitFor as waitUntil } from '../setup/wait-for';
 
 /**
@@ -67,13 +67,7 @@ describe('two API processes behind a balancer and two workers', () => {
     await redis.flushdb();
 
     const env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      DATABASE_URL: scratch.url,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: PREFIX,
-      HOST: '127.0.0.1',
-      AUTH_DEV_LOGIN: 'true',
+      ...processEnv(scratch.url, redisUrl, PREFIX),
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
       LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT),

@@ -17,6 +17,23 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+/**
+ * What every compiled API or worker a suite starts is given: its database, its Redis and queue
+ * prefix, loopback only, the development login, nothing else from the caller's environment but
+ * PATH. Suites add their own settings after it.
+ */
+export function processEnv(databaseUrl: string, redisUrl: string, queuePrefix: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    HOST: '127.0.0.1',
+    AUTH_DEV_LOGIN: 'true',
+  };
+}
+
 export function spawnNode(args: string[], env: NodeJS.ProcessEnv): Spawned {
   return spawnCommand(process.execPath, args, env);
 }
