@@ -28,15 +28,8 @@ export function periodeDe(params: { du?: string; au?: string }, today: string): 
  * (`mois`: first days of the first and last of them), every other day from the daily one.
  */
 export function niveauxDe(periode: Periode): { jours: string[]; mois: Periode | null } {
-  const premier = periode.du === moisDe(periode.du) ? periode.du : lendemain(finDuMois(periode.du));
-  const dernier = periode.au === finDuMois(periode.au) ? moisDe(periode.au) : moisDe(veille(moisDe(periode.au)));
-  const entiers = premier <= dernier;
-  const jours: string[] = [];
-  for (let d = periode.du; d <= periode.au; d = lendemain(d)) {
-    if (entiers && d === premier) d = finDuMois(dernier);
-    else jours.push(d);
-  }
-  return { jours, mois: entiers ? { du: premier, au: dernier } : null };
+  const { jours, entiers } = couverture(periode, moisDe, finDuMois);
+  return { jours, mois: entiers };
 }
 
 /**
@@ -44,15 +37,25 @@ export function niveauxDe(periode: Periode): { jours: string[]; mois: Periode | 
  * level, the days of its partial first and last weeks from the daily one.
  */
 export function semainesDe(periode: Periode): { jours: string[]; semaines: Periode | null } {
-  const premier = lundiDe(periode.du) === periode.du ? periode.du : decaler(lundiDe(periode.du), 7);
-  const dernier = decaler(lundiDe(periode.au), decaler(lundiDe(periode.au), 6) === periode.au ? 0 : -7);
-  const entieres = premier <= dernier;
+  const { jours, entiers } = couverture(periode, lundiDe, (lundi) => decaler(lundi, 6));
+  return { jours, semaines: entiers };
+}
+
+/**
+ * A period cut into whole units (months, weeks) and the days outside them. `debutDe` gives the
+ * first day of a day's unit, `finDe` the last day of the unit starting on a given first day.
+ * `entiers`: the first days of the first and last whole units, null when there is none.
+ */
+function couverture(periode: Periode, debutDe: (jour: string) => string, finDe: (debut: string) => string): { jours: string[]; entiers: Periode | null } {
+  const premier = debutDe(periode.du) === periode.du ? periode.du : lendemain(finDe(debutDe(periode.du)));
+  const dernier = finDe(debutDe(periode.au)) === periode.au ? debutDe(periode.au) : debutDe(veille(debutDe(periode.au)));
+  const entiers = premier <= dernier;
   const jours: string[] = [];
   for (let d = periode.du; d <= periode.au; d = lendemain(d)) {
-    if (entieres && d === premier) d = decaler(dernier, 6);
+    if (entiers && d === premier) d = finDe(dernier);
     else jours.push(d);
   }
-  return { jours, semaines: entieres ? { du: premier, au: dernier } : null };
+  return { jours, entiers: entiers ? { du: premier, au: dernier } : null };
 }
 
 /** 'yyyy-mm-dd' naming a real day (not 2026-02-30). */
