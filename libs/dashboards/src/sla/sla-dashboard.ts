@@ -8,6 +8,7 @@ import { decaler, lendemain } from '../dates';
 import { COLONNES_CLASSES, quantile } from '../histogram';
 import { niveauxDe, periodeDe, Periode, semainesDe } from '../periode';
 import { ouvrirTableau, PorteeTableau } from '../scope';
+import { COLONNES_SOMMEES } from './rollup';
 
 export type Flux = 'question' | 'commande';
 
@@ -258,7 +259,7 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
         `SELECT semaine, termines, a_temps FROM tdb_sla_semaine WHERE flux = $1 AND semaine BETWEEN $${t.push(hebdo.semaines.du)}::date AND $${t.push(hebdo.semaines.au)}::date${filtre}`,
       );
     const { jours, mois } = this.niveauMensuel ? niveauxDe(periode) : { jours: joursDe(periode), mois: null };
-    const colonnes = `horloge, direction_id, maison_id, referent_id, termines, a_temps, minutes_max, minutes_maison, minutes_siege, minutes_usager, minutes_cabinet, ${COLONNES_CLASSES.join(', ')}`;
+    const colonnes = `horloge, direction_id, maison_id, referent_id, minutes_max, ${COLONNES_SOMMEES.join(', ')}`;
     const sources: string[] = [];
     if (jours.length > 0) sources.push(`SELECT ${colonnes} FROM tdb_sla_jour WHERE flux = $1 AND jour = ANY($${p.push(jours)}::date[])${filtre}`);
     if (mois) sources.push(`SELECT ${colonnes} FROM tdb_sla_mois WHERE flux = $1 AND mois BETWEEN $${p.push(mois.du)}::date AND $${p.push(mois.au)}::date${filtre}`);
@@ -271,9 +272,8 @@ export class GetTableauSlaHandler implements IQueryHandler<GetTableauSlaQuery, T
                 sum(termines)::int AS termines, sum(a_temps)::int AS a_temps, max(minutes_max) AS max,
                 sum(minutes_maison) AS mm, sum(minutes_siege) AS ms, sum(minutes_usager) AS mu, sum(minutes_cabinet) AS mc,
                 ${COLONNES_CLASSES.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-           FROM (SELECT horloge, direction_id, maison_id, referent_id, sum(termines) AS termines, sum(a_temps) AS a_temps, max(minutes_max) AS minutes_max,
-                        sum(minutes_maison) AS minutes_maison, sum(minutes_siege) AS minutes_siege, sum(minutes_usager) AS minutes_usager,
-                        sum(minutes_cabinet) AS minutes_cabinet, ${COLONNES_CLASSES.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+           FROM (SELECT horloge, direction_id, maison_id, referent_id, max(minutes_max) AS minutes_max,
+                        ${COLONNES_SOMMEES.map((c) => `sum(${c}) AS ${c}`).join(', ')}
                    FROM (${sources.join(' UNION ALL ')}) s
                   GROUP BY horloge, direction_id, maison_id, referent_id) t
           GROUP BY GROUPING SETS ((horloge), (horloge, direction_id), (horloge, maison_id), (horloge, referent_id))`,
