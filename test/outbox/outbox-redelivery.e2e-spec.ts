@@ -58,6 +58,46 @@ describe('outbox redelivery', () => {
     expect(await queue.count()).toBe(1);
   });
 
+  it('looks jobs up without holding row locks, leaves rows whose job is alive as they are, and walks a backlog of them page by page', async () => {
+    const alive = [await row(300, false), await row(290, false)];
+    await queue.addBulk(alive.map((id) => ({ name: 'question.escaladee', data: { eventId: id } as OutboxJob, opts: { jobId: outboxJobId(id), delay: 3_600_000 } })));
+    const lost = await row(280, false);
+    const before = await scratch.dataSource.query(`SELECT id, published_at::text p, attempts FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY id`, [alive]);
+    const relay = new OutboxRelay(scratch.dataSource, queue, { pollMs: 1000, databaseUrl: scratch.url, redeliverAfterMs: 60_000, redeliveryPage: 2 });
+
+    // While the relay asks the queue about the jobs, the rows it looks at are not locked: a
+    // consumer marking one processed is not held back (the old check locked up to 1,000 rows
+    // for the whole of its Redis round trips, and every consumer waited on them).
+    const getJob = queue.getJob.bind(queue);
+    let lockFree: boolean | null = null;
+    queue.getJob = async (id: string) => {
+      if (lockFree === null) {
+        lockFree = false;
+        await scratch.dataSource.transaction(async (m) => {
+          await m.query(`SELECT id FROM outbox WHERE id = ANY($1::uuid[]) FOR UPDATE NOWAIT`, [alive]);
+          lockFree = true;
+        });
+      }
+      return getJob(id);
+    };
+    try {
+      // First page: the two oldest rows, both with a live job: nothing sent, nothing written.
+      expect(await relay.redeliverLost()).toBe(0);
+    } finally {
+      queue.getJob = getJob;
+    }
+    expect(lockFree).toBe(true);
+    expect(await scratch.dataSource.query(`SELECT id, published_at::text p, attempts FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY id`, [alive])).toEqual(before);
+    // The next pass starts past them and finds the lost row; the one after starts again from the oldest.
+    expect(await relay.redeliverLost()).toBe(1);
+    expect(await queue.getJob(outboxJobId(lost))).toBeDefined();
+    expect(await relay.redeliverLost()).toBe(0);
+    expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
+    await queue.remove(outboxJobId(alive[0]));
+    await queue.remove(outboxJobId(alive[1]));
+    await queue.remove(outboxJobId(lost));
+  });
+
   it('relays new rows once and marks them published', async () => {
     const fresh = await row(null, false);
     const relay = new OutboxRelay(scratch.dataSource, queue, { pollMs: 1000, databaseUrl: scratch.url });
