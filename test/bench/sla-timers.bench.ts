@@ -272,6 +272,8 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
         DATABASE_POOL_MAX: process.env.BENCH_POOL ?? '20',
         ...(TRACE ? { BENCH_PROBE_OUT: `${TRACE}-worker${w}.probe.json` } : {}),
         ...(process.env.SLA_TIMER_CONCURRENCY ? { SLA_TIMER_CONCURRENCY: process.env.SLA_TIMER_CONCURRENCY } : {}),
+        // 8 turns the outbox worker's yielding to fires off (FirePressure), to measure what it buys.
+        ...(process.env.OUTBOX_CONCURRENCY_DURING_FIRES ? { OUTBOX_CONCURRENCY_DURING_FIRES: process.env.OUTBOX_CONCURRENCY_DURING_FIRES } : {}),
       },
     }));
     await new Promise((r) => setTimeout(r, 3000)); // boot

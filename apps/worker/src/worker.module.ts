@@ -11,6 +11,7 @@ import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor'
 import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaMinuteriePoller } from './sla/sla-minuterie.poller';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
+import { FirePressure } from './sla/fire-pressure';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { CourrielProcessor } from './notifications/courriel.processor';
@@ -43,6 +44,7 @@ export class WorkerModule {
       providers: [
         BoundedShutdown,
         OutboxRelayService,
+        FirePressure,
         OutboxProcessor,
         SlaTimerProcessor,
         // Idle unless FILES_ATTENTE=postgres: then the SLA timers are rows it fires (ADR 0022).

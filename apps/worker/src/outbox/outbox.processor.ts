@@ -1,9 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, Optional } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
+import { FirePressure } from '../sla/fire-pressure';
+import { AppConfig, claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
 
 /**
  * Delivers one outbox event to every consumer interested in its type. Each consumer runs in its
@@ -20,15 +21,24 @@ import { claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob
 export const OUTBOX_WORKER_OPTIONS = { concurrency: 8, lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 2 };
 
 @Processor(QueueName.Outbox, OUTBOX_WORKER_OPTIONS)
-export class OutboxProcessor extends WorkerHost {
+export class OutboxProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxProcessor.name);
   private readonly redisLog = redisOutageLog(this.logger, 'worker:outbox');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly pressure: FirePressure,
     @Optional() @Inject(OUTBOX_CONSUMERS) private readonly consumers: OutboxConsumer[] = [],
   ) {
     super();
+  }
+
+  /** Takes fewer jobs at once while this process fires SLA timers (FirePressure). */
+  onApplicationBootstrap(): void {
+    this.pressure.onChange((busy) => {
+      this.worker.concurrency = busy ? this.config.OUTBOX_CONCURRENCY_DURING_FIRES : OUTBOX_WORKER_OPTIONS.concurrency;
+    });
   }
 
   async process(job: Job<OutboxJob>): Promise<void> {

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, OutageLog, queuesOnPostgres } from '@app/core';
 import { FireOutcome, FireRequest, SLA_MINUTERIE_CHANNEL, SlaFirer, slaTimerBackoff, SLA_TIMER_JOB_OPTIONS } from '@app/sla';
 import { OutboxRelayService } from '../outbox/outbox-relay.service';
+import { FirePressure } from './fire-pressure';
 
 /** Timers claimed and fired per transaction at most (one commit for a burst, as FireBatcher). */
 export const MINUTERIE_BATCH = 100;
@@ -41,6 +42,7 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
     private readonly config: AppConfig,
     private readonly firer: SlaFirer,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pressure: FirePressure,
     @Optional() private readonly outbox?: OutboxRelayService,
   ) {}
 
@@ -133,12 +135,14 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
 
   private async fireIn(manager: import('typeorm').EntityManager, claimed: Claimed[]): Promise<FireOutcome[]> {
     if (claimed.length === 0) return [];
-    const outcomes = await this.firer.fireBatchIn(
-      manager,
-      claimed.map(({ horlogeId, generation, type }) => ({ horlogeId, generation, type })),
-    );
-    await manager.query(`DELETE FROM sla_minuterie WHERE id = ANY($1::text[])`, [claimed.map((t) => t.id)]);
-    return outcomes;
+    return this.pressure.during(async () => {
+      const outcomes = await this.firer.fireBatchIn(
+        manager,
+        claimed.map(({ horlogeId, generation, type }) => ({ horlogeId, generation, type })),
+      );
+      await manager.query(`DELETE FROM sla_minuterie WHERE id = ANY($1::text[])`, [claimed.map((t) => t.id)]);
+      return outcomes;
+    });
   }
 
   private async fireAlone(timer: Claimed): Promise<void> {

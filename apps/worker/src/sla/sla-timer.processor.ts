@@ -5,6 +5,7 @@ import { AppConfig, QueueName, redisOutageLog } from '@app/core';
 import { FireOutcome, SlaFirer, slaTimerBackoff, SlaTimerJob } from '@app/sla';
 import { OutboxRelayService } from '../outbox/outbox-relay.service';
 import { FireBatcher } from './fire-batcher';
+import { FirePressure } from './fire-pressure';
 
 /**
  * Fires per transaction at most: enough to share one commit among a burst (100,000 timers due
@@ -36,10 +37,11 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
   constructor(
     private readonly firer: SlaFirer,
     private readonly config: AppConfig,
+    private readonly pressure: FirePressure,
     @Optional() private readonly outbox?: OutboxRelayService,
   ) {
     super();
-    this.batcher = new FireBatcher((requests) => this.firer.fireBatch(requests).then((outcomes) => this.relayed(outcomes)), {
+    this.batcher = new FireBatcher((requests) => this.pressure.during(() => this.firer.fireBatch(requests)).then((outcomes) => this.relayed(outcomes)), {
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_IN_FLIGHT,
     });
@@ -61,7 +63,7 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
 
   process(job: Job<SlaTimerJob>): Promise<FireOutcome> {
     const { horlogeId, generation, type } = job.data;
-    if (job.attemptsMade > 0) return this.firer.fire(horlogeId, generation, type).then((outcome) => this.relayed(outcome));
+    if (job.attemptsMade > 0) return this.pressure.during(() => this.firer.fire(horlogeId, generation, type)).then((outcome) => this.relayed(outcome));
     return this.batcher.fire({ horlogeId, generation, type });
   }
 

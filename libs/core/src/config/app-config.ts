@@ -199,6 +199,17 @@ export class AppConfig {
   @Min(1)
   SLA_TIMER_CONCURRENCY = 50;
 
+  /**
+   * Outbox jobs processed at once per worker process while it fires SLA timers (FirePressure;
+   * 8 otherwise): the breaches' consumers wait for a burst of fires to end instead of delaying it.
+   * 8 turns the yielding off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  OUTBOX_CONCURRENCY_DURING_FIRES = 1;
+
   /** Minimum lead time of a commande, in siège business days; a shorter deadline must be marked urgent and justified. */
   @Transform(toInt)
   @IsInt()
