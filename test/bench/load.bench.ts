@@ -1,6 +1,6 @@
 import '../setup/register-aliases';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, readSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -19,13 +19,39 @@ import { testRedisUrl } from '../setup/test-env';
  * 2 compiled API processes and 1 worker on a scratch database with the demo seed, loopback only.
  * The load is split evenly between the two APIs by the client (one autocannon instance per API):
  * a proxy in front would cost the 2-core machine as much CPU as an API process.
- * 1. Capture: one API with `log_statement = 'all'` on the scratch database (a boot of its own, so
- *    that no measured session logs); after a warm-up, one request (one cycle) per scenario, its
- *    statements read from the PostgreSQL log, parameters inlined, ids the request created
- *    replaced by pgbench variables: one pgbench script per scenario.
+ * 1. Capture: one API and one worker with `log_statement = 'all'` on the scratch database (a boot
+ *    of their own, so that no measured session logs); after a warm-up, one request (one cycle) per
+ *    scenario, its statements read from the PostgreSQL log, parameters inlined, ids the request
+ *    created replaced by pgbench variables: one pgbench script per scenario. The script holds the
+ *    API's statements AND the worker's transactions the request causes (the outbox relay's claim,
+ *    then per event its read, one transaction per consumer — live stream, SLA clocks,
+ *    notifications, webhooks… — and its `processed_at`), since the measured cluster runs those
+ *    too. The capture waits until every outbox row is processed and no application backend is
+ *    busy (read as the superuser, whose statements the capture ignores). Each backend's
+ *    statements are cut into units — a whole BEGIN…COMMIT, or one statement outside a
+ *    transaction — and the units are written in the order they ended, so that no transaction of
+ *    one backend interleaves with another's (pgbench runs a script sequentially). Which process
+ *    holds a backend is found from its client port among the process's sockets (/proc).
+ *    Kept out of the script:
+ *    - the worker's periodic work, which no request causes: the capture cluster runs with
+ *      SLA_RECONCILE_MS, OUTBOX_POLL_MS (and with it the relay's redelivery check) and
+ *      DASHBOARD_REFRESH_MS at one hour, so they run once at boot, before the warm-up; what
+ *      remains (the webhook subscription refresh every 2 s, the webhook reconciler and purge
+ *      every 30 s, hourly purges and mail digests) is dropped by a marker: a worker unit is kept
+ *      only if it names an id the request created, or is the relay's claim of unpublished rows
+ *      (its last, empty batch names none). Dropped units are printed.
+ *    - what is not SQL: the relay's and the consumers' Redis work (BullMQ jobs, SLA timers), the
+ *      LISTEN connections' wake-ups (the NOTIFYs themselves are in the script: the outbox
+ *      trigger's, the live stream's `pg_notify`).
+ *    Nothing else is dropped, and one statement is changed: the relay's `FOR UPDATE SKIP LOCKED`
+ *    claim is restricted to the rows its transaction marks (ownClaim: otherwise two pgbench
+ *    clients can deadlock on each other's rows). Advisory locks and `pg_notify` run as they are.
  * 2. Saturation, BENCH_SECONDS (30) each at BENCH_CONCURRENCY (16) connections: create a
  *    question; a full cycle (create, escalate, claim, answer, close); a timeline read; the
- *    référent's queue. Then pgbench runs each scenario's script, same clients, same duration.
+ *    référent's queue. After each, the time the worker takes to drain the outbox backlog the
+ *    load left. Then pgbench runs each scenario's script, same clients, same duration, with the
+ *    cluster's processes stopped (SIGSTOP): otherwise the worker, woken by the script's NOTIFYs,
+ *    would relay and process the script's events a second time.
  * 3. Fixed rate: BENCH_RATE (300) req/s for BENCH_RATE_SECONDS (60) of a mix of 80 % reads and
  *    20 % writes, open loop (a request leaves on schedule whether or not the previous ones have
  *    answered), latency per endpoint; RSS of every process before and after.
@@ -78,7 +104,7 @@ describe('load: Relais against pgbench running its statements', () => {
   let cluster: Cluster | null = null;
   let env: NodeJS.ProcessEnv;
   let eceau: string;
-  const scripts: Partial<Record<Scenario, { path: string; statements: number; transactions: number }>> = {};
+  const scripts: Partial<Record<Scenario, { path: string } & ScriptCounts>> = {};
   const work = mkdtempSync(path.join(tmpdir(), 'relais-load-'));
 
   beforeAll(async () => {
@@ -111,10 +137,13 @@ describe('load: Relais against pgbench running its statements', () => {
   it('saturation and fixed rate', async () => {
     const dbName = new URL(scratch.url).pathname.slice(1);
 
-    // 1. Capture, on an API of its own.
+    // 1. Capture, on an API and a worker of their own; the worker's periodic passes once an hour,
+    // i.e. at boot only (the rest is left out by readUnits' marker).
     await scratch.ownerQuery(`ALTER DATABASE "${dbName}" SET log_statement = 'all'`);
-    cluster = await bootCluster(env, 1, 0);
+    const hour = String(3_600_000);
+    cluster = await bootCluster({ ...env, SLA_RECONCILE_MS: hour, OUTBOX_POLL_MS: hour, DASHBOARD_REFRESH_MS: hour }, 1, 1);
     {
+      const capture = cluster;
       const base = cluster.apis[0].url;
       const tokens = await login(base);
       const client = new Client([base]);
@@ -135,15 +164,23 @@ describe('load: Relais against pgbench running its statements', () => {
         // Both callers just seen, as under load: the guard's user cache (if on) is warm.
         await client.get('/api/v1/me', tokens.agent);
         await client.get('/api/v1/me', tokens.referent);
-        await settle();
+        await settle(scratch, dbName);
+        const owners = await backendOwners(scratch, dbName, capture);
         const from = statSync(PG_LOG).size;
         await captures[id]();
-        await settle();
-        const statements = readStatements(PG_LOG, from, dbName);
-        const script = toPgbenchScript(statements, known);
+        await settle(scratch, dbName);
+        for (const [pid, owner] of await backendOwners(scratch, dbName, capture)) owners.set(pid, owner);
+        const { units, dropped } = readUnits(readStatements(PG_LOG, from, dbName), owners, known);
+        const script = toPgbenchScript(units, known);
         const file = path.join(work, `${id}.sql`);
         writeFileSync(file, script.text);
-        scripts[id] = { path: file, statements: script.statements, transactions: script.transactions };
+        scripts[id] = { path: file, ...script.counts };
+        const c = script.counts;
+        console.log(
+          `capture ${id}: API ${c.api.statements} statements in ${c.api.transactions} tx, worker ${c.worker.statements} in ${c.worker.transactions} tx, ` +
+            `total ${c.api.statements + c.worker.statements} in ${c.api.transactions + c.worker.transactions} tx; worker units dropped (periodic, not caused): ${dropped.length}` +
+            dropped.map((d) => `\n  - ${d}`).join(''),
+        );
       }
       client.close();
     }
@@ -167,21 +204,27 @@ describe('load: Relais against pgbench running its statements', () => {
       const before = load();
       const relais = await saturate(bases, s.id, tokens, eceau, closed);
       const relaisPerS = relais.requests / relais.seconds / s.requests;
-      const pg = await pgbench(scratch.url, scripts[s.id]!.path);
+      // The worker's backlog, drained before pgbench runs: the machine then runs pgbench alone.
+      const drainStarted = performance.now();
+      await settle(scratch, dbName, 600_000);
+      const drain = (performance.now() - drainStarted) / 1000;
+      const withDrainPerS = relais.requests / (relais.seconds + drain) / s.requests;
+      const pg = await paused(cluster, () => pgbench(scratch.url, scripts[s.id]!.path));
       const after = load();
       if (relais.errors) failures.push(`${s.id}: ${relais.errors} failed requests (${JSON.stringify(relais.detail)})`);
       if (pg.failed) failures.push(`${s.id}: pgbench failed: ${pg.output}`);
       const unit = s.requests > 1 ? 'cycles/s' : 'req/s';
+      const c = scripts[s.id]!;
       rows.push(
-        `| ${s.label} | ${scripts[s.id]!.statements} in ${scripts[s.id]!.transactions} tx | ${relaisPerS.toFixed(0)} ${unit} | ${relais.p99.toFixed(0)} ms | ${relais.errors} | ${pg.tps.toFixed(0)} | **${(relaisPerS / pg.tps).toFixed(2)}** | ${before} → ${after} |`,
+        `| ${s.label} | ${c.api.statements} in ${c.api.transactions} tx | ${c.worker.statements} in ${c.worker.transactions} tx | ${relaisPerS.toFixed(0)} ${unit} | ${relais.p99.toFixed(0)} ms | ${relais.errors} | ${drain.toFixed(1)} s (${withDrainPerS.toFixed(0)} ${unit} counted to the end of it) | ${pg.tps.toFixed(0)} | **${(relaisPerS / pg.tps).toFixed(2)}** | ${before} → ${after} |`,
       );
       console.log(rows[rows.length - 1]);
     }
     const saturation = [
-      `Saturation: ${SECONDS} s per scenario at ${CONCURRENCY} connections (${CONCURRENCY / 2} per API); pgbench: same statements, ${CONCURRENCY} clients, ${SECONDS} s, simple protocol.`,
+      `Saturation: ${SECONDS} s per scenario at ${CONCURRENCY} connections (${CONCURRENCY / 2} per API); pgbench: the same statements (the API's and the worker's transactions one request causes), ${CONCURRENCY} clients, ${SECONDS} s, simple protocol, the cluster stopped meanwhile.`,
       '',
-      '| scenario | statements (pgbench script) | Relais | Relais p99 | errors | pgbench tps | ratio | load average (1/5/15 min) before → after |',
-      '|---|---|---:|---:|---:|---:|---:|---|',
+      '| scenario | pgbench script: API statements | + worker statements | Relais | Relais p99 | errors | worker backlog drained in | pgbench tps | ratio | load average (1/5/15 min) before → after |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...rows,
     ].join('\n');
     console.log(saturation);
@@ -308,9 +351,76 @@ async function fullCycle(client: Client, tokens: Tokens, eceau: string): Promise
   return q.id;
 }
 
-/** No statement of this database in flight: the log's lines of one request are all written. */
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 300));
+/**
+ * Until the request's effects are all done: no outbox row unprocessed and no application backend
+ * busy, three readings in a row 50 ms apart (the worker goes idle for a moment between the
+ * relay's commit and the job it becomes). Read as the superuser, whose statements the capture
+ * ignores; the log's lines are then all written.
+ */
+async function settle(scratch: ScratchDatabase, db: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = { pending: -1, busy: -1 };
+  for (let quiet = 0; quiet < 3; ) {
+    if (Date.now() > deadline) throw new Error(`not settled in ${timeoutMs} ms: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    [last] = await scratch.ownerQuery<{ pending: number; busy: number }>(
+      `SELECT (SELECT count(*) FROM outbox WHERE processed_at IS NULL)::int AS pending,
+              (SELECT count(*) FROM pg_stat_activity WHERE usename = 'relais_app' AND datname = $1 AND state <> 'idle')::int AS busy`,
+      [db],
+    );
+    quiet = last.pending === 0 && last.busy === 0 ? quiet + 1 : 0;
+  }
+}
+
+type Role = 'api' | 'worker';
+
+/**
+ * Which process holds each application backend of `db`: the backend's client port
+ * (pg_stat_activity) is the local port of one of the process's TCP sockets (/proc/net/tcp*,
+ * /proc/<pid>/fd). Both apps name their connections alike, so the name cannot tell them apart.
+ */
+async function backendOwners(scratch: ScratchDatabase, db: string, cluster: Cluster): Promise<Map<string, Role>> {
+  const pgPort = Number(new URL(scratch.url).port || 5432);
+  const inodeOfPort = new Map<number, string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 10) continue;
+      const port = (address: string) => parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
+      if (port(cols[2]) === pgPort) inodeOfPort.set(port(cols[1]), cols[9]);
+    }
+  }
+  const roleOfInode = new Map<string, Role>();
+  const processes: Array<[Role, Array<{ child: { pid?: number } }>]> = [
+    ['api', cluster.apis],
+    ['worker', cluster.workers],
+  ];
+  for (const [role, list] of processes) {
+    for (const p of list) {
+      for (const fd of readdirSync(`/proc/${p.child.pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkOr(`/proc/${p.child.pid}/fd/${fd}`));
+        if (m) roleOfInode.set(m[1], role);
+      }
+    }
+  }
+  const backends = await scratch.ownerQuery<{ pid: number; port: number }>(
+    `SELECT pid, client_port AS port FROM pg_stat_activity WHERE usename = 'relais_app' AND datname = $1`,
+    [db],
+  );
+  const owners = new Map<string, Role>();
+  for (const { pid, port } of backends) {
+    const role = roleOfInode.get(inodeOfPort.get(port) ?? '');
+    if (role) owners.set(String(pid), role);
+  }
+  return owners;
+}
+
+function readlinkOr(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return ''; // the descriptor closed meanwhile
+  }
 }
 
 /** Every uuid in the database before a request: the others in its statements are ids it created. */
@@ -328,10 +438,11 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /**
  * The statements the application's role ran on `db` since `from`, in order, with their
- * parameters inlined. Lines are `… [pid] user@db LOG:  execute <unnamed>: SQL` (or `statement:`),
- * continuation lines start with a tab, parameters come on the next `DETAIL:  parameters:` line.
+ * parameters inlined and the backend (pid) that ran each. Lines are
+ * `… [pid] user@db LOG:  execute <unnamed>: SQL` (or `statement:`), continuation lines start
+ * with a tab, parameters come on the next `DETAIL:  parameters:` line.
  */
-function readStatements(file: string, from: number, db: string): string[] {
+function readStatements(file: string, from: number, db: string): Array<{ pid: string; sql: string }> {
   const size = statSync(file).size;
   const buffer = Buffer.alloc(size - from);
   const fd = openSync(file, 'r');
@@ -344,7 +455,7 @@ function readStatements(file: string, from: number, db: string): string[] {
     if (m) entries.push({ pid: m[1], user: m[2], db: m[3], kind: m[4], text: m[5] });
     else if (line.startsWith('\t') && entries.length) entries[entries.length - 1].text += `\n${line.slice(1)}`;
   }
-  const statements: string[] = [];
+  const statements: Array<{ pid: string; sql: string }> = [];
   const pending = new Map<string, number>();
   for (const e of entries) {
     if (e.db !== db || e.user !== 'relais_app') continue;
@@ -352,39 +463,123 @@ function readStatements(file: string, from: number, db: string): string[] {
       const m = /^(?:statement|execute [^:]*): ([\s\S]*)$/.exec(e.text);
       if (!m) continue;
       pending.set(e.pid, statements.length);
-      statements.push(m[1]);
+      statements.push({ pid: e.pid, sql: m[1] });
     } else if (e.kind === 'DETAIL' && e.text.startsWith('parameters: ') && pending.has(e.pid)) {
-      const i = pending.get(e.pid)!;
+      const statement = statements[pending.get(e.pid)!];
       const values = new Map<string, string>();
       for (const p of e.text.slice('parameters: '.length).matchAll(/\$(\d+) = (NULL|'(?:[^']|'')*')/g)) values.set(p[1], p[2]);
-      statements[i] = statements[i].replace(/\$(\d+)\b/g, (all, n: string) => values.get(n) ?? all);
+      statement.sql = statement.sql.replace(/\$(\d+)\b/g, (all, n: string) => values.get(n) ?? all);
     }
   }
   return statements;
 }
 
-/** A pgbench script: the statements as they ran, each id the request created a fresh variable per run. */
-function toPgbenchScript(statements: string[], known: Set<string>): { text: string; statements: number; transactions: number } {
+/** What a backend ran at once: a whole transaction (BEGIN…COMMIT), or one statement outside any. */
+interface Unit {
+  role: Role;
+  statements: string[];
+}
+
+const TX_START = /^(BEGIN|START TRANSACTION)\b/i;
+const TX_END = /^(COMMIT|ROLLBACK|END)\b/i;
+/** The relay's claim of unpublished rows: caused by the request even when its batch is the last, empty one. */
+const RELAY_CLAIM = /FROM outbox\s+WHERE published_at IS NULL\b[\s\S]*FOR UPDATE SKIP LOCKED/;
+
+/**
+ * The statements cut into units per backend, the units in the order they ended (a transaction
+ * that saw another's writes ended after it). The API's units are the request's; a worker's unit
+ * is kept when it names an id the request created (the events, their question) or is the
+ * relay's claim, and dropped otherwise: periodic work no request causes (returned, for the log).
+ */
+function readUnits(statements: Array<{ pid: string; sql: string }>, owners: Map<string, Role>, known: Set<string>): { units: Unit[]; dropped: string[] } {
+  const open = new Map<string, string[]>();
+  const ended: Array<{ pid: string; statements: string[] }> = [];
+  for (const { pid, sql } of statements) {
+    const text = sql.trim();
+    const current = open.get(pid);
+    if (current) {
+      current.push(sql);
+      if (TX_END.test(text)) {
+        open.delete(pid);
+        ended.push({ pid, statements: current });
+      }
+    } else if (TX_START.test(text)) open.set(pid, [sql]);
+    else ended.push({ pid, statements: [sql] });
+  }
+  if (open.size > 0) throw new Error(`transactions still open after settling: ${[...open.values()].map((s) => s[1]?.slice(0, 80)).join(' | ')}`);
+  const units: Unit[] = [];
+  const dropped: string[] = [];
+  for (const { pid, statements: unit } of ended) {
+    const role = owners.get(pid);
+    if (!role) throw new Error(`backend ${pid} is neither the API's nor the worker's: ${unit[0].slice(0, 120)}`);
+    const fresh = unit.some((sql) => [...sql.matchAll(UUID)].some((m) => !known.has(m[0])));
+    if (role === 'worker' && !fresh && !unit.some((sql) => RELAY_CLAIM.test(sql))) {
+      dropped.push(unit.map((sql) => sql.replace(/\s+/g, ' ').slice(0, 100)).join(' ; '));
+      continue;
+    }
+    units.push({ role, statements: role === 'worker' ? ownClaim(unit) : unit });
+  }
+  return { units, dropped };
+}
+
+/**
+ * The relay's claim, restricted to the rows its transaction then marks (the request's events).
+ * The relay locks the rows it claims and marks exactly those; a script replays the marking of
+ * the captured ids, so with the claim as it is, two pgbench clients could each lock the other's
+ * rows and wait on each other (a deadlock the relay cannot have). The last, empty claim is kept
+ * as it is: it waits on nothing.
+ */
+function ownClaim(unit: string[]): string[] {
+  const ids = unit.flatMap((sql) => [...sql.matchAll(/^UPDATE outbox SET published_at = now\(\)[\s\S]*?WHERE id = ANY\('\{([^}]*)\}'::uuid\[\]\)/g)].map((m) => m[1]));
+  if (ids.length === 0) return unit;
+  return unit.map((sql) => (RELAY_CLAIM.test(sql) ? sql.replace(/WHERE published_at IS NULL\b/, `WHERE published_at IS NULL AND id = ANY('{${ids.join(',')}}'::uuid[])`) : sql));
+}
+
+interface ScriptCounts {
+  api: { statements: number; transactions: number };
+  worker: { statements: number; transactions: number };
+}
+
+/**
+ * A pgbench script: the units whole, in order, each id the request created a fresh variable per
+ * run; statements (BEGIN/COMMIT aside) and transactions (BEGIN…COMMIT) counted per process.
+ */
+function toPgbenchScript(units: Unit[], known: Set<string>): { text: string; counts: ScriptCounts } {
   const fresh = new Map<string, string>();
-  const body = statements.map((sql) =>
-    sql.replace(UUID, (id) => {
-      if (known.has(id)) return id;
-      if (!fresh.has(id)) fresh.set(id, `u${fresh.size}`);
-      // 12 decimal digits are valid hex: a well-formed uuid, new at each run.
-      return `00000000-0000-4000-8000-:${fresh.get(id)}`;
-    }),
-  );
-  const text = [
-    ...[...fresh.values()].map((v) => `\\set ${v} random(100000000000, 999999999999)`),
-    ...body.map((sql) => {
-      const statement = sql.replace(/\s*;?\s*$/, '');
+  const counts: ScriptCounts = { api: { statements: 0, transactions: 0 }, worker: { statements: 0, transactions: 0 } };
+  const lines: string[] = [];
+  for (const unit of units) {
+    for (const sql of unit.statements) {
+      const statement = sql
+        .replace(UUID, (id) => {
+          if (known.has(id)) return id;
+          if (!fresh.has(id)) fresh.set(id, `u${fresh.size}`);
+          // 12 decimal digits are valid hex: a well-formed uuid, new at each run.
+          return `00000000-0000-4000-8000-:${fresh.get(id)}`;
+        })
+        .replace(/\s*;?\s*$/, '');
+      const text = statement.trim();
+      if (/^COMMIT\b/i.test(text)) counts[unit.role].transactions++;
+      else if (!TX_START.test(text) && !TX_END.test(text)) counts[unit.role].statements++;
       // A question's reference comes from a sequence the application reads first: so does the
       // script (\gset), and the reference it writes uses that number, as unique as the app's.
-      if (/^SELECT nextval\('question_reference_seq'\)::text AS n$/.test(statement.trim())) return `${statement} \\gset ref_`;
-      return `${statement.replace(/Q-(\d{4})-\d{6,}/g, 'Q-$1-:ref_n')};`;
-    }),
-  ].join('\n');
-  return { text: `${text}\n`, statements: body.filter((s) => !/^(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)\b/i.test(s.trim())).length, transactions: body.filter((s) => /^COMMIT\b/i.test(s.trim())).length };
+      if (/^SELECT nextval\('question_reference_seq'\)::text AS n$/.test(text)) lines.push(`${statement} \\gset ref_`);
+      else lines.push(`${statement.replace(/Q-(\d{4})-\d{6,}/g, 'Q-$1-:ref_n')};`);
+    }
+  }
+  const text = [...[...fresh.values()].map((v) => `\\set ${v} random(100000000000, 999999999999)`), ...lines].join('\n');
+  return { text: `${text}\n`, counts };
+}
+
+/** `run` with every process of the cluster stopped (SIGSTOP), so that the machine runs it alone; resumed after. */
+async function paused<T>(cluster: Cluster, run: () => Promise<T>): Promise<T> {
+  const children = [...cluster.apis, ...cluster.workers].map((p) => p.child);
+  for (const child of children) child.kill('SIGSTOP');
+  try {
+    return await run();
+  } finally {
+    for (const child of children) child.kill('SIGCONT');
+  }
 }
 
 async function pgbench(url: string, script: string): Promise<{ tps: number; failed: boolean; output: string }> {
