@@ -61,7 +61,7 @@ export class WorkerModule {
 
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */
 const OUTBOX_CONSUMER_CLASSES = [
-  // First: the live stream waits for no other consumer's transaction (ADR 0012).
+  // First in the event's transaction: on Redis its entry goes out before the others run (ADR 0012, OutboxProcessor).
   FluxConsumer,
   SlaConsumer,
   CourrielConsumer,

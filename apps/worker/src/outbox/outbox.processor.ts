@@ -2,15 +2,10 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig, claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxEvent, OutboxJob, QueueName, safeError } from '@app/core';
 import { FirePressure } from '../sla/fire-pressure';
-import { AppConfig, claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer, OutboxJob, OutboxMessage, QueueName } from '@app/core';
 
-/**
- * Delivers one outbox event to every consumer interested in its type. Each consumer runs in its
- * own transaction with its idempotency key, so a retried job re-runs only the consumers that
- * failed, and a redelivered event is applied once.
- */
 /**
  * Lock and stalled check: a job takes milliseconds, so a short lock is safe, and a job held by
  * a crashed worker is taken over within lockDuration + stalledInterval (7.5 s at most; BullMQ's
@@ -20,6 +15,27 @@ import { AppConfig, claimEvent, redisOutageLog, OUTBOX_CONSUMERS, OutboxConsumer
  */
 export const OUTBOX_WORKER_OPTIONS = { concurrency: 8, lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 2 };
 
+/** What one delivery leaves to do once its transaction has committed. */
+interface Delivery {
+  afterCommit: Array<{ consumer: string; action: () => Promise<void> }>;
+  failed: string[];
+}
+
+/**
+ * Delivers one outbox event to every consumer interested in its type, all in ONE transaction
+ * (a consumer's transaction per event cost PostgreSQL a commit each, competing with the SLA
+ * timer fires and the API). Each consumer runs in a savepoint with its idempotency key
+ * (consumer, event id): one that fails rolls back only its own work and claim, the others
+ * commit, and the job fails afterwards so that BullMQ retries it; the retry finds the others'
+ * claims and re-runs only the consumers that failed. A redelivered event is applied once.
+ * The event is marked processed in that same transaction, only when no consumer failed.
+ *
+ * Consumers run in OUTBOX_CONSUMER_CLASSES's order, the live stream first (ADR 0012): on Redis
+ * its XADD is sent before the other consumers run, so it waits for none of them, as when it had
+ * a transaction of its own; on PostgreSQL (ADR 0022) its rows are seen at the commit, a few
+ * milliseconds later, not worth a second commit per event. The order is the same for every
+ * job, so two deliveries of one event take the claims in the same order and cannot deadlock.
+ */
 @Processor(QueueName.Outbox, OUTBOX_WORKER_OPTIONS)
 export class OutboxProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxProcessor.name);
@@ -42,25 +58,42 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
   }
 
   async process(job: Job<OutboxJob>): Promise<void> {
-    const message = await this.dataSource.getRepository(OutboxMessage).findOneBy({ id: job.data.eventId });
-    if (!message) {
-      this.logger.warn({ eventId: job.data.eventId }, 'outbox row gone; nothing to deliver');
-      return;
+    const { eventId } = job.data;
+    const delivery = await this.dataSource.transaction((manager) => this.deliver(eventId, manager));
+    for (const { consumer, action } of delivery.afterCommit) {
+      // Each consumer repairs a lost action itself (its reconciler); the others still run theirs.
+      await action().catch((err) => this.logger.warn({ eventId, consumer, err: safeError(err) }, 'outbox consumer action after commit failed'));
     }
-    const event = {
-      eventId: message.id,
-      type: message.type,
-      aggregateType: message.aggregateType,
-      aggregateId: message.aggregateId,
-      payload: message.payload,
-    };
-    for (const consumer of this.consumers.filter((c) => c.handles(message.type))) {
-      const afterCommit = await this.dataSource.transaction(async (manager) =>
-        (await claimEvent(manager, consumer.name, message.id)) ? consumer.handle(event, manager) : undefined,
-      );
-      if (afterCommit) await afterCommit();
+    if (delivery.failed.length > 0) throw new Error(`outbox consumers failed, retried: ${delivery.failed.join(', ')}`);
+  }
+
+  /** In the caller's transaction: every interested consumer, then the event marked processed. */
+  private async deliver(eventId: string, manager: EntityManager): Promise<Delivery> {
+    const delivery: Delivery = { afterCommit: [], failed: [] };
+    const [event]: OutboxEvent[] = await manager.query(
+      `SELECT id AS "eventId", type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", payload FROM outbox WHERE id = $1`,
+      [eventId],
+    );
+    if (!event) {
+      this.logger.warn({ eventId }, 'outbox row gone; nothing to deliver');
+      return delivery;
     }
-    await this.dataSource.query(`UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`, [message.id]);
+    const interested = this.consumers.filter((c) => c.handles(event.type));
+    // Alone, a consumer needs no savepoint: its failure rolls back the whole transaction.
+    const alone = interested.length === 1;
+    for (const consumer of interested) {
+      const run = async () => ((await claimEvent(manager, consumer.name, eventId)) ? consumer.handle(event, manager) : undefined);
+      const outcome = alone ? await settled(run) : await inSavepoint(manager, run);
+      if ('error' in outcome) {
+        this.logger.warn({ eventId, type: event.type, consumer: consumer.name, err: safeError(outcome.error) }, 'outbox consumer failed; its work is rolled back and the job retried');
+        if (alone) throw outcome.error;
+        delivery.failed.push(consumer.name);
+      } else if (outcome.value) {
+        delivery.afterCommit.push({ consumer: consumer.name, action: outcome.value });
+      }
+    }
+    if (delivery.failed.length === 0) await manager.query(`UPDATE outbox SET processed_at = now() WHERE id = $1 AND processed_at IS NULL`, [eventId]);
+    return delivery;
   }
 
   /** Redis errors (a restart, a flush under a running job): logged once a minute; BullMQ reconnects and the relay redelivers. */
@@ -68,4 +101,26 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
   onWorkerError(err: Error): void {
     this.redisLog.failure(err, 'queue worker error');
   }
+}
+
+type Outcome<T> = { value: T } | { error: unknown };
+
+async function settled<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * `work` in a savepoint: released when it succeeds, rolled back (its work undone, the rest of the
+ * transaction kept) when it throws. A failing release or rollback (a broken connection) fails the
+ * whole transaction, as it must.
+ */
+async function inSavepoint<T>(manager: EntityManager, work: () => Promise<T>): Promise<Outcome<T>> {
+  await manager.query(`SAVEPOINT outbox_consumer`);
+  const outcome = await settled(work);
+  await manager.query('error' in outcome ? `ROLLBACK TO SAVEPOINT outbox_consumer` : `RELEASE SAVEPOINT outbox_consumer`);
+  return outcome;
 }

@@ -9,8 +9,10 @@ export interface OutboxEvent {
 }
 
 /**
- * A consumer of outbox events. `handle` runs in a transaction that also records
- * (consumer, eventId) in processed_event: a redelivered event is skipped, never applied twice.
+ * A consumer of outbox events. `handle` runs in the event's transaction, shared with the other
+ * consumers of that event, inside a savepoint that also records (consumer, eventId) in
+ * processed_event: a redelivered event is skipped, never applied twice, and a failure rolls back
+ * this consumer's work alone (so `handle` must not commit, roll back or end the transaction).
  * It may return an action to run once that transaction has committed (e.g. arming timers for
  * rows that must exist first); a failure there is repaired by the consumer's own reconciler.
  */
