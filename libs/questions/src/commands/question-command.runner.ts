@@ -121,7 +121,7 @@ export class QuestionCommandRunner {
     act: Act,
   ): Promise<{ question: Question; plan: TimerPlan }> {
     // Before the question row: the lock order that timer fires share (cursor, clocks, ticket).
-    await this.sla.lock(manager, 'question', questionId);
+    const verrou = await this.sla.lock(manager, 'question', questionId);
     const loaded = await this.repository.load(manager, questionId);
     if (!loaded) throw new QuestionIntrouvableError();
     const scope = await scopeOf(manager, ctx, loaded);
@@ -130,8 +130,10 @@ export class QuestionCommandRunner {
     const permitted = action === 'lien_suivi' ? canGiveLienSuivi(ctx, scope) : action === 'message' ? canWriteMessage(ctx, scope) : canAct(ctx, scope, action);
     if (!permitted) throw new ActionNonPermiseError(action);
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
-    await this.repository.save(manager, loaded);
-    const plan = await this.sla.derive(manager, 'question', questionId);
+    const ecrits = await this.repository.save(manager, loaded);
+    const s = loaded.snapshot;
+    // What the derivation would read again: the question's facts and the events just appended.
+    const plan = await this.sla.derive(manager, verrou, { question: { maison_id: s.maisonId, priorite: s.priorite, theme_id: s.themeId }, ecrits });
     return { question: loaded, plan };
   }
 }
