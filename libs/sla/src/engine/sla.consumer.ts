@@ -81,7 +81,13 @@ export class SlaConsumer implements OutboxConsumer {
        ON CONFLICT (ticket_type, ticket_id) DO UPDATE SET seq = sla_curseur.seq RETURNING seq`,
       [ticketType, ticketId],
     );
-    await manager.query(`SELECT id FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 ORDER BY id FOR UPDATE`, [ticketType, ticketId]);
+    // With the version of each clock's calendar: a cached one need not be read again (issue #17).
+    const clocks: Array<{ id: string; calendrier_id: string; version: number | null }> = await manager.query(
+      `SELECT h.id, h.calendrier_id, c.version FROM sla_horloge h LEFT JOIN sla_calendrier c ON c.id = h.calendrier_id
+        WHERE h.ticket_type = $1 AND h.ticket_id = $2 ORDER BY h.id FOR UPDATE OF h`,
+      [ticketType, ticketId],
+    );
+    this.engine.calendars.known(manager, clocks.map((c) => ({ id: c.calendrier_id, version: c.version })));
     return seq;
   }
 
