@@ -40,6 +40,22 @@ export class QuestionRepository {
     return row ? Question.rehydrate(toProps(row)) : null;
   }
 
+  /**
+   * `load`, and in the same statement whether `directionId` (the caller's direction) ever held
+   * the question: the scope check needs it, one round trip less (issue #17).
+   */
+  async loadWithAccess(manager: EntityManager, id: string, directionId: string | null): Promise<{ question: Question; held: boolean } | null> {
+    const qb = manager.getRepository(QuestionRow).createQueryBuilder('q').where('q.id = :id', { id });
+    if (directionId)
+      qb.addSelect(
+        `EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = :directionId AND a.question_created_at = q.created_at AND a.question_id = q.id)`,
+        'held',
+      ).setParameter('directionId', directionId);
+    const { entities, raw } = await qb.getRawAndEntities();
+    if (entities.length === 0) return null;
+    return { question: Question.rehydrate(toProps(entities[0])), held: Boolean(raw[0]?.held) };
+  }
+
   async insert(manager: EntityManager, question: Question, usager: UsagerData): Promise<void> {
     const p = question.snapshot;
     await manager.getRepository(QuestionRow).insert({ ...p, updatedAt: p.createdAt, version: 1 });
