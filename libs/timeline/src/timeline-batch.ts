@@ -24,10 +24,23 @@ const ROWS_PER_INSERT = 1000;
  *
  * `outbox`: outbox rows to insert in the same statement as the events (recordTicketEvents: the
  * events' own rows), one round trip less for every writer of a timeline.
+ *
+ * `known`: heads the caller read from the ticket rows under their lock (an `UPDATE … RETURNING`
+ * of the ticket, a new ticket's initial head), by `type/id`: not read again (issue #17).
+ *
+ * Returns the events as written, seq included, in order.
  */
-export async function appendToTimelines(manager: EntityManager, tickets: TicketEvents[], outbox: OutboxEntry[] = []): Promise<void> {
+export async function appendToTimelines(
+  manager: EntityManager,
+  tickets: TicketEvents[],
+  outbox: OutboxEntry[] = [],
+  known: ReadonlyMap<string, TimelineHead> = new Map(),
+): Promise<TimelineRecord[]> {
   const groups = mergeByTicket(tickets.filter((t) => t.events.length > 0));
-  if (groups.length === 0) return appendToOutbox(manager, outbox);
+  if (groups.length === 0) {
+    await appendToOutbox(manager, outbox);
+    return [];
+  }
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendToTimelines must run inside the transaction that changes the tickets.');
   }
@@ -41,12 +54,13 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
   // The chain continues from the head anchored on the ticket row (which the caller holds
   // locked), not from the last row of timeline_event: a tail deleted behind the application's
   // back then shows as a gap, instead of being papered over by the next event.
-  const heads = await readHeads(manager, groups);
+  const heads = await readHeads(manager, groups.filter((g) => !known.has(headKey(g))));
+  for (const g of groups) if (known.has(headKey(g))) heads.set(headKey(g), known.get(headKey(g))!);
 
   const rows: Array<TimelineRecord & { hash: string; cle: string }> = [];
   const newHeads: Array<{ ticketType: TicketType; ticketId: string; seq: number; hash: string; mac: string }> = [];
   for (const g of groups) {
-    const head = heads.get(`${g.ticketType}/${g.ticketId}`);
+    const head = heads.get(headKey(g));
     if (!head) throw new Error(`appendToTimelines: no ${g.ticketType} row ${g.ticketId} to anchor its timeline on.`);
     if (head.seq > 0 && !(head.cle && keyring.keys.has(head.cle) && sameMac(head.mac, timelineHeadMac(keyring.keys.get(head.cle)!, { ...g, seq: head.seq, hash: head.hash })))) {
       // Appending would re-sign a head that someone changed without the key: refuse, loudly.
@@ -121,9 +135,16 @@ export async function appendToTimelines(manager: EntityManager, tickets: TicketE
       throw error;
     }
   }
+  return rows;
 }
 
-interface StoredHead {
+/** The key of a ticket's head in `known` (its id lower-cased, as PostgreSQL returns uuids). */
+export function headKey(t: { ticketType: TicketType; ticketId: string }): string {
+  return `${t.ticketType}/${t.ticketId.toLowerCase()}`;
+}
+
+/** A timeline's head as anchored on its ticket row (fil_seq, fil_hash, fil_mac, fil_cle); seq 0 for none yet. */
+export interface TimelineHead {
   seq: number;
   hash: string | null;
   mac: string | null;
@@ -131,8 +152,8 @@ interface StoredHead {
 }
 
 /** The heads anchored on the tickets' rows, by `type/id`; a ticket without a row is absent. */
-async function readHeads(manager: EntityManager, groups: TicketEvents[]): Promise<Map<string, StoredHead>> {
-  const heads = new Map<string, StoredHead>();
+async function readHeads(manager: EntityManager, groups: TicketEvents[]): Promise<Map<string, TimelineHead>> {
+  const heads = new Map<string, TimelineHead>();
   for (const type of TICKET_TYPES) {
     const ids = groups.filter((g) => g.ticketType === type).map((g) => g.ticketId);
     if (ids.length === 0) continue;

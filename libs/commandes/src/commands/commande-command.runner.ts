@@ -92,7 +92,7 @@ export class CommandeCommandRunner {
     act: Act<[]>,
   ): Promise<{ commande: Commande; plan: TimerPlan }> {
     // Before the commande row: the lock order that timer fires share (cursor, clocks, ticket).
-    await this.sla.lock(manager, 'commande', commandeId);
+    const verrou = await this.sla.lock(manager, 'commande', commandeId);
     const loaded = await this.repository.load(manager, commandeId, true);
     if (!loaded) throw new CommandeIntrouvableError();
     const scope = loaded.scopePour(ctx.email);
@@ -102,7 +102,7 @@ export class CommandeCommandRunner {
     if (refus) throw actionRefusee(refus, action, 'commande');
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
     await this.repository.save(manager, loaded);
-    return { commande: loaded, plan: await this.sla.derive(manager, 'commande', commandeId) };
+    return { commande: loaded, plan: await this.sla.derive(manager, verrou) };
   }
 
   /**
@@ -119,10 +119,10 @@ export class CommandeCommandRunner {
   ): Promise<AffectationAvecCommande> {
     const { commande, plan, view } = await this.dataSource.transaction(async (manager) => {
       const commandeId = await this.repository.commandeIdOf(manager, affectationId);
-      if (commandeId) await this.sla.lock(manager, 'commande', commandeId);
+      const verrou = commandeId ? await this.sla.lock(manager, 'commande', commandeId) : null;
       const loaded = commandeId ? await this.repository.load(manager, commandeId, true) : null;
       const affectation = loaded?.affectation(affectationId);
-      if (!loaded || !affectation) throw new AffectationIntrouvableError();
+      if (!verrou || !loaded || !affectation) throw new AffectationIntrouvableError();
       const scope = loaded.scopePour(ctx.email);
       if (!canReadCommande(ctx, scope)) throw new AffectationIntrouvableError();
       if (expectedVersion !== undefined && expectedVersion !== affectation.version) throw new StaleVersionError(expectedVersion, affectation.version);
@@ -130,7 +130,7 @@ export class CommandeCommandRunner {
       if (refus) throw actionRefusee(refus, action, 'affectation');
       await act(loaded, affectationId, auteurOf(ctx), this.clock.now(), manager);
       await this.repository.save(manager, loaded);
-      const plan = await this.sla.derive(manager, 'commande', loaded.id);
+      const plan = await this.sla.derive(manager, verrou);
       return { commande: loaded, plan, view: await this.views.readAffectation(manager, ctx, affectationId) };
     });
     this.publisher.mergeObjectContext(commande).commit();

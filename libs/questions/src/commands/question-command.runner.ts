@@ -18,10 +18,10 @@ export function auteurOf(ctx: AuthContext): Auteur {
 }
 
 /** The scope facts the access rules need, read in the same transaction. */
-export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Question): Promise<QuestionScope> {
+export async function scopeOf(manager: EntityManager, ctx: AuthContext, q: Question, knownHeld?: boolean): Promise<QuestionScope> {
   const s = q.snapshot;
-  let held = false;
-  if (ctx.directionId) {
+  let held = knownHeld ?? false;
+  if (ctx.directionId && knownHeld === undefined) {
     const rows = await manager.query(
       `SELECT 1 FROM question_acces_direction WHERE direction_id = $1 AND question_created_at = $2 AND question_id = $3`,
       [ctx.directionId, s.createdAt, s.id],
@@ -121,17 +121,20 @@ export class QuestionCommandRunner {
     act: Act,
   ): Promise<{ question: Question; plan: TimerPlan }> {
     // Before the question row: the lock order that timer fires share (cursor, clocks, ticket).
-    await this.sla.lock(manager, 'question', questionId);
-    const loaded = await this.repository.load(manager, questionId);
-    if (!loaded) throw new QuestionIntrouvableError();
-    const scope = await scopeOf(manager, ctx, loaded);
+    const verrou = await this.sla.lock(manager, 'question', questionId);
+    const found = await this.repository.loadWithAccess(manager, questionId, ctx.directionId ?? null);
+    if (!found) throw new QuestionIntrouvableError();
+    const loaded = found.question;
+    const scope = await scopeOf(manager, ctx, loaded, found.held);
     if (!canReadQuestion(ctx, scope)) throw new QuestionIntrouvableError();
     if (expectedVersion !== undefined && expectedVersion !== loaded.version) throw new StaleVersionError(expectedVersion, loaded.version);
     const permitted = action === 'lien_suivi' ? canGiveLienSuivi(ctx, scope) : action === 'message' ? canWriteMessage(ctx, scope) : canAct(ctx, scope, action);
     if (!permitted) throw new ActionNonPermiseError(action);
     await act(loaded, auteurOf(ctx), this.clock.now(), manager);
-    await this.repository.save(manager, loaded);
-    const plan = await this.sla.derive(manager, 'question', questionId);
+    const ecrits = await this.repository.save(manager, loaded);
+    const s = loaded.snapshot;
+    // What the derivation would read again: the question's facts and the events just appended.
+    const plan = await this.sla.derive(manager, verrou, { question: { maison_id: s.maisonId, priorite: s.priorite, theme_id: s.themeId }, ecrits });
     return { question: loaded, plan };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConcurrentUpdateError } from '@app/core';
-import { recordTicketEvents } from '@app/timeline';
+import { RecordedEvent, recordTicketEvents, TimelineHead } from '@app/timeline';
 import { Question, QuestionProps } from '../domain/question.aggregate';
 import {
   LienSuiviRemisEvent,
@@ -40,11 +40,28 @@ export class QuestionRepository {
     return row ? Question.rehydrate(toProps(row)) : null;
   }
 
+  /**
+   * `load`, and in the same statement whether `directionId` (the caller's direction) ever held
+   * the question: the scope check needs it, one round trip less (issue #17).
+   */
+  async loadWithAccess(manager: EntityManager, id: string, directionId: string | null): Promise<{ question: Question; held: boolean } | null> {
+    const qb = manager.getRepository(QuestionRow).createQueryBuilder('q').where('q.id = :id', { id });
+    if (directionId)
+      qb.addSelect(
+        `EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = :directionId AND a.question_created_at = q.created_at AND a.question_id = q.id)`,
+        'held',
+      ).setParameter('directionId', directionId);
+    const { entities, raw } = await qb.getRawAndEntities();
+    if (entities.length === 0) return null;
+    return { question: Question.rehydrate(toProps(entities[0])), held: Boolean(raw[0]?.held) };
+  }
+
   async insert(manager: EntityManager, question: Question, usager: UsagerData): Promise<void> {
     const p = question.snapshot;
     await manager.getRepository(QuestionRow).insert({ ...p, updatedAt: p.createdAt, version: 1 });
     await manager.getRepository(QuestionUsagerRow).insert({ questionId: p.id, ...usager, consentiLe: p.createdAt, anonymiseLe: null });
-    await this.writeEvents(manager, question);
+    // A new row's timeline has no head yet (fil_seq defaults to 0): nothing to read.
+    await this.writeEvents(manager, question, { seq: 0, hash: null, mac: null, cle: null });
     question.markSaved(1);
   }
 
@@ -53,41 +70,41 @@ export class QuestionRepository {
    * of two concurrent writers exactly one wins, the other gets a 409); a message alone only
    * locks the row, so that writing a note never makes someone else's If-Match stale. Handing a
    * tracking link changes no state either.
+   *
+   * Either statement returns the timeline's head, read under the row lock it takes: appending
+   * the events then reads nothing more (issue #17). Returns the events as recorded, after
+   * `apres` (the head before them), for the SLA derivation in the same transaction.
    */
-  async save(manager: EntityManager, question: Question): Promise<void> {
+  async save(manager: EntityManager, question: Question): Promise<{ apres: number; events: RecordedEvent[] }> {
     const events = question.getUncommittedEvents();
-    if (events.length === 0) return;
     const p = question.snapshot;
+    if (events.length === 0) return { apres: -1, events: [] };
     const onlyMessages = events.every((e) => e instanceof MessageAjouteEvent || e instanceof LienSuiviRemisEvent);
+    let rows: HeadRow[];
     if (onlyMessages) {
-      const rows = await manager.query(`SELECT id FROM question WHERE id = $1 FOR UPDATE`, [p.id]);
+      rows = await manager.query(`SELECT ${HEAD_COLUMNS} FROM question WHERE id = $1 FOR UPDATE`, [p.id]);
       if (rows.length === 0) throw new ConcurrentUpdateError();
     } else {
-      const result = await manager.getRepository(QuestionRow).update(
-        { id: p.id, version: p.version },
-        {
-          statut: p.statut,
-          directionId: p.directionId,
-          referentId: p.referentId,
-          reponse: p.reponse,
-          issue: p.issue,
-          escaladeeAt: p.escaladeeAt,
-          closedAt: p.closedAt,
-          updatedAt: events[events.length - 1].at,
-          version: p.version + 1,
-        },
+      // Raw SQL for RETURNING: the repository's update() answers only the count.
+      [rows] = await manager.query(
+        `UPDATE question SET statut = $3, direction_id = $4, referent_id = $5, reponse = $6, issue = $7, escaladee_at = $8, closed_at = $9,
+                updated_at = $10, version = $11
+          WHERE id = $1 AND version = $2
+          RETURNING ${HEAD_COLUMNS}`,
+        [p.id, p.version, p.statut, p.directionId, p.referentId, p.reponse, p.issue, p.escaladeeAt, p.closedAt, events[events.length - 1].at, p.version + 1],
       );
-      if (result.affected !== 1) throw new ConcurrentUpdateError();
+      if (rows.length !== 1) throw new ConcurrentUpdateError();
       question.markSaved(p.version + 1);
     }
-    await this.writeEvents(manager, question);
+    const head = rows[0];
+    return { apres: head.seq, events: await this.writeEvents(manager, question, head) };
   }
 
-  private async writeEvents(manager: EntityManager, question: Question): Promise<void> {
+  private async writeEvents(manager: EntityManager, question: Question, head: TimelineHead): Promise<RecordedEvent[]> {
     const events = question.getUncommittedEvents();
     const p = question.snapshot;
     await this.recordDetention(manager, events);
-    await recordTicketEvents(manager, 'question', p.id, events, (e) => outboxPayload(e, p));
+    return recordTicketEvents(manager, 'question', p.id, events, (e) => outboxPayload(e, p), head);
   }
 
   /**
@@ -114,6 +131,10 @@ export class QuestionRepository {
     }
   }
 }
+
+/** The timeline's head anchored on the row, as libs/timeline reads it. */
+const HEAD_COLUMNS = `fil_seq AS seq, fil_hash AS hash, fil_mac AS mac, fil_cle AS cle`;
+type HeadRow = TimelineHead;
 
 /** What consumers of the outbox need: the event, and where the question stands now. */
 function outboxPayload(e: QuestionEvent, p: Readonly<QuestionProps>): Record<string, unknown> {

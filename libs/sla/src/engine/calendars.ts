@@ -56,6 +56,23 @@ export class CalendarRegistry {
     return this.once(manager, `calendrier:${id}`, () => this.read(manager, id));
   }
 
+  /**
+   * Versions of calendars the caller read in this transaction (beside the clock rows that name
+   * them, when it locked them): a cached calendar of that version counts as read, so the
+   * transaction does not read it again (issue #17). Any other is read on first use, as before.
+   */
+  known(manager: EntityManager, versions: Array<{ id: string; version: number | null }>): void {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return;
+    let memo = this.inTransaction.get(runner);
+    if (!memo) this.inTransaction.set(runner, (memo = new Map()));
+    for (const { id, version } of versions) {
+      const cached = this.cache.get(id);
+      if (version === null || !cached || cached.version !== version || memo.has(`calendrier:${id}`)) continue;
+      memo.set(`calendrier:${id}`, Promise.resolve(cached.calendar));
+    }
+  }
+
   private async read(manager: EntityManager, id: string): Promise<BusinessCalendar> {
     // Raw SQL: the registry also serves tools that run on a bare DataSource (no entity metadata).
     const [row]: Array<Pick<SlaCalendrierRow, 'spec' | 'version'>> = await manager.query(`SELECT spec, version FROM sla_calendrier WHERE id = $1`, [id]);

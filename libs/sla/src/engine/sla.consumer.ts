@@ -6,11 +6,30 @@ import type { BusinessCalendarSpec } from '../calendar/business-calendar.types';
 import { emptyPlan, mergePlans, SlaEngine, TicketRef, TimerPlan } from './sla.engine';
 import { SlaTimers } from './sla.timers';
 
-interface TimelineRow {
+export interface TimelineRow {
   seq: number;
   type: string;
   at: Date;
   data: Record<string, any>;
+}
+
+/** The facts of a question its clocks need (start criteria, the MdR's calendar). */
+export interface QuestionSla {
+  maison_id: string;
+  priorite: string;
+  theme_id: string | null;
+}
+
+/**
+ * What the caller of `apply` already holds, each saving a round trip (issue #17): the cursor it
+ * locked (`lock`), the question's facts, and the events it has just appended after seq `apres`.
+ * Those events stand for the pending ones only when nothing was pending before them (`apres` is
+ * the cursor); otherwise they are read.
+ */
+export interface EnMain {
+  seq?: number;
+  question?: QuestionSla;
+  ecrits?: { apres: number; events: TimelineRow[] };
 }
 
 /**
@@ -62,7 +81,13 @@ export class SlaConsumer implements OutboxConsumer {
        ON CONFLICT (ticket_type, ticket_id) DO UPDATE SET seq = sla_curseur.seq RETURNING seq`,
       [ticketType, ticketId],
     );
-    await manager.query(`SELECT id FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 ORDER BY id FOR UPDATE`, [ticketType, ticketId]);
+    // With the version of each clock's calendar: a cached one need not be read again (issue #17).
+    const clocks: Array<{ id: string; calendrier_id: string; version: number | null }> = await manager.query(
+      `SELECT h.id, h.calendrier_id, c.version FROM sla_horloge h LEFT JOIN sla_calendrier c ON c.id = h.calendrier_id
+        WHERE h.ticket_type = $1 AND h.ticket_id = $2 ORDER BY h.id FOR UPDATE OF h`,
+      [ticketType, ticketId],
+    );
+    this.engine.calendars.known(manager, clocks.map((c) => ({ id: c.calendrier_id, version: c.version })));
     return seq;
   }
 
@@ -71,12 +96,16 @@ export class SlaConsumer implements OutboxConsumer {
    * changed the ticket usually did it already (SlaInRequest), in its own transaction: the
    * consumer then finds nothing new and is only the safety net.
    */
-  async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<TimerPlan> {
-    const seq = await this.lock(manager, ticketType, ticketId);
-    const events: TimelineRow[] = await manager.query(
-      `SELECT seq, type, at, data FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 AND seq > $3 ORDER BY seq`,
-      [ticketType, ticketId, seq],
-    );
+  async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string, enMain: EnMain = {}): Promise<TimerPlan> {
+    const seq = enMain.seq ?? (await this.lock(manager, ticketType, ticketId));
+    const events: TimelineRow[] =
+      enMain.ecrits?.apres === seq
+        ? enMain.ecrits.events
+        : await manager.query(`SELECT seq, type, at, data FROM timeline_event WHERE ticket_type = $1 AND ticket_id = $2 AND seq > $3 ORDER BY seq`, [
+            ticketType,
+            ticketId,
+            seq,
+          ]);
     if (events.length === 0) return emptyPlan();
     const plans: TimerPlan[] = [];
     const replayed = async (e: TimelineRow): Promise<TimerPlan | null> => {
@@ -89,7 +118,7 @@ export class SlaConsumer implements OutboxConsumer {
       );
     };
     if (ticketType === 'question') {
-      const [question] = await manager.query(`SELECT maison_id, priorite, theme_id FROM question WHERE id = $1`, [ticketId]);
+      const question: QuestionSla = enMain.question ?? (await manager.query(`SELECT maison_id, priorite, theme_id FROM question WHERE id = $1`, [ticketId]))[0];
       for (const e of events) plans.push((await replayed(e)) ?? (await this.applyQuestionEvent(manager, { ticketType, ticketId }, question, e)));
     } else {
       for (const e of events) plans.push((await replayed(e)) ?? (await this.applyCommandeEvent(manager, ticketId, e)));

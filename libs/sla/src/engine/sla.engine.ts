@@ -45,7 +45,7 @@ const FINAL = new Set(['met', 'cancelled']);
  */
 @Injectable()
 export class SlaEngine {
-  constructor(private readonly calendars: CalendarRegistry) {}
+  constructor(readonly calendars: CalendarRegistry) {}
 
   /**
    * Starts a clock unless one of that kind is already open on the ticket (a replayed event

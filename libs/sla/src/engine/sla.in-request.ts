@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { emptyPlan, TimerPlan } from './sla.engine';
-import { SlaConsumer } from './sla.consumer';
+import { EnMain, SlaConsumer } from './sla.consumer';
 import { SlaTimers } from './sla.timers';
 
 /**
@@ -14,6 +14,13 @@ import { SlaTimers } from './sla.timers';
  * order: cursor, clock rows, ticket row — the timer fires' order), `derive` once the events are
  * on the timeline, and `arm` the returned plan after commit.
  */
+export interface SlaVerrou {
+  ticketType: 'question' | 'commande';
+  ticketId: string;
+  /** The cursor as locked: the derivation starts after it. */
+  seq: number;
+}
+
 @Injectable()
 export class SlaInRequest {
   private readonly logger = new Logger(SlaInRequest.name);
@@ -23,17 +30,22 @@ export class SlaInRequest {
     private readonly timers: SlaTimers,
   ) {}
 
-  async lock(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<void> {
-    await this.consumer.lock(manager, ticketType, ticketId);
+  async lock(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<SlaVerrou> {
+    return { ticketType, ticketId, seq: await this.consumer.lock(manager, ticketType, ticketId) };
   }
 
-  /** Applies the ticket's timeline events after its cursor; on failure, changes nothing and leaves them to the consumer. */
-  async derive(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<TimerPlan> {
+  /**
+   * Applies the ticket's timeline events after its cursor; on failure, changes nothing and leaves
+   * them to the consumer. The locks of `lock` are still held (same transaction): not taken again.
+   * `enMain`: what the request already holds (the question's facts, the events it appended).
+   */
+  async derive(manager: EntityManager, verrou: SlaVerrou, enMain: Omit<EnMain, 'seq'> = {}): Promise<TimerPlan> {
+    const { ticketType, ticketId } = verrou;
     await manager.query(`SAVEPOINT sla_in_request`);
     try {
-      const plan = await this.consumer.apply(manager, ticketType, ticketId);
-      await manager.query(`RELEASE SAVEPOINT sla_in_request`);
-      return plan;
+      // The savepoint is not released (one round trip less, issue #17): the commit ends it with
+      // the transaction, and what follows in the request runs in it just as well.
+      return await this.consumer.apply(manager, ticketType, ticketId, { ...enMain, seq: verrou.seq });
     } catch (err) {
       // A broken connection fails the rollback too: then the whole transaction fails, as it must.
       await manager.query(`ROLLBACK TO SAVEPOINT sla_in_request`);

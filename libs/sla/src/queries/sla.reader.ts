@@ -26,6 +26,15 @@ export interface SlaView {
   detenteurs: Array<{ type: string; id: string | null; minutesOuvrees: number | null; depuis: string; jusquA: string | null }>;
 }
 
+/** A holder of a clock, as the clocks' query aggregates them (JSON: dates as text). */
+interface Detention {
+  type: string;
+  id: string | null;
+  minutes: number | string | null;
+  depuis: string;
+  jusquA: string | null;
+}
+
 /** The clocks of tickets, latest cycle of each kind, with what remains now. */
 @Injectable()
 export class SlaReader {
@@ -38,24 +47,24 @@ export class SlaReader {
     const out = new Map<string, SlaView[]>(ticketIds.map((id) => [id, []]));
     if (ticketIds.length === 0) return out;
     const manager = db instanceof DataSource ? db.manager : db;
-    const rows: SlaHorlogeRow[] = await manager
+    // One statement (issue #17): each clock comes with its holders, aggregated beside it.
+    const { entities: rows, raw } = await manager
       .getRepository(SlaHorlogeRow)
       .createQueryBuilder('h')
       .distinctOn(['h.ticket_id', 'h.affectation_id', 'h.horloge', 'h.objet'])
+      .addSelect(
+        `(SELECT coalesce(json_agg(json_build_object('type', d.detenteur_type, 'id', d.detenteur_id, 'minutes', d.minutes, 'depuis', d.depuis, 'jusquA', d.jusqu_a) ORDER BY d.depuis), '[]')
+            FROM sla_detention d WHERE d.horloge_id = h.id)`,
+        'detentions',
+      )
       .where('h.ticket_type = :t AND h.ticket_id IN (:...ids)', { t: ticketType, ids: ticketIds })
       .orderBy('h.ticket_id')
       .addOrderBy('h.affectation_id')
       .addOrderBy('h.horloge')
       .addOrderBy('h.objet')
       .addOrderBy('h.cycle', 'DESC')
-      .getMany();
-    const detentions: Array<{ horloge_id: string; detenteur_type: string; detenteur_id: string | null; minutes: number | null; depuis: Date; jusqu_a: Date | null }> =
-      rows.length === 0
-        ? []
-        : await manager.query(
-            `SELECT horloge_id, detenteur_type, detenteur_id, minutes, depuis, jusqu_a FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY depuis`,
-            [rows.map((r) => r.id)],
-          );
+      .getRawAndEntities();
+    const detentionsOf = new Map<string, Detention[]>(raw.map((r: { h_id: string; detentions: Detention[] }) => [r.h_id, r.detentions]));
     const now = this.clock.now();
     // A page's clocks use a handful of calendars: read each once, not once per clock.
     const calendars = new Map<string, Promise<BusinessCalendar>>();
@@ -75,15 +84,13 @@ export class SlaReader {
         atteinteA: row.atteinteA?.toISOString() ?? null,
         cibleMinutesOuvrees: Number(row.cibleMinutes),
         restantMinutesOuvrees: remaining === null ? null : Math.floor(remaining),
-        detenteurs: detentions
-          .filter((d) => d.horloge_id === row.id)
-          .map((d) => ({
-            type: d.detenteur_type,
-            id: d.detenteur_id,
-            minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
-            depuis: new Date(d.depuis).toISOString(),
-            jusquA: d.jusqu_a ? new Date(d.jusqu_a).toISOString() : null,
-          })),
+        detenteurs: (detentionsOf.get(row.id) ?? []).map((d) => ({
+          type: d.type,
+          id: d.id,
+          minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
+          depuis: new Date(d.depuis).toISOString(),
+          jusquA: d.jusquA ? new Date(d.jusquA).toISOString() : null,
+        })),
       });
     }
     return out;
