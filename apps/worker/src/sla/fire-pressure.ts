@@ -1,10 +1,16 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 
-/** How long after its last fire this process still counts as firing: fires come in bursts with gaps of milliseconds. */
+/** How long after its last batch of fires this process still counts as firing: fires come in bursts with gaps of milliseconds. */
 export const FIRE_QUIET_MS = 250;
+/**
+ * Fires batched together from which the process is under pressure: fires that had to wait for
+ * the batch before them. A lone fire (the daily case: a clock here and there) is no burst and
+ * leaves the outbox worker alone.
+ */
+export const FIRE_PRESSURE_BATCH = 2;
 
 /**
- * Whether this worker process is firing SLA timers right now, for its outbox worker to yield to
+ * Whether this worker process is firing a burst of SLA timers, for its outbox worker to yield to
  * them (issue #17). A breach costs one fire transaction, then its outbox consumers (live stream,
  * notifications, and the notification's own consumers): four times the fire's work, on the
  * same two cores and the same PostgreSQL. When many clocks fall due together (the opening
@@ -22,8 +28,12 @@ export class FirePressure implements OnModuleDestroy {
   private quiet: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(busy: boolean) => void>();
 
-  /** Runs one fire (or batch of fires) under pressure; the pressure ends FIRE_QUIET_MS after the last one. */
-  async during<T>(fire: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a batch of `fires` fires; from FIRE_PRESSURE_BATCH fires on, under pressure, which ends
+   * FIRE_QUIET_MS after the last such batch ends.
+   */
+  async during<T>(fires: number, fire: () => Promise<T>): Promise<T> {
+    if (fires < FIRE_PRESSURE_BATCH) return fire();
     this.firing += 1;
     if (this.quiet) clearTimeout(this.quiet);
     this.quiet = null;

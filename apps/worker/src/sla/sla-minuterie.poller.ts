@@ -135,7 +135,7 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
 
   private async fireIn(manager: import('typeorm').EntityManager, claimed: Claimed[]): Promise<FireOutcome[]> {
     if (claimed.length === 0) return [];
-    return this.pressure.during(async () => {
+    return this.pressure.during(claimed.length, async () => {
       const outcomes = await this.firer.fireBatchIn(
         manager,
         claimed.map(({ horlogeId, generation, type }) => ({ horlogeId, generation, type })),

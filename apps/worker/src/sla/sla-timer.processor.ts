@@ -41,7 +41,7 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
     @Optional() private readonly outbox?: OutboxRelayService,
   ) {
     super();
-    this.batcher = new FireBatcher((requests) => this.pressure.during(() => this.firer.fireBatch(requests)).then((outcomes) => this.relayed(outcomes)), {
+    this.batcher = new FireBatcher((requests) => this.pressure.during(requests.length, () => this.firer.fireBatch(requests)).then((outcomes) => this.relayed(outcomes)), {
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_IN_FLIGHT,
     });
@@ -63,7 +63,7 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
 
   process(job: Job<SlaTimerJob>): Promise<FireOutcome> {
     const { horlogeId, generation, type } = job.data;
-    if (job.attemptsMade > 0) return this.pressure.during(() => this.firer.fire(horlogeId, generation, type)).then((outcome) => this.relayed(outcome));
+    if (job.attemptsMade > 0) return this.firer.fire(horlogeId, generation, type).then((outcome) => this.relayed(outcome));
     return this.batcher.fire({ horlogeId, generation, type });
   }
 

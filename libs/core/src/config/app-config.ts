@@ -200,7 +200,7 @@ export class AppConfig {
   SLA_TIMER_CONCURRENCY = 50;
 
   /**
-   * Outbox jobs processed at once per worker process while it fires SLA timers (FirePressure;
+   * Outbox jobs processed at once per worker process while it fires a burst of SLA timers (FirePressure;
    * 8 otherwise): the breaches' consumers wait for a burst of fires to end instead of delaying it.
    * 8 turns the yielding off.
    */
