@@ -79,7 +79,7 @@ export function scopeOfRow(row: any, correspondant = false): QuestionScope {
 }
 
 export function toQuestionView(row: any): QuestionView {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: row.id,
     reference: row.reference,

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@app/core';
 import { BusinessCalendar } from '../calendar/business-calendar';
-import { SlaClock } from '../clocks/sla-clock';
+import { ClockEtat, ClockState, SlaClock } from '../clocks/sla-clock';
 import { CalendarRegistry } from '../engine/calendars';
-import { SANS_AFFECTATION, toState } from '../engine/sla.engine';
-import { SlaHorlogeRow } from '../persistence/sla.entities';
+import { SANS_AFFECTATION } from '../engine/sla.engine';
 
 /** One clock as a ticket shows it (API.md: `sla: [{horloge, echeance, etat, restantMinutesOuvrees}]`). */
 export interface SlaView {
@@ -38,54 +37,103 @@ export class SlaReader {
     const out = new Map<string, SlaView[]>(ticketIds.map((id) => [id, []]));
     if (ticketIds.length === 0) return out;
     const manager = db instanceof DataSource ? db.manager : db;
-    const rows: SlaHorlogeRow[] = await manager
-      .getRepository(SlaHorlogeRow)
-      .createQueryBuilder('h')
-      .distinctOn(['h.ticket_id', 'h.affectation_id', 'h.horloge', 'h.objet'])
-      .where('h.ticket_type = :t AND h.ticket_id IN (:...ids)', { t: ticketType, ids: ticketIds })
-      .orderBy('h.ticket_id')
-      .addOrderBy('h.affectation_id')
-      .addOrderBy('h.horloge')
-      .addOrderBy('h.objet')
-      .addOrderBy('h.cycle', 'DESC')
-      .getMany();
-    const detentions: Array<{ horloge_id: string; detenteur_type: string; detenteur_id: string | null; minutes: number | null; depuis: Date; jusqu_a: Date | null }> =
-      rows.length === 0
-        ? []
-        : await manager.query(
-            `SELECT horloge_id, detenteur_type, detenteur_id, minutes, depuis, jusqu_a FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY depuis`,
-            [rows.map((r) => r.id)],
-          );
+    // Plain SQL and a plain mapper: a list reads a page's clocks on every request, and hydrating
+    // entities cost more than the query (issue #17).
+    const rows: HorlogeLue[] = await manager.query(
+      `SELECT DISTINCT ON (ticket_id, affectation_id, horloge, objet)
+              id, ticket_id, affectation_id, horloge, objet, cycle, etat, cible_minutes, seuil_pct, consomme_minutes, segment_depuis,
+              echeance, avertissement_a, generation, avertie_a, depassee_a, atteinte_a, calendrier_id
+         FROM sla_horloge
+        WHERE ticket_type = $1 AND ticket_id = ANY($2::uuid[])
+        ORDER BY ticket_id, affectation_id, horloge, objet, cycle DESC`,
+      [ticketType, ticketIds],
+    );
+    const detentions = new Map<string, SlaView['detenteurs']>(rows.map((r) => [r.id, []]));
+    if (rows.length > 0) {
+      const held: DetentionLue[] = await manager.query(
+        `SELECT horloge_id, detenteur_type, detenteur_id, minutes, depuis, jusqu_a FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY depuis`,
+        [rows.map((r) => r.id)],
+      );
+      for (const d of held) {
+        detentions.get(d.horloge_id)!.push({
+          type: d.detenteur_type,
+          id: d.detenteur_id,
+          minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
+          depuis: d.depuis.toISOString(),
+          jusquA: d.jusqu_a?.toISOString() ?? null,
+        });
+      }
+    }
     const now = this.clock.now();
     // A page's clocks use a handful of calendars: read each once, not once per clock.
     const calendars = new Map<string, Promise<BusinessCalendar>>();
     const calendarOf = (id: string) => calendars.get(id) ?? calendars.set(id, this.calendars.get(manager, id)).get(id)!;
     for (const row of rows) {
-      const calendar = await calendarOf(row.calendrierId);
-      const remaining = SlaClock.from(toState(row)).remaining(now, calendar);
-      out.get(row.ticketId)!.push({
+      const calendar = await calendarOf(row.calendrier_id);
+      const remaining = SlaClock.from(clockStateOf(row)).remaining(now, calendar);
+      out.get(row.ticket_id)!.push({
         horloge: row.horloge,
         cycle: row.cycle,
-        affectationId: row.affectationId === SANS_AFFECTATION ? null : row.affectationId,
+        affectationId: row.affectation_id === SANS_AFFECTATION ? null : row.affectation_id,
         livrableId: row.horloge === 'echeance_livrable' ? row.objet : null,
         etat: row.etat,
         echeance: row.echeance?.toISOString() ?? null,
-        avertissementA: row.avertissementA?.toISOString() ?? null,
-        depasseeA: row.depasseeA?.toISOString() ?? null,
-        atteinteA: row.atteinteA?.toISOString() ?? null,
-        cibleMinutesOuvrees: Number(row.cibleMinutes),
+        avertissementA: row.avertissement_a?.toISOString() ?? null,
+        depasseeA: row.depassee_a?.toISOString() ?? null,
+        atteinteA: row.atteinte_a?.toISOString() ?? null,
+        cibleMinutesOuvrees: Number(row.cible_minutes),
         restantMinutesOuvrees: remaining === null ? null : Math.floor(remaining),
-        detenteurs: detentions
-          .filter((d) => d.horloge_id === row.id)
-          .map((d) => ({
-            type: d.detenteur_type,
-            id: d.detenteur_id,
-            minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
-            depuis: new Date(d.depuis).toISOString(),
-            jusquA: d.jusqu_a ? new Date(d.jusqu_a).toISOString() : null,
-          })),
+        detenteurs: detentions.get(row.id)!,
       });
     }
     return out;
   }
+}
+
+/** A clock row as `forTickets` reads it (snake_case columns, dates parsed by pg). */
+interface HorlogeLue {
+  id: string;
+  ticket_id: string;
+  affectation_id: string;
+  horloge: string;
+  objet: string;
+  cycle: number;
+  etat: ClockEtat;
+  cible_minutes: number;
+  seuil_pct: number;
+  consomme_minutes: number;
+  segment_depuis: Date | null;
+  echeance: Date | null;
+  avertissement_a: Date | null;
+  generation: number;
+  avertie_a: Date | null;
+  depassee_a: Date | null;
+  atteinte_a: Date | null;
+  calendrier_id: string;
+}
+
+interface DetentionLue {
+  horloge_id: string;
+  detenteur_type: string;
+  detenteur_id: string | null;
+  minutes: number | null;
+  depuis: Date;
+  jusqu_a: Date | null;
+}
+
+/** The clock's state, as `toState` builds it from the entity. */
+function clockStateOf(row: HorlogeLue): ClockState {
+  return {
+    etat: row.etat,
+    cibleMinutes: Number(row.cible_minutes),
+    seuilPct: row.seuil_pct,
+    consommeMinutes: Number(row.consomme_minutes),
+    segmentDepuis: row.segment_depuis,
+    echeance: row.echeance,
+    avertissementA: row.avertissement_a,
+    generation: row.generation,
+    depasseeA: row.depassee_a,
+    avertieA: row.avertie_a,
+    atteinteA: row.atteinte_a,
+  };
 }
