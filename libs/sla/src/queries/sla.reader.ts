@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '@app/core';
+import { Clock, isoSql } from '@app/core';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { ClockEtat, ClockState, SlaClock } from '../clocks/sla-clock';
 import { CalendarRegistry } from '../engine/calendars';
@@ -51,7 +51,8 @@ export class SlaReader {
     const detentions = new Map<string, SlaView['detenteurs']>(rows.map((r) => [r.id, []]));
     if (rows.length > 0) {
       const held: DetentionLue[] = await manager.query(
-        `SELECT horloge_id, detenteur_type, detenteur_id, minutes, depuis, jusqu_a FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY depuis`,
+        `SELECT horloge_id, detenteur_type, detenteur_id, minutes, ${isoSql('depuis')} AS depuis, ${isoSql('jusqu_a')} AS jusqu_a
+           FROM sla_detention WHERE horloge_id = ANY($1::uuid[]) ORDER BY sla_detention.depuis`,
         [rows.map((r) => r.id)],
       );
       for (const d of held) {
@@ -59,8 +60,8 @@ export class SlaReader {
           type: d.detenteur_type,
           id: d.detenteur_id,
           minutesOuvrees: d.minutes === null ? null : Math.round(Number(d.minutes)),
-          depuis: d.depuis.toISOString(),
-          jusquA: d.jusqu_a?.toISOString() ?? null,
+          depuis: d.depuis,
+          jusquA: d.jusqu_a,
         });
       }
     }
@@ -112,13 +113,14 @@ interface HorlogeLue {
   calendrier_id: string;
 }
 
+/** A holder's stretch, its dates as the API prints them. */
 interface DetentionLue {
   horloge_id: string;
   detenteur_type: string;
   detenteur_id: string | null;
   minutes: number | null;
-  depuis: Date;
-  jusqu_a: Date | null;
+  depuis: string;
+  jusqu_a: string | null;
 }
 
 /** The clock's state, as `toState` builds it from the entity. */
