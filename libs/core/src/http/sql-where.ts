@@ -30,3 +30,12 @@ export class SqlWhere {
     return this.conditions.length ? this.conditions.join(' AND ') : 'TRUE';
   }
 }
+
+/**
+ * SQL: a timestamptz as the API prints it (`Date#toISOString()`: UTC, milliseconds truncated as
+ * node-pg truncates microseconds), for reads shaped for the screen: a page of rows then neither
+ * parses its dates nor formats them again in Node (issue #17). NULL stays NULL.
+ */
+export function isoSql(expression: string): string {
+  return `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, AuthContext, Clock } from '@app/core';
+import { AppConfig, AuthContext, Clock, isoSql } from '@app/core';
 import { SlaReader, SlaView } from '@app/sla';
 import { canAct, canGiveLienSuivi, canPublierReponse, canReadQuestion, canSeeUsager, enLectureSeule, isParticipant, QuestionScope } from '../domain/question.access';
 import { correspondantDuTheme } from '../persistence/specialisation.reader';
@@ -46,11 +46,16 @@ export interface QuestionView {
 }
 
 /**
- * The SELECT every question read shares, over `source` (the table, or a CTE of one page);
- * `held` tells whether the caller's direction ($1) ever held it.
+ * The SELECT every question read shares, over `source` (the table, or a CTE of one page), with
+ * `extra` columns of the source; `held` tells whether the caller's direction ($1) ever held it.
+ * The columns the view shows, dates already as the API prints them.
  */
-export const questionSelect = (source = 'question') => `
-  SELECT q.*, m.nom AS maison_nom, dp.nom AS dispositif_nom, t.libelle AS theme_libelle,
+export const questionSelect = (source = 'question', extra = '') => `
+  SELECT q.id, q.reference, q.statut, q.objet, q.description, q.canal, q.priorite, q.maison_id, q.dispositif_id, q.theme_id,
+         q.direction_id, q.referent_id, q.reponse, q.issue, q.created_by, q.version,
+         ${isoSql('q.created_at')} AS created_at, ${isoSql('q.updated_at')} AS updated_at,
+         ${isoSql('q.escaladee_at')} AS escaladee_at, ${isoSql('q.closed_at')} AS closed_at${extra},
+         m.nom AS maison_nom, dp.nom AS dispositif_nom, t.libelle AS theme_libelle,
          d.nom AS direction_nom, d.sigle AS direction_sigle, ru.display_name AS referent_nom,
          cu.display_name AS cree_par_nom,
          ($1::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM question_acces_direction a WHERE a.direction_id = $1::uuid AND a.question_created_at = q.created_at AND a.question_id = q.id)) AS held
@@ -67,10 +72,11 @@ const AU_SIEGE = new Set(['escaladee', 'prise_en_charge', 'en_attente_info']);
 /**
  * One page of questions: the CTE walks an index in `order` under LIMIT, then only that page is
  * joined to the directory for display (joining first lets the planner sort the whole set).
+ * `extra` adds a computed column to the page: `{ inner: ', s.x', outer: ', q.x' }`.
  */
-export function questionPageSql(where: string, order: string, limitParam: string, from = 'question q', outerOrder = order, extraSelect = ''): string {
-  return `WITH page AS (SELECT q.*${extraSelect} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${limitParam})
-    ${questionSelect('page')} ORDER BY ${outerOrder}`;
+export function questionPageSql(where: string, order: string, limitParam: string, from = 'question q', outerOrder = order, extra = { inner: '', outer: '' }): string {
+  return `WITH page AS (SELECT q.*${extra.inner} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${limitParam})
+    ${questionSelect('page', extra.outer)} ORDER BY ${outerOrder}`;
 }
 
 /** The scope facts of a row; `correspondantDuTheme` is asked for separately (ADR 0018). */
@@ -78,8 +84,8 @@ export function scopeOfRow(row: any, correspondant = false): QuestionScope {
   return { maisonId: row.maison_id, directionId: row.direction_id, referentId: row.referent_id, heldByCallerDirection: Boolean(row.held), correspondantDuTheme: correspondant };
 }
 
+/** A row of `questionSelect` to the view (its dates are ISO strings already). */
 export function toQuestionView(row: any): QuestionView {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     id: row.id,
     reference: row.reference,
@@ -97,10 +103,10 @@ export function toQuestionView(row: any): QuestionView {
     reponse: row.reponse,
     issue: row.issue,
     creePar: { id: row.created_by, displayName: row.cree_par_nom },
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
-    escaladeeAt: iso(row.escaladee_at),
-    closedAt: iso(row.closed_at),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    escaladeeAt: row.escaladee_at,
+    closedAt: row.closed_at,
     version: row.version,
     sla: [],
   };

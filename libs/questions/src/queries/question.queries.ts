@@ -168,7 +168,10 @@ export class FileReferentHandler implements IQueryHandler<FileReferentQuery, Pag
     const from = `question q LEFT JOIN LATERAL (
         SELECT min(h.echeance) AS prochaine_echeance FROM sla_horloge h
          WHERE h.ticket_type = 'question' AND h.ticket_id = q.id AND h.etat IN ('running', 'breached')) s ON TRUE`;
-    const sql = questionPageSql(where.sql, `${due}, q.id`, where.param(limit + 1), from, `COALESCE(q.prochaine_echeance, 'infinity'::timestamptz), q.id`, ', s.prochaine_echeance');
+    const sql = questionPageSql(where.sql, `${due}, q.id`, where.param(limit + 1), from, `COALESCE(q.prochaine_echeance, 'infinity'::timestamptz), q.id`, {
+      inner: ', s.prochaine_echeance',
+      outer: ', q.prochaine_echeance',
+    });
     const rows = await this.dataSource.query(sql, where.params);
     const page = toPage(rows, limit, (r: any) => ({ k: r.prochaine_echeance ? new Date(r.prochaine_echeance).toISOString() : null, id: r.id }));
     return { items: await this.views.views(this.dataSource, page.items), nextCursor: page.nextCursor };

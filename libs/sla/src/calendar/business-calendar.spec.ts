@@ -347,6 +347,28 @@ describe('BusinessCalendar — DST (opening hours are local wall-clock times)', 
   });
 });
 
+describe('BusinessCalendar — zones far from UTC (an instant’s local day found from its UTC date)', () => {
+  /** Open minutes in [a, a + minutes), by the reference definition: isOpen, minute by minute. */
+  const openMinutes = (calendar: BusinessCalendar, a: Date, minutes: number) => {
+    let count = 0;
+    for (let m = 0; m < minutes; m++) if (calendar.isOpen(new Date(a.getTime() + m * 60_000))) count++;
+    return count;
+  };
+
+  it.each([
+    ['Pacific/Tahiti', '2026-06-11T00:00Z'],
+    ['Pacific/Kiritimati', '2026-06-11T00:00Z'],
+    ['America/Santiago', '2026-09-04T00:00Z'], // clocks change at local midnight
+    ['Europe/Paris', '2026-10-23T00:00Z'],
+  ])('%s: business minutes from every third hour of the day agree with isOpen', (timeZone, from) => {
+    const calendar = new BusinessCalendar({ ...NETWORK_CALENDAR, id: `loin-${timeZone}`, timeZone });
+    for (let hour = 0; hour < 72; hour += 3) {
+      const a = new Date(Date.parse(from) + hour * 3_600_000);
+      expect([hour, calendar.businessMinutesBetween(a, new Date(a.getTime() + 26 * 60 * 60_000))]).toEqual([hour, openMinutes(calendar, a, 26 * 60)]);
+    }
+  });
+});
+
 describe('BusinessCalendar — construction', () => {
   it('is exported, with the default calendars and the validator, by the library’s door', async () => {
     // Loaded here only: the door also brings the Nest/TypeORM side of the library.

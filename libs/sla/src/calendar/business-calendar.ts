@@ -154,7 +154,7 @@ export class BusinessCalendar {
     }
     const from = instantMs(start);
     let remaining = Math.round(minutes * MS_PER_MINUTE);
-    let day = this.dayOf(this.local(from).toISODate()!);
+    let day = this.dayAt(from);
     for (let closedInARow = 0; closedInARow <= MAX_CLOSED_DAYS_IN_A_ROW; ) {
       closedInARow = day.windows.length === 0 ? closedInARow + 1 : 0;
       const step = consumeWindows(day.windows, from, remaining);
@@ -171,7 +171,7 @@ export class BusinessCalendar {
     const to = instantMs(b);
     if (to <= from) return 0;
     let total = 0;
-    for (let day = this.dayOf(this.local(from).toISODate()!); day.start < to; day = this.dayOf(day.next)) total += openMsWithin(day.windows, from, to);
+    for (let day = this.dayAt(from); day.start < to; day = this.dayOf(day.next)) total += openMsWithin(day.windows, from, to);
     // Sum in integer milliseconds and divide once, so that additivity holds exactly.
     return total / MS_PER_MINUTE;
   }
@@ -244,6 +244,25 @@ export class BusinessCalendar {
   /** The local calendar date of an instant, as a zone-free date (UTC midnight) for stepping. */
   private localDate(ms: number): DateTime {
     return DateTime.fromISO(this.local(ms).toISODate()!, { zone: 'utc' });
+  }
+
+  /**
+   * The local day holding an instant, found among the cached days rather than by asking luxon
+   * for the zone's offset (a clock's remaining time is read for every row of a list, issue #17):
+   * an offset is within ±14 h, so the local date is the UTC date or one of its neighbours, and
+   * days partition time, each from its first instant to the next day's.
+   */
+  private dayAt(ms: number): LocalDay {
+    const utc = new Date(ms).toISOString();
+    // Years beyond 9999 print with six digits and a sign: leave them to luxon.
+    let date = utc.length === 24 ? utc.slice(0, 10) : this.local(ms).toISODate()!;
+    let day = this.dayOf(date);
+    while (ms < day.start) {
+      date = previousDate(date);
+      day = this.dayOf(date);
+    }
+    for (let next = this.dayOf(day.next); next.start <= ms; next = this.dayOf(day.next)) day = next;
+    return day;
   }
 
   /** The local day of date 'yyyy-mm-dd': its first instant, its opening windows (real instants, in order) and the next date. */
@@ -330,6 +349,11 @@ function instantMs(date: Date): number {
 /** Next calendar date of a zone-free date (UTC midnight): calendar arithmetic, no offsets. */
 function nextDate(date: DateTime): DateTime {
   return date.plus({ days: 1 });
+}
+
+/** The calendar date before 'yyyy-mm-dd'. */
+function previousDate(date: string): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).minus({ days: 1 }).toISODate()!;
 }
 
 function deepFreeze<T>(value: T): T {
