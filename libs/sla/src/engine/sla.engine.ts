@@ -100,20 +100,44 @@ export class SlaEngine {
     at: Date,
   ): Promise<TimerPlan> {
     const id = randomUUID();
-    await manager.getRepository(SlaHorlogeRow).insert({
-      id,
-      ticketType: ref.ticketType,
-      ticketId: ref.ticketId,
-      affectationId: ref.affectationId ?? SANS_AFFECTATION,
-      horloge,
-      objet: ref.objet ?? '',
-      cycle,
-      ...origin,
-      demarreeA: at,
-      version: 1,
-      ...fromState(clock.state),
-    });
-    await manager.getRepository(SlaDetentionRow).insert({ horlogeId: id, detenteurType: holder.type, detenteurId: holder.id, depuis: at });
+    const s = clock.state;
+    // One statement for the clock and its first holder (issue #17); the detention's foreign key
+    // is checked at the end of the statement, once the clock row is there.
+    await manager.query(
+      `WITH h AS (
+         INSERT INTO sla_horloge (id, ticket_type, ticket_id, affectation_id, horloge, objet, cycle, politique_id, politique_version, calendrier_id,
+                                  demarree_a, version, etat, cible_minutes, seuil_pct, consomme_minutes, segment_depuis, echeance, avertissement_a,
+                                  generation, depassee_a, avertie_a, atteinte_a)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         RETURNING id)
+       INSERT INTO sla_detention (horloge_id, detenteur_type, detenteur_id, depuis) SELECT id, $23::varchar, $24::uuid, $11::timestamptz FROM h`,
+      [
+        id,
+        ref.ticketType,
+        ref.ticketId,
+        ref.affectationId ?? SANS_AFFECTATION,
+        horloge,
+        ref.objet ?? '',
+        cycle,
+        origin.politiqueId,
+        origin.politiqueVersion,
+        origin.calendrierId,
+        at,
+        s.etat,
+        s.cibleMinutes,
+        s.seuilPct,
+        s.consommeMinutes,
+        s.segmentDepuis,
+        s.echeance,
+        s.avertissementA,
+        s.generation,
+        s.depasseeA,
+        s.avertieA,
+        s.atteinteA,
+        holder.type,
+        holder.id,
+      ],
+    );
     const plan = emptyPlan();
     addArms(plan, id, clock);
     return plan;
