@@ -11,7 +11,7 @@ import {
   QuestionReorienteeEvent,
   QuestionRepondueEvent,
 } from '../domain/question.events';
-import { QuestionDetentionRow, QuestionRow, QuestionUsagerRow } from './question.entities';
+import { QuestionRow, QuestionUsagerRow } from './question.entities';
 
 export interface UsagerData {
   nom: string;
@@ -115,19 +115,21 @@ export class QuestionRepository {
     for (const e of events) {
       const hands = e instanceof QuestionEscaladeeEvent || e instanceof QuestionReorienteeEvent;
       if (!hands && !(e instanceof QuestionRepondueEvent)) continue;
-      await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
-      if (hands) {
-        const directionId = (e.data.directionId as string | null) ?? null;
-        await manager.getRepository(QuestionDetentionRow).insert({ questionId: e.questionId, directionId, depuis: e.at, jusquA: null });
-        if (directionId) {
-          await manager.query(
-            `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
-             SELECT $1, created_at, id FROM question WHERE id = $2
-             ON CONFLICT DO NOTHING`,
-            [directionId, e.questionId],
-          );
-        }
+      if (!hands) {
+        await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
+        continue;
       }
+      // One statement (issue #17): the holding closed, the next one opened, the direction's
+      // access granted. The UPDATE sees the table as it was before the statement, so the new
+      // holding is not closed with the old one.
+      await manager.query(
+        `WITH fin AS (UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL),
+              debut AS (INSERT INTO question_detention (question_id, direction_id, depuis, jusqu_a) VALUES ($1, $3::uuid, $2, NULL))
+         INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
+         SELECT $3::uuid, created_at, id FROM question WHERE id = $1 AND $3::uuid IS NOT NULL
+         ON CONFLICT DO NOTHING`,
+        [e.questionId, e.at, (e.data.directionId as string | null) ?? null],
+      );
     }
   }
 }
