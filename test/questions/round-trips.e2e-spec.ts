@@ -14,11 +14,11 @@ import { directoryFixture, EMAILS, questionBody } from './fixtures';
 const BORNES = {
   creer: 10,
   escalader: 19,
-  prendreEnCharge: 13,
+  prendreEnCharge: 12,
   demanderInfo: 12,
   fournirInfo: 12,
-  repondre: 18,
-  clore: 13,
+  repondre: 17,
+  clore: 12,
 };
 
 describe('question round trips (issue #17)', () => {

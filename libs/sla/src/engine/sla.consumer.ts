@@ -112,7 +112,7 @@ export class SlaConsumer implements OutboxConsumer {
             seq,
           ]);
     if (events.length === 0) return emptyPlan();
-    // Most events write a clock: the cursor's move rides along the first such write; else it is written at the end.
+    // Most events write a clock: the cursor's move rides along the next such write; else it is written at the end.
     const avance = this.engine.avancerCurseur(manager, ticketType, ticketId, events[events.length - 1].seq);
     const plans: TimerPlan[] = [];
     const replayed = async (e: TimelineRow): Promise<TimerPlan | null> => {
@@ -130,8 +130,8 @@ export class SlaConsumer implements OutboxConsumer {
     } else {
       for (const e of events) plans.push((await replayed(e)) ?? (await this.applyCommandeEvent(manager, ticketId, e)));
     }
-    if (this.engine.curseurEnAttente(manager) !== null || !avance)
-      await manager.query(`UPDATE sla_curseur SET seq = $3 WHERE ticket_type = $1 AND ticket_id = $2`, [ticketType, ticketId, events[events.length - 1].seq]);
+    if (avance) await this.engine.ecrireEnAttente(manager);
+    else await manager.query(`UPDATE sla_curseur SET seq = $3 WHERE ticket_type = $1 AND ticket_id = $2`, [ticketType, ticketId, events[events.length - 1].seq]);
     return mergePlans(...plans);
   }
 

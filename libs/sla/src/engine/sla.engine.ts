@@ -52,6 +52,8 @@ interface Verrou {
   ouvertes: Map<string, Array<{ id: string; depuis: Date }>>;
   /** The cursor's new position, written by the next write to a clock (`avancerCurseur`). */
   curseur: number | null;
+  /** Holdings closed (`closeDetention`), written by the next write to a clock, as the cursor. */
+  fermetures: Array<{ id: string; at: Date; minutes: number }>;
 }
 
 /**
@@ -90,14 +92,14 @@ export class SlaEngine {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) return;
     const ouvertes = new Map(entities.map((h) => [h.id, (byId.get(h.id)?.ouvertes ?? []).map((d) => ({ id: d.id, depuis: new Date(d.depuis) }))]));
-    this.verrous.set(runner, { ticketType, ticketId, rows: entities, ouvertes, curseur: null });
+    this.verrous.set(runner, { ticketType, ticketId, rows: entities, ouvertes, curseur: null, fermetures: [] });
   }
 
   /**
    * Moves the locked ticket's cursor to `seq` by the next write to one of its clocks, as a CTE
    * of that statement (issue #17: one round trip less per transition); returns false when this
-   * transaction keeps no locked rows for the ticket, and the caller writes it. `curseurEnAttente`
-   * answers what no write took, for the caller to write.
+   * transaction keeps no locked rows for the ticket, and the caller writes it. `ecrireEnAttente`
+   * writes what no clock write took.
    */
   avancerCurseur(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string, seq: number): boolean {
     const v = this.tenu(manager, { ticketType, ticketId });
@@ -106,20 +108,29 @@ export class SlaEngine {
     return true;
   }
 
-  curseurEnAttente(manager: EntityManager): number | null {
-    return this.verrou(manager)?.curseur ?? null;
+  /** Writes, in one statement, what is waiting for a clock write that did not come. */
+  async ecrireEnAttente(manager: EntityManager): Promise<void> {
+    const { cte, params } = this.enAttente(manager, 1);
+    if (cte) await manager.query(`WITH ${cte.slice(0, -2)} SELECT 1`, params);
   }
 
-  /** The CTE that moves the cursor, if one is waiting, its parameters numbered from `from`; it is then written. */
-  private curseurCte(manager: EntityManager, from: number): { cte: string; params: unknown[] } {
+  /**
+   * The CTEs of the writes waiting (the cursor's move, holdings closed), to ride along a write to
+   * a clock, their parameters numbered from `from`; they count as written from then on.
+   */
+  private enAttente(manager: EntityManager, from: number): { cte: string; params: unknown[] } {
     const v = this.verrou(manager);
-    if (!v || v.curseur === null) return { cte: '', params: [] };
-    const params = [v.ticketType, v.ticketId, v.curseur];
+    if (!v) return { cte: '', params: [] };
+    let cte = '';
+    const params: unknown[] = [];
+    const $ = (value: unknown) => `$${from + params.push(value) - 1}`;
+    if (v.curseur !== null) cte += `curseur AS (UPDATE sla_curseur SET seq = ${$(v.curseur)} WHERE ticket_type = ${$(v.ticketType)} AND ticket_id = ${$(v.ticketId)}), `;
+    v.fermetures.forEach((f, i) => {
+      cte += `fermeture_${i} AS (UPDATE sla_detention SET jusqu_a = ${$(f.at)}::timestamptz, minutes = ${$(f.minutes)}::float8 WHERE id = ${$(f.id)}::uuid), `;
+    });
     v.curseur = null;
-    return {
-      cte: `curseur AS (UPDATE sla_curseur SET seq = $${from + 2} WHERE ticket_type = $${from} AND ticket_id = $${from + 1}), `,
-      params,
-    };
+    v.fermetures = [];
+    return { cte, params };
   }
 
   /** Ends what `verrouiller` kept: later operations in the transaction read the rows again. */
@@ -200,9 +211,9 @@ export class SlaEngine {
     const s = clock.state;
     // One statement for the clock and its first holder (issue #17); the detention's foreign key
     // is checked at the end of the statement, once the clock row is there.
-    const curseur = this.curseurCte(manager, 25);
+    const attente = this.enAttente(manager, 25);
     const [detention]: Array<{ id: string }> = await manager.query(
-      `WITH ${curseur.cte}h AS (
+      `WITH ${attente.cte}h AS (
          INSERT INTO sla_horloge (id, ticket_type, ticket_id, affectation_id, horloge, objet, cycle, politique_id, politique_version, calendrier_id,
                                   demarree_a, version, etat, cible_minutes, seuil_pct, consomme_minutes, segment_depuis, echeance, avertissement_a,
                                   generation, depassee_a, avertie_a, atteinte_a)
@@ -234,7 +245,7 @@ export class SlaEngine {
         s.atteinteA,
         holder.type,
         holder.id,
-        ...curseur.params,
+        ...attente.params,
       ],
     );
     const v = this.tenu(manager, ref);
@@ -439,23 +450,30 @@ export class SlaEngine {
   }
 
   private async closeDetention(manager: EntityManager, horlogeId: string, at: Date, calendar: BusinessCalendar): Promise<void> {
-    const ouvertes = this.verrou(manager)?.ouvertes;
-    const rows: Array<{ id: string; depuis: Date }> =
-      ouvertes?.get(horlogeId) ?? (await manager.query(`SELECT id, depuis FROM sla_detention WHERE horloge_id = $1 AND jusqu_a IS NULL`, [horlogeId]));
+    const v = this.verrou(manager);
+    const kept = v?.ouvertes.get(horlogeId);
+    if (v && kept) {
+      // The clock's own write follows (every caller saves the clock next): the closing rides along it.
+      for (const d of kept) v.fermetures.push({ id: d.id, at, minutes: calendar.businessMinutesBetween(d.depuis, at) });
+      v.ouvertes.set(horlogeId, []);
+      return;
+    }
+    const rows: Array<{ id: string; depuis: Date }> = await manager.query(`SELECT id, depuis FROM sla_detention WHERE horloge_id = $1 AND jusqu_a IS NULL`, [
+      horlogeId,
+    ]);
     for (const d of rows) {
       const minutes = calendar.businessMinutesBetween(new Date(d.depuis), at);
       await manager.query(`UPDATE sla_detention SET jusqu_a = $2, minutes = $3 WHERE id = $1`, [d.id, at, minutes]);
     }
-    if (ouvertes?.has(horlogeId)) ouvertes.set(horlogeId, []);
   }
 
   private async save(manager: EntityManager, row: SlaHorlogeRow, clock: SlaClock, extra: { calendrierId?: string } = {}): Promise<void> {
     const changes = { ...fromState(clock.state), calendrierId: row.calendrierId, ...extra, version: row.version + 1 };
     const s = clock.state;
-    const curseur = this.curseurCte(manager, 15);
-    // Raw SQL: the cursor's update may ride along as a CTE.
+    const attente = this.enAttente(manager, 15);
+    // Raw SQL: what waits (the cursor's move, holdings closed) rides along as CTEs.
     await manager.query(
-      `${curseur.cte ? `WITH ${curseur.cte.slice(0, -2)} ` : ''}UPDATE sla_horloge
+      `${attente.cte ? `WITH ${attente.cte.slice(0, -2)} ` : ''}UPDATE sla_horloge
           SET etat = $2, cible_minutes = $3, seuil_pct = $4, consomme_minutes = $5, segment_depuis = $6, echeance = $7, avertissement_a = $8,
               generation = $9, depassee_a = $10, avertie_a = $11, atteinte_a = $12, calendrier_id = $13, version = $14
         WHERE id = $1`,
@@ -474,7 +492,7 @@ export class SlaEngine {
         s.atteinteA,
         changes.calendrierId,
         changes.version,
-        ...curseur.params,
+        ...attente.params,
       ],
     );
     const kept = this.verrou(manager)?.rows.find((r) => r.id === row.id);
