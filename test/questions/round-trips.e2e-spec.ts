@@ -17,7 +17,7 @@ const BORNES = {
   prendreEnCharge: 12,
   demanderInfo: 12,
   fournirInfo: 12,
-  repondre: 17,
+  repondre: 16,
   clore: 12,
 };
 
