@@ -11,7 +11,7 @@ import {
   QuestionReorienteeEvent,
   QuestionRepondueEvent,
 } from '../domain/question.events';
-import { QuestionRow, QuestionUsagerRow } from './question.entities';
+import { QuestionRow } from './question.entities';
 
 export interface UsagerData {
   nom: string;
@@ -58,8 +58,28 @@ export class QuestionRepository {
 
   async insert(manager: EntityManager, question: Question, usager: UsagerData): Promise<void> {
     const p = question.snapshot;
-    await manager.getRepository(QuestionRow).insert({ ...p, updatedAt: p.createdAt, version: 1 });
-    await manager.getRepository(QuestionUsagerRow).insert({ questionId: p.id, ...usager, consentiLe: p.createdAt, anonymiseLe: null });
+    // One statement for the question and its usager (issue #17); the usager's foreign key is
+    // checked at the end of the statement, once the question row is there.
+    await manager
+      .getRepository(QuestionRow)
+      .createQueryBuilder()
+      .addCommonTableExpression(
+        `INSERT INTO question_usager (question_id, nom, organisation, email, telephone, consentement, consenti_le, anonymise_le)
+         VALUES (:usagerQuestionId, :usagerNom, :usagerOrganisation, :usagerEmail, :usagerTelephone, :usagerConsentement, :usagerConsentiLe, NULL)`,
+        'usager',
+      )
+      .setParameters({
+        usagerQuestionId: p.id,
+        usagerNom: usager.nom,
+        usagerOrganisation: usager.organisation,
+        usagerEmail: usager.email,
+        usagerTelephone: usager.telephone,
+        usagerConsentement: usager.consentement,
+        usagerConsentiLe: p.createdAt,
+      })
+      .insert()
+      .values({ ...p, updatedAt: p.createdAt, version: 1 })
+      .execute();
     // A new row's timeline has no head yet (fil_seq defaults to 0): nothing to read.
     await this.writeEvents(manager, question, { seq: 0, hash: null, mac: null, cle: null });
     question.markSaved(1);
