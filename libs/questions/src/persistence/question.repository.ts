@@ -11,7 +11,7 @@ import {
   QuestionReorienteeEvent,
   QuestionRepondueEvent,
 } from '../domain/question.events';
-import { QuestionDetentionRow, QuestionRow, QuestionUsagerRow } from './question.entities';
+import { QuestionRow } from './question.entities';
 
 export interface UsagerData {
   nom: string;
@@ -58,8 +58,28 @@ export class QuestionRepository {
 
   async insert(manager: EntityManager, question: Question, usager: UsagerData): Promise<void> {
     const p = question.snapshot;
-    await manager.getRepository(QuestionRow).insert({ ...p, updatedAt: p.createdAt, version: 1 });
-    await manager.getRepository(QuestionUsagerRow).insert({ questionId: p.id, ...usager, consentiLe: p.createdAt, anonymiseLe: null });
+    // One statement for the question and its usager (issue #17); the usager's foreign key is
+    // checked at the end of the statement, once the question row is there.
+    await manager
+      .getRepository(QuestionRow)
+      .createQueryBuilder()
+      .addCommonTableExpression(
+        `INSERT INTO question_usager (question_id, nom, organisation, email, telephone, consentement, consenti_le, anonymise_le)
+         VALUES (:usagerQuestionId, :usagerNom, :usagerOrganisation, :usagerEmail, :usagerTelephone, :usagerConsentement, :usagerConsentiLe, NULL)`,
+        'usager',
+      )
+      .setParameters({
+        usagerQuestionId: p.id,
+        usagerNom: usager.nom,
+        usagerOrganisation: usager.organisation,
+        usagerEmail: usager.email,
+        usagerTelephone: usager.telephone,
+        usagerConsentement: usager.consentement,
+        usagerConsentiLe: p.createdAt,
+      })
+      .insert()
+      .values({ ...p, updatedAt: p.createdAt, version: 1 })
+      .execute();
     // A new row's timeline has no head yet (fil_seq defaults to 0): nothing to read.
     await this.writeEvents(manager, question, { seq: 0, hash: null, mac: null, cle: null });
     question.markSaved(1);
@@ -115,19 +135,21 @@ export class QuestionRepository {
     for (const e of events) {
       const hands = e instanceof QuestionEscaladeeEvent || e instanceof QuestionReorienteeEvent;
       if (!hands && !(e instanceof QuestionRepondueEvent)) continue;
-      await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
-      if (hands) {
-        const directionId = (e.data.directionId as string | null) ?? null;
-        await manager.getRepository(QuestionDetentionRow).insert({ questionId: e.questionId, directionId, depuis: e.at, jusquA: null });
-        if (directionId) {
-          await manager.query(
-            `INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
-             SELECT $1, created_at, id FROM question WHERE id = $2
-             ON CONFLICT DO NOTHING`,
-            [directionId, e.questionId],
-          );
-        }
+      if (!hands) {
+        await manager.query(`UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL`, [e.questionId, e.at]);
+        continue;
       }
+      // One statement (issue #17): the holding closed, the next one opened, the direction's
+      // access granted. The UPDATE sees the table as it was before the statement, so the new
+      // holding is not closed with the old one.
+      await manager.query(
+        `WITH fin AS (UPDATE question_detention SET jusqu_a = $2 WHERE question_id = $1 AND jusqu_a IS NULL),
+              debut AS (INSERT INTO question_detention (question_id, direction_id, depuis, jusqu_a) VALUES ($1, $3::uuid, $2, NULL))
+         INSERT INTO question_acces_direction (direction_id, question_created_at, question_id)
+         SELECT $3::uuid, created_at, id FROM question WHERE id = $1 AND $3::uuid IS NOT NULL
+         ON CONFLICT DO NOTHING`,
+        [e.questionId, e.at, (e.data.directionId as string | null) ?? null],
+      );
     }
   }
 }

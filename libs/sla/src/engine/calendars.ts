@@ -80,10 +80,15 @@ export class CalendarRegistry {
       if (id.startsWith('maison-')) return this.get(manager, CALENDRIER_RESEAU);
       throw new Error(`calendrier SLA inconnu : ${id}`);
     }
-    const cached = this.cache.get(id);
+    return this.remember({ id, ...row });
+  }
+
+  /** The calendar of a row just read, from the cache when it holds that version. */
+  private remember(row: Pick<SlaCalendrierRow, 'id' | 'spec' | 'version'>): BusinessCalendar {
+    const cached = this.cache.get(row.id);
     if (cached && cached.version === row.version) return cached.calendar;
     const calendar = new BusinessCalendar(row.spec);
-    this.cache.set(id, { version: row.version, calendar });
+    this.cache.set(row.id, { version: row.version, calendar });
     return calendar;
   }
 
@@ -93,12 +98,23 @@ export class CalendarRegistry {
   }
 
   private async readForHolder(manager: EntityManager, holder: Holder): Promise<{ id: string; calendar: BusinessCalendar }> {
-    let id = CALENDRIER_SIEGE;
-    if (holder.type === 'maison' && holder.id) {
-      const own = (await manager.query(`SELECT 1 FROM sla_calendrier WHERE id = $1`, [calendrierDeMaison(holder.id)])).length > 0;
-      id = own ? calendrierDeMaison(holder.id) : CALENDRIER_RESEAU;
-    }
-    return { id, calendar: await this.get(manager, id) };
+    if (holder.type !== 'maison' || !holder.id) return { id: CALENDRIER_SIEGE, calendar: await this.get(manager, CALENDRIER_SIEGE) };
+    const propre = calendrierDeMaison(holder.id);
+    const memo = manager.queryRunner?.isTransactionActive ? this.inTransaction.get(manager.queryRunner) : undefined;
+    // Already read in this transaction (a clock of the ticket runs on it): it exists.
+    if (memo?.has(`calendrier:${propre}`)) return { id: propre, calendar: await this.get(manager, propre) };
+    // One statement (issue #17): the MdR's own calendar when it has one, else the network's.
+    const [row]: Array<Pick<SlaCalendrierRow, 'id' | 'spec' | 'version'>> = await manager.query(
+      `SELECT id, spec, version FROM sla_calendrier WHERE id IN ($1, $2) ORDER BY id = $1 DESC LIMIT 1`,
+      [propre, CALENDRIER_RESEAU],
+    );
+    if (!row) throw new Error(`calendrier SLA inconnu : ${CALENDRIER_RESEAU}`);
+    // A calendar this transaction read before stays as it was then (see the class's comment).
+    const key = `calendrier:${row.id}`;
+    if (memo?.has(key)) return { id: row.id, calendar: await this.get(manager, row.id) };
+    const calendar = this.remember(row);
+    memo?.set(key, Promise.resolve(calendar));
+    return { id: row.id, calendar };
   }
 }
 

@@ -81,13 +81,8 @@ export class SlaConsumer implements OutboxConsumer {
        ON CONFLICT (ticket_type, ticket_id) DO UPDATE SET seq = sla_curseur.seq RETURNING seq`,
       [ticketType, ticketId],
     );
-    // With the version of each clock's calendar: a cached one need not be read again (issue #17).
-    const clocks: Array<{ id: string; calendrier_id: string; version: number | null }> = await manager.query(
-      `SELECT h.id, h.calendrier_id, c.version FROM sla_horloge h LEFT JOIN sla_calendrier c ON c.id = h.calendrier_id
-        WHERE h.ticket_type = $1 AND h.ticket_id = $2 ORDER BY h.id FOR UPDATE OF h`,
-      [ticketType, ticketId],
-    );
-    this.engine.calendars.known(manager, clocks.map((c) => ({ id: c.calendrier_id, version: c.version })));
+    // Read with their open holdings and calendars' versions: the derivation reads none again (issue #17).
+    await this.engine.verrouiller(manager, ticketType, ticketId);
     return seq;
   }
 
@@ -97,6 +92,16 @@ export class SlaConsumer implements OutboxConsumer {
    * consumer then finds nothing new and is only the safety net.
    */
   async apply(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string, enMain: EnMain = {}): Promise<TimerPlan> {
+    try {
+      return await this.applyLocked(manager, ticketType, ticketId, enMain);
+    } finally {
+      // What the engine kept of the locked rows lives no longer than the derivation (on a failure,
+      // the caller rolls its writes back: the rows kept would be wrong).
+      this.engine.relacher(manager);
+    }
+  }
+
+  private async applyLocked(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string, enMain: EnMain): Promise<TimerPlan> {
     const seq = enMain.seq ?? (await this.lock(manager, ticketType, ticketId));
     const events: TimelineRow[] =
       enMain.ecrits?.apres === seq
@@ -107,6 +112,8 @@ export class SlaConsumer implements OutboxConsumer {
             seq,
           ]);
     if (events.length === 0) return emptyPlan();
+    // Most events write a clock: the cursor's move rides along the next such write; else it is written at the end.
+    const avance = this.engine.avancerCurseur(manager, ticketType, ticketId, events[events.length - 1].seq);
     const plans: TimerPlan[] = [];
     const replayed = async (e: TimelineRow): Promise<TimerPlan | null> => {
       if (e.type !== 'sla.depassement' && e.type !== 'sla.avertissement') return null;
@@ -123,7 +130,8 @@ export class SlaConsumer implements OutboxConsumer {
     } else {
       for (const e of events) plans.push((await replayed(e)) ?? (await this.applyCommandeEvent(manager, ticketId, e)));
     }
-    await manager.query(`UPDATE sla_curseur SET seq = $3 WHERE ticket_type = $1 AND ticket_id = $2`, [ticketType, ticketId, events[events.length - 1].seq]);
+    if (avance) await this.engine.ecrireEnAttente(manager);
+    else await manager.query(`UPDATE sla_curseur SET seq = $3 WHERE ticket_type = $1 AND ticket_id = $2`, [ticketType, ticketId, events[events.length - 1].seq]);
     return mergePlans(...plans);
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { ClockState, SlaClock } from '../clocks/sla-clock';
-import { Horloge, SlaDetentionRow, SlaHorlogeRow } from '../persistence/sla.entities';
+import { Horloge, SlaCalendrierRow, SlaDetentionRow, SlaHorlogeRow } from '../persistence/sla.entities';
 import { CALENDRIER_PERMANENT, CALENDRIER_RESEAU, CalendarRegistry, Holder } from './calendars';
 import { choisirPolitique } from './politiques';
 
@@ -38,6 +38,23 @@ export interface StartContext {
 }
 
 const FINAL = new Set(['met', 'cancelled']);
+const OPEN = new Set(['running', 'paused', 'breached']);
+
+/**
+ * A ticket's clock rows as its transaction locked them, with each clock's open holdings
+ * (issue #17): while the transaction holds them nobody else changes them, so the engine reads
+ * them from here rather than selecting them again, and keeps them in step with what it writes.
+ */
+interface Verrou {
+  ticketType: string;
+  ticketId: string;
+  rows: SlaHorlogeRow[];
+  ouvertes: Map<string, Array<{ id: string; depuis: Date }>>;
+  /** The cursor's new position, written by the next write to a clock (`avancerCurseur`). */
+  curseur: number | null;
+  /** Holdings closed (`closeDetention`), written by the next write to a clock, as the cursor. */
+  fermetures: Array<{ id: string; at: Date; minutes: number }>;
+}
 
 /**
  * Clock operations, in the caller's transaction, on locked rows. Each returns the timers to arm
@@ -45,7 +62,92 @@ const FINAL = new Set(['met', 'cancelled']);
  */
 @Injectable()
 export class SlaEngine {
+  /** Per transaction (its query runner): the ticket whose clocks it locked (`verrouiller`), until `relacher`. */
+  private readonly verrous = new WeakMap<object, Verrou>();
+
   constructor(readonly calendars: CalendarRegistry) {}
+
+  /**
+   * Locks all the clock rows of a ticket, by id, and reads them with their open holdings and
+   * their calendars' versions (a cached calendar of that version is not read again): one
+   * statement, after which the engine's operations on that ticket in this transaction read no
+   * clock row or holding again, until `relacher`. The caller holds the ticket's cursor.
+   */
+  async verrouiller(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string): Promise<void> {
+    const { entities, raw } = await manager
+      .getRepository(SlaHorlogeRow)
+      .createQueryBuilder('h')
+      .leftJoin(SlaCalendrierRow, 'c', 'c.id = h.calendrier_id')
+      .addSelect('c.version', 'calendrier_version')
+      .addSelect(
+        `(SELECT coalesce(json_agg(json_build_object('id', d.id, 'depuis', d.depuis)), '[]'::json) FROM sla_detention d WHERE d.horloge_id = h.id AND d.jusqu_a IS NULL)`,
+        'ouvertes',
+      )
+      .where('h.ticket_type = :t AND h.ticket_id = :id', { t: ticketType, id: ticketId })
+      .orderBy('h.id')
+      .setLock('pessimistic_write', undefined, ['h'])
+      .getRawAndEntities();
+    const byId = new Map<string, { calendrier_version: number | null; ouvertes: Array<{ id: string; depuis: string }> }>(raw.map((r) => [r.h_id, r]));
+    this.calendars.known(manager, entities.map((h) => ({ id: h.calendrierId, version: byId.get(h.id)?.calendrier_version ?? null })));
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return;
+    const ouvertes = new Map(entities.map((h) => [h.id, (byId.get(h.id)?.ouvertes ?? []).map((d) => ({ id: d.id, depuis: new Date(d.depuis) }))]));
+    this.verrous.set(runner, { ticketType, ticketId, rows: entities, ouvertes, curseur: null, fermetures: [] });
+  }
+
+  /**
+   * Moves the locked ticket's cursor to `seq` by the next write to one of its clocks, as a CTE
+   * of that statement (issue #17: one round trip less per transition); returns false when this
+   * transaction keeps no locked rows for the ticket, and the caller writes it. `ecrireEnAttente`
+   * writes what no clock write took.
+   */
+  avancerCurseur(manager: EntityManager, ticketType: 'question' | 'commande', ticketId: string, seq: number): boolean {
+    const v = this.tenu(manager, { ticketType, ticketId });
+    if (!v) return false;
+    v.curseur = seq;
+    return true;
+  }
+
+  /** Writes, in one statement, what is waiting for a clock write that did not come. */
+  async ecrireEnAttente(manager: EntityManager): Promise<void> {
+    const { cte, params } = this.enAttente(manager, 1);
+    if (cte) await manager.query(`WITH ${cte.slice(0, -2)} SELECT 1`, params);
+  }
+
+  /**
+   * The CTEs of the writes waiting (the cursor's move, holdings closed), to ride along a write to
+   * a clock, their parameters numbered from `from`; they count as written from then on.
+   */
+  private enAttente(manager: EntityManager, from: number): { cte: string; params: unknown[] } {
+    const v = this.verrou(manager);
+    if (!v) return { cte: '', params: [] };
+    let cte = '';
+    const params: unknown[] = [];
+    const $ = (value: unknown) => `$${from + params.push(value) - 1}`;
+    if (v.curseur !== null) cte += `curseur AS (UPDATE sla_curseur SET seq = ${$(v.curseur)} WHERE ticket_type = ${$(v.ticketType)} AND ticket_id = ${$(v.ticketId)}), `;
+    v.fermetures.forEach((f, i) => {
+      cte += `fermeture_${i} AS (UPDATE sla_detention SET jusqu_a = ${$(f.at)}::timestamptz, minutes = ${$(f.minutes)}::float8 WHERE id = ${$(f.id)}::uuid), `;
+    });
+    v.curseur = null;
+    v.fermetures = [];
+    return { cte, params };
+  }
+
+  /** Ends what `verrouiller` kept: later operations in the transaction read the rows again. */
+  relacher(manager: EntityManager): void {
+    if (manager.queryRunner) this.verrous.delete(manager.queryRunner);
+  }
+
+  private verrou(manager: EntityManager): Verrou | null {
+    const runner = manager.queryRunner;
+    return runner?.isTransactionActive ? this.verrous.get(runner) ?? null : null;
+  }
+
+  /** The rows kept for this ticket, if this transaction locked it. */
+  private tenu(manager: EntityManager, ref: TicketRef): Verrou | null {
+    const v = this.verrou(manager);
+    return v && v.ticketType === ref.ticketType && v.ticketId === ref.ticketId ? v : null;
+  }
 
   /**
    * Starts a clock unless one of that kind is already open on the ticket (a replayed event
@@ -79,11 +181,17 @@ export class SlaEngine {
    * event changes nothing); after a met or cancelled one, the next cycle.
    */
   private async nextCycle(manager: EntityManager, ref: TicketRef, horloge: Horloge): Promise<number | null> {
-    const [last] = await manager.query(
+    const v = this.tenu(manager, ref);
+    const affectationId = ref.affectationId ?? SANS_AFFECTATION;
+    const [last] = v
+      ? v.rows
+          .filter((r) => r.affectationId === affectationId && r.horloge === horloge && r.objet === (ref.objet ?? ''))
+          .sort((a, b) => b.cycle - a.cycle)
+      : await manager.query(
       `SELECT etat, cycle FROM sla_horloge WHERE ticket_type = $1 AND ticket_id = $2 AND affectation_id = $3 AND horloge = $4 AND objet = $5
         ORDER BY cycle DESC LIMIT 1 FOR UPDATE`,
-      [ref.ticketType, ref.ticketId, ref.affectationId ?? SANS_AFFECTATION, horloge, ref.objet ?? ''],
-    );
+          [ref.ticketType, ref.ticketId, affectationId, horloge, ref.objet ?? ''],
+        );
     if (last && !FINAL.has(last.etat)) return null;
     return (last?.cycle ?? 0) + 1;
   }
@@ -100,20 +208,64 @@ export class SlaEngine {
     at: Date,
   ): Promise<TimerPlan> {
     const id = randomUUID();
-    await manager.getRepository(SlaHorlogeRow).insert({
-      id,
-      ticketType: ref.ticketType,
-      ticketId: ref.ticketId,
-      affectationId: ref.affectationId ?? SANS_AFFECTATION,
-      horloge,
-      objet: ref.objet ?? '',
-      cycle,
-      ...origin,
-      demarreeA: at,
-      version: 1,
-      ...fromState(clock.state),
-    });
-    await manager.getRepository(SlaDetentionRow).insert({ horlogeId: id, detenteurType: holder.type, detenteurId: holder.id, depuis: at });
+    const s = clock.state;
+    // One statement for the clock and its first holder (issue #17); the detention's foreign key
+    // is checked at the end of the statement, once the clock row is there.
+    const attente = this.enAttente(manager, 25);
+    const [detention]: Array<{ id: string }> = await manager.query(
+      `WITH ${attente.cte}h AS (
+         INSERT INTO sla_horloge (id, ticket_type, ticket_id, affectation_id, horloge, objet, cycle, politique_id, politique_version, calendrier_id,
+                                  demarree_a, version, etat, cible_minutes, seuil_pct, consomme_minutes, segment_depuis, echeance, avertissement_a,
+                                  generation, depassee_a, avertie_a, atteinte_a)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         RETURNING id)
+       INSERT INTO sla_detention (horloge_id, detenteur_type, detenteur_id, depuis) SELECT id, $23::varchar, $24::uuid, $11::timestamptz FROM h RETURNING id`,
+      [
+        id,
+        ref.ticketType,
+        ref.ticketId,
+        ref.affectationId ?? SANS_AFFECTATION,
+        horloge,
+        ref.objet ?? '',
+        cycle,
+        origin.politiqueId,
+        origin.politiqueVersion,
+        origin.calendrierId,
+        at,
+        s.etat,
+        s.cibleMinutes,
+        s.seuilPct,
+        s.consommeMinutes,
+        s.segmentDepuis,
+        s.echeance,
+        s.avertissementA,
+        s.generation,
+        s.depasseeA,
+        s.avertieA,
+        s.atteinteA,
+        holder.type,
+        holder.id,
+        ...attente.params,
+      ],
+    );
+    const v = this.tenu(manager, ref);
+    if (v) {
+      const row = Object.assign(new SlaHorlogeRow(), {
+        id,
+        ticketType: ref.ticketType,
+        ticketId: ref.ticketId,
+        affectationId: ref.affectationId ?? SANS_AFFECTATION,
+        horloge,
+        objet: ref.objet ?? '',
+        cycle,
+        ...origin,
+        demarreeA: at,
+        version: 1,
+        ...fromState(s),
+      });
+      v.rows.push(row);
+      v.ouvertes.set(id, [{ id: detention.id, depuis: at }]);
+    }
     const plan = emptyPlan();
     addArms(plan, id, clock);
     return plan;
@@ -149,7 +301,8 @@ export class SlaEngine {
       const before = clock.state.generation;
       clock.reschedule(at, ancien, nouveau);
       await this.closeDetention(manager, row.id, at, ancien);
-      await manager.getRepository(SlaDetentionRow).insert({ horlogeId: row.id, detenteurType: holder.type, detenteurId: holder.id, depuis: at });
+      const { identifiers } = await manager.getRepository(SlaDetentionRow).insert({ horlogeId: row.id, detenteurType: holder.type, detenteurId: holder.id, depuis: at });
+      this.tenu(manager, ref)?.ouvertes.set(row.id, [{ id: identifiers[0].id as string, depuis: at }]);
       await this.save(manager, row, clock, { calendrierId });
       if (clock.state.generation !== before) {
         addDrops(plan, row.id, before);
@@ -270,6 +423,14 @@ export class SlaEngine {
   }
 
   private async openRows(manager: EntityManager, ref: TicketRef, horloges: Horloge[] | null): Promise<SlaHorlogeRow[]> {
+    const v = this.tenu(manager, ref);
+    if (v) {
+      const affectationId = ref.affectationId ?? SANS_AFFECTATION;
+      const key = (r: SlaHorlogeRow): [string, string, number] => [r.horloge, r.objet, r.cycle];
+      return v.rows
+        .filter((r) => r.affectationId === affectationId && OPEN.has(r.etat) && (!horloges || horloges.includes(r.horloge)) && (ref.objet === undefined || r.objet === ref.objet))
+        .sort((a, b) => compareKeys(key(a), key(b)));
+    }
     const qb = manager
       .getRepository(SlaHorlogeRow)
       .createQueryBuilder('h')
@@ -289,18 +450,53 @@ export class SlaEngine {
   }
 
   private async closeDetention(manager: EntityManager, horlogeId: string, at: Date, calendar: BusinessCalendar): Promise<void> {
-    const rows: Array<{ id: string; depuis: Date }> = await manager.query(
-      `SELECT id, depuis FROM sla_detention WHERE horloge_id = $1 AND jusqu_a IS NULL`,
-      [horlogeId],
-    );
+    const v = this.verrou(manager);
+    const kept = v?.ouvertes.get(horlogeId);
+    if (v && kept) {
+      // The clock's own write follows (every caller saves the clock next): the closing rides along it.
+      for (const d of kept) v.fermetures.push({ id: d.id, at, minutes: calendar.businessMinutesBetween(d.depuis, at) });
+      v.ouvertes.set(horlogeId, []);
+      return;
+    }
+    const rows: Array<{ id: string; depuis: Date }> = await manager.query(`SELECT id, depuis FROM sla_detention WHERE horloge_id = $1 AND jusqu_a IS NULL`, [
+      horlogeId,
+    ]);
     for (const d of rows) {
       const minutes = calendar.businessMinutesBetween(new Date(d.depuis), at);
       await manager.query(`UPDATE sla_detention SET jusqu_a = $2, minutes = $3 WHERE id = $1`, [d.id, at, minutes]);
     }
   }
 
-  private async save(manager: EntityManager, row: SlaHorlogeRow, clock: SlaClock, extra: Partial<SlaHorlogeRow> = {}): Promise<void> {
-    await manager.getRepository(SlaHorlogeRow).update({ id: row.id }, { ...fromState(clock.state), ...extra, version: row.version + 1 });
+  private async save(manager: EntityManager, row: SlaHorlogeRow, clock: SlaClock, extra: { calendrierId?: string } = {}): Promise<void> {
+    const changes = { ...fromState(clock.state), calendrierId: row.calendrierId, ...extra, version: row.version + 1 };
+    const s = clock.state;
+    const attente = this.enAttente(manager, 15);
+    // Raw SQL: what waits (the cursor's move, holdings closed) rides along as CTEs.
+    await manager.query(
+      `${attente.cte ? `WITH ${attente.cte.slice(0, -2)} ` : ''}UPDATE sla_horloge
+          SET etat = $2, cible_minutes = $3, seuil_pct = $4, consomme_minutes = $5, segment_depuis = $6, echeance = $7, avertissement_a = $8,
+              generation = $9, depassee_a = $10, avertie_a = $11, atteinte_a = $12, calendrier_id = $13, version = $14
+        WHERE id = $1`,
+      [
+        row.id,
+        s.etat,
+        s.cibleMinutes,
+        s.seuilPct,
+        s.consommeMinutes,
+        s.segmentDepuis,
+        s.echeance,
+        s.avertissementA,
+        s.generation,
+        s.depasseeA,
+        s.avertieA,
+        s.atteinteA,
+        changes.calendrierId,
+        changes.version,
+        ...attente.params,
+      ],
+    );
+    const kept = this.verrou(manager)?.rows.find((r) => r.id === row.id);
+    if (kept) Object.assign(kept, changes);
   }
 }
 
@@ -346,6 +542,11 @@ export function addArms(plan: TimerPlan, horlogeId: string, clock: SlaClock): vo
 
 function addDrops(plan: TimerPlan, horlogeId: string, generation: number): void {
   plan.drop.push({ horlogeId, generation, type: 'avertissement' }, { horlogeId, generation, type: 'depassement' });
+}
+
+function compareKeys(a: Array<string | number>, b: Array<string | number>): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
 }
 
 export function mergePlans(...plans: TimerPlan[]): TimerPlan {
