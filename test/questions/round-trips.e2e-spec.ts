@@ -11,7 +11,7 @@ import { directoryFixture, EMAILS, questionBody } from './fixtures';
  * BEGIN and COMMIT count; the caller's first request (its user read, then cached) is made first.
  */
 const BORNES = {
-  creer: 10,
+  creer: 9,
   escalader: 26,
   prendreEnCharge: 17,
   demanderInfo: 14,
