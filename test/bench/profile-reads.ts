@@ -1,10 +1,9 @@
 import '../setup/register-aliases';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import globalSetup from '../setup/global-setup';
 import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
+import { profileCpu, summarise } from './cpu-profile';
 
 /**
  * Where the API's reads spend their CPU (issue #17), in-process: the test database recreated as
@@ -18,38 +17,6 @@ import { EMAILS, questionBody } from '../questions/fixtures';
  */
 const N = Number(process.env.PROFILE_REQUESTS ?? 100);
 const QUESTIONS = 50;
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-/** Self time by function and by file, from a V8 CPU profile's samples. */
-function summarise(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }, requests: number): string {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const fn = new Map<string, number>();
-  const file = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    // Waiting, and the inspector's own call that stops the profiler: not the API's work.
-    if (functionName === '(idle)' || (functionName === 'dispatch' && !url)) return;
-    const us = profile.timeDeltas[i] ?? 0;
-    const where = url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'nm:').replace(/.*\/(apps|libs|test)\//, '$1/') || '(native)';
-    const f = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
-    fn.set(f, (fn.get(f) ?? 0) + us);
-    const g = where.startsWith('nm:') ? where.split('/').slice(0, where.startsWith('nm:@') ? 2 : 1).join('/') : where;
-    file.set(g, (file.get(g) ?? 0) + us);
-  });
-  const total = [...fn.values()].reduce((a, b) => a + b, 0);
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000 / requests).toFixed(2).padStart(6)} ms/req  ${k}`)
-      .join('\n');
-  return `busy ${(total / 1000 / requests).toFixed(2)} ms/req in the profile; self time, top functions:\n${top(fn, 30)}\nself time by file (node_modules by package):\n${top(file, 25)}`;
-}
 
 async function main(): Promise<void> {
   await globalSetup();
@@ -89,16 +56,8 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(28)} CPU ${((used.user + used.system) / 1000 / N).toFixed(2)} ms/req (user ${(used.user / 1000 / N).toFixed(2)}), wall ${(wall / N).toFixed(2)} ms/req`);
     }
     const [profiled, url, token, check] = reads[Number(process.env.PROFILE_READ ?? 0)];
-    const session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 100 });
-    await session.post('Profiler.start');
-    await run(url, token, check, N);
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
-    console.log(`\n${profiled}, ${N} requests:\n${summarise(profile as any, N)}`);
+    const profile = await profileCpu(() => run(url, token, check, N));
+    console.log(`\n${profiled}, ${N} requests:\n${summarise(profile, N)}`);
     console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await api.close();

@@ -12,7 +12,7 @@ import { directoryFixture, EMAILS, questionBody } from './fixtures';
  * BEGIN and COMMIT count; the caller's first request (its user read, then cached) is made first.
  */
 const BORNES = {
-  creer: 9,
+  creer: 8,
   escalader: 19,
   prendreEnCharge: 12,
   demanderInfo: 12,

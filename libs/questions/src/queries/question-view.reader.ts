@@ -127,8 +127,11 @@ export class QuestionViewReader {
     return rows.map((row) => ({ ...toQuestionView(row), sla: clocks.get(row.id) ?? [] }));
   }
 
-  /** One question; null when it does not exist for the caller. */
-  async read(db: EntityManager | DataSource, ctx: AuthContext, id: string): Promise<QuestionView | null> {
+  /**
+   * One question; null when it does not exist for the caller. `usager`: its data when the caller
+   * has it in hand (it has just recorded the question), shown as read back, one statement less.
+   */
+  async read(db: EntityManager | DataSource, ctx: AuthContext, id: string, usager?: NonNullable<QuestionView['usager']>): Promise<QuestionView | null> {
     const readable = await this.readableRow(db, ctx, id);
     if (!readable) return null;
     const { row, scope } = readable;
@@ -138,7 +141,9 @@ export class QuestionViewReader {
     view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
     view.publicationPossible = canPublierReponse(ctx, scope, view.statut, Boolean(view.reponse)) === 'oui';
     if (canSeeUsager(ctx, scope)) {
-      const [u] = await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
+      const [u] = usager
+        ? [{ nom: usager.nom, organisation: usager.organisation, email: usager.email, telephone: usager.telephone, consentement: usager.consentement }]
+        : await db.query(`SELECT nom, organisation, email, telephone, consentement FROM question_usager WHERE question_id = $1`, [id]);
       if (u) view.usager = u;
     }
     return view;
