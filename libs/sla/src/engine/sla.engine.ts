@@ -208,7 +208,6 @@ export class SlaEngine {
     at: Date,
   ): Promise<TimerPlan> {
     const id = randomUUID();
-    const s = clock.state;
     // One statement for the clock and its first holder (issue #17); the detention's foreign key
     // is checked at the end of the statement, once the clock row is there.
     const attente = this.enAttente(manager, 25);
@@ -232,17 +231,7 @@ export class SlaEngine {
         origin.politiqueVersion,
         origin.calendrierId,
         at,
-        s.etat,
-        s.cibleMinutes,
-        s.seuilPct,
-        s.consommeMinutes,
-        s.segmentDepuis,
-        s.echeance,
-        s.avertissementA,
-        s.generation,
-        s.depasseeA,
-        s.avertieA,
-        s.atteinteA,
+        ...stateParams(clock.state),
         holder.type,
         holder.id,
         ...attente.params,
@@ -261,7 +250,7 @@ export class SlaEngine {
         ...origin,
         demarreeA: at,
         version: 1,
-        ...fromState(s),
+        ...fromState(clock.state),
       });
       v.rows.push(row);
       v.ouvertes.set(id, [{ id: detention.id, depuis: at }]);
@@ -469,7 +458,6 @@ export class SlaEngine {
 
   private async save(manager: EntityManager, row: SlaHorlogeRow, clock: SlaClock, extra: { calendrierId?: string } = {}): Promise<void> {
     const changes = { ...fromState(clock.state), calendrierId: row.calendrierId, ...extra, version: row.version + 1 };
-    const s = clock.state;
     const attente = this.enAttente(manager, 15);
     // Raw SQL: what waits (the cursor's move, holdings closed) rides along as CTEs.
     await manager.query(
@@ -479,17 +467,7 @@ export class SlaEngine {
         WHERE id = $1`,
       [
         row.id,
-        s.etat,
-        s.cibleMinutes,
-        s.seuilPct,
-        s.consommeMinutes,
-        s.segmentDepuis,
-        s.echeance,
-        s.avertissementA,
-        s.generation,
-        s.depasseeA,
-        s.avertieA,
-        s.atteinteA,
+        ...stateParams(clock.state),
         changes.calendrierId,
         changes.version,
         ...attente.params,
@@ -514,6 +492,15 @@ export function toState(row: SlaHorlogeRow): ClockState {
     avertieA: row.avertieA,
     atteinteA: row.atteinteA,
   };
+}
+
+/**
+ * A clock's state as the parameters of the raw INSERT and UPDATE of sla_horloge, in this order:
+ * etat, cible_minutes, seuil_pct, consomme_minutes, segment_depuis, echeance, avertissement_a,
+ * generation, depassee_a, avertie_a, atteinte_a.
+ */
+function stateParams(s: ClockState): unknown[] {
+  return [s.etat, s.cibleMinutes, s.seuilPct, s.consommeMinutes, s.segmentDepuis, s.echeance, s.avertissementA, s.generation, s.depasseeA, s.avertieA, s.atteinteA];
 }
 
 export function fromState(s: ClockState): Partial<SlaHorlogeRow> {
