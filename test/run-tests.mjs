@@ -22,7 +22,8 @@ const SERIAL = ['--runInBand', '--selectProjects', 'unit', 'e2e'];
  * databases and take long (child processes, a generated volume), so that both groups end near
  * the same time (measured 2026-12-07: 756 s of other suites against 421 s of walks before; then,
  * with issue 14's suites, 735 s against 594 s, hence the query-plan and search suites, which
- * generate their volume in databases of their own).
+ * generate their volume in databases of their own; then, 2026-12-07 16:26, 893 s against 624 s,
+ * hence the three SLA suites that wait longest on timers, each on servers or a database of its own).
  */
 const BESIDE = [
   'test/web/',
@@ -36,6 +37,9 @@ const BESIDE = [
   'test/directory/historique-plans\\.e2e-spec',
   'test/knowledge/recherche\\.e2e-spec',
   'test/barometre/autonomie-plans\\.e2e-spec',
+  'test/sla/sla-question\\.e2e-spec',
+  'test/sla/sla-redis-outage\\.e2e-spec',
+  'test/sla/sla-postgres-outage\\.e2e-spec',
 ];
 
 /**
