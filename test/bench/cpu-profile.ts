@@ -59,3 +59,13 @@ export async function profileCpu(work: () => Promise<void>): Promise<CpuProfile>
     session.disconnect();
   }
 }
+
+/** Runs `requests` requests and prints this process's CPU and the wall time per request under `label`. */
+export async function cpuPerRequest(label: string, requests: number, work: () => Promise<void>): Promise<void> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  const wall = performance.now() - t0;
+  console.log(`${label.padEnd(28)} CPU ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms/req (user ${(used.user / 1000 / requests).toFixed(2)}), wall ${(wall / requests).toFixed(2)} ms/req`);
+}

@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import globalSetup from '../setup/global-setup';
 import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
-import { profileCpu, summarise } from './cpu-profile';
+import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
 
 /**
  * Where the API spends its CPU recording a question (issue #17), in-process as profile-reads.ts:
@@ -30,12 +30,7 @@ async function main(): Promise<void> {
     };
     console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await run(50); // warm-up: JIT, pools, caches
-    const cpu = process.cpuUsage();
-    const t0 = performance.now();
-    await run(N);
-    const used = process.cpuUsage(cpu);
-    const wall = performance.now() - t0;
-    console.log(`POST /questions  CPU ${((used.user + used.system) / 1000 / N).toFixed(2)} ms/req (user ${(used.user / 1000 / N).toFixed(2)}), wall ${(wall / N).toFixed(2)} ms/req`);
+    await cpuPerRequest('POST /questions', N, () => run(N));
     const profile = await profileCpu(() => run(N));
     console.log(`\nPOST /questions, ${N} requests:\n${summarise(profile, N)}`);
     console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import globalSetup from '../setup/global-setup';
 import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
-import { profileCpu, summarise } from './cpu-profile';
+import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
 
 /**
  * Where the API's reads spend their CPU (issue #17), in-process: the test database recreated as
@@ -48,12 +48,7 @@ async function main(): Promise<void> {
     console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     for (const [name, url, token, check] of reads) {
       await run(url, token, check, 30); // warm-up: JIT, pools, caches
-      const cpu = process.cpuUsage();
-      const t0 = performance.now();
-      await run(url, token, check, N);
-      const used = process.cpuUsage(cpu);
-      const wall = performance.now() - t0;
-      console.log(`${name.padEnd(28)} CPU ${((used.user + used.system) / 1000 / N).toFixed(2)} ms/req (user ${(used.user / 1000 / N).toFixed(2)}), wall ${(wall / N).toFixed(2)} ms/req`);
+      await cpuPerRequest(name, N, () => run(url, token, check, N));
     }
     const [profiled, url, token, check] = reads[Number(process.env.PROFILE_READ ?? 0)];
     const profile = await profileCpu(() => run(url, token, check, N));
