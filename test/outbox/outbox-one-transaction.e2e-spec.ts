@@ -51,8 +51,9 @@ class RecordingConsumer implements OutboxConsumer {
 }
 
 /**
- * The outbox worker delivers an event to all its consumers in one transaction, each consumer in
- * a savepoint with its claim: a failing consumer is rolled back alone and retried alone.
+ * The outbox worker delivers an event to all its consumers in one transaction, at once on the
+ * first attempt; after a failure, each consumer in a savepoint with its claim: a failing
+ * consumer is rolled back alone and retried alone.
  */
 describe('outbox delivery in one transaction per event (consumers in savepoints)', () => {
   let scratch: ScratchDatabase;
@@ -98,14 +99,35 @@ describe('outbox delivery in one transaction per event (consumers in savepoints)
     return id;
   }
 
+  /** The statements the processor's DataSource sends from now until `stop` (the consumers' included). */
+  function recordStatements(): { list: string[]; stop: () => void } {
+    const logger = scratch.dataSource.logger;
+    const original = logger.logQuery;
+    const list: string[] = [];
+    logger.logQuery = (query, parameters, runner) => {
+      list.push(query.replace(/\s+/g, ' ').trim());
+      return original.call(logger, query, parameters, runner);
+    };
+    return { list, stop: () => (logger.logQuery = original) };
+  }
+
   const job = async (id: string) => (await queue.getJob(outboxJobId(id)))!;
   const effects = (id: string) => scratch.ownerQuery<{ consumer: string; xact: string; at: Date }>(`SELECT consumer, xact, at FROM essai_effet WHERE event_id = $1 ORDER BY consumer`, [id]);
   const claims = (id: string) => scratch.ownerQuery<{ consumer: string; processed_at: Date }>(`SELECT consumer, processed_at FROM processed_event WHERE event_id = $1 ORDER BY consumer`, [id]);
   const processedAt = async (id: string) => (await scratch.ownerQuery<{ processed_at: Date | null }>(`SELECT processed_at FROM outbox WHERE id = $1`, [id]))[0].processed_at;
 
   it('commits every consumer, their claims and processed_at in one transaction, and runs the actions after that commit', async () => {
+    const statements = recordStatements();
     const id = await deliver(TYPE);
     await waitFor(async () => (await job(id)).isCompleted(), 'the job completed', { timeoutMs: 10_000 });
+    statements.stop();
+
+    // The first attempt pays no savepoint (ADR 0028): BEGIN, one statement reading the event,
+    // claiming it for the three consumers and marking it processed, their three writes, COMMIT.
+    const delivery = statements.list.filter((q) => !/^SELECT EXISTS/.test(q));
+    expect(delivery.filter((q) => /SAVEPOINT/.test(q))).toEqual([]);
+    expect(delivery).toHaveLength(6);
+    expect(delivery.filter((q) => /INSERT INTO essai_effet/.test(q))).toHaveLength(3);
 
     const rows = await effects(id);
     expect(rows.map((r) => r.consumer)).toEqual(['essai-a', 'essai-b', 'essai-c']);
@@ -125,8 +147,13 @@ describe('outbox delivery in one transaction per event (consumers in savepoints)
 
   it('rolls back a failing consumer alone: the others commit, the event stays unprocessed, and the retries run only the failing one', async () => {
     b.failing = true;
+    const statements = recordStatements();
     const id = await deliver(TYPE);
     await waitFor(async () => (await job(id)).attemptsMade >= 3, 'the job failed and retried twice', { timeoutMs: 10_000 });
+    statements.stop();
+    // The first attempt at once failed on b and was rolled back whole; the same attempt then ran each consumer in its savepoint.
+    expect(statements.list.filter((q) => /^ROLLBACK$/.test(q)).length).toBeGreaterThanOrEqual(1);
+    expect(statements.list.filter((q) => /^SAVEPOINT/.test(q)).length).toBeGreaterThanOrEqual(3);
 
     const failed = await job(id);
     expect(failed.failedReason).toContain('essai-b');
@@ -135,7 +162,9 @@ describe('outbox delivery in one transaction per event (consumers in savepoints)
     expect((await effects(id)).map((r) => r.consumer)).toEqual(['essai-a', 'essai-c']);
     expect((await claims(id)).map((r) => r.consumer)).toEqual(['essai-a', 'essai-c']);
     expect(await processedAt(id)).toBeNull();
-    expect([a.calls, c.calls]).toEqual([1, 1]);
+    // a ran twice in the first attempt (its run before b's failure was rolled back with it), c
+    // once (b threw before c's turn): each committed once, as effects and claims show above.
+    expect([a.calls, c.calls]).toEqual([2, 1]);
     expect(b.calls).toBeGreaterThanOrEqual(3);
     // The committed consumers' actions ran after that commit, the failing one's never.
     expect(a.seenAfterCommit).toEqual([{ effect: true, processed: false }]);
@@ -146,7 +175,7 @@ describe('outbox delivery in one transaction per event (consumers in savepoints)
     expect((await effects(id)).map((r) => r.consumer)).toEqual(['essai-a', 'essai-b', 'essai-c']);
     expect((await claims(id)).map((r) => r.consumer)).toEqual(['essai-a', 'essai-b', 'essai-c']);
     expect(await processedAt(id)).not.toBeNull();
-    expect([a.calls, c.calls]).toEqual([1, 1]);
+    expect([a.calls, c.calls]).toEqual([2, 1]);
     expect(b.seenAfterCommit).toEqual([{ effect: true, processed: true }]);
   });
 

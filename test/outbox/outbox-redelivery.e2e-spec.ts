@@ -105,4 +105,21 @@ describe('outbox redelivery', () => {
     expect(await relay.relayBatch()).toBe(0);
     expect(await queue.getJob(outboxJobId(fresh))).toBeDefined();
   });
+
+  it('drains a backlog batch by batch and stops at the first short batch, without an empty transaction to prove it', async () => {
+    const fresh = [];
+    for (let i = 0; i < 5; i++) fresh.push(await row(null, false));
+    const relay = new OutboxRelay(scratch.dataSource, queue, { pollMs: 1000, databaseUrl: scratch.url, batchSize: 2 });
+    const batches: number[] = [];
+    const relayBatch = relay.relayBatch.bind(relay);
+    relay.relayBatch = async () => {
+      const n = await relayBatch();
+      batches.push(n);
+      return n;
+    };
+    await relay.wake();
+    expect(batches).toEqual([2, 2, 1]);
+    for (const id of fresh) expect(await queue.getJob(outboxJobId(id))).toBeDefined();
+    expect((await scratch.dataSource.query(`SELECT count(*)::int n FROM outbox WHERE published_at IS NULL`))[0].n).toBe(0);
+  });
 });

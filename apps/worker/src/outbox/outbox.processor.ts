@@ -24,7 +24,9 @@ interface Delivery {
 /**
  * Delivers one outbox event to every consumer interested in its type, all in ONE transaction
  * (a consumer's transaction per event cost PostgreSQL a commit each, competing with the SLA
- * timer fires and the API). Each consumer runs in a savepoint with its idempotency key
+ * timer fires and the API). A job's first attempt runs them all without savepoints
+ * (`firstDelivery`, ADR 0028) and falls back to the following when one of them throws.
+ * Each consumer runs in a savepoint with its idempotency key
  * (consumer, event id): one that fails rolls back only its own work and claim, the others
  * commit, and the job fails afterwards so that BullMQ retries it; the retry finds the others'
  * claims and re-runs only the consumers that failed. A redelivered event is applied once.
@@ -58,8 +60,8 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
   }
 
   async process(job: Job<OutboxJob>): Promise<void> {
-    const { eventId } = job.data;
-    const delivery = await this.dataSource.transaction((manager) => this.deliver(eventId, manager));
+    const { eventId, type } = job.data;
+    const delivery = job.attemptsMade === 0 && type ? await this.firstDelivery(eventId, type) : await this.dataSource.transaction((manager) => this.deliver(eventId, manager));
     for (const { consumer, action } of delivery.afterCommit) {
       // Each consumer repairs a lost action itself (its reconciler); the others still run theirs.
       await action().catch((err) => this.logger.warn({ eventId, consumer, err: safeError(err) }, 'outbox consumer action after commit failed'));
@@ -67,7 +69,56 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
     if (delivery.failed.length > 0) throw new Error(`outbox consumers failed, retried: ${delivery.failed.join(', ')}`);
   }
 
-  /** In the caller's transaction: every interested consumer, then the event marked processed. */
+  /**
+   * A job's first attempt, all at once (ADR 0028): nearly every delivery succeeds, so it pays no
+   * savepoint. One statement reads the event, claims it for every interested consumer and marks
+   * it processed; the consumers then run one after the other in that transaction. Should one
+   * throw, everything is rolled back and the event delivered again at once the careful way
+   * (`deliver`: each consumer in its savepoint), where the others commit and the failing one is
+   * retried alone; a lone consumer's failure is final for this attempt as it is there.
+   * A consumer before the failing one thus runs twice, its first run rolled back: its work is
+   * transactional, and the live stream's XADD, which is not, is dropped by clients by event id.
+   */
+  private async firstDelivery(eventId: string, type: string): Promise<Delivery> {
+    const interested = this.consumers.filter((c) => c.handles(type));
+    try {
+      return await this.dataSource.transaction((manager) => this.deliverAtOnce(eventId, type, interested, manager));
+    } catch (err) {
+      if (!(err instanceof OutboxRowMismatch) && interested.length <= 1) throw err;
+      this.logger.debug({ eventId, type, err: safeError(err) }, 'outbox delivery at once failed; again with each consumer in its savepoint');
+      return this.dataSource.transaction((manager) => this.deliver(eventId, manager));
+    }
+  }
+
+  /** In the caller's transaction: the event read, claimed and marked processed in one statement, then its consumers. */
+  private async deliverAtOnce(eventId: string, type: string, interested: OutboxConsumer[], manager: EntityManager): Promise<Delivery> {
+    const delivery: Delivery = { afterCommit: [], failed: [] };
+    const [row]: Array<OutboxEvent & { claimed: string[] }> = await manager.query(
+      `WITH ev AS (SELECT id, type, aggregate_type, aggregate_id, payload FROM outbox WHERE id = $1),
+            done AS (UPDATE outbox SET processed_at = now() WHERE id = $1 AND type = $3 AND processed_at IS NULL),
+            claimed AS (
+              INSERT INTO processed_event (consumer, event_id) SELECT c, ev.id FROM unnest($2::varchar[]) AS c, ev WHERE ev.type = $3
+              ON CONFLICT DO NOTHING RETURNING consumer)
+       SELECT id AS "eventId", type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", payload, ARRAY(SELECT consumer FROM claimed) AS claimed FROM ev`,
+      [eventId, interested.map((c) => c.name), type],
+    );
+    if (!row) {
+      this.logger.warn({ eventId }, 'outbox row gone; nothing to deliver');
+      return delivery;
+    }
+    // The job names the row's type (the relay wrote both); were it ever not so, nothing was claimed or marked.
+    if (row.type !== type) throw new OutboxRowMismatch();
+    const { claimed, ...event } = row;
+    const mine = new Set(claimed);
+    for (const consumer of interested) {
+      if (!mine.has(consumer.name)) continue;
+      const action = await consumer.handle(event, manager);
+      if (action) delivery.afterCommit.push({ consumer: consumer.name, action });
+    }
+    return delivery;
+  }
+
+  /** In the caller's transaction: every interested consumer, each in a savepoint, then the event marked processed. */
   private async deliver(eventId: string, manager: EntityManager): Promise<Delivery> {
     const delivery: Delivery = { afterCommit: [], failed: [] };
     const [event]: OutboxEvent[] = await manager.query(
@@ -102,6 +153,9 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
     this.redisLog.failure(err, 'queue worker error');
   }
 }
+
+/** The job's event type is not its row's: delivered the careful way, which reads the type from the row. */
+class OutboxRowMismatch extends Error {}
 
 type Outcome<T> = { value: T } | { error: unknown };
 

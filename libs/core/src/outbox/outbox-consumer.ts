@@ -10,9 +10,11 @@ export interface OutboxEvent {
 
 /**
  * A consumer of outbox events. `handle` runs in the event's transaction, shared with the other
- * consumers of that event, inside a savepoint that also records (consumer, eventId) in
- * processed_event: a redelivered event is skipped, never applied twice, and a failure rolls back
- * this consumer's work alone (so `handle` must not commit, roll back or end the transaction).
+ * consumers of that event, where (consumer, eventId) is recorded in processed_event: a
+ * redelivered event is skipped, never applied twice. A failure rolls back this consumer's work
+ * alone in the end: on a job's first attempt the whole delivery is rolled back and run again
+ * with each consumer in a savepoint (ADR 0028), so `handle` may run twice, its first run rolled
+ * back, and must not commit, roll back or end the transaction.
  * It may return an action to run once that transaction has committed (e.g. arming timers for
  * rows that must exist first); a failure there is repaired by the consumer's own reconciler.
  */

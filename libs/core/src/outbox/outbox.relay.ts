@@ -7,6 +7,8 @@ import { DataSource, EntityManager } from 'typeorm';
 export const OUTBOX_CHANNEL = 'relais_outbox';
 /** Between two attempts to reopen a lost LISTEN connection. */
 const LISTEN_RETRY_MS = 1000;
+/** Rows one relay transaction claims. */
+const BATCH_SIZE = 200;
 /** Unprocessed rows the redelivery check looks at per pass (every ~10 s). */
 const REDELIVERY_PAGE = 1000;
 
@@ -129,9 +131,12 @@ export class OutboxRelay {
     }
     this.draining = (async () => {
       try {
+        const full = this.options.batchSize ?? BATCH_SIZE;
         do {
           this.wakeRequested = false;
-          while ((await this.relayBatch()) > 0) {
+          // A short batch took every row committed before it: no empty batch (a transaction) to
+          // prove it. A row committed since wakes the relay again (its NOTIFY, or the fire's wake).
+          while ((await this.relayBatch()) >= full) {
             /* keep draining */
           }
         } while (this.wakeRequested && this.running);
@@ -207,7 +212,7 @@ export class OutboxRelay {
 
   /** One batch: claim, enqueue, mark. Returns how many rows it moved. */
   async relayBatch(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 200;
+    const batchSize = this.options.batchSize ?? BATCH_SIZE;
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, type, aggregate_type, aggregate_id FROM outbox

@@ -72,7 +72,7 @@ export class RecordQuestionHandler implements ICommandHandler<RecordQuestionComm
           auteurOf(ctx),
         );
         await this.repository.insert(manager, question, input.usager);
-        return { aggregate: question, status: 201, body: (await this.views.read(manager, ctx, question.id, input.usager))! };
+        return { aggregate: question, status: 201, body: (await this.views.read(manager, ctx, question.id, { usager: input.usager }))! };
       },
       (question) => this.publisher.mergeObjectContext(question).commit(),
     );

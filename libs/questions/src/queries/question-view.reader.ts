@@ -128,14 +128,17 @@ export class QuestionViewReader {
   }
 
   /**
-   * One question; null when it does not exist for the caller. `usager`: its data when the caller
-   * has it in hand (it has just recorded the question), shown as read back, one statement less.
+   * One question; null when it does not exist for the caller. `justRecorded`: the question was
+   * inserted in the caller's transaction, with this usager. Two statements less: the usager is
+   * shown as it would read back, and there are no clocks to read (the SLA consumer starts them
+   * from the outbox event, after that transaction commits).
    */
-  async read(db: EntityManager | DataSource, ctx: AuthContext, id: string, usager?: NonNullable<QuestionView['usager']>): Promise<QuestionView | null> {
+  async read(db: EntityManager | DataSource, ctx: AuthContext, id: string, justRecorded?: { usager: NonNullable<QuestionView['usager']> }): Promise<QuestionView | null> {
     const readable = await this.readableRow(db, ctx, id);
     if (!readable) return null;
     const { row, scope } = readable;
-    const [view] = await this.views(db, [row]);
+    const view = justRecorded ? toQuestionView(row) : (await this.views(db, [row]))[0];
+    const usager = justRecorded?.usager;
     view.lectureSeule = enLectureSeule(ctx, scope);
     view.actions = QUESTION_ACTIONS.filter((action) => nextStatut(view.statut, action) && canAct(ctx, scope, action));
     view.lienSuiviPossible = canGiveLienSuivi(ctx, scope) && suiviValide(row.closed_at ? new Date(row.closed_at) : null, this.config.SUIVI_VALIDITE_MOIS, this.clock.now());
