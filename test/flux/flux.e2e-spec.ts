@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fluxStreamKey } from '@app/notifications';
 import { compareStreamIds } from '../../apps/api/src/flux/stream-id';
+import { briefComplet, commandeFixture } from '../commandes/fixtures';
 import { EMAILS } from '../questions/fixtures';
 import { SlaFixture } from '../sla/sla-fixture';
 import { API_MAIN, buildIfStale, freePort, spawnNode, waitForHttp } from '../ops/spawned';
@@ -132,6 +133,21 @@ describe('live stream GET /api/v1/flux (server-sent events)', () => {
     expect(referentDef.of('fil')).toEqual([]);
     // Events say what to refetch, never what a note said.
     expect(JSON.stringify(carcassonne.events)).not.toMatch(/secrète|Précision/);
+  });
+
+  it('a commande’s events reach the Maison it is sent to and its contacts, no other Maison', async () => {
+    const ids = await commandeFixture(f.scratch.dataSource);
+    const echeance = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const draft = await post('cabinet', '/commandes', briefComplet(ids, { maisonIds: [ids.carcassonne], echeance }));
+    const issued = await post('cabinet', `/commandes/${draft.id}/emettre`);
+    // Carcassonne (the Maison it is sent to) and the DEF référent (a contact of its brief) receive it.
+    await carcassonne.waitFor(() => filOf(carcassonne, issued.id).length > 0, 'the commande at Carcassonne');
+    await referentDef.waitFor(() => filOf(referentDef, issued.id).length > 0, 'the commande at its contact');
+    expect(filOf(carcassonne, issued.id)[0]).toMatchObject({ ticketType: 'commande', reference: issued.reference });
+    const end = await streamEnd();
+    for (const client of [perpignan, referent]) await caughtUp(client, end);
+    expect(filOf(perpignan, issued.id)).toEqual([]);
+    expect(filOf(referent, issued.id)).toEqual([]);
   });
 
   it('a client that comes back with Last-Event-ID receives what it missed, then what follows; an id the stream no longer holds, or a forged one, gets resync', async () => {
