@@ -52,9 +52,13 @@ import { testRedisUrl } from '../setup/test-env';
  *    load left. Then pgbench runs each scenario's script, same clients, same duration, with the
  *    cluster's processes stopped (SIGSTOP): otherwise the worker, woken by the script's NOTIFYs,
  *    would relay and process the script's events a second time.
+ *    Where the time goes: the CPU each part used per request (cycle), from /proc — the two APIs,
+ *    the worker, PostgreSQL's processes, Redis, this process (the load client) — over the phase
+ *    and its drain, beside what PostgreSQL and pgbench used per run of the script.
  * 3. Fixed rates: BENCH_RATE (100,300: each in turn) req/s for BENCH_RATE_SECONDS (60) of a mix of 80 % reads and
  *    20 % writes, open loop (a request leaves on schedule whether or not the previous ones have
- *    answered), latency per endpoint; RSS of every process before and after.
+ *    answered), latency per endpoint, the cores each part kept busy; RSS of every process
+ *    before and after.
  * Prints tables; asserts only that no request failed. Figures for docs/benchmarks.md.
  */
 /** The part of autocannon 9's result this benchmark reads (the package ships no types). */
@@ -128,6 +132,8 @@ describe('load: Relais against pgbench running its statements', () => {
   }, 300_000);
 
   afterAll(async () => {
+    samplers?.postgres.stop();
+    samplers?.redis.stop();
     await cluster?.stop();
     await scratch?.ownerQuery(`ALTER DATABASE "${new URL(scratch.url).pathname.slice(1)}" RESET log_statement`).catch(() => undefined);
     await redis?.flushdb();
@@ -150,7 +156,9 @@ describe('load: Relais against pgbench running its statements', () => {
       const client = new Client([base]);
       // Warm-up: every route compiled, every cache filled, as in steady state.
       for (let i = 0; i < 3; i++) await fullCycle(client, tokens, eceau);
-      await escalatedQuestion(client, tokens, eceau);
+      // The référent's queue as the measured cluster reads it: QUEUE_SIZE escalated questions, here
+      // before the capture (a queue of one, captured, made pgbench's reference 50 rows lighter).
+      for (let i = 0; i < QUEUE_SIZE; i++) await escalatedQuestion(client, tokens, eceau);
       const closed = await fullCycle(client, tokens, eceau);
       await client.get('/api/v1/file-referent', tokens.referent);
       await client.get(`/api/v1/questions/${closed}/fil`, tokens.agent);
@@ -195,14 +203,15 @@ describe('load: Relais against pgbench running its statements', () => {
     const tokens = await login(bases[0]);
     const client = new Client(bases);
     const rss: Array<Record<string, number>> = [rssOf(cluster)];
-    // The queue's content and the timeline read: 50 escalated questions and one closed question.
-    for (let i = 0; i < QUEUE_SIZE; i++) await escalatedQuestion(client, tokens, eceau);
+    // The timeline read's closed question (the queue's QUEUE_SIZE escalated questions were made before the capture).
     const closed = await fullCycle(client, tokens, eceau);
 
     const rows: string[] = [];
+    const cpuRows: string[] = [];
     const failures: string[] = [];
     for (const s of SCENARIOS) {
       const before = load();
+      const cpuBefore = cpuOf(cluster);
       const relais = await saturate(bases, s.id, tokens, eceau, closed);
       const relaisPerS = relais.requests / relais.seconds / s.requests;
       // The worker's backlog, drained before pgbench runs: the machine then runs pgbench alone.
@@ -210,7 +219,14 @@ describe('load: Relais against pgbench running its statements', () => {
       await settle(scratch, dbName, 600_000);
       const drain = (performance.now() - drainStarted) / 1000;
       const withDrainPerS = relais.requests / (relais.seconds + drain) / s.requests;
+      // CPU per request (cycle), the drain included: what each part of the system costs.
+      const used = cpuUsed(cpuBefore, cpuOf(cluster));
+      const runs = relais.requests / s.requests;
       const pg = await paused(cluster, () => pgbench(scratch.url, scripts[s.id]!.path));
+      const perRun = (seconds: number, n: number) => ((1000 * seconds) / n).toFixed(2);
+      cpuRows.push(
+        `| ${s.id} | ${CPU_PARTS.map((k) => perRun(used[k], runs)).join(' | ')} | **${perRun(cpuTotal(used), runs)}** | ${perRun(pg.cpu.postgres, pg.tps * SECONDS)} | ${perRun(pg.cpu.pgbench, pg.tps * SECONDS)} | **${perRun(pg.cpu.postgres + pg.cpu.pgbench, pg.tps * SECONDS)}** | ${(cpuTotal(used) / (relais.seconds + drain)).toFixed(2)} |`,
+      );
       const after = load();
       if (relais.errors) failures.push(`${s.id}: ${relais.errors} failed requests (${JSON.stringify(relais.detail)})`);
       if (pg.failed) failures.push(`${s.id}: pgbench failed: ${pg.output}`);
@@ -229,17 +245,30 @@ describe('load: Relais against pgbench running its statements', () => {
       ...rows,
     ].join('\n');
     console.log(saturation);
+    const cpuTable = [
+      'CPU per request (cycle), ms, from /proc (user + system), the saturation phase and the worker\'s drain after it; pgbench: PostgreSQL\'s and pgbench\'s own per script run.',
+      '',
+      `| scenario | ${CPU_PARTS.join(' | ')} | Relais, all | pgbench: PostgreSQL | pgbench itself | pgbench, all | cores busy (Relais phase) |`,
+      `|---|${CPU_PARTS.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|`,
+      ...cpuRows,
+    ].join('\n');
+    console.log(cpuTable);
 
     // 3. Fixed rates, each after the worker drained what the previous phase left.
     for (const rate of RATES) {
       await settle(scratch, dbName, 600_000);
       rss.push(rssOf(cluster));
       const before = load();
+      const cpuBefore = cpuOf(cluster);
+      const started = performance.now();
       const result = await fixedRate(client, tokens, eceau, closed, rate);
+      const used = cpuUsed(cpuBefore, cpuOf(cluster));
+      const wall = (performance.now() - started) / 1000;
       rss.push(rssOf(cluster));
       console.log(
         [
           `Fixed rate: ${rate} req/s for ${RATE_SECONDS} s, open loop, 80 % reads / 20 % writes; load average ${before} → ${load()}; ${result.late} requests left > 10 ms after their schedule (client late).`,
+          `Cores busy over the phase (${wall.toFixed(0)} s, of 2): ${CPU_PARTS.map((k) => `${k} ${(used[k] / wall).toFixed(2)}`).join(', ')}; all ${(cpuTotal(used) / wall).toFixed(2)}; ${((1000 * cpuTotal(used)) / (rate * RATE_SECONDS)).toFixed(1)} ms of CPU per request scheduled.`,
           '',
           '| endpoint | kind | requests | errors | p50 | p95 | p99 | max |',
           '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -591,16 +620,26 @@ async function paused<T>(cluster: Cluster, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function pgbench(url: string, script: string): Promise<{ tps: number; failed: boolean; output: string }> {
+/**
+ * pgbench running `script`; with the CPU seconds PostgreSQL used meanwhile and pgbench's own
+ * (read from /proc every 250 ms while it runs: the last quarter second is not counted).
+ */
+async function pgbench(url: string, script: string): Promise<{ tps: number; failed: boolean; output: string; cpu: { postgres: number; pgbench: number } }> {
+  const postgres = new CommandCpu('postgres');
   return new Promise((resolve) => {
     const child = spawn(PGBENCH, ['-n', '-M', 'simple', '-f', script, '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS), url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let own = 0;
+    const sampler = setInterval(() => (own = Math.max(own, cpuSeconds(child.pid))), 250);
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('exit', (code) => {
+      clearInterval(sampler);
       const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? 0);
       const failed = code !== 0 || /aborted|error/i.test(output.replace(/number of failed transactions: 0 /, ''));
-      resolve({ tps, failed, output });
+      const cpu = { postgres: postgres.now(), pgbench: own };
+      postgres.stop();
+      resolve({ tps, failed, output, cpu });
     });
   });
 }
@@ -734,3 +773,93 @@ function rssOf(cluster: Cluster): Record<string, number> {
   const kb = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
   return Object.fromEntries([...cluster.apis.map((a, i) => [`API ${i + 1}`, kb(a.child.pid)]), ...cluster.workers.map((w, i) => [`worker ${i + 1}`, kb(w.child.pid)])]);
 }
+
+/** CPU seconds a process used so far (user + system): /proc's utime and stime, at 100 ticks a second; 0 once it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds used by every process whose command is `name` (PostgreSQL's backends,
+ * redis-server) since `start`, sampled from /proc every 500 ms. Summing the live processes at
+ * two instants would lose the backends that exit between them (a pool closing idle
+ * connections, pgbench's clients at its end); the sampler keeps each process's last reading,
+ * so an exiting process loses at most its last half second, and one born meanwhile counts from
+ * zero. Each process's command is read once (the sampler runs beside the load: it stays cheap).
+ */
+class CommandCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private readonly others = new Set<number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly name: string) {
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 500);
+  }
+
+  private sample(initial: boolean): void {
+    for (const p of readdirSync('/proc')) {
+      const pid = Number(p);
+      if (!Number.isInteger(pid) || this.others.has(pid)) continue;
+      if (!this.last.has(pid)) {
+        try {
+          if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() !== this.name) {
+            this.others.add(pid);
+            continue;
+          }
+        } catch {
+          continue; // gone between the listing and the read
+        }
+      }
+      const cpu = cpuSeconds(pid);
+      if (cpu === 0 && this.last.has(pid)) continue; // exited: keep its last reading
+      if (!this.first.has(pid)) this.first.set(pid, initial ? cpu : 0);
+      this.last.set(pid, cpu);
+    }
+  }
+
+  /** CPU seconds since the start, all processes together. */
+  now(): number {
+    this.sample(false);
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.first.get(pid) ?? 0);
+    return total;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+const CPU_PARTS = ['APIs', 'worker', 'PostgreSQL', 'Redis', 'load client'] as const;
+type CpuParts = Record<(typeof CPU_PARTS)[number], number>;
+
+/** PostgreSQL's and Redis's samplers, started once (the first reading of a part counts from its start). */
+let samplers: { postgres: CommandCpu; redis: CommandCpu } | null = null;
+
+/** CPU seconds used so far by each part of the system under test (the load client is this process). */
+function cpuOf(cluster: Cluster): CpuParts {
+  samplers ??= { postgres: new CommandCpu('postgres'), redis: new CommandCpu('redis-server') };
+  const own = process.cpuUsage();
+  return {
+    APIs: cluster.apis.reduce((s, a) => s + cpuSeconds(a.child.pid), 0),
+    worker: cluster.workers.reduce((s, w) => s + cpuSeconds(w.child.pid), 0),
+    PostgreSQL: samplers.postgres.now(),
+    Redis: samplers.redis.now(),
+    'load client': (own.user + own.system) / 1e6,
+  };
+}
+
+/** CPU seconds each part used between two readings. */
+function cpuUsed(from: CpuParts, to: CpuParts): CpuParts {
+  return Object.fromEntries(CPU_PARTS.map((k) => [k, to[k] - from[k]])) as CpuParts;
+}
+
+const cpuTotal = (used: CpuParts) => CPU_PARTS.reduce((s, k) => s + used[k], 0);

@@ -21,7 +21,7 @@ import { insertClocks } from './bench-clocks';
  * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores).
  * On Redis each scenario first runs the reference, bare BullMQ (BENCH_BARE=0 skips it), so that
  * the p99 ÷ bare ratio (issue #17's target: under 2) comes from one run on one machine load.
- * BENCH_TRACE=<file> adds a probe to the worker (stalls, GC) and writes the late fires;
+ * BENCH_TRACE=<file> adds a probe to the worker (stalls, GC, job → processor delay) and writes the late fires;
  * BENCH_GRACE_MS, how long after the last due time the run waits (a partial row on timeout).
  * BENCH_BACKEND=postgres runs the same with FILES_ATTENTE=postgres (ADR 0022): no Redis, the
  * timers are rows of `sla_minuterie` fired by the worker's poller, and the "flush" deletes the
@@ -42,7 +42,7 @@ const REDIS_PORT = Number(process.env.BENCH_REDIS_PORT ?? 6391);
 /** BENCH_BARE=0 skips the bare BullMQ reference (on by default on Redis). */
 const BARE = !ON_POSTGRES && process.env.BENCH_BARE !== '0';
 /**
- * BENCH_TRACE=<file>: the worker runs with a probe (event-loop stalls, GC pauses) and the late
+ * BENCH_TRACE=<file>: the worker runs with a probe (event-loop stalls, GC pauses, job → processor delay) and the late
  * fires are written with it to <file>.json, to see where the tail goes.
  */
 const TRACE = process.env.BENCH_TRACE;
@@ -224,7 +224,9 @@ async function runBare(hz: number, clockCount: number): Promise<Row> {
 
 /**
  * BENCH_TRACE's probe, preloaded into the worker (`--require`): event-loop stalls (a 5 ms timer
- * that came more than 25 ms late) and GC pauses over 5 ms, written at exit.
+ * that came more than 25 ms late), GC pauses over 5 ms, and how long each timer job took from
+ * Redis moving it to active to reaching the processor (the worker's event loop's share of the
+ * lateness), written at exit.
  */
 const PROBE = `
 const { PerformanceObserver, performance } = require('node:perf_hooks');
@@ -236,7 +238,16 @@ setInterval(() => { const now = Date.now(); if (now - last > 30) stalls.push([la
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (e.duration > 5) gcs.push([Math.round(performance.timeOrigin + e.startTime), Math.round(e.duration), e.detail && e.detail.kind]);
 }).observe({ entryTypes: ['gc'] });
-process.on('exit', () => writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ stalls, gcs })));
+// Each timer job: [when Redis moved it to active, how long after that it reached the processor]
+// (the job no longer says when it was due once promoted: the timeline's lateness has that).
+const picks = [];
+const { Worker } = require(require.resolve('bullmq', { paths: [process.cwd()] }));
+const callProcessJob = Worker.prototype.callProcessJob;
+Worker.prototype.callProcessJob = function (job, ...rest) {
+  if (this.name === 'sla-timers' && job.attemptsMade === 0 && job.processedOn) picks.push([job.processedOn, Date.now() - job.processedOn]);
+  return callProcessJob.call(this, job, ...rest);
+};
+process.on('exit', () => writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ stalls, gcs, picks })));
 `;
 
 async function runOne(hz: number, clockCount: number): Promise<Row> {
