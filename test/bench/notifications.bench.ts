@@ -77,7 +77,14 @@ describe('notifications benchmark', () => {
       worker = spawn(process.execPath, ['dist/apps/worker/apps/worker/src/main.js'], {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          ...env,
+          // 8 turns the outbox worker's yielding to fires off (FirePressure), to measure what it costs the notifications.
+          ...(process.env.OUTBOX_CONCURRENCY_DURING_FIRES ? { OUTBOX_CONCURRENCY_DURING_FIRES: process.env.OUTBOX_CONCURRENCY_DURING_FIRES } : {}),
+        },
       });
       api = await TestApi.start({ config: env });
       await new Promise((r) => setTimeout(r, 3000)); // the worker's boot
