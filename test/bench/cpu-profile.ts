@@ -1,5 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
+import globalSetup from '../setup/global-setup';
+import { TestApi } from '../setup/e2e-app';
 
 /** The bench profilers' shared tools (profile-reads, profile-create): a CPU profile and its summary. */
 interface ProfileNode {
@@ -68,4 +71,38 @@ export async function cpuPerRequest(label: string, requests: number, work: () =>
   const used = process.cpuUsage(cpu);
   const wall = performance.now() - t0;
   console.log(`${label.padEnd(28)} CPU ${((used.user + used.system) / 1000 / requests).toFixed(2)} ms/req (user ${(used.user / 1000 / requests).toFixed(2)}), wall ${(wall / requests).toFixed(2)} ms/req`);
+}
+
+/** The 1, 5 and 15 minute load averages, for the profilers' start and end lines. */
+export function loadAverage(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
+}
+
+/** A CPU profile of `work` (`requests` requests), summarised under `label`. */
+export async function printProfile(label: string, requests: number, work: () => Promise<void>): Promise<void> {
+  const profile = await profileCpu(work);
+  console.log(`\n${label}, ${requests} requests:\n${summarise(profile, requests)}`);
+}
+
+/**
+ * Runs a profiler script: the test database recreated as for the e2e suites, the API booted as
+ * they do, `work` on it, the load average at the end; the process exits 0, or 1 with the error.
+ */
+export function profileWithApi(work: (api: TestApi) => Promise<void>): void {
+  (async () => {
+    await globalSetup();
+    const api = await TestApi.start();
+    try {
+      await work(api);
+      console.log(`load average at end: ${loadAverage()}`);
+    } finally {
+      await api.close();
+    }
+  })().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -1,9 +1,6 @@
 import '../setup/register-aliases';
-import { loadavg } from 'node:os';
-import globalSetup from '../setup/global-setup';
-import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
-import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
+import { cpuPerRequest, loadAverage, printProfile, profileWithApi } from './cpu-profile';
 
 /**
  * Where the API spends its CPU recording a question (issue #17), in-process as profile-reads.ts:
@@ -15,34 +12,18 @@ import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
  */
 const N = Number(process.env.PROFILE_REQUESTS ?? 100);
 
-async function main(): Promise<void> {
-  await globalSetup();
-  const api = await TestApi.start();
-  try {
-    const agent = await api.login(EMAILS.agentCarcassonne);
-    const eceau = (await api.get('/api/v1/dispositifs?q=eau', { token: agent })).body.items.find((d: { nom: string }) => /Ec'Eau Tourisme/.test(d.nom));
-    let n = 0;
-    const run = async (times: number) => {
-      for (let i = 0; i < times; i++) {
-        const res = await api.post('/api/v1/questions', questionBody({ objet: `Question ${++n}`, dispositifId: eceau.id }), { token: agent });
-        if (res.status !== 201 || res.body.statut !== 'recue') throw new Error(`POST /questions → ${res.status} ${res.text.slice(0, 200)}`);
-      }
-    };
-    console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    await run(50); // warm-up: JIT, pools, caches
-    await cpuPerRequest('POST /questions', N, () => run(N));
-    const profile = await profileCpu(() => run(N));
-    console.log(`\nPOST /questions, ${N} requests:\n${summarise(profile, N)}`);
-    console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  } finally {
-    await api.close();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+profileWithApi(async (api) => {
+  const agent = await api.login(EMAILS.agentCarcassonne);
+  const eceau = (await api.get('/api/v1/dispositifs?q=eau', { token: agent })).body.items.find((d: { nom: string }) => /Ec'Eau Tourisme/.test(d.nom));
+  let n = 0;
+  const run = async (times: number) => {
+    for (let i = 0; i < times; i++) {
+      const res = await api.post('/api/v1/questions', questionBody({ objet: `Question ${++n}`, dispositifId: eceau.id }), { token: agent });
+      if (res.status !== 201 || res.body.statut !== 'recue') throw new Error(`POST /questions → ${res.status} ${res.text.slice(0, 200)}`);
+    }
+  };
+  console.log(`load average at start: ${loadAverage()}`);
+  await run(50); // warm-up: JIT, pools, caches
+  await cpuPerRequest('POST /questions', N, () => run(N));
+  await printProfile('POST /questions', N, () => run(N));
+});

@@ -1,9 +1,6 @@
 import '../setup/register-aliases';
-import { loadavg } from 'node:os';
-import globalSetup from '../setup/global-setup';
-import { TestApi } from '../setup/e2e-app';
 import { EMAILS, questionBody } from '../questions/fixtures';
-import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
+import { cpuPerRequest, loadAverage, printProfile, profileWithApi } from './cpu-profile';
 
 /**
  * Where the API's reads spend their CPU (issue #17), in-process: the test database recreated as
@@ -18,51 +15,35 @@ import { cpuPerRequest, profileCpu, summarise } from './cpu-profile';
 const N = Number(process.env.PROFILE_REQUESTS ?? 100);
 const QUESTIONS = 50;
 
-async function main(): Promise<void> {
-  await globalSetup();
-  const api = await TestApi.start();
-  try {
-    const agent = await api.login(EMAILS.agentCarcassonne);
-    const referent = await api.login(EMAILS.referentTourisme);
-    const eceau = (await api.get('/api/v1/dispositifs?q=eau', { token: agent })).body.items.find((d: { nom: string }) => /Ec'Eau Tourisme/.test(d.nom));
-    let id = '';
-    for (let i = 1; i <= QUESTIONS; i++) {
-      const created = await api.post('/api/v1/questions', questionBody({ objet: `Question ${i}`, dispositifId: eceau.id }), { token: agent });
-      if (created.status !== 201) throw new Error(`POST /questions → ${created.status} ${created.text}`);
-      id = created.body.id;
-      const escalated = await api.post(`/api/v1/questions/${id}/escalader`, {}, { token: agent });
-      if (escalated.status !== 200) throw new Error(`escalader → ${escalated.status} ${escalated.text}`);
-    }
-    const reads: Array<[string, string, string, (body: any) => boolean]> = [
-      ['GET /file-referent (50)', '/api/v1/file-referent?limit=50', referent, (b) => b.items.length === QUESTIONS],
-      ['GET /questions (agent, 50)', '/api/v1/questions?limit=50', agent, (b) => b.items.length === QUESTIONS],
-      ['GET /questions/{id}', `/api/v1/questions/${id}`, referent, (b) => b.id === id],
-      ['GET /questions/{id}/fil', `/api/v1/questions/${id}/fil`, referent, (b) => Array.isArray(b) && b.length > 0],
-    ];
-    const run = async (url: string, token: string, check: (body: any) => boolean, times: number) => {
-      for (let i = 0; i < times; i++) {
-        const res = await api.get(url, { token });
-        if (res.status !== 200 || !check(res.body)) throw new Error(`${url} → ${res.status} ${res.text.slice(0, 200)}`);
-      }
-    };
-    console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    for (const [name, url, token, check] of reads) {
-      await run(url, token, check, 30); // warm-up: JIT, pools, caches
-      await cpuPerRequest(name, N, () => run(url, token, check, N));
-    }
-    const [profiled, url, token, check] = reads[Number(process.env.PROFILE_READ ?? 0)];
-    const profile = await profileCpu(() => run(url, token, check, N));
-    console.log(`\n${profiled}, ${N} requests:\n${summarise(profile, N)}`);
-    console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  } finally {
-    await api.close();
+profileWithApi(async (api) => {
+  const agent = await api.login(EMAILS.agentCarcassonne);
+  const referent = await api.login(EMAILS.referentTourisme);
+  const eceau = (await api.get('/api/v1/dispositifs?q=eau', { token: agent })).body.items.find((d: { nom: string }) => /Ec'Eau Tourisme/.test(d.nom));
+  let id = '';
+  for (let i = 1; i <= QUESTIONS; i++) {
+    const created = await api.post('/api/v1/questions', questionBody({ objet: `Question ${i}`, dispositifId: eceau.id }), { token: agent });
+    if (created.status !== 201) throw new Error(`POST /questions → ${created.status} ${created.text}`);
+    id = created.body.id;
+    const escalated = await api.post(`/api/v1/questions/${id}/escalader`, {}, { token: agent });
+    if (escalated.status !== 200) throw new Error(`escalader → ${escalated.status} ${escalated.text}`);
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+  const reads: Array<[string, string, string, (body: any) => boolean]> = [
+    ['GET /file-referent (50)', '/api/v1/file-referent?limit=50', referent, (b) => b.items.length === QUESTIONS],
+    ['GET /questions (agent, 50)', '/api/v1/questions?limit=50', agent, (b) => b.items.length === QUESTIONS],
+    ['GET /questions/{id}', `/api/v1/questions/${id}`, referent, (b) => b.id === id],
+    ['GET /questions/{id}/fil', `/api/v1/questions/${id}/fil`, referent, (b) => Array.isArray(b) && b.length > 0],
+  ];
+  const run = async (url: string, token: string, check: (body: any) => boolean, times: number) => {
+    for (let i = 0; i < times; i++) {
+      const res = await api.get(url, { token });
+      if (res.status !== 200 || !check(res.body)) throw new Error(`${url} → ${res.status} ${res.text.slice(0, 200)}`);
+    }
+  };
+  console.log(`load average at start: ${loadAverage()}`);
+  for (const [name, url, token, check] of reads) {
+    await run(url, token, check, 30); // warm-up: JIT, pools, caches
+    await cpuPerRequest(name, N, () => run(url, token, check, N));
+  }
+  const [profiled, url, token, check] = reads[Number(process.env.PROFILE_READ ?? 0)];
+  await printProfile(profiled, N, () => run(url, token, check, N));
+});
