@@ -625,21 +625,20 @@ async function paused<T>(cluster: Cluster, run: () => Promise<T>): Promise<T> {
  * (read from /proc every 250 ms while it runs: the last quarter second is not counted).
  */
 async function pgbench(url: string, script: string): Promise<{ tps: number; failed: boolean; output: string; cpu: { postgres: number; pgbench: number } }> {
-  const postgres = new CommandCpu('postgres');
+  const postgres = cpuSamplers().postgres;
+  const postgresBefore = postgres.now();
+  const own = new CommandCpu('pgbench', 250);
   return new Promise((resolve) => {
     const child = spawn(PGBENCH, ['-n', '-M', 'simple', '-f', script, '-c', String(CONCURRENCY), '-j', '2', '-T', String(SECONDS), url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let own = 0;
-    const sampler = setInterval(() => (own = Math.max(own, cpuSeconds(child.pid))), 250);
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('exit', (code) => {
-      clearInterval(sampler);
+      const pgbenchCpu = own.now();
+      own.stop();
       const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? 0);
       const failed = code !== 0 || /aborted|error/i.test(output.replace(/number of failed transactions: 0 /, ''));
-      const cpu = { postgres: postgres.now(), pgbench: own };
-      postgres.stop();
-      resolve({ tps, failed, output, cpu });
+      resolve({ tps, failed, output, cpu: { postgres: postgres.now() - postgresBefore, pgbench: pgbenchCpu } });
     });
   });
 }
@@ -787,11 +786,11 @@ function cpuSeconds(pid: number | undefined): number {
 
 /**
  * CPU seconds used by every process whose command is `name` (PostgreSQL's backends,
- * redis-server) since `start`, sampled from /proc every 500 ms. Summing the live processes at
- * two instants would lose the backends that exit between them (a pool closing idle
- * connections, pgbench's clients at its end); the sampler keeps each process's last reading,
- * so an exiting process loses at most its last half second, and one born meanwhile counts from
- * zero. Each process's command is read once (the sampler runs beside the load: it stays cheap).
+ * redis-server, pgbench) since the sampler started, read from /proc every `periodMs` (500 ms).
+ * Summing the live processes at two instants would lose the backends that exit between them (a
+ * pool closing idle connections, pgbench's clients at its end); the sampler keeps each
+ * process's last reading, so an exiting process loses at most its last period, and one born
+ * meanwhile counts from zero. Each process's command is read once (the sampler runs beside the load: it stays cheap).
  */
 class CommandCpu {
   private readonly first = new Map<number, number>();
@@ -799,9 +798,12 @@ class CommandCpu {
   private readonly others = new Set<number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly name: string) {
+  constructor(
+    private readonly name: string,
+    periodMs = 500,
+  ) {
     this.sample(true);
-    this.timer = setInterval(() => this.sample(false), 500);
+    this.timer = setInterval(() => this.sample(false), periodMs);
   }
 
   private sample(initial: boolean): void {
@@ -841,18 +843,23 @@ class CommandCpu {
 const CPU_PARTS = ['APIs', 'worker', 'PostgreSQL', 'Redis', 'load client'] as const;
 type CpuParts = Record<(typeof CPU_PARTS)[number], number>;
 
-/** PostgreSQL's and Redis's samplers, started once (the first reading of a part counts from its start). */
+/** PostgreSQL's and Redis's samplers, started once for the whole benchmark (readings are differences). */
 let samplers: { postgres: CommandCpu; redis: CommandCpu } | null = null;
+
+function cpuSamplers(): { postgres: CommandCpu; redis: CommandCpu } {
+  samplers ??= { postgres: new CommandCpu('postgres'), redis: new CommandCpu('redis-server') };
+  return samplers;
+}
 
 /** CPU seconds used so far by each part of the system under test (the load client is this process). */
 function cpuOf(cluster: Cluster): CpuParts {
-  samplers ??= { postgres: new CommandCpu('postgres'), redis: new CommandCpu('redis-server') };
+  const { postgres, redis } = cpuSamplers();
   const own = process.cpuUsage();
   return {
     APIs: cluster.apis.reduce((s, a) => s + cpuSeconds(a.child.pid), 0),
     worker: cluster.workers.reduce((s, w) => s + cpuSeconds(w.child.pid), 0),
-    PostgreSQL: samplers.postgres.now(),
-    Redis: samplers.redis.now(),
+    PostgreSQL: postgres.now(),
+    Redis: redis.now(),
     'load client': (own.user + own.system) / 1e6,
   };
 }
