@@ -67,6 +67,17 @@ export class AppConfig {
   @Max(200)
   DATABASE_POOL_MAX = 10;
 
+  /**
+   * Named prepared statements kept per PostgreSQL connection (parsed and planned once, ADR 0029);
+   * 0 turns them off, behind a pooler in transaction mode that does not track them (PgBouncer
+   * before 1.21).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DATABASE_STATEMENT_CACHE = 500;
+
   @IsConnectionUrl(['redis:', 'rediss:'])
   REDIS_URL = 'redis://127.0.0.1:6379';
 

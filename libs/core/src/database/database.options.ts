@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { SafeTypeOrmLogger } from '../logging/typeorm-logger';
 import { MIGRATIONS } from './migrations';
+import { preparingClient } from './prepared-statements';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** Where dataSourceOptions puts the timeline's keys on a DataSource's options. */
@@ -28,7 +29,8 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
     uuidExtension: 'pgcrypto',
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: 'relais',
-    extra: { max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 5000 },
+    // Parameterised statements as named prepared statements (ADR 0029).
+    extra: poolOptions(config, config.DATABASE_STATEMENT_CACHE),
     // Failed statements are logged without their parameters (personal data): see SafeTypeOrmLogger.
     logging: ['error', 'warn'],
     logger: new SafeTypeOrmLogger(),
@@ -37,5 +39,21 @@ export function dataSourceOptions(config: AppConfig, entities: DataSourceOptions
 
 /** The same, connected as the schema's owner (DATABASE_OWNER_URL): migrations, setup, grants. */
 export function ownerDataSourceOptions(config: AppConfig, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
-  return { ...dataSourceOptions(config, entities), url: config.databaseOwnerUrl, applicationName: 'relais-owner' } as DataSourceOptions;
+  return {
+    ...dataSourceOptions(config, entities),
+    url: config.databaseOwnerUrl,
+    applicationName: 'relais-owner',
+    // Without named statements: this connection alters tables, and a statement prepared before an
+    // ALTER that changes what it returns fails ("cached plan must not change result type").
+    extra: poolOptions(config, 0),
+  } as DataSourceOptions;
+}
+
+/** pg's pool settings; `statements` > 0: its connections keep that many named statements (ADR 0029). */
+function poolOptions(config: AppConfig, statements: number): Record<string, unknown> {
+  return {
+    max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: 5000,
+    ...(statements > 0 ? { Client: preparingClient(statements) } : {}),
+  };
 }
