@@ -148,7 +148,12 @@ describe('load: Relais against pgbench running its statements', () => {
     // i.e. at boot only (the rest is left out by readUnits' marker).
     await scratch.ownerQuery(`ALTER DATABASE "${dbName}" SET log_statement = 'all'`);
     const hour = String(3_600_000);
-    cluster = await bootCluster({ ...env, SLA_RECONCILE_MS: hour, OUTBOX_POLL_MS: hour, DASHBOARD_REFRESH_MS: hour }, 1, 1);
+    // The guard's user cache held for a minute (its longest) in the capture: under load an API
+    // looks a user up once per AUTH_USER_CACHE_MS (2 s), not once per request, so the lookup is no
+    // request's statement (a capture just after the cache expired put it in the create script).
+    // With AUTH_USER_CACHE_MS=0 (measured without the cache) every request looks up, as captured.
+    const userCache = env.AUTH_USER_CACHE_MS === '0' ? {} : { AUTH_USER_CACHE_MS: '60000' };
+    cluster = await bootCluster({ ...env, ...userCache, SLA_RECONCILE_MS: hour, OUTBOX_POLL_MS: hour, DASHBOARD_REFRESH_MS: hour }, 1, 1);
     {
       const capture = cluster;
       const base = cluster.apis[0].url;
