@@ -59,6 +59,7 @@ import { testRedisUrl } from '../setup/test-env';
  *    20 % writes, open loop (a request leaves on schedule whether or not the previous ones have
  *    answered), latency per endpoint, the cores each part kept busy; RSS of every process
  *    before and after.
+ * BENCH_NODE_OPTIONS: Node's flags for the APIs and the worker (NODE_OPTIONS of theirs).
  * Prints tables; asserts only that no request failed. Figures for docs/benchmarks.md.
  */
 /** The part of autocannon 9's result this benchmark reads (the package ships no types). */
@@ -128,6 +129,8 @@ describe('load: Relais against pgbench running its statements', () => {
       PUBLIC_URL: 'https://relais.test/',
       // AUTH_USER_CACHE_MS=0 measures the API as it was before the guard kept users (issue #17).
       ...(process.env.AUTH_USER_CACHE_MS ? { AUTH_USER_CACHE_MS: process.env.AUTH_USER_CACHE_MS } : {}),
+      // Node's flags for the APIs and the worker (e.g. a larger young generation), not this process's.
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     };
   }, 300_000);
 

@@ -76,7 +76,7 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   @Max(10_000)
-  DATABASE_STATEMENT_CACHE = 500;
+  DATABASE_STATEMENT_CACHE = 200;
 
   @IsConnectionUrl(['redis:', 'rediss:'])
   REDIS_URL = 'redis://127.0.0.1:6379';
