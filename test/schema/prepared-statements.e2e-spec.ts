@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { DataSource, QueryRunner } from 'typeorm';
-import { dataSourceOptions, ownerDataSourceOptions } from '@app/core';
+import { dataSourceOptions, ownerDataSourceOptions, PLAN_PER_CALL } from '@app/core';
 import { testConfig } from '../setup/test-env';
 
 /**
  * The application's connections run parameterised statements as named prepared statements
  * (ADR 0029): parsed once per connection, at most DATABASE_STATEMENT_CACHE texts each; a failed
- * statement, in or out of a transaction, leaves the connection usable; 0 turns them off; the
- * owner's connection (migrations, DDL) never prepares.
+ * statement, in or out of a transaction, leaves the connection usable; a statement marked
+ * PLAN_PER_CALL is planned at every call; 0 turns them off; the owner's connection (migrations,
+ * DDL) never prepares.
  */
 describe('named prepared statements on the application connections (ADR 0029)', () => {
   const sources: DataSource[] = [];
@@ -71,6 +72,13 @@ describe('named prepared statements on the application connections (ADR 0029)', 
     await runner.rollbackTransaction();
     expect(await runner.query('SELECT $1::int - 1 AS n', [2])).toEqual([{ n: 1 }]);
     expect((await prepared(runner)).map((r) => r.statement).sort()).toEqual(['SELECT $1::int - 1 AS n', 'SELECT $1::int AS n', 'SELECT $1::text AS t']);
+  });
+
+  it('plans a statement marked PLAN_PER_CALL at every call (the full-text searches)', async () => {
+    const runner = await connect();
+    for (let i = 0; i < 3; i++) expect(await runner.query(`${PLAN_PER_CALL} SELECT $1::int AS n`, [i])).toEqual([{ n: i }]);
+    expect(await runner.query('SELECT $1::int AS n', [1])).toEqual([{ n: 1 }]);
+    expect((await prepared(runner)).map((r) => r.statement)).toEqual(['SELECT $1::int AS n']);
   });
 
   it('prepares nothing with DATABASE_STATEMENT_CACHE=0, nor on the owner connection', async () => {

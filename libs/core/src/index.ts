@@ -5,6 +5,7 @@ export * from './config/is-connection-url';
 export * from './clock/clock';
 export * from './core.module';
 export * from './database/database.options';
+export * from './database/prepared-statements';
 export * from './database/app-role';
 export * from './database/snake-naming.strategy';
 export * from './database/migrations';

@@ -19,6 +19,14 @@ import { Client } from 'pg';
  * `capacity` 0 (DATABASE_STATEMENT_CACHE=0) turns it off: behind a pooler in transaction mode
  * that does not track prepared statements (PgBouncer before 1.21), named statements break.
  */
+/**
+ * A statement that starts with this comment is never prepared: PostgreSQL plans it at every
+ * call. For statements whose best plan depends on the values: the full-text searches, where a
+ * common word matches a third of the questions and a rare one a handful, which a generic plan
+ * (one plan for every value) cannot tell apart.
+ */
+export const PLAN_PER_CALL = '/* relais: plan per call */';
+
 export function preparingClient(capacity: number): typeof Client {
   class PreparingClient extends Client {
     /** Statement text → its name on this connection. */
@@ -28,7 +36,7 @@ export function preparingClient(capacity: number): typeof Client {
     // `query(text, values[, callback])` with values is rewritten; everything else passes through.
     override query(...args: unknown[]): never {
       const [text, values, callback] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && !text.startsWith(PLAN_PER_CALL)) {
         let name = this.prepared.get(text);
         if (name === undefined && this.prepared.size < capacity) {
           name = `relais_${this.prepared.size + 1}`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig, AuthContext, Clock, ForbiddenError } from '@app/core';
+import { AppConfig, AuthContext, Clock, ForbiddenError, PLAN_PER_CALL } from '@app/core';
 import { canReadQuestion, jetonMois, QUESTION_SUGGESTION_PREDICATE, QUESTION_SUGGESTION_TSVECTOR } from '@app/questions';
 import { REPONSE_PUBLIEE_TSVECTOR } from '../persistence/capitalisation.entities';
 import { masquerUsager } from './donnees-personnelles';
@@ -149,7 +149,7 @@ export class SuggestionsService {
   /** Candidates off idx_reponse_publiee_recherche, ranked on those only (by their reworded question, the short text the objet is like). */
   private async reponsesPubliees(candidats: string, rang: string, dispositifId: string | null): Promise<SuggestionReponsePubliee[]> {
     const rows = await this.dataSource.query(
-      `WITH candidats AS (
+      `${PLAN_PER_CALL} WITH candidats AS (
          SELECT r.id, r.question, r.reponse, r.dispositif_id, r.diffusion, r.publiee_le FROM reponse_publiee r
           WHERE ${REPONSE_PUBLIEE_TSVECTOR} @@ $1::tsquery AND r.retiree_le IS NULL
           LIMIT ${SUGGESTION_CANDIDATS_MAX}),
@@ -189,7 +189,7 @@ export class SuggestionsService {
     const mois: string[] = [];
     for (let m = new Date(Date.UTC(depuis.getUTCFullYear(), depuis.getUTCMonth(), 1)); m <= now; m.setUTCMonth(m.getUTCMonth() + 1)) mois.push(jetonMois(m));
     const rows = await this.dataSource.query(
-      `WITH candidats AS (
+      `${PLAN_PER_CALL} WITH candidats AS (
          SELECT q.id, q.reference, q.objet, q.reponse, q.dispositif_id, q.maison_id, q.direction_id, q.referent_id, q.created_at, q.updated_at
            FROM unnest($2::text[]) AS m(jeton)
           CROSS JOIN LATERAL (

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthContext, ValidationFailedError } from '@app/core';
+import { AuthContext, PLAN_PER_CALL, ValidationFailedError } from '@app/core';
 import { FTS_CONFIG, REPONSE_PUBLIEE_TSVECTOR } from '../persistence/capitalisation.entities';
 import {
   DEBUT_SURLIGNE,
@@ -95,8 +95,9 @@ export class RechercheService {
     dispositifsDabord: boolean,
   ): Promise<Omit<ResultatRecherche, 'tousLesMots'>[]> {
     const sources = SOURCES.filter((s) => !type || s.type === type);
+    // A plan per call (ADR 0029): the words decide between the GIN index and reading in order.
     const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `WITH requete AS (SELECT $1::tsquery AS q),
+      `${PLAN_PER_CALL} WITH requete AS (SELECT $1::tsquery AS q),
        ${sources.map((s) => `${s.cte} AS (${s.sql})`).join(',\n')},
        meilleurs AS MATERIALIZED (
          SELECT * FROM (${sources.map((s) => `SELECT * FROM ${s.cte}`).join(' UNION ALL ')}) u
