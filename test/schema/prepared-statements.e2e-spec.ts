@@ -81,6 +81,35 @@ describe('named prepared statements on the application connections (ADR 0029)', 
     expect((await prepared(runner)).map((r) => r.statement)).toEqual(['SELECT $1::int AS n']);
   });
 
+  it('prepares a statement again when its table changed shape under it (a migration while running)', async () => {
+    const table = `essai_plan_${process.pid}`;
+    const owner = await connect({}, true);
+    await owner.query(`CREATE TABLE ${table} (id int PRIMARY KEY, a text)`);
+    try {
+      await owner.query(`INSERT INTO ${table} VALUES (1, 'un')`);
+      await owner.query(`GRANT SELECT ON ${table} TO relais_app`);
+      const runner = await connect();
+      const read = `SELECT t.* FROM ${table} t WHERE t.id = $1`;
+      for (let i = 0; i < 6; i++) expect(await runner.query(read, [1])).toEqual([{ id: 1, a: 'un' }]);
+
+      // Outside a transaction: answered at once, by the statement prepared again.
+      await owner.query(`ALTER TABLE ${table} ADD COLUMN b text DEFAULT 'deux'`);
+      expect(await runner.query(read, [1])).toEqual([{ id: 1, a: 'un', b: 'deux' }]);
+
+      // Inside one: the error aborts it (a 503 to the request, ADR 0029); the next attempt succeeds.
+      await owner.query(`ALTER TABLE ${table} ADD COLUMN c text DEFAULT 'trois'`);
+      await runner.startTransaction();
+      await expect(runner.query(read, [1])).rejects.toThrow(/cached plan must not change result type/);
+      await runner.rollbackTransaction();
+      await runner.startTransaction();
+      expect(await runner.query(read, [1])).toEqual([{ id: 1, a: 'un', b: 'deux', c: 'trois' }]);
+      await runner.commitTransaction();
+      expect((await prepared(runner)).filter((r) => r.statement === read)).toHaveLength(3);
+    } finally {
+      await owner.query(`DROP TABLE ${table}`);
+    }
+  });
+
   it('prepares nothing with DATABASE_STATEMENT_CACHE=0, nor on the owner connection', async () => {
     for (const runner of [await connect({ DATABASE_STATEMENT_CACHE: '0' }), await connect({}, true)]) {
       expect(await runner.query('SELECT $1::int + 1 AS n', [1])).toEqual([{ n: 2 }]);

@@ -27,24 +27,49 @@ import { Client } from 'pg';
  */
 export const PLAN_PER_CALL = '/* relais: plan per call */';
 
+/**
+ * What PostgreSQL answers when a table a prepared statement reads with `*` (`h.*`) gained or
+ * lost a column since it was prepared: a migration ran while the process was up (a rolling
+ * deployment). The statement is then prepared again under a new name.
+ */
+export function isStaleResultType(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
 export function preparingClient(capacity: number): typeof Client {
   class PreparingClient extends Client {
     /** Statement text → its name on this connection. */
     private readonly prepared = new Map<string, string>();
+    /** Names given so far (a stale statement's text gets a new one). */
+    private named = 0;
 
     // pg's query is overloaded (config object, text + values, callbacks, streams): only
-    // `query(text, values[, callback])` with values is rewritten; everything else passes through.
+    // `query(text, values)` with values and no callback (TypeORM's call) is rewritten;
+    // everything else passes through.
     override query(...args: unknown[]): never {
       const [text, values, callback] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && !text.startsWith(PLAN_PER_CALL)) {
-        let name = this.prepared.get(text);
-        if (name === undefined && this.prepared.size < capacity) {
-          name = `relais_${this.prepared.size + 1}`;
-          this.prepared.set(text, name);
-        }
-        if (name !== undefined) return (super.query as (...a: unknown[]) => never)({ name, text, values }, callback);
+      const query = super.query as (...a: unknown[]) => never;
+      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined || text.startsWith(PLAN_PER_CALL)) {
+        return query.apply(this, args);
       }
-      return (super.query as (...a: unknown[]) => never)(...args);
+      let name = this.prepared.get(text);
+      if (name === undefined) {
+        if (this.prepared.size >= capacity) return query.apply(this, args);
+        name = `relais_${++this.named}`;
+        this.prepared.set(text, name);
+      }
+      // Idle ('I') before the call: no transaction to abort, a stale statement is retried at once.
+      // (pg 8.23's getTransactionStatus, which @types/pg does not declare yet.)
+      const outsideTransaction = (this as unknown as { getTransactionStatus(): string | null }).getTransactionStatus() === 'I';
+      const run = query.call(this, { name, text, values }) as Promise<unknown>;
+      return run.catch((error: unknown) => {
+        if (!isStaleResultType(error)) throw error;
+        this.prepared.delete(text);
+        // In a transaction the error aborted it: the caller's next attempt prepares afresh.
+        if (!outsideTransaction) throw error;
+        return this.query(text, values);
+      }) as never;
     }
   }
   return PreparingClient as unknown as typeof Client;

@@ -18,6 +18,7 @@ describe('service unavailable', () => {
     ['transaction runner released on its connection error', new QueryRunnerAlreadyReleasedError()],
     ['transaction runner released, through the data source', new QueryRunnerProviderAlreadyReleasedError()],
     ['wrapped cause', Object.assign(new Error('query failed'), { cause: pgError('ECONNRESET', 'read ECONNRESET') })],
+    ['prepared statement whose table changed (ADR 0029)', new QueryFailedError('SELECT h.*', [], pgError('0A000', 'cached plan must not change result type'))],
   ])('%s → 503 SERVICE_INDISPONIBLE', (_, err) => {
     expect(isServiceUnavailable(err)).toBe(true);
     expect(toProblem(err)).toMatchObject({ status: 503, code: 'SERVICE_INDISPONIBLE' });
@@ -26,6 +27,7 @@ describe('service unavailable', () => {
   it.each([
     ['unique violation', new QueryFailedError('INSERT', [], pgError('23505', 'duplicate key value violates unique constraint'))],
     ['a bug', new TypeError('x is undefined')],
+    ['another unsupported feature (0A000)', new QueryFailedError('SELECT', [], pgError('0A000', 'FOR UPDATE is not allowed with aggregate functions'))],
   ])('%s stays a 500', (_, err) => {
     expect(isServiceUnavailable(err)).toBe(false);
     expect(toProblem(err)).toMatchObject({ status: 500, code: 'ERREUR_INTERNE' });

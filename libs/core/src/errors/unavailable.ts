@@ -1,3 +1,4 @@
+import { isStaleResultType } from '../database/prepared-statements';
 /**
  * Errors that say the database (or another backing service) is away for now, not that the
  * request or the code is wrong: the answer is 503 with Retry-After, the client may try again.
@@ -13,6 +14,9 @@
  *   instead of the connection's error, which is lost (found by the fault suite, issue #17:
  *   a PostgreSQL restart answered some transitions 500). Our transactions release their runner
  *   only once their callback has settled, so this error has no other cause here.
+ * - a prepared statement whose table changed shape under it ("cached plan must not change result
+ *   type", ADR 0029: a migration during a rolling deployment) inside a transaction: the
+ *   connection prepares it afresh, the next attempt succeeds.
  */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', '53300']);
 const UNAVAILABLE_NAMES = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
@@ -29,6 +33,7 @@ export function isServiceUnavailable(exception: unknown): boolean {
     if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    if (isStaleResultType(e)) return true;
     e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
   }
   return false;
