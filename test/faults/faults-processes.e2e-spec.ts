@@ -52,9 +52,14 @@ describe('fault: processes — two workers on one outbox, kill -9 of a worker an
     console.log(`killed with ${JSON.stringify(inHand)} in hand`);
     await load.created(4);
     // The API dies with requests of the client in flight: they are sent again to the other API.
+    // Frozen first (SIGSTOP), so that a request the client sends it stays unanswered until the
+    // kill: a request seen in flight on a running API may be answered (its response already in
+    // the socket) before the SIGKILL lands, and requests last a few milliseconds now (CI on
+    // 2026-12-07 saw no request cut).
     const api = stack.apis[0];
-    await waitFor(() => (load.inFlight.get(api.name) ?? 0) > 0, 'a request in flight on the API', { timeoutMs: 15_000, intervalMs: 1 });
     const networkBefore = load.record.statuses.network ?? 0;
+    api.child.kill('SIGSTOP');
+    await waitFor(() => (load.inFlight.get(api.name) ?? 0) > 0, 'a request in flight on the frozen API', { timeoutMs: 15_000, intervalMs: 1 });
     await stack.kill(api);
     await load.created(6);
     const seen = await load.stop();
