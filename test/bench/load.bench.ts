@@ -2,7 +2,7 @@ import '../setup/register-aliases';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { seedDemoData } from '@app/directory';
@@ -11,6 +11,7 @@ import { buildIfStale, processEnv } from '../ops/spawned';
 import { Cluster, startCluster } from '../setup/cluster';
 import { createScratchDatabase, ScratchDatabase } from '../setup/scratch-database';
 import { testRedisUrl } from '../setup/test-env';
+import { loadAverage } from './cpu-profile';
 
 /**
  * Load benchmark, issue #17 part 1: Relais against what this machine's PostgreSQL does with the
@@ -88,7 +89,6 @@ const PREFIX = 'relais-bench-load';
 /** Escalated questions in the référent's queue (the web benchmark's 50). */
 const QUEUE_SIZE = 50;
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
 
 type Scenario = 'create' | 'cycle' | 'fil' | 'queue';
@@ -218,7 +218,7 @@ describe('load: Relais against pgbench running its statements', () => {
     const cpuRows: string[] = [];
     const failures: string[] = [];
     for (const s of SCENARIOS) {
-      const before = load();
+      const before = loadAverage();
       const cpuBefore = cpuOf(cluster);
       const relais = await saturate(bases, s.id, tokens, eceau, closed);
       const relaisPerS = relais.requests / relais.seconds / s.requests;
@@ -235,7 +235,7 @@ describe('load: Relais against pgbench running its statements', () => {
       cpuRows.push(
         `| ${s.id} | ${CPU_PARTS.map((k) => perRun(used[k], runs)).join(' | ')} | **${perRun(cpuTotal(used), runs)}** | ${perRun(pg.cpu.postgres, pg.tps * SECONDS)} | ${perRun(pg.cpu.pgbench, pg.tps * SECONDS)} | **${perRun(pg.cpu.postgres + pg.cpu.pgbench, pg.tps * SECONDS)}** | ${(cpuTotal(used) / (relais.seconds + drain)).toFixed(2)} |`,
       );
-      const after = load();
+      const after = loadAverage();
       if (relais.errors) failures.push(`${s.id}: ${relais.errors} failed requests (${JSON.stringify(relais.detail)})`);
       if (pg.failed) failures.push(`${s.id}: pgbench failed: ${pg.output}`);
       const unit = s.requests > 1 ? 'cycles/s' : 'req/s';
@@ -266,7 +266,7 @@ describe('load: Relais against pgbench running its statements', () => {
     for (const rate of RATES) {
       await settle(scratch, dbName, 600_000);
       rss.push(rssOf(cluster));
-      const before = load();
+      const before = loadAverage();
       const cpuBefore = cpuOf(cluster);
       const started = performance.now();
       const result = await fixedRate(client, tokens, eceau, closed, rate);
@@ -275,7 +275,7 @@ describe('load: Relais against pgbench running its statements', () => {
       rss.push(rssOf(cluster));
       console.log(
         [
-          `Fixed rate: ${rate} req/s for ${RATE_SECONDS} s, open loop, 80 % reads / 20 % writes; load average ${before} → ${load()}; ${result.late} requests left > 10 ms after their schedule (client late).`,
+          `Fixed rate: ${rate} req/s for ${RATE_SECONDS} s, open loop, 80 % reads / 20 % writes; load average ${before} → ${loadAverage()}; ${result.late} requests left > 10 ms after their schedule (client late).`,
           `Cores busy over the phase (${wall.toFixed(0)} s, of 2): ${CPU_PARTS.map((k) => `${k} ${(used[k] / wall).toFixed(2)}`).join(', ')}; all ${(cpuTotal(used) / wall).toFixed(2)}; ${((1000 * cpuTotal(used)) / (rate * RATE_SECONDS)).toFixed(1)} ms of CPU per request scheduled.`,
           '',
           '| endpoint | kind | requests | errors | p50 | p95 | p99 | max |',
