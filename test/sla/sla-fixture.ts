@@ -37,8 +37,9 @@ export class SlaFixture {
     return fixture;
   }
 
-  async startWorker(): Promise<INestApplicationContext> {
-    const worker = await createWorkerApp(testConfig(this.env));
+  /** A worker in this process; `overrides` on top of the fixture's settings (WORKER_ROLE, say). */
+  async startWorker(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
+    const worker = await createWorkerApp(testConfig({ ...this.env, ...overrides }));
     this.workers.push(worker);
     return worker;
   }
