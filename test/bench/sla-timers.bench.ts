@@ -18,8 +18,7 @@ import { insertClocks } from './bench-clocks';
  * armed as delayed jobs, fired by the compiled worker in its own process; then a Redis flush
  * with 10,000 clocks pending, repaired by the reconciler. Prints a table and writes it to
  * docs/benchmarks.md. Scenarios with BENCH_CLOCKS=100000,10000, settings with BENCH_HZ=100,10,
- * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores), or
- * one per role with BENCH_WORKER_ROLES (`timers,events`: the timers in a process of their own, WORKER_ROLE).
+ * worker processes with BENCH_WORKERS (default 1: the sizing docs/operations.md advises for 2 cores).
  * On Redis each scenario first runs the reference, bare BullMQ (BENCH_BARE=0 skips it), so that
  * the p99 ÷ bare ratio (issue #17's target: under 2) comes from one run on one machine load.
  * BENCH_TRACE=<file> adds a probe to the worker (stalls, GC, job → processor delay) and writes the late fires;
@@ -49,9 +48,7 @@ const BARE = !ON_POSTGRES && process.env.BENCH_BARE !== '0';
 const TRACE = process.env.BENCH_TRACE;
 /** How long after the last due time every breach must have fired (BENCH_GRACE_MS; longer on a loaded machine). */
 const GRACE_MS = Number(process.env.BENCH_GRACE_MS ?? (ON_POSTGRES ? 600_000 : 120_000));
-/** One worker process per entry, each with that WORKER_ROLE (BENCH_WORKER_ROLES=timers,events; default BENCH_WORKERS × `all`). */
-const WORKER_ROLES = process.env.BENCH_WORKER_ROLES?.split(',') ?? Array<string>(Number(process.env.BENCH_WORKERS ?? 1)).fill('all');
-const WORKERS_TEXT = WORKER_ROLES.every((role) => role === 'all') ? `${WORKER_ROLES.length} compiled worker process(es)` : `compiled worker processes with WORKER_ROLE ${WORKER_ROLES.join(', ')}`;
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 120_000);
 /** Time from the start of the set-up to the first due clock (BENCH_LEAD_MS, or 30 s plus 0.4 ms a clock). */
 const LEAD_MS = (clocks: number) => Number(process.env.BENCH_LEAD_MS ?? 30_000 + clocks * 0.4);
@@ -271,7 +268,7 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
 
     const probeFile = path.join(os.tmpdir(), `sla-probe-${process.pid}.js`);
     if (TRACE) writeFileSync(probeFile, PROBE);
-    for (const [w, role] of WORKER_ROLES.entries()) workers.push(spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(TRACE ? ['--require', probeFile] : []), 'dist/apps/worker/apps/worker/src/main.js'], {
+    for (let w = 0; w < WORKERS; w++) workers.push(spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(TRACE ? ['--require', probeFile] : []), 'dist/apps/worker/apps/worker/src/main.js'], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
@@ -281,7 +278,6 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
         REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
         FILES_ATTENTE: ON_POSTGRES ? 'postgres' : 'redis',
         QUEUE_PREFIX: prefix,
-        WORKER_ROLE: role,
         LOG_LEVEL: 'warn',
         SLA_RECONCILE_MS: String(RECONCILE_MS),
         DATABASE_POOL_MAX: process.env.BENCH_POOL ?? '20',
@@ -438,13 +434,13 @@ describe('SLA timer benchmark', () => {
     const section = ON_POSTGRES
       ? `${title}\n\n` +
         `\`BENCH_BACKEND=postgres npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +
-        `PostgreSQL 15, no Redis: the timers are rows of \`sla_minuterie\` fired by the worker's poller (ADR 0022), ${WORKERS_TEXT} ` +
+        `PostgreSQL 15, no Redis: the timers are rows of \`sla_minuterie\` fired by the worker's poller (ADR 0022), ${WORKERS} compiled worker process(es) ` +
         `(SLA_TIMER_CONCURRENCY 50, DATABASE_POOL_MAX 20 each; CPU seconds are the workers' only: PostgreSQL's backends are not counted). ` +
         `Same clocks and spread as above; the "flush" deletes the ${FLUSH_CLOCKS.toLocaleString('en')} pending timer rows, ` +
         `reconciler period ${RECONCILE_MS / 1000} s.\n\n${out}\n`
       : `${title}\n\n` +
       `\`npm run bench -- test/bench/sla-timers.bench.ts\` on ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), ` +
-      `PostgreSQL 15, Redis 7.0 started by the benchmark with the given \`hz\`, ${WORKERS_TEXT} ` +
+      `PostgreSQL 15, Redis 7.0 started by the benchmark with the given \`hz\`, ${WORKERS} compiled worker process(es) ` +
       `(SLA_TIMER_CONCURRENCY 50, DATABASE_POOL_MAX 20 each; peak RSS is the largest worker's; CPU seconds from boot to the last breach, all workers together, and Redis's). N running clocks due over ${SPREAD_MS / 1000} s on a 24/7 calendar, their timers armed first (set-up margin: time left between the end of the set-up and the first due clock); ` +
       `lateness = timeline event time − due time. Bare BullMQ, the reference: the same number of delayed jobs with the same spread on a fresh Redis with the same \`hz\`, worker in a process of its own (concurrency 50, lock 10 s) whose empty processor records lateness = its start − due time; measured just before Relais in the same run. ` +
       `Load avg: the 1-minute load average at the start and the end of each row (2 cores, shared machine). Then ${FLUSH_CLOCKS.toLocaleString('en')} clocks pending, Redis FLUSHALL, ` +

@@ -37,9 +37,8 @@ export class SlaFixture {
     return fixture;
   }
 
-  /** A worker in this process; `overrides` on top of the fixture's settings (WORKER_ROLE, say). */
-  async startWorker(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
-    const worker = await createWorkerApp(testConfig({ ...this.env, ...overrides }));
+  async startWorker(): Promise<INestApplicationContext> {
+    const worker = await createWorkerApp(testConfig(this.env));
     this.workers.push(worker);
     return worker;
   }

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName, WorkerRole } from '@app/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, BoundedShutdown, Clock, CoreModule, OUTBOX_CONSUMERS, OutboxConsumer, QueueName } from '@app/core';
 import { DashboardsModule } from '@app/dashboards';
 import { DirectoryModule } from '@app/directory';
 import { CourrielConsumer, CourrielModule, FluxConsumer, FluxModule, NotificationsConsumer, NotificationsModule, WebhookConsumer, WebhooksModule } from '@app/notifications';
@@ -12,10 +12,8 @@ import { MaintenanceProcessor } from './maintenance.processor';
 import { SlaMinuteriePoller } from './sla/sla-minuterie.poller';
 import { SlaTimerProcessor } from './sla/sla-timer.processor';
 import { FirePressure } from './sla/fire-pressure';
-import { SharedFirePressure } from './sla/shared-fire-pressure';
 import { OutboxProcessor } from './outbox/outbox.processor';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
-import { RelayWake } from './outbox/relay-wake';
 import { CourrielProcessor } from './notifications/courriel.processor';
 
 export interface WorkerModuleOptions {
@@ -43,32 +41,22 @@ export class WorkerModule {
         KnowledgeModule,
         QuestionsModule,
       ],
-      providers: [BoundedShutdown, FirePressure, SharedFirePressure, RelayWake, ...roleProviders(config.WORKER_ROLE)],
+      providers: [
+        BoundedShutdown,
+        OutboxRelayService,
+        FirePressure,
+        OutboxProcessor,
+        SlaTimerProcessor,
+        // Idle unless FILES_ATTENTE=postgres: then the SLA timers are rows it fires (ADR 0022).
+        SlaMinuteriePoller,
+        MaintenanceProcessor,
+        CourrielProcessor,
+        WebhookDeliveryProcessor,
+        // Every consumer of outbox events; each is idempotent by (consumer, event id).
+        { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
+      ],
     };
   }
-}
-
-/**
- * The processors this process runs (WORKER_ROLE). The SLA timers on one side, everything else on
- * the other: in one process (`all`) a burst of fires and the breaches' consumers share one event
- * loop, and the fires come later for it (issue #17).
- */
-function roleProviders(role: WorkerRole): Provider[] {
-  const timers: Provider[] = [
-    SlaTimerProcessor,
-    // Idle unless FILES_ATTENTE=postgres: then the SLA timers are rows it fires (ADR 0022).
-    SlaMinuteriePoller,
-  ];
-  const events: Provider[] = [
-    OutboxRelayService,
-    OutboxProcessor,
-    MaintenanceProcessor,
-    CourrielProcessor,
-    WebhookDeliveryProcessor,
-    // Every consumer of outbox events; each is idempotent by (consumer, event id).
-    { provide: OUTBOX_CONSUMERS, useFactory: (...consumers: OutboxConsumer[]) => consumers, inject: OUTBOX_CONSUMER_CLASSES },
-  ];
-  return role === 'timers' ? timers : role === 'events' ? events : [...timers, ...events];
 }
 
 /** Every consumer of outbox events, one per line; each is idempotent by (consumer, event id). */

@@ -47,22 +47,4 @@ describe('FirePressure', () => {
     jest.advanceTimersByTime(FIRE_QUIET_MS);
     expect(pressure.underPressure).toBe(false);
   });
-
-  it("adds another process's pressure to its own (WORKER_ROLE=events), and shares only its own (firingHere)", async () => {
-    const pressure = new FirePressure();
-    const changes: boolean[] = [];
-    pressure.onChange((busy) => changes.push(busy));
-    pressure.remote(true);
-    expect(pressure.underPressure).toBe(true);
-    expect(pressure.firingHere).toBe(false);
-    await pressure.during(BURST, async () => expect(pressure.firingHere).toBe(true));
-    pressure.remote(false);
-    // Its own burst still holds it under pressure for the quiet period.
-    expect(pressure.underPressure).toBe(true);
-    jest.advanceTimersByTime(FIRE_QUIET_MS);
-    expect(pressure.underPressure).toBe(false);
-    expect(pressure.firingHere).toBe(false);
-    pressure.remote(false);
-    expect(changes).toEqual([true, false]);
-  });
 });

@@ -19,15 +19,12 @@ export const FIRE_PRESSURE_BATCH = 2;
  * (OUTBOX_CONCURRENCY_DURING_FIRES): the fires stay on time and the consumers' backlog (the
  * breaches' notifications among it) drains as soon as the burst is over.
  *
- * Per process; with the timers in a process of their own (WORKER_ROLE=timers), the events'
- * process yields to theirs through Redis (SharedFirePressure).
+ * Per process: a second worker process yields to its own fires only.
  */
 @Injectable()
 export class FirePressure implements OnModuleDestroy {
   private firing = 0;
   private busy = false;
-  private local = false;
-  private fromElsewhere = false;
   private quiet: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(busy: boolean) => void>();
 
@@ -40,7 +37,7 @@ export class FirePressure implements OnModuleDestroy {
     this.firing += 1;
     if (this.quiet) clearTimeout(this.quiet);
     this.quiet = null;
-    this.setLocal(true);
+    this.set(true);
     try {
       return await fire();
     } finally {
@@ -48,7 +45,7 @@ export class FirePressure implements OnModuleDestroy {
       if (this.firing === 0) {
         this.quiet = setTimeout(() => {
           this.quiet = null;
-          this.setLocal(false);
+          this.set(false);
         }, FIRE_QUIET_MS);
       }
     }
@@ -62,22 +59,6 @@ export class FirePressure implements OnModuleDestroy {
   onChange(listener: (busy: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Whether this process's fires are under pressure (the timers' process shares it: SharedFirePressure). */
-  get firingHere(): boolean {
-    return this.local;
-  }
-
-  /** The pressure of another process's fires (WORKER_ROLE=events: SharedFirePressure). */
-  remote(busy: boolean): void {
-    this.fromElsewhere = busy;
-    this.set(this.local || busy);
-  }
-
-  private setLocal(busy: boolean): void {
-    this.local = busy;
-    this.set(busy || this.fromElsewhere);
   }
 
   private set(busy: boolean): void {

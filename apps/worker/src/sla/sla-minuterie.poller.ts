@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, OutageLog, queuesOnPostgres } from '@app/core';
 import { FireOutcome, FireRequest, SLA_MINUTERIE_CHANNEL, SlaFirer, slaTimerBackoff, SLA_TIMER_JOB_OPTIONS } from '@app/sla';
-import { RelayWake } from '../outbox/relay-wake';
+import { OutboxRelayService } from '../outbox/outbox-relay.service';
 import { FirePressure } from './fire-pressure';
 
 /** Timers claimed and fired per transaction at most (one commit for a burst, as FireBatcher). */
@@ -43,7 +43,7 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
     private readonly firer: SlaFirer,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pressure: FirePressure,
-    private readonly relayWake: RelayWake,
+    @Optional() private readonly outbox?: OutboxRelayService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -165,9 +165,9 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Fires skip the outbox NOTIFY (SlaFirer): wake the relay (RelayWake), as the BullMQ processor does. */
+  /** Fires skip the outbox NOTIFY (SlaFirer): wake this process's relay, as the BullMQ processor does. */
   private relayed(outcomes: FireOutcome[]): void {
-    if (outcomes.includes('fired')) this.relayWake.wake();
+    if (outcomes.includes('fired')) void this.outbox?.relay.wake();
   }
 
   /** Milliseconds until the soonest timer, by PostgreSQL's clock (IDLE_MS when none). */

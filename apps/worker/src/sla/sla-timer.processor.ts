@@ -1,9 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig, QueueName, redisOutageLog } from '@app/core';
 import { FireOutcome, SlaFirer, slaTimerBackoff, SlaTimerJob } from '@app/sla';
-import { RelayWake } from '../outbox/relay-wake';
+import { OutboxRelayService } from '../outbox/outbox-relay.service';
 import { FireBatcher } from './fire-batcher';
 import { FirePressure } from './fire-pressure';
 
@@ -38,7 +38,7 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
     private readonly firer: SlaFirer,
     private readonly config: AppConfig,
     private readonly pressure: FirePressure,
-    private readonly relayWake: RelayWake,
+    @Optional() private readonly outbox?: OutboxRelayService,
   ) {
     super();
     this.batcher = new FireBatcher((requests) => this.pressure.during(requests.length, () => this.firer.fireBatch(requests)).then((outcomes) => this.relayed(outcomes)), {
@@ -47,9 +47,13 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
     });
   }
 
-  /** Once a fire committed, wakes the outbox relay (RelayWake: fires skip the outbox NOTIFY). */
+  /**
+   * Once a fire committed, wakes this process's outbox relay: fires skip the outbox NOTIFY on
+   * purpose (SlaFirer), and waiting for the relay's next poll (up to OUTBOX_POLL_MS) would make
+   * a breach reach its holder's inbox that much later. In process, so it costs no commit.
+   */
   private relayed<T extends FireOutcome | FireOutcome[]>(outcome: T): T {
-    if ((Array.isArray(outcome) ? (outcome as FireOutcome[]) : [outcome as FireOutcome]).includes('fired')) this.relayWake.wake();
+    if ((Array.isArray(outcome) ? (outcome as FireOutcome[]) : [outcome as FireOutcome]).includes('fired')) void this.outbox?.relay.wake();
     return outcome;
   }
 

@@ -24,9 +24,6 @@ const toBool = ({ value }: { value: unknown }) =>
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 
-/** What a worker process runs (AppConfig.WORKER_ROLE). */
-export type WorkerRole = 'all' | 'timers' | 'events';
-
 /**
  * The whole process configuration, validated once at boot. Nothing else reads process.env:
  * inject AppConfig (or receive it from loadConfig in a script).
@@ -206,15 +203,6 @@ export class AppConfig {
   @IsInt()
   @Min(1000)
   DASHBOARD_REFRESH_MS = 60000;
-
-  /**
-   * What this worker process runs (issue #17): `all` (default, one process does everything),
-   * `timers` (the SLA timers only: their fires get an event loop of their own) or `events`
-   * (everything but the timers: the outbox relay and its consumers, mails, webhooks,
-   * maintenance and the reconciler). Run one `timers` and one `events` process, or `all`.
-   */
-  @IsIn(['all', 'timers', 'events'])
-  WORKER_ROLE: WorkerRole = 'all';
 
   /** SLA timer jobs processed at once per worker process. */
   @Transform(toInt)
