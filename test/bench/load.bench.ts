@@ -78,7 +78,7 @@ const autocannon: (options: Record<string, unknown>) => Promise<AutocannonResult
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** The fixed rates, run in turn: the issue's 300 req/s, and 100, which this machine sustains (the latency of a load it carries). */
-const RATES = (process.env.BENCH_RATE ?? '100,300').split(',').map(Number);
+const RATES = (process.env.BENCH_RATE ?? '100,300').split(',').filter(Boolean).map(Number);
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 60);
 const PG_LOG = process.env.BENCH_PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
 const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
@@ -92,12 +92,13 @@ const QUEUE_SIZE = 50;
 const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
 
 type Scenario = 'create' | 'cycle' | 'fil' | 'queue';
+/** BENCH_SCENARIOS=create,cycle runs only those (all four by default); BENCH_RATE= (empty) skips the fixed rates. */
 const SCENARIOS: Array<{ id: Scenario; label: string; requests: number }> = [
-  { id: 'create', label: 'create question (`POST /questions`)', requests: 1 },
-  { id: 'cycle', label: 'full cycle (create, escalate, claim, answer, close)', requests: 5 },
-  { id: 'fil', label: 'timeline read (`GET /questions/{id}/fil`)', requests: 1 },
-  { id: 'queue', label: 'référent queue (`GET /file-referent`)', requests: 1 },
-];
+  { id: 'create' as const, label: 'create question (`POST /questions`)', requests: 1 },
+  { id: 'cycle' as const, label: 'full cycle (create, escalate, claim, answer, close)', requests: 5 },
+  { id: 'fil' as const, label: 'timeline read (`GET /questions/{id}/fil`)', requests: 1 },
+  { id: 'queue' as const, label: 'référent queue (`GET /file-referent`)', requests: 1 },
+].filter(({ id }) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(id));
 
 interface Tokens {
   agent: string;
