@@ -84,6 +84,8 @@ describe('notifications benchmark', () => {
           ...env,
           // 8 turns the outbox worker's yielding to fires off (FirePressure), to measure what it costs the notifications.
           ...(process.env.OUTBOX_CONCURRENCY_DURING_FIRES ? { OUTBOX_CONCURRENCY_DURING_FIRES: process.env.OUTBOX_CONCURRENCY_DURING_FIRES } : {}),
+          ...(process.env.OUTBOX_PAUSE_DURING_FIRES_MS ? { OUTBOX_PAUSE_DURING_FIRES_MS: process.env.OUTBOX_PAUSE_DURING_FIRES_MS } : {}),
+          ...(process.env.OUTBOX_WAKE_DURING_FIRES ? { OUTBOX_WAKE_DURING_FIRES: process.env.OUTBOX_WAKE_DURING_FIRES } : {}),
         },
       });
       api = await TestApi.start({ config: env });

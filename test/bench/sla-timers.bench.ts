@@ -285,6 +285,8 @@ async function runOne(hz: number, clockCount: number): Promise<Row> {
         ...(process.env.SLA_TIMER_CONCURRENCY ? { SLA_TIMER_CONCURRENCY: process.env.SLA_TIMER_CONCURRENCY } : {}),
         // 8 turns the outbox worker's yielding to fires off (FirePressure), to measure what it buys.
         ...(process.env.OUTBOX_CONCURRENCY_DURING_FIRES ? { OUTBOX_CONCURRENCY_DURING_FIRES: process.env.OUTBOX_CONCURRENCY_DURING_FIRES } : {}),
+        ...(process.env.OUTBOX_PAUSE_DURING_FIRES_MS ? { OUTBOX_PAUSE_DURING_FIRES_MS: process.env.OUTBOX_PAUSE_DURING_FIRES_MS } : {}),
+        ...(process.env.OUTBOX_WAKE_DURING_FIRES ? { OUTBOX_WAKE_DURING_FIRES: process.env.OUTBOX_WAKE_DURING_FIRES } : {}),
       },
     }));
     await new Promise((r) => setTimeout(r, 3000)); // boot

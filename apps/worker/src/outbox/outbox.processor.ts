@@ -60,6 +60,8 @@ export class OutboxProcessor extends WorkerHost implements OnApplicationBootstra
   }
 
   async process(job: Job<OutboxJob>): Promise<void> {
+    const pause = this.config.OUTBOX_PAUSE_DURING_FIRES_MS;
+    if (pause > 0 && this.pressure.underPressure) await new Promise((resolve) => setTimeout(resolve, pause));
     const { eventId, type } = job.data;
     const delivery = job.attemptsMade === 0 && type ? await this.firstDelivery(eventId, type) : await this.dataSource.transaction((manager) => this.deliver(eventId, manager));
     for (const { consumer, action } of delivery.afterCommit) {

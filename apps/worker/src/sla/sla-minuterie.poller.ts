@@ -165,9 +165,9 @@ export class SlaMinuteriePoller implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Fires skip the outbox NOTIFY (SlaFirer): wake this process's relay, as the BullMQ processor does. */
+  /** Fires skip the outbox NOTIFY (SlaFirer): wake this process's relay (OutboxRelayService.afterFires), as the BullMQ processor does. */
   private relayed(outcomes: FireOutcome[]): void {
-    if (outcomes.includes('fired')) void this.outbox?.relay.wake();
+    if (outcomes.includes('fired')) this.outbox?.afterFires();
   }
 
   /** Milliseconds until the soonest timer, by PostgreSQL's clock (IDLE_MS when none). */

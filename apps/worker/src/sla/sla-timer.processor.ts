@@ -47,13 +47,9 @@ export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootst
     });
   }
 
-  /**
-   * Once a fire committed, wakes this process's outbox relay: fires skip the outbox NOTIFY on
-   * purpose (SlaFirer), and waiting for the relay's next poll (up to OUTBOX_POLL_MS) would make
-   * a breach reach its holder's inbox that much later. In process, so it costs no commit.
-   */
+  /** Once a fire committed, wakes this process's outbox relay (OutboxRelayService.afterFires). */
   private relayed<T extends FireOutcome | FireOutcome[]>(outcome: T): T {
-    if ((Array.isArray(outcome) ? (outcome as FireOutcome[]) : [outcome as FireOutcome]).includes('fired')) void this.outbox?.relay.wake();
+    if ((Array.isArray(outcome) ? (outcome as FireOutcome[]) : [outcome as FireOutcome]).includes('fired')) this.outbox?.afterFires();
     return outcome;
   }
 

@@ -221,6 +221,28 @@ export class AppConfig {
   @Max(8)
   OUTBOX_CONCURRENCY_DURING_FIRES = 1;
 
+  /**
+   * Pause before each outbox job while the worker process fires a burst of SLA timers
+   * (FirePressure), in ms; 0: none. At OUTBOX_CONCURRENCY_DURING_FIRES 1 alone, the consumers
+   * still ran back to back: a core's worth of work beside the fires on two cores.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  OUTBOX_PAUSE_DURING_FIRES_MS = 20;
+
+  /**
+   * Whether each fired batch wakes the outbox relay while the process is under pressure (1), or
+   * leaves the breaches' rows to the relay's next poll (0, default): one claim per
+   * OUTBOX_POLL_MS instead of one per batch of a few fires.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1)
+  OUTBOX_WAKE_DURING_FIRES = 0;
+
   /** Minimum lead time of a commande, in siège business days; a shorter deadline must be marked urgent and justified. */
   @Transform(toInt)
   @IsInt()
