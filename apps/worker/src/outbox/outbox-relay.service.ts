@@ -30,11 +30,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
    * After SLA fires committed: they skip the outbox NOTIFY (SlaFirer), so they wake the relay
    * here, in process, at no commit; waiting for its next poll would make a breach reach its
    * holder's inbox up to OUTBOX_POLL_MS later. Except during a burst of fires with
-   * OUTBOX_WAKE_DURING_FIRES=0 (ADR 0027): the poll then takes the burst's rows in one claim
+   * OUTBOX_WAKE_DURING_FIRES=false (ADR 0027): the poll then takes the burst's rows in one claim
    * instead of one claim per batch of a few fires.
    */
   afterFires(): void {
-    if (this.pressure.underPressure && this.config.OUTBOX_WAKE_DURING_FIRES === 0) return;
+    if (this.pressure.underPressure && !this.config.OUTBOX_WAKE_DURING_FIRES) return;
     void this.relay.wake();
   }
 

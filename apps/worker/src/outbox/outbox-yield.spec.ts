@@ -9,7 +9,7 @@ import { OutboxRelayService } from './outbox-relay.service';
 /**
  * How the outbox backs off while the process fires a burst of SLA timers (ADR 0027 and its
  * addendum): each job waits OUTBOX_PAUSE_DURING_FIRES_MS, and fired batches stop waking the relay
- * unless OUTBOX_WAKE_DURING_FIRES=1. The delivery itself (PostgreSQL) is the e2e suites' part.
+ * unless OUTBOX_WAKE_DURING_FIRES is true. The delivery itself (PostgreSQL) is the e2e suites' part.
  */
 describe('outbox yielding to a burst of fires', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -51,10 +51,10 @@ describe('outbox yielding to a burst of fires', () => {
     await jest.advanceTimersByTimeAsync(FIRE_QUIET_MS);
   });
 
-  it('fired batches wake the relay, except during a burst with OUTBOX_WAKE_DURING_FIRES=0', async () => {
+  it('fired batches wake the relay, except during a burst with OUTBOX_WAKE_DURING_FIRES=false', async () => {
     for (const [wakeSetting, wakesDuringBurst] of [
-      ['0', false],
-      ['1', true],
+      ['false', false],
+      ['true', true],
     ] as const) {
       const pressure = new FirePressure();
       const service = new OutboxRelayService({} as DataSource, {} as never, loadConfig({ NODE_ENV: 'test', OUTBOX_WAKE_DURING_FIRES: wakeSetting }), pressure, []);

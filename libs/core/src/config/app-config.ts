@@ -225,7 +225,7 @@ export class AppConfig {
    * Pause before each outbox job while the worker process fires a burst of SLA timers
    * (FirePressure), in ms; 0 (default): none. At OUTBOX_CONCURRENCY_DURING_FIRES 1 alone, the
    * consumers still run back to back: a core's worth of work beside the fires on two cores.
-   * 20 with OUTBOX_WAKE_DURING_FIRES=0 puts the fires first for deployments whose load is bursts
+   * 20 with OUTBOX_WAKE_DURING_FIRES=false puts the fires first for deployments whose load is bursts
    * of breaches (ADR 0027's addendum: measured better for bursts, worse for a steady mix).
    */
   @Transform(toInt)
@@ -235,15 +235,13 @@ export class AppConfig {
   OUTBOX_PAUSE_DURING_FIRES_MS = 0;
 
   /**
-   * Whether each fired batch wakes the outbox relay while the process is under pressure (1,
-   * default), or leaves the breaches' rows to the relay's next poll (0): one claim per
+   * Whether each fired batch wakes the outbox relay while the process is under pressure (true,
+   * default), or leaves the breaches' rows to the relay's next poll (false): one claim per
    * OUTBOX_POLL_MS instead of one per batch of a few fires.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1)
-  OUTBOX_WAKE_DURING_FIRES = 1;
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_WAKE_DURING_FIRES = true;
 
   /** Minimum lead time of a commande, in siège business days; a shorter deadline must be marked urgent and justified. */
   @Transform(toInt)
